@@ -1,0 +1,228 @@
+"""Pure evaluation: POA&M entries × mapping × findings → one verdict per entry, with reasons.
+
+Fail closed. MET needs positive proof for every check in every in-scope account from a fresh scan;
+any in-scope FAIL (muted or not) is NOT_MET; everything else is NOT_VERIFIED with the reason named.
+No I/O and no clock here: ``as_of`` is passed in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fnmatch import fnmatchcase
+
+from verifier.inputs.mapping import CheckMapping
+from verifier.model import CheckTally, Entry, EntryResult, Finding, Poam, Scope, Status, Verdict
+
+# When two results share a finding uid and a timestamp, the worse one stands.
+_SEVERITY = {Status.PASS: 0, Status.MANUAL: 1, Status.FAIL: 2}
+_MAX_LISTED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationSettings:
+    """The knobs of one evaluation run."""
+
+    as_of: date
+    max_scan_age_days: int = 7
+    provider: str = "aws"
+
+
+class FindingsIndex:
+    """Findings grouped by check id, built once per run and shared by every entry."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        by_check: dict[str, list[Finding]] = defaultdict(list)
+        accounts: set[str] = set()
+        for finding in findings:
+            by_check[finding.check_id].append(finding)
+            accounts.add(finding.account)
+        self._by_check = dict(by_check)
+        self.accounts: frozenset[str] = frozenset(accounts)
+
+    def for_check(self, check_id: str) -> Sequence[Finding]:
+        return self._by_check.get(check_id, ())
+
+
+def effective_scope(poam_scope: Scope, entry: Entry) -> Scope:
+    """The entry's narrowing where it gives one, the POA&M's scope otherwise."""
+    narrowing = entry.verification.scope
+    if narrowing is None:
+        return poam_scope
+    return Scope(
+        accounts=narrowing.accounts or poam_scope.accounts,
+        regions=narrowing.regions or poam_scope.regions,
+        resources=narrowing.resources or poam_scope.resources,
+    )
+
+
+def entry_checks(entry: Entry, mapping: CheckMapping, provider: str) -> tuple[str, ...]:
+    """Explicit checks on the entry, or the mapping's checks for its practice."""
+    if entry.verification.checks is not None:
+        return entry.verification.checks
+    return mapping.checks_for(entry.practice_id, provider)
+
+
+def in_scope(finding: Finding, scope: Scope) -> bool:
+    if finding.account not in scope.accounts:
+        return False
+    if scope.regions and finding.region not in scope.regions:
+        return False
+    return not scope.resources or any(fnmatchcase(finding.resource_uid, p) for p in scope.resources)
+
+
+def latest_per_uid(findings: Iterable[Finding]) -> list[Finding]:
+    """Keep the newest result of each finding uid; on a tie the worse status wins (fail closed)."""
+    latest: dict[str, Finding] = {}
+    for finding in findings:
+        current = latest.get(finding.finding_uid)
+        if current is None or _rank(finding) > _rank(current):
+            latest[finding.finding_uid] = finding
+    return sorted(latest.values(), key=lambda f: (f.check_id, f.account, f.region, f.resource_uid))
+
+
+def _rank(finding: Finding) -> tuple[object, int, bool]:
+    return (finding.time, _SEVERITY[finding.status], finding.muted)
+
+
+def evaluate(
+    poam: Poam, mapping: CheckMapping, index: FindingsIndex, settings: EvaluationSettings
+) -> tuple[EntryResult, ...]:
+    """Decide every entry of the POA&M, in file order."""
+    return tuple(evaluate_entry(entry, poam.scope, mapping, index, settings) for entry in poam.entries)
+
+
+def evaluate_entry(
+    entry: Entry, poam_scope: Scope, mapping: CheckMapping, index: FindingsIndex, settings: EvaluationSettings
+) -> EntryResult:
+    """Decide one entry; see the module docstring for the rules."""
+    checks = entry_checks(entry, mapping, settings.provider)
+    if not checks:
+        return EntryResult(
+            entry_id=entry.id,
+            practice_id=entry.practice_id,
+            verdict=Verdict.NOT_VERIFIED,
+            reasons=(
+                f"no automated check verifies {entry.practice_id}: the mapping has none and the entry "
+                "names none, so closure needs recorded human evidence (attestation)",
+            ),
+        )
+    scope = effective_scope(poam_scope, entry)
+    evidence = latest_per_uid(f for c in checks for f in index.for_check(c) if in_scope(f, scope))
+    by_check: dict[str, list[Finding]] = {c: [] for c in checks}
+    for finding in evidence:
+        by_check[finding.check_id].append(finding)
+    failures = [r for c in checks for r in _failure_reasons(c, by_check[c])]
+    gaps = _gap_reasons(checks, by_check, scope, index, settings)
+    verdict = Verdict.NOT_MET if failures else Verdict.NOT_VERIFIED if gaps else Verdict.MET
+    reasons = failures + gaps if failures or gaps else [_met_reason(checks, evidence, scope)]
+    return EntryResult(
+        entry_id=entry.id,
+        practice_id=entry.practice_id,
+        verdict=verdict,
+        reasons=tuple(reasons),
+        checks={c: _tally(by_check[c]) for c in checks},
+        evidence=tuple(evidence),
+    )
+
+
+def _tally(findings: Sequence[Finding]) -> CheckTally:
+    return CheckTally(
+        passed=sum(f.status is Status.PASS and not f.muted for f in findings),
+        failed=sum(f.status is Status.FAIL for f in findings),
+        muted=sum(f.muted for f in findings),
+        manual=sum(f.status is Status.MANUAL for f in findings),
+        resources=tuple(sorted({f.resource_uid for f in findings})),
+    )
+
+
+def _listed(items: Sequence[str]) -> str:
+    shown = ", ".join(items[:_MAX_LISTED])
+    return shown + (f" and {len(items) - _MAX_LISTED} more" if len(items) > _MAX_LISTED else "")
+
+
+def _failure_reasons(check: str, findings: Sequence[Finding]) -> list[str]:
+    failed = [f for f in findings if f.status is Status.FAIL]
+    if not failed:
+        return []
+    muted = [f for f in failed if f.muted]
+    note = f" ({len(muted)} muted: a muted FAIL is still a FAIL)" if muted else ""
+    where = _listed(sorted({f"{f.resource_uid} [{f.account}/{f.region}]" for f in failed}))
+    return [f"{check}: FAIL on {len(failed)} resource(s){note}: {where}"]
+
+
+def _gap_reasons(
+    checks: Sequence[str],
+    by_check: Mapping[str, Sequence[Finding]],
+    scope: Scope,
+    index: FindingsIndex,
+    settings: EvaluationSettings,
+) -> list[str]:
+    reasons = [
+        f"account {account} does not appear in the scan results at all"
+        for account in scope.accounts
+        if account not in index.accounts
+    ]
+    for check in checks:
+        reasons += _check_gaps(check, by_check[check], scope, index, settings)
+    return reasons
+
+
+def _check_gaps(
+    check: str,
+    findings: Sequence[Finding],
+    scope: Scope,
+    index: FindingsIndex,
+    settings: EvaluationSettings,
+) -> list[str]:
+    if not findings:
+        return [f"{check}: no in-scope findings ({_scope_text(scope)}): absence of findings is not evidence"]
+    reasons = [
+        f"{check}: no findings for account {account}: absence of findings is not evidence"
+        for account in scope.accounts
+        if account in index.accounts and not any(f.account == account for f in findings)
+    ]
+    manual = [f for f in findings if f.status is Status.MANUAL]
+    if manual:
+        reasons.append(f"{check}: {len(manual)} MANUAL result(s) need human review, not an automated PASS")
+    muted_pass = [f for f in findings if f.status is Status.PASS and f.muted]
+    if muted_pass:
+        reasons.append(f"{check}: {len(muted_pass)} muted PASS result(s): a muted result is not evidence")
+    reasons += _age_reasons(check, findings, settings)
+    return reasons
+
+
+def _age_reasons(check: str, findings: Sequence[Finding], settings: EvaluationSettings) -> list[str]:
+    reasons = []
+    oldest = min(f.time.date() for f in findings)
+    age = (settings.as_of - oldest).days
+    if age > settings.max_scan_age_days:
+        reasons.append(
+            f"{check}: stale scan: a finding from {oldest.isoformat()} is {age} days old "
+            f"(--max-scan-age {settings.max_scan_age_days})"
+        )
+    newest = max(f.time.date() for f in findings)
+    if newest > settings.as_of:
+        reasons.append(
+            f"{check}: a finding is dated {newest.isoformat()}, after --as-of {settings.as_of.isoformat()}"
+        )
+    return reasons
+
+
+def _scope_text(scope: Scope) -> str:
+    parts = [f"accounts {', '.join(scope.accounts)}"]
+    if scope.regions:
+        parts.append(f"regions {', '.join(scope.regions)}")
+    if scope.resources:
+        parts.append(f"resources {', '.join(scope.resources)}")
+    return "; ".join(parts)
+
+
+def _met_reason(checks: Sequence[str], evidence: Sequence[Finding], scope: Scope) -> str:
+    newest = max(f.time for f in evidence).date().isoformat()
+    return (
+        f"all {len(checks)} check(s) PASS on {len({f.resource_uid for f in evidence})} resource(s) "
+        f"in {_scope_text(scope)}; newest scan {newest}"
+    )

@@ -1,0 +1,46 @@
+"""The seam every Prowler output reader plugs into."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from verifier.model import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A findings file that was read: where from, its digest, its format and how many findings it held."""
+
+    path: str
+    sha256: str
+    format: str
+    findings: int
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsSet:
+    """Every finding read from the inputs, plus the provenance of each file (for the evidence manifest)."""
+
+    findings: tuple[Finding, ...]
+    files: tuple[SourceFile, ...]
+
+    @property
+    def prowler_versions(self) -> tuple[str, ...]:
+        return tuple(sorted({f.prowler_version for f in self.findings if f.prowler_version}))
+
+
+class FindingsReader(Protocol):
+    """Reads one Prowler output format. ``read`` raises ``FindingsFormatError`` on anything it cannot trust."""
+
+    format_name: str
+
+    def accepts(self, name: str, head: bytes) -> bool:
+        """Whether a file named ``name`` whose first bytes are ``head`` is in this format."""
+        ...
+
+    def read(self, data: bytes, source: str) -> Iterator[Finding]:
+        """Yield the findings in ``data`` (already decompressed); ``source`` names the file in messages."""
+        ...

@@ -1,0 +1,70 @@
+"""Reading JSON documents the user hands us: strict UTF-8, no NaN, schema errors named by JSON pointer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import orjson
+
+from verifier.errors import EnvError, InputError, SchemaError
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    """Read a whole input file, turning OS errors into one-line messages."""
+    if not path.exists():
+        raise InputError(f"{what} not found: {path}")
+    if path.is_dir():
+        raise InputError(f"{what} is a directory, expected a file: {path}")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise EnvError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+
+
+def parse_json(data: bytes, source: str) -> Any:
+    """Parse JSON bytes; a UTF-8 BOM is tolerated, anything else that is not strict JSON is refused."""
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: not UTF-8 text (bad byte at offset {exc.start})") from exc
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in ``verifier/schemas``."""
+    text = resources.files("verifier").joinpath(f"schemas/{name}").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def validate(document: Any, schema_name: str, source: str) -> None:
+    """Validate against a shipped schema; the first (most relevant) error is reported with its pointer."""
+    validator = jsonschema.Draft202012Validator(
+        schema(schema_name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    if error is not None:
+        pointer = "/" + "/".join(str(part) for part in error.absolute_path)
+        raise SchemaError(f"{source}: schema violation at {pointer}: {_short(error.message)}")
+
+
+def _short(message: str, limit: int = 200) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"

@@ -1,0 +1,163 @@
+"""Load a POA&M: bytes → JSON → schema → frozen ``Poam``. The raw document is kept for lossless write-back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from verifier.catalog import practices
+from verifier.errors import InputError
+from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
+from verifier.model import (
+    Assessment,
+    Entry,
+    EntryStatus,
+    Milestone,
+    MilestoneStatus,
+    Owner,
+    Poam,
+    Resources,
+    Scope,
+    Verification,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPoam:
+    """A POA&M as read: the parsed model, the untouched document, and the input's digest."""
+
+    path: Path
+    poam: Poam
+    document: dict[str, Any]
+    sha256: str
+
+
+def load_poam(path: Path) -> LoadedPoam:
+    """Read and validate a POA&M file; raises ``InputError`` naming the problem."""
+    data = read_bytes(path, "POA&M")
+    return parse_poam(data, str(path), path)
+
+
+def parse_poam(data: bytes, source: str, path: Path | None = None) -> LoadedPoam:
+    """Parse POA&M bytes (see ``load_poam``)."""
+    document = parse_json(data, source)
+    validate(document, "poam.schema.json", source)
+    poam = poam_from_json(document, source)
+    return LoadedPoam(path=path or Path(source), poam=poam, document=document, sha256=sha256_hex(data))
+
+
+def poam_from_json(document: dict[str, Any], source: str) -> Poam:
+    """Build the model from a schema-valid document and enforce the cross-field invariants."""
+    entries = tuple(_entry(raw) for raw in document["entries"])
+    _require_unique_ids(entries, source)
+    _require_known_practices(entries, source)
+    return Poam(
+        schema_version=document["schema_version"],
+        organization=document["organization"],
+        system=document["system"],
+        assessment=_assessment(document["assessment"]),
+        scope=_scope(document["scope"]),
+        entries=entries,
+        provider=document["scope"]["provider"],
+    )
+
+
+def _require_unique_ids(entries: tuple[Entry, ...], source: str) -> None:
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise InputError(f"{source}: duplicate entry id {entry.id!r}")
+        seen.add(entry.id)
+
+
+def _require_known_practices(entries: tuple[Entry, ...], source: str) -> None:
+    catalog = practices()
+    upper = {pid.upper(): pid for pid in catalog}
+    for entry in entries:
+        if entry.practice_id in catalog:
+            continue
+        hint = upper.get(entry.practice_id.upper())
+        suffix = f" (did you mean {hint!r}? practice ids are case-sensitive)" if hint else ""
+        raise InputError(
+            f"{source}: entry {entry.id}: unknown CMMC Level 2 practice id {entry.practice_id!r}{suffix}"
+        )
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _lenient_date(text: str | None) -> date | None:
+    """Milestone due dates are free text in the schema (lint flags 'Q3'); parse ISO dates only."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _assessment(raw: dict[str, Any]) -> Assessment:
+    assessment_date = _date(raw["assessment_date"])
+    assert assessment_date is not None  # noqa: S101 - required by the schema
+    return Assessment(
+        level=raw["level"],
+        type=raw["type"],
+        assessment_date=assessment_date,
+        conditional_status_date=_date(raw.get("conditional_status_date")),
+    )
+
+
+def _scope(raw: dict[str, Any]) -> Scope:
+    return Scope(
+        accounts=tuple(raw.get("accounts", ())),
+        regions=tuple(raw.get("regions", ())),
+        resources=tuple(raw.get("resources", ())),
+    )
+
+
+def _entry(raw: dict[str, Any]) -> Entry:
+    verification = raw.get("verification") or {}
+    checks = verification.get("checks")
+    scope = verification.get("scope")
+    owner = raw.get("owner")
+    return Entry(
+        id=raw["id"],
+        practice_id=raw["practice_id"],
+        finding=raw["finding"],
+        root_cause=raw.get("root_cause") or "",
+        owner=Owner(name=owner.get("name", ""), role=owner.get("role", "")) if owner else None,
+        milestones=tuple(_milestone(m) for m in raw.get("milestones", ())),
+        resources=_resources(raw.get("resources")),
+        verification=Verification(
+            checks=tuple(checks) if checks is not None else None,
+            scope=_scope(scope) if scope else None,
+            attestation=bool(verification.get("attestation", False)),
+        ),
+        status=EntryStatus(raw["status"]),
+        created=_date(raw.get("created")),
+        partial=bool(raw.get("partial", False)),
+    )
+
+
+def _milestone(raw: dict[str, Any]) -> Milestone:
+    due_text = raw.get("due") or ""
+    return Milestone(
+        title=raw["title"],
+        due=_lenient_date(due_text),
+        due_text=due_text,
+        status=MilestoneStatus(raw.get("status", "planned")),
+        status_date=_date(raw.get("status_date")),
+    )
+
+
+def _resources(raw: dict[str, Any] | str | None) -> Resources | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return Resources(budget_usd=raw, fte=None, tooling=())
+    return Resources(
+        budget_usd=raw.get("budget_usd"), fte=raw.get("fte"), tooling=tuple(raw.get("tooling", ()))
+    )

@@ -1,0 +1,174 @@
+"""Frozen domain records shared by every layer: findings, the POA&M, verdicts.
+
+Core code sees only these types, never raw dicts; loaders build them after schema validation.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class Status(enum.StrEnum):
+    """A Prowler finding's status code."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    MANUAL = "MANUAL"
+
+
+class Verdict(enum.StrEnum):
+    """What the verifier concludes for one POA&M entry. Anything short of proof is NOT_VERIFIED."""
+
+    MET = "MET"
+    NOT_MET = "NOT_MET"
+    NOT_VERIFIED = "NOT_VERIFIED"
+
+
+class EntryStatus(enum.StrEnum):
+    """The lifecycle status of a POA&M entry."""
+
+    OPEN = "open"
+    READY_FOR_CLOSEOUT = "ready_for_closeout"
+    CLOSED = "closed"
+
+
+class MilestoneStatus(enum.StrEnum):
+    """Progress of one milestone."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One Prowler result normalised from any of its output formats."""
+
+    check_id: str
+    status: Status
+    muted: bool
+    account: str
+    region: str
+    resource_uid: str
+    finding_uid: str
+    time: datetime
+    prowler_version: str
+    source_file: str
+    status_extended: str = ""
+    severity: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which accounts, regions and resources an entry's verdict is decided over.
+
+    An empty ``regions`` or ``resources`` tuple means "no narrowing"; ``accounts`` is never empty
+    for an entry's effective scope (the top-level scope requires at least one account).
+    """
+
+    accounts: tuple[str, ...]
+    regions: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who answers for an entry."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A dated step toward closing an entry; ``due`` is None when the text is not an ISO date."""
+
+    title: str
+    due: date | None
+    due_text: str
+    status: MilestoneStatus
+    status_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What is committed to close an entry, as written (lint judges the values)."""
+
+    budget_usd: float | str | None
+    fte: float | str | None
+    tooling: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """How closure is proven: explicit check ids (None = the mapping's), a scope narrowing, attestation."""
+
+    checks: tuple[str, ...] | None
+    scope: Scope | None
+    attestation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One POA&M item: one practice, one gap."""
+
+    id: str
+    practice_id: str
+    finding: str
+    root_cause: str
+    owner: Owner | None
+    milestones: tuple[Milestone, ...]
+    resources: Resources | None
+    verification: Verification
+    status: EntryStatus
+    created: date | None
+    partial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The assessment the POA&M belongs to; Day 0 of the 180-day window is ``conditional_status_date``."""
+
+    level: int
+    type: str
+    assessment_date: date
+    conditional_status_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Poam:
+    """A validated POA&M. ``entries`` keep the file's order."""
+
+    schema_version: int
+    organization: str
+    system: str
+    assessment: Assessment
+    scope: Scope
+    entries: tuple[Entry, ...]
+    provider: str = "aws"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckTally:
+    """Counts of the latest in-scope findings for one check of one entry."""
+
+    passed: int = 0
+    failed: int = 0
+    muted: int = 0
+    manual: int = 0
+    resources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryResult:
+    """The verdict for one entry, why, and the exact findings that decided it."""
+
+    entry_id: str
+    practice_id: str
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    checks: dict[str, CheckTally] = field(default_factory=dict)
+    evidence: tuple[Finding, ...] = ()
