@@ -13,7 +13,7 @@ from datetime import date, datetime
 class Status(enum.StrEnum):
     """A Prowler finding's status code."""
 
-    PASS = "PASS"
+    PASS = "PASS"  # noqa: S105 - a status code, not a password
     FAIL = "FAIL"
     MANUAL = "MANUAL"
 

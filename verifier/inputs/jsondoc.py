@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -34,13 +35,42 @@ def parse_json(data: bytes, source: str) -> Any:
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{source}: not UTF-8 text (bad byte at offset {exc.start})") from exc
     try:
-        return orjson.loads(data)
+        document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
+        raise InputError(
+            f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from exc
+    _reject_duplicate_keys(text, source)
+    return document
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
+def _reject_duplicate_keys(text: str, source: str) -> None:
+    """Parsers silently keep the last of two equal keys; a second ``checks`` or practice would hide the first."""
+    try:
+        json.loads(text, object_pairs_hook=_unique_pairs)
+    except _DuplicateKeyError as exc:
+        raise InputError(
+            f"{source}: duplicate key {exc.key!r} in one JSON object (which value counts is ambiguous)"
+        ) from exc
 
 
 def sha256_hex(data: bytes) -> str:
@@ -62,8 +92,13 @@ def validate(document: Any, schema_name: str, source: str) -> None:
     )
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
-        pointer = "/" + "/".join(str(part) for part in error.absolute_path)
+        pointer = json_pointer(error.absolute_path)
         raise SchemaError(f"{source}: schema violation at {pointer}: {_short(error.message)}")
+
+
+def json_pointer(parts: Iterable[str | int]) -> str:
+    """An RFC 6901 pointer: ``~`` and ``/`` inside a key are escaped so the pointer names one place."""
+    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
 def _short(message: str, limit: int = 200) -> str:

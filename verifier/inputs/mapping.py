@@ -51,7 +51,9 @@ def load_mapping(path: Path) -> CheckMapping:
         pid: {key: tuple(value) for key, value in body.items() if key not in _META_KEYS}
         for pid, body in document["practices"].items()
     }
-    return CheckMapping(practices=by_practice, source=document["source"], sha256=sha256_hex(data), path=str(path))
+    return CheckMapping(
+        practices=by_practice, source=document["source"], sha256=sha256_hex(data), path=str(path)
+    )
 
 
 def nist_to_practice_id(requirement_id: str) -> str | None:
@@ -94,7 +96,9 @@ def build_mapping(
     }
 
 
-def _add(target: dict[str, dict[str, set[str]]], provider: str, checks: Iterable[str], framework: str) -> None:
+def _add(
+    target: dict[str, dict[str, set[str]]], provider: str, checks: Iterable[str], framework: str
+) -> None:
     by_check = target.setdefault(provider, {})
     for check in checks:
         by_check.setdefault(check, set()).add(framework)
@@ -106,8 +110,7 @@ def _practice_body(pid: str, by_provider: dict[str, dict[str, set[str]]]) -> dic
         if provider != "aws" and by_provider[provider]:
             body[provider] = sorted(by_provider[provider])
     body["sources"] = {
-        check: sorted(frameworks)
-        for check, frameworks in sorted(by_provider.get("aws", {}).items())
+        check: sorted(frameworks) for check, frameworks in sorted(by_provider.get("aws", {}).items())
     }
     return body
 

@@ -1,0 +1,54 @@
+# Two entry points matter: `make demo` (set up, verify the built-in example) and `make test`
+# (set up everything, including Prowler and moto, then lint, type-check and run the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PROWLER_VENV := .venv-prowler
+PROWLER_VERSION := 5.46.0
+BIN := $(VENV)/bin
+AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
+
+.PHONY: setup prowler demo test lint unit live bench examples mapping clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Prowler pins most of its dependency tree, so it lives in its own environment and is run as a CLI.
+prowler: $(PROWLER_VENV)/bin/prowler
+
+$(PROWLER_VENV)/bin/prowler:
+	$(PYTHON) -m venv $(PROWLER_VENV)
+	$(PROWLER_VENV)/bin/pip install --quiet --upgrade pip
+	$(PROWLER_VENV)/bin/pip install --quiet prowler==$(PROWLER_VERSION)
+
+demo: setup
+	$(BIN)/poam verify --as-of $(AS_OF)
+
+lint: setup
+	$(BIN)/ruff check verifier tests examples benchmarks
+	$(BIN)/ruff format --check verifier tests examples benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: setup
+	$(BIN)/pytest -m "not live"
+
+live: setup prowler
+	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/pytest -m live
+
+test: setup prowler lint
+	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/pytest --cov --cov-report=term
+
+# Re-record the example scan with real Prowler against a local moto server.
+examples: setup prowler
+	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/python examples/record.py
+
+mapping: setup prowler
+	$(BIN)/poam mapping sync --prowler-bin $(PROWLER_VENV)/bin/prowler
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache .coverage

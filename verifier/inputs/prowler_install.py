@@ -1,0 +1,83 @@
+"""The installed Prowler CLI: where it is, its version, its check list and its framework files.
+
+Prowler is only ever run as a subprocess; its Python internals are never imported here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from verifier.errors import EnvError
+
+INSTALL_HINT = "install it with `make prowler` (a separate virtual environment) or `pip install 'poam-verifier[prowler]'`"
+_TIMEOUT_S = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ProwlerInstall:
+    """A located Prowler executable."""
+
+    binary: Path
+
+    def run(self, *args: str) -> str:
+        """Run Prowler with ``args`` and return its standard output; any failure is an ``EnvError``."""
+        try:
+            done = subprocess.run(  # noqa: S603 - fixed argv, no shell
+                [str(self.binary), *args], capture_output=True, text=True, timeout=_TIMEOUT_S, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise EnvError(f"could not run {self.binary}: {exc}") from exc
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise EnvError(f"`prowler {' '.join(args)}` failed (exit {done.returncode}): {tail[0]}")
+        return done.stdout
+
+    def version(self) -> str:
+        """``5.46.0`` from ``prowler --version``."""
+        return self.run("--version").strip().split()[-1]
+
+    def aws_checks(self) -> frozenset[str]:
+        """Every AWS check id the installed Prowler knows."""
+        listing = orjson.loads(self.run("aws", "--list-checks-json"))
+        return frozenset(listing.get("aws", ()))
+
+    def compliance_dir(self) -> Path:
+        """Prowler's ``compliance/`` package directory, found through its own interpreter."""
+        python = _interpreter(self.binary)
+        code = "import os, prowler; print(os.path.dirname(prowler.__file__))"
+        try:
+            done = subprocess.run(  # noqa: S603 - fixed argv, no shell
+                [python, "-c", code], capture_output=True, text=True, timeout=60, check=True
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise EnvError(f"cannot locate Prowler's compliance files via {python}: {exc}") from exc
+        return Path(done.stdout.strip()) / "compliance"
+
+
+def find_prowler(explicit: str | None = None) -> ProwlerInstall:
+    """``--prowler-bin``, then ``POAM_PROWLER_BIN``, then ``prowler`` on PATH, then ``./.venv-prowler``."""
+    candidates = [explicit, os.environ.get("POAM_PROWLER_BIN"), shutil.which("prowler")]
+    candidates.append(str(Path(".venv-prowler/bin/prowler")))
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return ProwlerInstall(binary=Path(candidate))
+    if explicit:
+        raise EnvError(f"--prowler-bin {explicit} is not an executable file; {INSTALL_HINT}")
+    raise EnvError(f"Prowler not found on PATH; {INSTALL_HINT}")
+
+
+def _interpreter(binary: Path) -> str:
+    """The Python a console script runs with, read from its shebang."""
+    try:
+        first = binary.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace")
+    except OSError as exc:
+        raise EnvError(f"cannot read {binary}: {exc.strerror or exc}") from exc
+    if not first.startswith("#!"):
+        raise EnvError(f"{binary} is not a Python console script; pass --compliance-dir")
+    return first[2:].strip().split()[0]

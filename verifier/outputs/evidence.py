@@ -1,0 +1,119 @@
+"""The closure-evidence bundle: per-entry deciding findings, the updated POA&M, a manifest and SHA256SUMS.
+
+An assessor traces entry → check → finding → source file: each entry file lists the exact findings
+that decided its verdict with the digest of the file they came from, and the manifest pins every input.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from verifier.evaluate import effective_scope
+from verifier.inputs.jsondoc import sha256_hex
+from verifier.model import EntryResult
+from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.poam_json import EvidenceRef
+from verifier.outputs.serialize import dumps, finding_json, scope_json, tally_json
+from verifier.outputs.verification_json import inputs_provenance
+
+BUNDLE_DIR = "evidence"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFiles:
+    """The per-entry evidence files (bundle-relative path → bytes) and the references the POA&M records."""
+
+    files: dict[str, bytes]
+    refs: dict[str, EvidenceRef]
+
+
+def entry_files(run: VerificationRun) -> EntryFiles:
+    """One JSON file per entry holding its verdict, reasons, scope and deciding findings."""
+    files: dict[str, bytes] = {}
+    refs: dict[str, EvidenceRef] = {}
+    entries = {e.id: e for e in run.poam.poam.entries}
+    digests = {f.path: f.sha256 for f in run.findings.files}
+    for result in run.results:
+        name = _unique_name(result.entry_id, files)
+        scope = effective_scope(run.poam.poam.scope, entries[result.entry_id])
+        data = dumps(_entry_document(result, scope_json(scope), digests))
+        files[name] = data
+        refs[result.entry_id] = EvidenceRef(path=f"{BUNDLE_DIR}/{name}", sha256=sha256_hex(data))
+    return EntryFiles(files=files, refs=refs)
+
+
+def _unique_name(entry_id: str, taken: Mapping[str, bytes]) -> str:
+    # Entry ids are user text; file names in the bundle must never escape it or collide.
+    stem = _UNSAFE.sub("_", entry_id).strip(".") or "entry"
+    name, n = f"entries/{stem}.json", 1
+    while name in taken:
+        n += 1
+        name = f"entries/{stem}-{n}.json"
+    return name
+
+
+def _entry_document(result: EntryResult, scope: dict[str, Any], digests: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "entry": result.entry_id,
+        "practice_id": result.practice_id,
+        "verdict": result.verdict.value,
+        "reasons": list(result.reasons),
+        "scope": scope,
+        "checks": {check: tally_json(t) for check, t in result.checks.items()},
+        "findings": [
+            {**finding_json(f), "source_sha256": digests.get(f.source_file, "")} for f in result.evidence
+        ],
+    }
+
+
+def bundle_files(
+    run: VerificationRun, entries: EntryFiles, updated_poam: bytes, verification: bytes
+) -> dict[str, bytes]:
+    """Every file of the bundle, ``manifest.json`` and ``SHA256SUMS`` included, keyed by relative path."""
+    files = dict(entries.files)
+    files["poam.json"] = updated_poam
+    files["verification.json"] = verification
+    files["manifest.json"] = dumps(_manifest(run, files))
+    files["SHA256SUMS"] = sha256sums(files)
+    return dict(sorted(files.items()))
+
+
+def _manifest(run: VerificationRun, files: Mapping[str, bytes]) -> dict[str, Any]:
+    return {
+        "bundle_format": 1,
+        "tool": {"name": "poam-verifier", "version": run.context.tool_version},
+        "created": timestamp(run.context.verified_at),
+        "as_of": run.context.as_of.isoformat(),
+        "max_scan_age_days": run.context.max_scan_age_days,
+        "prowler_versions": list(run.findings.prowler_versions),
+        "accounts_seen": list(run.accounts_seen),
+        "regions_seen": list(run.regions_seen),
+        "inputs": inputs_provenance(run),
+        "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
+    }
+
+
+def sha256sums(files: Mapping[str, bytes]) -> bytes:
+    """``sha256sum -c`` compatible listing of ``files``."""
+    lines = [f"{sha256_hex(data)}  {name}\n" for name, data in sorted(files.items())]
+    return "".join(lines).encode("utf-8")
+
+
+def zip_bundle(files: Mapping[str, bytes], run: VerificationRun) -> bytes:
+    """A deterministic zip of the bundle under ``evidence/`` (fixed timestamps, sorted members)."""
+    moment = run.context.verified_at
+    stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(f"{BUNDLE_DIR}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()

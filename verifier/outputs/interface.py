@@ -1,0 +1,48 @@
+"""What every output format sees: the run's context and results. Formats return bytes; ``writer`` writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from verifier.inputs.findings.interface import FindingsSet
+from verifier.inputs.mapping import CheckMapping
+from verifier.inputs.poam import LoadedPoam
+from verifier.model import EntryResult, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """When and how a verification ran; ``verified_at`` comes from an injected clock."""
+
+    tool_version: str
+    verified_at: datetime
+    as_of: date
+    max_scan_age_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationRun:
+    """Everything a format may render: the inputs as read, and one result per POA&M entry."""
+
+    context: RunContext
+    poam: LoadedPoam
+    mapping: CheckMapping
+    findings: FindingsSet
+    results: tuple[EntryResult, ...]
+
+    def count(self, verdict: Verdict) -> int:
+        return sum(r.verdict is verdict for r in self.results)
+
+    @property
+    def accounts_seen(self) -> tuple[str, ...]:
+        return tuple(sorted({f.account for f in self.findings.findings}))
+
+    @property
+    def regions_seen(self) -> tuple[str, ...]:
+        return tuple(sorted({f.region for f in self.findings.findings}))
+
+
+def timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, to the second: stable text for files and digests."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

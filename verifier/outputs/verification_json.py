@@ -1,0 +1,62 @@
+"""``verification.json``: the machine-readable verdicts of one run, with its inputs' provenance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from verifier.model import EntryResult, EntryStatus, Verdict
+from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.poam_json import is_regression, next_status
+from verifier.outputs.serialize import dumps, tally_json
+
+
+def verification_document(run: VerificationRun) -> dict[str, Any]:
+    """The document as a dict (other formats reuse it)."""
+    statuses = {e.id: e.status for e in run.poam.poam.entries}
+    return {
+        "tool": {"name": "poam-verifier", "version": run.context.tool_version},
+        "verified_at": timestamp(run.context.verified_at),
+        "as_of": run.context.as_of.isoformat(),
+        "max_scan_age_days": run.context.max_scan_age_days,
+        "organization": run.poam.poam.organization,
+        "system": run.poam.poam.system,
+        "summary": {v.value: run.count(v) for v in Verdict},
+        "inputs": inputs_provenance(run),
+        "prowler_versions": list(run.findings.prowler_versions),
+        "accounts_seen": list(run.accounts_seen),
+        "regions_seen": list(run.regions_seen),
+        "entries": [_entry(r, statuses[r.entry_id]) for r in run.results],
+    }
+
+
+def inputs_provenance(run: VerificationRun) -> dict[str, Any]:
+    """Digests of every input, so an assessor can tie a verdict to the exact files it came from."""
+    return {
+        "poam": {"path": str(run.poam.path), "sha256": run.poam.sha256},
+        "mapping": {
+            "path": run.mapping.path,
+            "sha256": run.mapping.sha256,
+            "source": dict(run.mapping.source),
+        },
+        "findings": [
+            {"path": f.path, "sha256": f.sha256, "format": f.format, "findings": f.findings}
+            for f in run.findings.files
+        ],
+    }
+
+
+def _entry(result: EntryResult, status: EntryStatus) -> dict[str, Any]:
+    return {
+        "id": result.entry_id,
+        "practice_id": result.practice_id,
+        "verdict": result.verdict.value,
+        "reasons": list(result.reasons),
+        "status_before": status.value,
+        "status_after": next_status(status, result.verdict).value,
+        "regression": is_regression(status, result.verdict),
+        "checks": {check: tally_json(t) for check, t in result.checks.items()},
+    }
+
+
+def render(run: VerificationRun) -> bytes:
+    return dumps(verification_document(run))

@@ -1,0 +1,102 @@
+"""``poam mapping sync`` and ``poam mapping check``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from verifier.catalog import practices
+from verifier.errors import EnvError, InputError
+from verifier.inputs.jsondoc import parse_json, read_bytes
+from verifier.inputs.mapping import CMMC_FRAMEWORK, NIST_FRAMEWORK, build_mapping, load_mapping, problems
+from verifier.inputs.prowler_install import ProwlerInstall, find_prowler
+from verifier.outputs.serialize import dumps
+from verifier.outputs.writer import write_atomic
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOptions:
+    out: Path
+    prowler_bin: str | None = None
+    compliance_dir: Path | None = None
+    prowler_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    path: Path
+    prowler_version: str
+    practices_with_checks: int
+    distinct_checks: int
+
+
+def sync_mapping(options: SyncOptions) -> SyncResult:
+    """Build the mapping from the installed Prowler's framework files and write it atomically."""
+    install = (
+        None if options.compliance_dir and options.prowler_version else find_prowler(options.prowler_bin)
+    )
+    directory = options.compliance_dir or _require(install).compliance_dir()
+    version = options.prowler_version or _require(install).version()
+    cmmc = _framework(directory / f"{CMMC_FRAMEWORK}.json")
+    nist_path = directory / "aws" / f"{NIST_FRAMEWORK}.json"
+    nist = _framework(nist_path) if nist_path.exists() else None
+    document = build_mapping(cmmc, nist, version)
+    write_atomic(options.out, dumps(document))
+    aws = [set(body["aws"]) for body in document["practices"].values()]
+    return SyncResult(
+        path=options.out,
+        prowler_version=version,
+        practices_with_checks=sum(bool(checks) for checks in aws),
+        distinct_checks=len(set().union(*aws)),
+    )
+
+
+def _require(install: ProwlerInstall | None) -> ProwlerInstall:
+    assert install is not None  # noqa: S101 - sync_mapping only skips discovery when both are given
+    return install
+
+
+def _framework(path: Path) -> dict[str, Any]:
+    document = parse_json(read_bytes(path, "Prowler framework file"), str(path))
+    if not isinstance(document, dict):
+        raise InputError(f"{path}: expected a JSON object")
+    return document
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    mapping: Path
+    prowler_bin: str | None = None
+    offline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    problems: tuple[str, ...]
+    needs_attestation: tuple[str, ...]
+    prowler_version: str | None
+    practices_with_checks: int
+
+
+def check_mapping(options: CheckOptions) -> CheckReport:
+    """Validate a mapping; against the installed Prowler's check list unless ``offline``."""
+    mapping = load_mapping(options.mapping)
+    install = None if options.offline else _optional_prowler(options.prowler_bin)
+    known = install.aws_checks() if install else None
+    unmapped = mapping.unmapped_practices()
+    return CheckReport(
+        problems=tuple(problems(mapping, known)),
+        needs_attestation=unmapped,
+        prowler_version=install.version() if install else None,
+        practices_with_checks=len(practices()) - len(unmapped),
+    )
+
+
+def _optional_prowler(explicit: str | None) -> ProwlerInstall | None:
+    try:
+        return find_prowler(explicit)
+    except EnvError:
+        if explicit:
+            raise
+        return None

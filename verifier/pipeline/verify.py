@@ -1,0 +1,139 @@
+"""Orchestration: read inputs, evaluate, render every output in memory, then write them all.
+
+The CLI builds a frozen options object and calls one function here; nothing in this module
+prints. Gates are evaluated after the outputs are written, so a failing gate still leaves evidence.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import assert_never
+
+from verifier import __version__
+from verifier.errors import UsageError
+from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate
+from verifier.inputs.findings import load_findings
+from verifier.inputs.mapping import load_mapping
+from verifier.inputs.poam import load_poam
+from verifier.model import EntryStatus, Verdict
+from verifier.outputs import evidence, summary_md, verification_json
+from verifier.outputs.interface import RunContext, VerificationRun
+from verifier.outputs.poam_json import is_regression, updated_document
+from verifier.outputs.serialize import dumps
+from verifier.outputs.writer import OutputPlan, commit
+
+ProgressCallback = Callable[[str, int, int], None]
+
+DEFAULT_FINDINGS = (Path("output"), Path("examples/prowler-output"))
+
+
+class FailOn(enum.StrEnum):
+    """Verdict gates for ``--fail-on``: exit 1 after writing outputs when hit."""
+
+    NOT_MET = "not-met"
+    NOT_VERIFIED = "not-verified"
+    REGRESSION = "regression"
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyOptions:
+    """Everything ``poam verify`` needs, parsed."""
+
+    poam: Path
+    mapping: Path
+    findings: tuple[Path, ...]
+    out: Path
+    as_of: date
+    max_scan_age_days: int = 7
+    in_place: bool = False
+    fail_on: tuple[FailOn, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyOutcome:
+    """What a run produced: the run itself, the paths written, and the gates it hit."""
+
+    run: VerificationRun
+    written: tuple[Path, ...]
+    gates_hit: tuple[str, ...]
+
+
+def default_findings() -> tuple[Path, ...]:
+    """Prowler's default output directory if present, else the built-in example's recorded scan."""
+    for candidate in DEFAULT_FINDINGS:
+        if candidate.is_dir():
+            return (candidate,)
+    raise UsageError("no --findings given and neither ./output nor ./examples/prowler-output exists")
+
+
+def run_verify(
+    options: VerifyOptions, clock: Callable[[], datetime], progress: ProgressCallback | None = None
+) -> VerifyOutcome:
+    """Verify every POA&M entry against the findings and write the outputs."""
+    if options.max_scan_age_days < 0:
+        raise UsageError("--max-scan-age must be zero or more days")
+    run = build_run(options, clock, progress)
+    plan = render_outputs(run, options)
+    commit(plan)
+    written = tuple(plan.files) + tuple(plan.directories)
+    return VerifyOutcome(run=run, written=written, gates_hit=gates_hit(run, options.fail_on))
+
+
+def build_run(
+    options: VerifyOptions, clock: Callable[[], datetime], progress: ProgressCallback | None
+) -> VerificationRun:
+    """Read and evaluate; raises before anything is written if an input is bad."""
+    poam = load_poam(options.poam)
+    mapping = load_mapping(options.mapping)
+    findings = load_findings(options.findings, progress)
+    settings = EvaluationSettings(as_of=options.as_of, max_scan_age_days=options.max_scan_age_days)
+    results = evaluate(poam.poam, mapping, FindingsIndex(findings.findings), settings)
+    context = RunContext(
+        tool_version=__version__,
+        verified_at=clock(),
+        as_of=options.as_of,
+        max_scan_age_days=options.max_scan_age_days,
+    )
+    return VerificationRun(context=context, poam=poam, mapping=mapping, findings=findings, results=results)
+
+
+def render_outputs(run: VerificationRun, options: VerifyOptions) -> OutputPlan:
+    """Every output as bytes, in the order their digests depend on each other."""
+    entry_files = evidence.entry_files(run)
+    updated = dumps(updated_document(run.poam.document, run.results, run.context, entry_files.refs))
+    verification = verification_json.render(run)
+    bundle = evidence.bundle_files(run, entry_files, updated, verification)
+    poam_target = options.poam if options.in_place else options.out / "poam.json"
+    files = {
+        options.out / "verification.json": verification,
+        options.out / "summary.md": summary_md.render(run),
+        options.out / "evidence.zip": evidence.zip_bundle(bundle, run),
+        poam_target: updated,
+    }
+    return OutputPlan(files=files, directories={options.out / evidence.BUNDLE_DIR: bundle})
+
+
+def gates_hit(run: VerificationRun, fail_on: Sequence[FailOn]) -> tuple[str, ...]:
+    """A description of every ``--fail-on`` gate the run hit (empty: none)."""
+    return tuple(message for gate in fail_on if (message := _gate_message(run, gate)))
+
+
+def _gate_message(run: VerificationRun, gate: FailOn) -> str:
+    statuses = {e.id: e.status for e in run.poam.poam.entries}
+    if gate is FailOn.NOT_MET:
+        ids = [r.entry_id for r in run.results if r.verdict is Verdict.NOT_MET]
+    elif gate is FailOn.NOT_VERIFIED:
+        ids = [r.entry_id for r in run.results if r.verdict is Verdict.NOT_VERIFIED]
+    elif gate is FailOn.REGRESSION:
+        ids = [
+            r.entry_id
+            for r in run.results
+            if is_regression(statuses.get(r.entry_id, EntryStatus.OPEN), r.verdict)
+        ]
+    else:
+        assert_never(gate)
+    return f"--fail-on {gate.value}: {', '.join(ids)}" if ids else ""
