@@ -36,11 +36,15 @@ class FindingsIndex:
     def __init__(self, findings: Iterable[Finding]) -> None:
         by_check: dict[str, list[Finding]] = defaultdict(list)
         accounts: set[str] = set()
+        regions: set[tuple[str, str]] = set()
         for finding in findings:
             by_check[finding.check_id].append(finding)
             accounts.add(finding.account)
+            regions.add((finding.account, finding.region))
         self._by_check = dict(by_check)
         self.accounts: frozenset[str] = frozenset(accounts)
+        # (account, region) pairs the scan covered: an in-scope region with no result at all was not scanned.
+        self.account_regions: frozenset[tuple[str, str]] = frozenset(regions)
 
     def for_check(self, check_id: str) -> Sequence[Finding]:
         return self._by_check.get(check_id, ())
@@ -74,12 +78,17 @@ def in_scope(finding: Finding, scope: Scope) -> bool:
 
 
 def latest_per_uid(findings: Iterable[Finding]) -> list[Finding]:
-    """Keep the newest result of each finding uid; on a tie the worse status wins (fail closed)."""
-    latest: dict[str, Finding] = {}
+    """Keep the newest result of each finding uid; on a tie the worse status wins (fail closed).
+
+    The uid is keyed together with the check, account, region and resource it names, so a reader that
+    leaves uids empty or a uid collision can never let one resource's PASS hide another's FAIL.
+    """
+    latest: dict[tuple[str, str, str, str, str], Finding] = {}
     for finding in findings:
-        current = latest.get(finding.finding_uid)
+        key = (finding.finding_uid, finding.check_id, finding.account, finding.region, finding.resource_uid)
+        current = latest.get(key)
         if current is None or _rank(finding) > _rank(current):
-            latest[finding.finding_uid] = finding
+            latest[key] = finding
     return sorted(latest.values(), key=lambda f: (f.check_id, f.account, f.region, f.resource_uid))
 
 
@@ -104,10 +113,7 @@ def evaluate_entry(
             entry_id=entry.id,
             practice_id=entry.practice_id,
             verdict=Verdict.NOT_VERIFIED,
-            reasons=(
-                f"no automated check verifies {entry.practice_id}: the mapping has none and the entry "
-                "names none, so closure needs recorded human evidence (attestation)",
-            ),
+            reasons=(_no_checks_reason(entry),),
         )
     scope = effective_scope(poam_scope, entry)
     evidence = latest_per_uid(f for c in checks for f in index.for_check(c) if in_scope(f, scope))
@@ -125,6 +131,18 @@ def evaluate_entry(
         reasons=tuple(reasons),
         checks={c: _tally(by_check[c]) for c in checks},
         evidence=tuple(evidence),
+    )
+
+
+def _no_checks_reason(entry: Entry) -> str:
+    why = (
+        "the entry's verification.checks is empty"
+        if entry.verification.checks is not None
+        else "the mapping has none and the entry names none"
+    )
+    return (
+        f"no automated check verifies {entry.practice_id}: {why}, "
+        "so closure needs recorded human evidence (attestation)"
     )
 
 
@@ -164,6 +182,13 @@ def _gap_reasons(
         f"account {account} does not appear in the scan results at all"
         for account in scope.accounts
         if account not in index.accounts
+    ]
+    reasons += [
+        f"region {region} of account {account} does not appear in the scan results at all"
+        for account in scope.accounts
+        if account in index.accounts
+        for region in scope.regions
+        if (account, region) not in index.account_regions
     ]
     for check in checks:
         reasons += _check_gaps(check, by_check[check], scope, index, settings)

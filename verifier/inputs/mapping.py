@@ -48,7 +48,12 @@ def load_mapping(path: Path) -> CheckMapping:
     if unknown:
         raise InputError(f"{path}: unknown CMMC Level 2 practice ids: {', '.join(unknown)}")
     by_practice = {
-        pid: {key: tuple(value) for key, value in body.items() if key not in _META_KEYS}
+        pid: {
+            key: tuple(value)
+            for key, value in body.items()
+            # Only check lists are providers; the schema leaves other keys (notes) unconstrained.
+            if key not in _META_KEYS and isinstance(value, list)
+        }
         for pid, body in document["practices"].items()
     }
     return CheckMapping(

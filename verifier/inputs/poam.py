@@ -51,14 +51,16 @@ def parse_poam(data: bytes, source: str, path: Path | None = None) -> LoadedPoam
 def poam_from_json(document: dict[str, Any], source: str) -> Poam:
     """Build the model from a schema-valid document and enforce the cross-field invariants."""
     entries = tuple(_entry(raw) for raw in document["entries"])
+    scope = _scope(document["scope"])
     _require_unique_ids(entries, source)
     _require_known_practices(entries, source)
+    _require_narrowing(entries, scope, source)
     return Poam(
         schema_version=document["schema_version"],
         organization=document["organization"],
         system=document["system"],
         assessment=_assessment(document["assessment"]),
-        scope=_scope(document["scope"]),
+        scope=scope,
         entries=entries,
         provider=document["scope"]["provider"],
     )
@@ -83,6 +85,22 @@ def _require_known_practices(entries: tuple[Entry, ...], source: str) -> None:
         raise InputError(
             f"{source}: entry {entry.id}: unknown CMMC Level 2 practice id {entry.practice_id!r}{suffix}"
         )
+
+
+def _require_narrowing(entries: tuple[Entry, ...], scope: Scope, source: str) -> None:
+    """An entry's scope may only narrow the POA&M's: widening it would verify systems nobody assessed."""
+    for entry in entries:
+        narrowing = entry.verification.scope
+        if narrowing is None:
+            continue
+        outside = [a for a in narrowing.accounts if a not in scope.accounts]
+        if scope.regions:
+            outside += [r for r in narrowing.regions if r not in scope.regions]
+        if outside:
+            raise InputError(
+                f"{source}: entry {entry.id}: verification.scope names {', '.join(outside)}, "
+                "outside the POA&M's scope; an entry's scope can only narrow it"
+            )
 
 
 def _date(text: str | None) -> date | None:
