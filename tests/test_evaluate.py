@@ -616,3 +616,10 @@ def test_property_verdict_does_not_depend_on_finding_order(findings: list[Findin
     assert first.verdict is second.verdict
     assert set(first.evidence) == set(second.evidence)
     assert first.checks == second.checks
+
+
+def test_passing_scan_cannot_prove_fips_validated_encryption() -> None:
+    entry = make_entry(practice_id="SC.L2-3.13.11")
+    result = decide(passing(ACCOUNT), entry)
+    assert result.verdict is Verdict.NOT_VERIFIED
+    assert any("FIPS validation" in reason for reason in result.reasons)

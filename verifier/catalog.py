@@ -65,3 +65,12 @@ def practices() -> dict[str, Practice]:
 def by_nist_id() -> dict[str, Practice]:
     """The same practices keyed by NIST SP 800-171 id (``3.1.1``)."""
     return {p.nist_id: p for p in practices().values()}
+
+
+# Practices where a passing configuration scan cannot prove the practice, whatever the mapping says:
+# Prowler's NIST 800-171 mapping attaches encryption checks to 3.13.11, but what keeps SC.L2-3.13.11
+# on a POA&M is FIPS validation of the modules, and the SSP is a document. Closure needs human evidence.
+SCAN_CANNOT_PROVE: dict[str, str] = {
+    "SC.L2-3.13.11": "FIPS validation of the cryptographic modules cannot be observed by a configuration scan",
+    "CA.L2-3.12.4": "the System Security Plan is a document, not a cloud configuration",
+}

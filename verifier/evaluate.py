@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatchcase
 
+from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.inputs.mapping import CheckMapping
 from verifier.model import CheckTally, Entry, EntryResult, Finding, Poam, Scope, Status, Verdict
 
@@ -122,6 +123,10 @@ def evaluate_entry(
         by_check[finding.check_id].append(finding)
     failures = [r for c in checks for r in _failure_reasons(c, by_check[c])]
     gaps = _gap_reasons(checks, by_check, scope, index, settings)
+    if entry.practice_id in SCAN_CANNOT_PROVE:
+        gaps.append(
+            f"{entry.practice_id}: {SCAN_CANNOT_PROVE[entry.practice_id]}; closure needs an attestation"
+        )
     verdict = Verdict.NOT_MET if failures else Verdict.NOT_VERIFIED if gaps else Verdict.MET
     reasons = failures + gaps if failures or gaps else [_met_reason(checks, evidence, scope)]
     return EntryResult(
