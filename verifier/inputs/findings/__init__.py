@@ -1,0 +1,120 @@
+"""Findings ingestion: read Prowler outputs (OCSF, CSV, ASFF, compliance CSV) into ``Finding`` records.
+
+``load_findings`` is the one entry point. Every file is read whole and every record must parse:
+one bad record fails the whole load, because a FAIL skipped in silence could become a wrong MET.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from verifier.errors import FindingsFormatError
+from verifier.inputs.findings.discover import Candidate, discover, is_gzip
+from verifier.inputs.findings.interface import FindingsSet, SourceFile
+from verifier.inputs.jsondoc import read_bytes, sha256_hex
+from verifier.model import Finding, Status
+
+__all__ = ["FindingsSet", "Progress", "SourceFile", "load_findings"]
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(path, index, total)`` before each file; ``index`` counts files already read."""
+
+
+def load_findings(paths: Sequence[Path], progress: Progress | None = None) -> FindingsSet:
+    """Read every Prowler output at ``paths`` (files, ``.gz`` files or directories searched recursively).
+
+    Files are read in a deterministic order (each directory's files sorted by path) and a file
+    reached twice is read once. A result repeated exactly in several files (the same scan saved in
+    several formats) is kept once, from the richest format; ``files`` still counts every finding
+    each file held. Raises ``FindingsFormatError`` naming the file and record for
+    anything that is not a readable Prowler output, ``InputError`` for a path that does not exist
+    and ``EnvError`` when the OS fails us. No findings at all is not an error.
+    """
+    candidates = discover(paths)
+    findings = _Collected()
+    files: list[SourceFile] = []
+    for index, candidate in enumerate(candidates):
+        if progress is not None:
+            progress(str(candidate.path), index, len(candidates))
+        source_file, read = _read(candidate)
+        findings.add_file(read, source_file.format, multiple=len(candidates) > 1)
+        files.append(source_file)
+    return FindingsSet(findings=tuple(findings.kept), files=tuple(files))
+
+
+# The identity of one result of one scan, whichever format it was read from.
+_ResultKey = tuple[str, str, str, str, Status, bool, datetime]
+# Which copy of a duplicated result to keep: the format that carries the most (OCSF has every field;
+# ASFF has its own finding ids and folds muted results into WARNING).
+_RICHNESS = {"ocsf": 3, "csv": 2, "compliance-csv": 1, "asff": 0}
+
+
+class _Collected:
+    """Findings in read order, with results repeated across files (one scan saved as OCSF, CSV and
+    ASFF side by side) kept once.
+
+    Only exact repeats are dropped: same check, account, region, resource, status, mute state and
+    scan time, read from an earlier file. Such a copy adds nothing, while a result that differs in
+    any of those is always kept, so nothing that could decide a verdict is lost. Repeats within one
+    file are kept (a check may report one resource several times, under different finding ids).
+    """
+
+    def __init__(self) -> None:
+        self.kept: list[Finding] = []
+        self._seen: dict[_ResultKey, tuple[int, int, int]] = {}  # key → (position, file number, richness)
+        self._files = 0
+
+    def add_file(self, findings: list[Finding], format_name: str, *, multiple: bool) -> None:
+        self._files += 1
+        if not multiple:
+            self.kept.extend(findings)  # one file cannot repeat another: skip the bookkeeping
+            return
+        richness = _RICHNESS.get(format_name, 0)
+        for finding in findings:
+            self._add(finding, richness)
+
+    def _add(self, finding: Finding, richness: int) -> None:
+        key = _result_key(finding)
+        earlier = self._seen.get(key)
+        if earlier is None or earlier[1] == self._files:
+            self._seen[key] = (len(self.kept), self._files, richness)
+            self.kept.append(finding)
+        elif richness > earlier[2]:
+            self.kept[earlier[0]] = finding
+            self._seen[key] = (earlier[0], self._files, richness)
+
+
+def _result_key(finding: Finding) -> _ResultKey:
+    return (
+        finding.check_id,
+        finding.account,
+        finding.region,
+        finding.resource_uid,
+        finding.status,
+        finding.muted,
+        finding.time,
+    )
+
+
+def _read(candidate: Candidate) -> tuple[SourceFile, list[Finding]]:
+    source = str(candidate.path)
+    raw = read_bytes(candidate.path, "findings file")
+    data = _gunzip(raw, source) if is_gzip(candidate.path) else raw
+    findings = list(candidate.reader.read(data, source))
+    # The digest is of the bytes on disk (compressed or not), so the evidence manifest can be
+    # checked against the very file that was handed in.
+    digest = sha256_hex(raw)
+    return SourceFile(source, digest, candidate.reader.format_name, len(findings)), findings
+
+
+def _gunzip(raw: bytes, source: str) -> bytes:
+    try:
+        return gzip.decompress(raw)
+    except EOFError as exc:
+        raise FindingsFormatError(f"{source}: truncated gzip file ({exc})") from exc
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise FindingsFormatError(f"{source}: not a valid gzip file ({exc})") from exc

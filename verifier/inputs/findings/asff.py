@@ -1,0 +1,103 @@
+"""Prowler's AWS Security Finding Format output (``*.asff.json``): one JSON array of ASFF findings.
+
+ASFF loses two things the other formats keep: MANUAL findings are dropped by Prowler, and a muted
+finding's status is replaced by WARNING whatever it was. WARNING is therefore read as a muted FAIL,
+the reading that can never make a practice look better than it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from verifier.errors import FindingsFormatError
+from verifier.inputs.findings.normalize import (
+    json_elements,
+    lookup,
+    optional_text,
+    required_text,
+    unnamed_json,
+    utc_time,
+)
+from verifier.model import Finding, Status
+
+_GENERATOR_PREFIX = "prowler-"
+# Compliance.Status → (status, muted); see prowler/lib/outputs/asff/asff.py generate_status.
+_COMPLIANCE_STATUS = {
+    "PASSED": (Status.PASS, False),
+    "FAILED": (Status.FAIL, False),
+    "WARNING": (Status.FAIL, True),
+    "NOT_AVAILABLE": (Status.MANUAL, False),
+}
+
+
+class AsffReader:
+    """Reads Prowler's ASFF JSON findings."""
+
+    format_name = "asff"
+
+    def accepts(self, name: str, head: bytes) -> bool:
+        """``*.asff.json``, or any ``*.json`` whose start looks like an ASFF finding."""
+        if name.endswith(".asff.json"):
+            return True
+        return unnamed_json(name) and b'"SchemaVersion"' in head and b'"GeneratorId"' in head
+
+    def read(self, data: bytes, source: str) -> Iterator[Finding]:
+        """Yield one ``Finding`` per array element; any unreadable element stops the read."""
+        for index, record in enumerate(json_elements(data, source)):
+            yield _finding(record, f"{source}, element {index}", source)
+
+
+def _finding(record: Any, where: str, source: str) -> Finding:
+    if not isinstance(record, dict):
+        raise FindingsFormatError(f"{where}: expected a JSON object (an ASFF finding)")
+    status, muted = _compliance_status(record, where)
+    return Finding(
+        check_id=_check_id(record, where),
+        status=status,
+        muted=muted,
+        account=required_text(record, ("AwsAccountId",), where),
+        region=_region(record, where),
+        resource_uid=required_text(record, ("Resources", 0, "Id"), where),
+        finding_uid=required_text(record, ("Id",), where),
+        time=_time(record, where),
+        prowler_version=optional_text(record, ("ProductFields", "ProviderVersion"), where),
+        source_file=source,
+        status_extended=optional_text(record, ("Description",), where),
+        severity=optional_text(record, ("Severity", "Label"), where).lower(),
+    )
+
+
+def _compliance_status(record: dict[str, Any], where: str) -> tuple[Status, bool]:
+    if not isinstance(record.get("Compliance"), dict):
+        raise FindingsFormatError(f"{where}: Compliance is missing, so the finding has no status")
+    value = lookup(record, ("Compliance", "Status"))
+    mapped = _COMPLIANCE_STATUS.get(value) if isinstance(value, str) else None
+    if mapped is None:
+        expected = ", ".join(_COMPLIANCE_STATUS)
+        raise FindingsFormatError(f"{where}: unknown Compliance.Status {value!r} (expected {expected})")
+    return mapped
+
+
+def _check_id(record: dict[str, Any], where: str) -> str:
+    generator = required_text(record, ("GeneratorId",), where)
+    check_id = generator.removeprefix(_GENERATOR_PREFIX)
+    if check_id == generator or not check_id:
+        raise FindingsFormatError(f"{where}: GeneratorId {generator!r} is not 'prowler-<check id>'")
+    return check_id
+
+
+def _region(record: dict[str, Any], where: str) -> str:
+    # Prowler writes the region on the resource; a top-level Region is honoured if a tool adds one.
+    if lookup(record, ("Resources", 0, "Region")) is None and "Region" in record:
+        return required_text(record, ("Region",), where)
+    return required_text(record, ("Resources", 0, "Region"), where)
+
+
+def _time(record: dict[str, Any], where: str) -> datetime:
+    for key in ("UpdatedAt", "CreatedAt"):
+        value = record.get(key)
+        if value is not None:
+            return utc_time(value, f"{where}: {key}")
+    raise FindingsFormatError(f"{where}: UpdatedAt and CreatedAt are both missing")
