@@ -80,6 +80,7 @@ def _progress_bar() -> Iterator[ProgressCallback]:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("", total=None)
 
