@@ -5,6 +5,8 @@ Errors are caught once, in ``main``: one line on stderr and the exit code from `
 
 from __future__ import annotations
 
+import enum
+import json
 import sys
 import traceback
 from collections.abc import Iterator
@@ -13,18 +15,21 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from verifier import __version__
-from verifier.errors import ExitCode, GateError, InputError, UsageError, VerifierError
+from verifier.errors import GateError, InputError, UsageError, VerifierError
 from verifier.model import Verdict
 from verifier.outputs.interface import VerificationRun
+from verifier.pipeline.assess import LintOptions, optional_mapping, run_lint, run_score, run_timeline
 from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
 from verifier.pipeline.verify import FailOn, ProgressCallback, VerifyOptions, default_findings, run_verify
+from verifier.rules.interface import Problem, Severity, problem_json
+from verifier.rules.score import ScoreReport, score_json
+from verifier.rules.timeline import Timeline, timeline_json
 
 app = typer.Typer(
     name="poam",
@@ -153,6 +158,134 @@ def _print_results(run: VerificationRun) -> None:
         table.add_row(result.entry_id, result.practice_id, verdict, "\n".join(result.reasons))
     out.print(table)
     out.print(" · ".join(f"{v.value}: {run.count(v)}" for v in Verdict))
+    _print_score(run.assessment.score)
+    _print_timeline(run.assessment.timeline, heading=False)
+
+
+class OutputFormat(enum.StrEnum):
+    """How score, lint and timeline print their report."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table (readable) or json.")]
+PoamOption = Annotated[Path, typer.Option("--poam", help="The POA&M file.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Judge as of this date (YYYY-MM-DD). Default: today (UTC).")
+]
+
+
+def _print_json(document: object) -> None:
+    out.print_json(json.dumps(document))
+
+
+@app.command()
+def score(poam: PoamOption = Path("poam.json"), output: FormatOption = OutputFormat.TABLE) -> None:
+    """SPRS-style Level 2 score and Conditional Level 2 eligibility under 32 CFR § 170.21(a)(2).
+
+    Score: 110 minus the points of every entry not closed (IA.L2-3.5.3 / SC.L2-3.13.11 with
+    "partial": true deduct 3). Projected: as if every ready_for_closeout entry were confirmed.
+    Eligible needs score >= 88, no entry worth more than 1 point (except SC.L2-3.13.11 partial) and
+    none of the six practices § 170.21(a)(2)(iii) excludes. Exit 0 whatever the result.
+    """
+    report = run_score(poam)
+    if output is OutputFormat.JSON:
+        _print_json(score_json(report))
+    else:
+        _print_score(report)
+
+
+def _print_score(report: ScoreReport) -> None:
+    shown = "no score" if report.score is None else f"{report.score}/{report.max_score}"
+    projected = "n/a" if report.projected_score is None else str(report.projected_score)
+    verdict = "[green]yes[/]" if report.conditional_eligible else "[red]no[/]"
+    out.print(
+        f"SPRS score {shown} (projected {projected}, threshold {report.threshold}); Conditional Level 2 eligible: {verdict}"
+    )
+    if report.explanation:
+        out.print(report.explanation)
+    for blocker in report.blockers:
+        out.print(f"  [red]blocker[/] {blocker.entry or 'POA&M'}: {blocker.reason} ({blocker.rule})")
+
+
+@app.command("lint")
+def lint_command(
+    poam: PoamOption = Path("poam.json"),
+    mapping: Annotated[
+        Path, typer.Option(help="Mapping used to check check ids (skipped if absent).")
+    ] = Path("mappings/cmmc-l2-aws.json"),
+    as_of: AsOfOption = None,
+    stale_days: Annotated[
+        int, typer.Option(help="A milestone status date older than this is stale.", min=1)
+    ] = 30,
+    prowler_bin: Annotated[
+        str | None, typer.Option(help="Also check ids against this Prowler's --list-checks-json (slower).")
+    ] = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Check that the POA&M would survive a C3PAO's credibility review, offline and fast.
+
+    Rules POAM000-POAM020 (schema, eligibility, score, one practice per entry, vague findings, root
+    causes, owners, 3-5 dated milestones inside the 180-day window, stale status, resources,
+    verification path, entries added after the assessment). Exit 1 when any error is found.
+    """
+    options = LintOptions(
+        poam, optional_mapping(mapping), _parse_date(as_of, "--as-of"), stale_days, prowler_bin
+    )
+    problems = run_lint(options)
+    if output is OutputFormat.JSON:
+        _print_json({"problems": [problem_json(p) for p in problems]})
+    else:
+        _print_problems(problems)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    if errors:
+        raise GateError(f"{options.poam}: {errors} lint error(s)")
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    if not problems:
+        out.print("[green]no problems[/]")
+        return
+    table = Table()
+    for column in ("Entry", "Rule", "Severity", "Message"):
+        table.add_column(column, overflow="fold")
+    for p in problems:
+        style = "red" if p.severity is Severity.ERROR else "yellow"
+        table.add_row(p.entry or "POA&M", p.rule_id, f"[{style}]{p.severity.value}[/]", p.message)
+    out.print(table)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    out.print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+
+
+@app.command("timeline")
+def timeline_command(
+    poam: PoamOption = Path("poam.json"), as_of: AsOfOption = None, output: FormatOption = OutputFormat.TABLE
+) -> None:
+    """Where the POA&M stands in the 180-day window: Day N, deadline, phase, checkpoints, entries at risk.
+
+    Day 0 is the conditional status date (before certification, the assessment date as a planning
+    basis). Checkpoints: Day 30 owners and resources, Day 120 internal checkpoint, Day 150 C3PAO
+    notification, Day 180 hard deadline. Uses each entry's last verdict recorded by verify.
+    """
+    report = run_timeline(poam, _parse_date(as_of, "--as-of"))
+    if output is OutputFormat.JSON:
+        _print_json(timeline_json(report))
+    else:
+        _print_timeline(report, heading=True)
+
+
+def _print_timeline(report: Timeline, heading: bool) -> None:
+    out.print(
+        f"Day {report.day} of 180 ({report.basis.value}); deadline {report.deadline.isoformat()}, "
+        f"{report.days_remaining} days remaining; phase: {report.phase.value}"
+    )
+    if heading:
+        for c in report.checkpoints:
+            mark = "passed" if c.passed else "ahead"
+            out.print(f"  Day {c.day:>3} {c.date.isoformat()} {c.name} ({mark})")
+    for risk in report.at_risk:
+        out.print(f"  [yellow]at risk[/] {risk.entry} {risk.practice_id}: {'; '.join(risk.reasons)}")
 
 
 @mapping_app.command("sync")
@@ -205,19 +338,15 @@ def mapping_check(
 
 
 def main() -> None:
-    """Console-script entry point: run the app, map errors to one line and an exit code."""
+    """Console-script entry point: run the app, map errors to one line and an exit code.
+
+    Typer's standalone mode already turns usage errors into exit 2 and ``typer.Exit`` into its code;
+    only our own errors are caught here, once.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except VerifierError as exc:
         if _STATE["debug"]:
             traceback.print_exc()
         err.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
         sys.exit(int(exc.exit_code))
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(int(ExitCode.USAGE))
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        err.print("aborted")
-        sys.exit(int(ExitCode.USAGE))

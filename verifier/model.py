@@ -172,3 +172,17 @@ class EntryResult:
     reasons: tuple[str, ...]
     checks: dict[str, CheckTally] = field(default_factory=dict)
     evidence: tuple[Finding, ...] = ()
+
+
+def next_status(current: EntryStatus, verdict: Verdict) -> EntryStatus:
+    """The entry status after a verdict; only proof moves an entry forward."""
+    if verdict is Verdict.MET and current is EntryStatus.OPEN:
+        return EntryStatus.READY_FOR_CLOSEOUT
+    if verdict is Verdict.NOT_MET and current is EntryStatus.READY_FOR_CLOSEOUT:
+        return EntryStatus.OPEN
+    return current
+
+
+def is_regression(current: EntryStatus, verdict: Verdict) -> bool:
+    """An entry claimed ready (or closed) whose checks now FAIL."""
+    return verdict is Verdict.NOT_MET and current is not EntryStatus.OPEN

@@ -62,7 +62,7 @@ def test_problem_json_is_stable() -> None:
     problem = Problem("POAM-001", "POAM008", Severity.ERROR, "owner is a team")
     assert problem_json(problem) == {
         "entry": "POAM-001",
-        "rule_id": "POAM008",
+        "rule": "POAM008",
         "severity": "error",
         "message": "owner is a team",
     }

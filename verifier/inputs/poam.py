@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,8 +21,12 @@ from verifier.model import (
     Poam,
     Resources,
     Scope,
+    Verdict,
     Verification,
 )
+
+_VERDICTS = frozenset(v.value for v in Verdict)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,16 @@ class LoadedPoam:
     poam: Poam
     document: dict[str, Any]
     sha256: str
+
+    def latest_verdicts(self) -> dict[str, Verdict]:
+        """The verdict each entry got at its last verification, where the verifier recorded one."""
+        verdicts: dict[str, Verdict] = {}
+        for raw in self.document["entries"]:
+            result = raw.get("result")
+            verdict = result.get("verdict") if isinstance(result, dict) else None
+            if isinstance(verdict, str) and verdict in _VERDICTS:
+                verdicts[raw["id"]] = Verdict(verdict)
+        return verdicts
 
 
 def load_poam(path: Path) -> LoadedPoam:
@@ -108,8 +123,9 @@ def _date(text: str | None) -> date | None:
 
 
 def _lenient_date(text: str | None) -> date | None:
-    """Milestone due dates are free text in the schema (lint flags 'Q3'); parse ISO dates only."""
-    if not text:
+    """Milestone due dates are free text in the schema (lint flags 'Q3'); parse YYYY-MM-DD only."""
+    # date.fromisoformat also takes 20270115 and week dates; those are not what a reader expects.
+    if not text or not _ISO_DATE.fullmatch(text):
         return None
     try:
         return date.fromisoformat(text)

@@ -9,6 +9,7 @@ from verifier.inputs.findings.interface import FindingsSet
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam
 from verifier.model import EntryResult, Verdict
+from verifier.rules.assessment import Assessment
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class VerificationRun:
     mapping: CheckMapping
     findings: FindingsSet
     results: tuple[EntryResult, ...]
+    assessment: Assessment
 
     def count(self, verdict: Verdict) -> int:
         return sum(r.verdict is verdict for r in self.results)

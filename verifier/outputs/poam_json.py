@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from verifier.model import EntryResult, EntryStatus, Verdict
+from verifier.model import EntryResult, EntryStatus, is_regression, next_status
 from verifier.outputs.interface import RunContext, timestamp
+
+__all__ = ["EvidenceRef", "is_regression", "next_status", "updated_document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,20 +24,6 @@ class EvidenceRef:
 
     path: str
     sha256: str
-
-
-def next_status(current: EntryStatus, verdict: Verdict) -> EntryStatus:
-    """The entry status after a verdict; only proof moves an entry forward."""
-    if verdict is Verdict.MET and current is EntryStatus.OPEN:
-        return EntryStatus.READY_FOR_CLOSEOUT
-    if verdict is Verdict.NOT_MET and current is EntryStatus.READY_FOR_CLOSEOUT:
-        return EntryStatus.OPEN
-    return current
-
-
-def is_regression(current: EntryStatus, verdict: Verdict) -> bool:
-    """An entry claimed ready (or closed) whose checks now FAIL."""
-    return verdict is Verdict.NOT_MET and current is not EntryStatus.OPEN
 
 
 def updated_document(

@@ -23,7 +23,7 @@ def render(run: VerificationRun) -> bytes:
         "|---|---|---|---|",
     ]
     lines += [_row(result) for result in run.results]
-    lines += ["", _footer(run), ""]
+    lines += ["", *_assessment(run), "", _footer(run), ""]
     return "\n".join(lines).encode("utf-8")
 
 
@@ -45,3 +45,22 @@ def _footer(run: VerificationRun) -> str:
         f"Findings: {len(run.findings.findings)} from {len(run.findings.files)} file(s); "
         f"Prowler {versions}; accounts seen: {accounts}. Evidence bundle: `evidence/` and `evidence.zip`."
     )
+
+
+def _assessment(run: VerificationRun) -> list[str]:
+    score, countdown = run.assessment.score, run.assessment.timeline
+    shown = "no score" if score.score is None else f"{score.score}/{score.max_score}"
+    projected = "n/a" if score.projected_score is None else str(score.projected_score)
+    eligible = "yes" if score.conditional_eligible else "**no**"
+    lines = [
+        f"**SPRS score** {shown} (projected {projected} once ready entries are confirmed; threshold "
+        f"{score.threshold}). **Conditional Level 2 eligible:** {eligible}.",
+        f"**180-day window:** Day {countdown.day}, deadline {countdown.deadline.isoformat()}, "
+        f"{countdown.days_remaining} days remaining — {countdown.phase.value}.",
+    ]
+    lines += [f"- blocker: {_cell(b.reason)} ({b.rule})" for b in score.blockers]
+    lines += [f"- at risk: {_cell(r.entry)} — {_cell('; '.join(r.reasons))}" for r in countdown.at_risk]
+    errors = len(run.assessment.lint_errors)
+    warnings = len(run.assessment.problems) - errors
+    lines.append(f"**POA&M lint:** {errors} error(s), {warnings} warning(s) (`poam lint` for details).")
+    return lines

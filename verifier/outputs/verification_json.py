@@ -8,6 +8,9 @@ from verifier.model import EntryResult, EntryStatus, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import is_regression, next_status
 from verifier.outputs.serialize import dumps, tally_json
+from verifier.rules.interface import problem_json
+from verifier.rules.score import score_json
+from verifier.rules.timeline import timeline_json
 
 
 def verification_document(run: VerificationRun) -> dict[str, Any]:
@@ -26,6 +29,9 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
         "accounts_seen": list(run.accounts_seen),
         "regions_seen": list(run.regions_seen),
         "entries": [_entry(r, statuses[r.entry_id]) for r in run.results],
+        "score": score_json(run.assessment.score),
+        "timeline": timeline_json(run.assessment.timeline),
+        "lint": {"problems": [problem_json(p) for p in run.assessment.problems]},
     }
 
 

@@ -19,12 +19,13 @@ from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate
 from verifier.inputs.findings import load_findings
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import load_poam
-from verifier.model import EntryStatus, Verdict
+from verifier.model import Verdict
 from verifier.outputs import evidence, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.poam_json import is_regression, updated_document
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import OutputPlan, commit
+from verifier.rules.assessment import assess_run
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -37,6 +38,8 @@ class FailOn(enum.StrEnum):
     NOT_MET = "not-met"
     NOT_VERIFIED = "not-verified"
     REGRESSION = "regression"
+    LINT_ERROR = "lint-error"
+    INELIGIBLE = "ineligible"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,8 @@ def build_run(
         as_of=options.as_of,
         max_scan_age_days=options.max_scan_age_days,
     )
-    return VerificationRun(context=context, poam=poam, mapping=mapping, findings=findings, results=results)
+    assessment = assess_run(poam.poam, mapping, results, options.as_of)
+    return VerificationRun(context, poam, mapping, findings, results, assessment)
 
 
 def render_outputs(run: VerificationRun, options: VerifyOptions) -> OutputPlan:
@@ -123,17 +127,19 @@ def gates_hit(run: VerificationRun, fail_on: Sequence[FailOn]) -> tuple[str, ...
 
 
 def _gate_message(run: VerificationRun, gate: FailOn) -> str:
-    statuses = {e.id: e.status for e in run.poam.poam.entries}
     if gate is FailOn.NOT_MET:
         ids = [r.entry_id for r in run.results if r.verdict is Verdict.NOT_MET]
     elif gate is FailOn.NOT_VERIFIED:
         ids = [r.entry_id for r in run.results if r.verdict is Verdict.NOT_VERIFIED]
     elif gate is FailOn.REGRESSION:
-        ids = [
-            r.entry_id
-            for r in run.results
-            if is_regression(statuses.get(r.entry_id, EntryStatus.OPEN), r.verdict)
-        ]
+        statuses = {e.id: e.status for e in run.poam.poam.entries}
+        ids = [r.entry_id for r in run.results if is_regression(statuses[r.entry_id], r.verdict)]
+    elif gate is FailOn.LINT_ERROR:
+        ids = sorted({p.entry or "POA&M" for p in run.assessment.lint_errors})
+    elif gate is FailOn.INELIGIBLE:
+        ids = sorted({b.entry or "POA&M" for b in run.assessment.score.blockers})
+        if not run.assessment.score.conditional_eligible and not ids:
+            ids = ["POA&M"]
     else:
         assert_never(gate)
     return f"--fail-on {gate.value}: {', '.join(ids)}" if ids else ""

@@ -93,7 +93,7 @@ def problem_json(problem: Problem) -> dict[str, Any]:
     """One problem as a JSON object with a stable key order."""
     return {
         "entry": problem.entry,
-        "rule_id": problem.rule_id,
+        "rule": problem.rule_id,
         "severity": problem.severity.value,
         "message": problem.message,
     }
