@@ -44,7 +44,7 @@ mapping_app = typer.Typer(
 )
 app.add_typer(mapping_app, name="mapping")
 
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 _STATE = {"debug": False}
 _STYLE = {Verdict.MET: "green", Verdict.NOT_MET: "red", Verdict.NOT_VERIFIED: "yellow"}

@@ -62,8 +62,9 @@ class ProwlerInstall:
 
 def find_prowler(explicit: str | None = None) -> ProwlerInstall:
     """``--prowler-bin``, then ``POAM_PROWLER_BIN``, then ``prowler`` on PATH, then ``./.venv-prowler``."""
-    candidates = [explicit, os.environ.get("POAM_PROWLER_BIN"), shutil.which("prowler")]
-    candidates.append(str(Path(".venv-prowler/bin/prowler")))
+    candidates = [explicit] if explicit else [os.environ.get("POAM_PROWLER_BIN"), shutil.which("prowler")]
+    if not explicit:
+        candidates.append(str(Path(".venv-prowler/bin/prowler")))
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return ProwlerInstall(binary=Path(candidate))
