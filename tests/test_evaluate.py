@@ -623,3 +623,22 @@ def test_passing_scan_cannot_prove_fips_validated_encryption() -> None:
     result = decide(passing(ACCOUNT), entry)
     assert result.verdict is Verdict.NOT_VERIFIED
     assert any("FIPS validation" in reason for reason in result.reasons)
+
+
+def test_an_entry_that_requires_an_attestation_is_never_met_on_checks_alone() -> None:
+    entry = replace(
+        make_entry(), verification=Verification(checks=(KMS, VALIDATION), scope=None, attestation=True)
+    )
+    result = decide(passing(ACCOUNT), entry)
+    assert result.verdict is Verdict.NOT_VERIFIED
+    assert any("requires an attestation" in reason for reason in result.reasons)
+
+
+def test_attestation_only_entry_says_no_attestation_is_recorded() -> None:
+    entry = replace(make_entry(), verification=Verification(checks=None, scope=None, attestation=True))
+    result = decide(passing(ACCOUNT), entry, mapping=CheckMapping(practices={}))
+    assert result.verdict is Verdict.NOT_VERIFIED
+    assert result.reasons == (
+        f"no automated check verifies {PRACTICE}: verification requires an attestation and no valid "
+        "attestation is recorded for this entry",
+    )

@@ -127,6 +127,8 @@ def evaluate_entry(
         gaps.append(
             f"{entry.practice_id}: {SCAN_CANNOT_PROVE[entry.practice_id]}; closure needs an attestation"
         )
+    if entry.verification.attestation:
+        gaps.append(_NO_ATTESTATION)
     verdict = Verdict.NOT_MET if failures else Verdict.NOT_VERIFIED if gaps else Verdict.MET
     reasons = failures + gaps if failures or gaps else [_met_reason(checks, evidence, scope)]
     return EntryResult(
@@ -139,7 +141,12 @@ def evaluate_entry(
     )
 
 
+_NO_ATTESTATION = "verification requires an attestation and no valid attestation is recorded for this entry"
+
+
 def _no_checks_reason(entry: Entry) -> str:
+    if entry.verification.attestation:
+        return f"no automated check verifies {entry.practice_id}: {_NO_ATTESTATION}"
     why = (
         "the entry's verification.checks is empty"
         if entry.verification.checks is not None
