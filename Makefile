@@ -26,7 +26,7 @@ $(PROWLER_VENV)/bin/prowler:
 	$(PROWLER_VENV)/bin/pip install --quiet prowler==$(PROWLER_VERSION)
 
 demo: setup
-	$(BIN)/poam verify --as-of $(AS_OF)
+	$(BIN)/poam verify --as-of $(AS_OF) --history out/poam-history.jsonl
 
 lint: setup
 	$(BIN)/ruff check verifier tests examples benchmarks

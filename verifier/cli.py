@@ -25,10 +25,12 @@ from verifier.errors import GateError, InputError, UsageError, VerifierError
 from verifier.model import Verdict
 from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.assess import LintOptions, optional_mapping, run_lint, run_score, run_timeline
+from verifier.pipeline.history import HistoryOptions, run_history, verify_ledger
 from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
 from verifier.pipeline.verify import FailOn, ProgressCallback, VerifyOptions, default_findings, run_verify
 from verifier.rules.interface import Problem, Severity, problem_json
 from verifier.rules.score import ScoreReport, score_json
+from verifier.rules.streak import history_json, streak_text
 from verifier.rules.timeline import Timeline, timeline_json
 
 app = typer.Typer(
@@ -120,6 +122,13 @@ def verify(
     in_place: Annotated[
         bool, typer.Option(help="Update the input POA&M atomically instead of writing OUT/poam.json.")
     ] = False,
+    history: Annotated[
+        Path | None,
+        typer.Option(help="History ledger to append to. Default: poam-history.jsonl beside the POA&M."),
+    ] = None,
+    max_gap: Annotated[
+        int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
+    ] = 7,
     fail_on: Annotated[
         list[FailOn] | None,
         typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),
@@ -140,6 +149,8 @@ def verify(
         max_scan_age_days=max_scan_age,
         in_place=in_place,
         fail_on=tuple(fail_on or ()),
+        history=history,
+        max_gap_days=max_gap,
     )
     with _progress_bar() as progress:
         outcome = run_verify(options, clock=lambda: datetime.now(UTC), progress=progress)
@@ -335,6 +346,42 @@ def mapping_check(
         for problem in report.problems:
             err.print(f"problem: {problem}")
         raise InputError(f"{mapping}: {len(report.problems)} problem(s)")
+
+
+@app.command("history")
+def history_command(
+    entry: Annotated[
+        str | None, typer.Argument(help="An entry id, or `verify` to check the ledger's hash chain only.")
+    ] = None,
+    ledger: Annotated[Path, typer.Option("--history", help="The ledger verify appends to.")] = Path(
+        "poam-history.jsonl"
+    ),
+    as_of: AsOfOption = None,
+    max_gap: Annotated[
+        int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
+    ] = 7,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Verdict timeline per entry: the current MET streak and since when, scan gaps and regressions.
+
+    `poam history verify` checks the hash chain: an edited, inserted or deleted line is an error (exit 3).
+    """
+    if entry == "verify":
+        checked = verify_ledger(ledger)
+        out.print(f"{ledger}: {len(checked.lines)} line(s), hash chain intact, head {checked.head}")
+        return
+    reports = run_history(HistoryOptions(ledger, _parse_date(as_of, "--as-of"), max_gap, entry))
+    if output is OutputFormat.JSON:
+        _print_json({"entries": [history_json(h) for h in reports]})
+        return
+    for report in reports:
+        verdicts = " → ".join(f"{d.isoformat()} {v.value}" for d, v in report.timeline)
+        out.print(f"[bold]{report.entry}[/] {streak_text(report)}")
+        out.print(f"  {verdicts}")
+        for gap in report.gaps:
+            out.print(f"  [yellow]gap[/] {gap.start.isoformat()} → {gap.end.isoformat()} ({gap.days} days)")
+        for day in report.regressions:
+            out.print(f"  [red]regression[/] MET → NOT_MET on {day.isoformat()}")
 
 
 def main() -> None:

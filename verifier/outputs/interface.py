@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from verifier.inputs.findings.interface import FindingsSet
@@ -10,6 +11,7 @@ from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam
 from verifier.model import EntryResult, Verdict
 from verifier.rules.assessment import Assessment
+from verifier.rules.streak import EntryHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,9 @@ class VerificationRun:
     findings: FindingsSet
     results: tuple[EntryResult, ...]
     assessment: Assessment
+    histories: Mapping[str, EntryHistory] = field(default_factory=dict)
+    history_head: str = ""
+    history_data: bytes = b""
 
     def count(self, verdict: Verdict) -> int:
         return sum(r.verdict is verdict for r in self.results)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from verifier.model import EntryResult, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.rules.streak import streak_text
 
 _ICON = {Verdict.MET: "✅ MET", Verdict.NOT_MET: "❌ NOT MET", Verdict.NOT_VERIFIED: "⚠️ NOT VERIFIED"}
 _MAX_REASON = 300
@@ -19,17 +20,17 @@ def render(run: VerificationRun) -> bytes:
         "",
         " · ".join(f"{_ICON[v]}: **{run.count(v)}**" for v in Verdict),
         "",
-        "| Entry | Practice | Verdict | Why |",
-        "|---|---|---|---|",
+        "| Entry | Practice | Verdict | Why | History |",
+        "|---|---|---|---|---|",
     ]
-    lines += [_row(result) for result in run.results]
+    lines += [_row(result, streak_text(run.histories.get(result.entry_id))) for result in run.results]
     lines += ["", *_assessment(run), "", _footer(run), ""]
     return "\n".join(lines).encode("utf-8")
 
 
-def _row(result: EntryResult) -> str:
+def _row(result: EntryResult, streak: str) -> str:
     why = "<br>".join(_cell(r) for r in result.reasons)
-    return f"| {_cell(result.entry_id)} | {result.practice_id} | {_ICON[result.verdict]} | {why} |"
+    return f"| {_cell(result.entry_id)} | {result.practice_id} | {_ICON[result.verdict]} | {why} | {streak} |"
 
 
 def _cell(text: str) -> str:

@@ -10,6 +10,7 @@ from verifier.outputs.poam_json import is_regression, next_status
 from verifier.outputs.serialize import dumps, tally_json
 from verifier.rules.interface import problem_json
 from verifier.rules.score import score_json
+from verifier.rules.streak import streak_text
 from verifier.rules.timeline import timeline_json
 
 
@@ -28,7 +29,11 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
         "prowler_versions": list(run.findings.prowler_versions),
         "accounts_seen": list(run.accounts_seen),
         "regions_seen": list(run.regions_seen),
-        "entries": [_entry(r, statuses[r.entry_id]) for r in run.results],
+        "history_head": run.history_head,
+        "entries": [
+            {**_entry(r, statuses[r.entry_id]), "streak": streak_text(run.histories.get(r.entry_id))}
+            for r in run.results
+        ],
         "score": score_json(run.assessment.score),
         "timeline": timeline_json(run.assessment.timeline),
         "lint": {"problems": [problem_json(p) for p in run.assessment.problems]},

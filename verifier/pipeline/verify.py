@@ -17,18 +17,23 @@ from verifier import __version__
 from verifier.errors import UsageError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate
 from verifier.inputs.findings import load_findings
+from verifier.inputs.jsondoc import sha256_hex
+from verifier.inputs.ledger import read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import load_poam
 from verifier.model import Verdict
 from verifier.outputs import evidence, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
+from verifier.outputs.ledger import ledger_lines
 from verifier.outputs.poam_json import is_regression, updated_document
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import OutputPlan, commit
 from verifier.rules.assessment import assess_run
+from verifier.rules.streak import Observation, histories
 
 ProgressCallback = Callable[[str, int, int], None]
 
+HISTORY_FILE = "poam-history.jsonl"
 DEFAULT_FINDINGS = (Path("output"), Path("examples/prowler-output"))
 
 
@@ -54,6 +59,13 @@ class VerifyOptions:
     max_scan_age_days: int = 7
     in_place: bool = False
     fail_on: tuple[FailOn, ...] = ()
+    history: Path | None = None
+    max_gap_days: int = 7
+
+    @property
+    def history_path(self) -> Path:
+        """``--history``, else ``poam-history.jsonl`` next to the POA&M."""
+        return self.history or self.poam.parent / HISTORY_FILE
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +114,13 @@ def build_run(
         max_scan_age_days=options.max_scan_age_days,
     )
     assessment = assess_run(poam.poam, mapping, results, options.as_of)
-    return VerificationRun(context, poam, mapping, findings, results, assessment)
+    ledger = read_ledger(options.history_path)
+    observations = [Observation(line.as_of, line.entry, line.verdict) for line in ledger.lines]
+    observations += [Observation(options.as_of, r.entry_id, r.verdict) for r in results]
+    streaks = histories(observations, options.as_of, options.max_gap_days)
+    return VerificationRun(
+        context, poam, mapping, findings, results, assessment, streaks, ledger.head, ledger.data
+    )
 
 
 def render_outputs(run: VerificationRun, options: VerifyOptions) -> OutputPlan:
@@ -112,11 +130,14 @@ def render_outputs(run: VerificationRun, options: VerifyOptions) -> OutputPlan:
     verification = verification_json.render(run)
     bundle = evidence.bundle_files(run, entry_files, updated, verification)
     poam_target = options.poam if options.in_place else options.out / "poam.json"
+    zipped = evidence.zip_bundle(bundle, run)
+    appended, _ = ledger_lines(run, run.history_head, sha256_hex(zipped))
     files = {
         options.out / "verification.json": verification,
         options.out / "summary.md": summary_md.render(run),
-        options.out / "evidence.zip": evidence.zip_bundle(bundle, run),
+        options.out / "evidence.zip": zipped,
         poam_target: updated,
+        options.history_path: run.history_data + appended,
     }
     return OutputPlan(files=files, directories={options.out / evidence.BUNDLE_DIR: bundle})
 
