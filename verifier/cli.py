@@ -27,6 +27,7 @@ from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.assess import LintOptions, optional_mapping, run_lint, run_score, run_timeline
 from verifier.pipeline.history import HistoryOptions, run_history, verify_ledger
 from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
+from verifier.pipeline.scan import ScanOptions, run_scan
 from verifier.pipeline.verify import FailOn, ProgressCallback, VerifyOptions, default_findings, run_verify
 from verifier.rules.interface import Problem, Severity, problem_json
 from verifier.rules.score import ScoreReport, score_json
@@ -346,6 +347,63 @@ def mapping_check(
         for problem in report.problems:
             err.print(f"problem: {problem}")
         raise InputError(f"{mapping}: {len(report.problems)} problem(s)")
+
+
+@app.command("scan")
+def scan_command(
+    poam: PoamOption = Path("poam.json"),
+    mapping: Annotated[Path, typer.Option(help="Practice → Prowler check mapping.")] = Path(
+        "mappings/cmmc-l2-aws.json"
+    ),
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Results; Prowler output goes to OUT/scan/<target>.")
+    ] = Path("out"),
+    all_practices: Annotated[
+        bool, typer.Option(help="Run every mapped check, not only open entries' checks.")
+    ] = False,
+    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    profile: Annotated[list[str] | None, typer.Option(help="AWS profile to scan. Repeatable.")] = None,
+    role_arn: Annotated[
+        list[str] | None, typer.Option(help="IAM role to assume, one per account. Repeatable.")
+    ] = None,
+    verify_after: Annotated[bool, typer.Option("--verify", help="Run verify on the scan's output.")] = False,
+    as_of: AsOfOption = None,
+    max_scan_age: Annotated[int, typer.Option(help="Passed to verify.", min=0)] = 7,
+    fail_on: Annotated[list[FailOn] | None, typer.Option(help="Passed to verify. Repeatable.")] = None,
+) -> None:
+    """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
+
+    Targets: --role-arn (repeatable), else --profile (repeatable), else scope.role_name assumed in every
+    scope account, else the current credentials. A failed target does not stop the others; its
+    entries come out NOT_VERIFIED. Missing Prowler: exit 4.
+    """
+    options = ScanOptions(
+        poam,
+        mapping,
+        out_dir / "scan",
+        all_practices,
+        prowler_bin,
+        tuple(profile or ()),
+        tuple(role_arn or ()),
+    )
+    report = run_scan(options, progress=lambda message: err.print(message, highlight=False))
+    failed = [r for r in report.results if r.error]
+    for result in failed:
+        err.print(f"[red]scan failed[/] for {result.target.label}: {result.error}", highlight=False)
+    err.print(
+        f"scanned {len(report.results) - len(failed)}/{len(report.results)} target(s), "
+        f"{len(report.checks)} checks, in {report.seconds:.0f}s"
+    )
+    if verify_after:
+        verify(
+            poam=poam,
+            mapping=mapping,
+            findings=list(report.finding_dirs),
+            out_dir=out_dir,
+            as_of=as_of,
+            max_scan_age=max_scan_age,
+            fail_on=fail_on,
+        )
 
 
 @app.command("history")

@@ -1,0 +1,133 @@
+"""``poam scan --verify`` over two simulated accounts: real Prowler assumes a role into each moto account."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.support.moto import (
+    ACCOUNT_ID,
+    REGION,
+    REPO_ROOT,
+    TEST_CREDENTIALS,
+    aws_env,
+    seed_example_account,
+    start_moto_server,
+)
+
+pytestmark = pytest.mark.live
+
+SECOND_ACCOUNT = "111111111111"
+ENTRIES = ("POAM-002", "POAM-003")
+
+
+def _iam_in(endpoint: str, account: str) -> Any:
+    """An IAM client acting inside ``account`` through an assumed role (moto honours any account id)."""
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name=REGION, **_keys())
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/Scanner", RoleSessionName="seed")[
+        "Credentials"
+    ]
+    return boto3.client(
+        "iam",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+def _keys() -> dict[str, str]:
+    return {
+        "aws_access_key_id": TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": TEST_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    }
+
+
+def _two_account_poam(path: Path) -> None:
+    document = json.loads((REPO_ROOT / "poam.json").read_text(encoding="utf-8"))
+    document["scope"]["accounts"] = [ACCOUNT_ID, SECOND_ACCOUNT]
+    document["scope"]["role_name"] = "Scanner"
+    document["entries"] = [e for e in document["entries"] if e["id"] in ENTRIES]
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+
+
+def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str) -> None:
+    poam = tmp_path / "poam.json"
+    _two_account_poam(poam)
+    with start_moto_server() as endpoint:
+        seed_example_account(endpoint)  # compliant password policy in the first account
+        _iam_in(endpoint, SECOND_ACCOUNT).update_account_password_policy(MinimumPasswordLength=8)
+        env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
+        command = [
+            sys.executable,
+            "-m",
+            "verifier",
+            "scan",
+            "--poam",
+            str(poam),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+        command += ["--mapping", str(REPO_ROOT / "mappings/cmmc-l2-aws.json"), "--verify"]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "scanned 2/2 target(s), 6 checks" in done.stderr
+    assert sorted(p.name for p in (tmp_path / "out" / "scan").iterdir()) == [SECOND_ACCOUNT, ACCOUNT_ID]
+    verification = json.loads((tmp_path / "out" / "verification.json").read_text())
+    assert verification["accounts_seen"] == [SECOND_ACCOUNT, ACCOUNT_ID]
+    verdicts = {e["id"]: e for e in verification["entries"]}
+    assert verdicts["POAM-002"]["verdict"] == "NOT_MET"
+    assert all(SECOND_ACCOUNT in r for r in verdicts["POAM-002"]["reasons"])
+    findings = json.loads((tmp_path / "out" / "evidence" / "entries" / "POAM-002.json").read_text())[
+        "findings"
+    ]
+    by_account = {(f["account"], f["status"]) for f in findings}
+    assert (ACCOUNT_ID, "PASS") in by_account and (SECOND_ACCOUNT, "FAIL") in by_account
+    assert (ACCOUNT_ID, "FAIL") not in by_account
+
+
+def test_a_failing_target_does_not_lose_the_others(tmp_path: Path, prowler_bin: str) -> None:
+    poam = tmp_path / "poam.json"
+    _two_account_poam(poam)
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        "[enclave]\n"
+        f"aws_access_key_id = {TEST_CREDENTIALS['AWS_ACCESS_KEY_ID']}\n"
+        f"aws_secret_access_key = {TEST_CREDENTIALS['AWS_SECRET_ACCESS_KEY']}\n",
+        encoding="utf-8",
+    )
+    with start_moto_server() as endpoint:
+        seed_example_account(endpoint)
+        env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
+        env |= {"AWS_SHARED_CREDENTIALS_FILE": str(credentials), "AWS_CONFIG_FILE": str(tmp_path / "none")}
+        command = [
+            sys.executable,
+            "-m",
+            "verifier",
+            "scan",
+            "--poam",
+            str(poam),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+        command += ["--mapping", str(REPO_ROOT / "mappings/cmmc-l2-aws.json"), "--verify"]
+        command += ["--profile", "enclave", "--profile", "no-such-profile"]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "scan failed for profile-no-such-profile" in done.stderr
+    assert "scanned 1/2 target(s)" in done.stderr
+    verification = json.loads((tmp_path / "out" / "verification.json").read_text())
+    verdicts = {e["id"]: e for e in verification["entries"]}
+    assert verdicts["POAM-002"]["verdict"] == "NOT_VERIFIED"
+    assert (
+        f"account {SECOND_ACCOUNT} does not appear in the scan results at all"
+        in verdicts["POAM-002"]["reasons"]
+    )
+    assert verdicts["POAM-002"]["checks"]["iam_password_policy_symbol"]["pass"] == 1
