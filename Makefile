@@ -43,6 +43,10 @@ live: setup prowler
 test: setup prowler lint
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/pytest --cov --cov-report=term
 
+# Benchmarks print measured figures; they are never timed assertions in tests.
+bench: setup prowler
+	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/python -m benchmarks.scan_vs_compliance
+
 # Re-record the example scan with real Prowler against a local moto server.
 examples: setup prowler
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/python examples/record.py
