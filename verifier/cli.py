@@ -25,6 +25,7 @@ from verifier.errors import GateError, InputError, UsageError, VerifierError
 from verifier.model import Verdict
 from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.assess import LintOptions, optional_mapping, run_lint, run_score, run_timeline
+from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
 from verifier.pipeline.history import HistoryOptions, run_history, verify_ledger
 from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
 from verifier.pipeline.scan import ScanOptions, run_scan
@@ -404,6 +405,39 @@ def scan_command(
             max_scan_age=max_scan_age,
             fail_on=fail_on,
         )
+
+
+@app.command("export")
+def export_command(
+    export_format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")],
+    out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
+    poam: PoamOption = Path("poam.json"),
+    mapping: Annotated[Path, typer.Option(help="Practice → Prowler check mapping.")] = Path(
+        "mappings/cmmc-l2-aws.json"
+    ),
+    findings: Annotated[
+        list[Path] | None, typer.Option(help="Prowler output, as for verify. Repeatable.")
+    ] = None,
+    as_of: AsOfOption = None,
+    max_scan_age: Annotated[int, typer.Option(help="As for verify.", min=0)] = 7,
+) -> None:
+    """Write the verified POA&M for other tools: OSCAL plan-of-action-and-milestones or assessment-results.
+
+    oscal: OSCAL 1.2.1 POA&M (poam-items, risks with milestone tasks and the 180-day deadline,
+    observations pointing at the evidence bundle). oscal-ar: OSCAL assessment-results, one observation
+    per check with the resources as subjects; NOT_VERIFIED is never "satisfied". Deterministic ids.
+    """
+    options = ExportOptions(
+        export_format,
+        poam,
+        mapping,
+        tuple(findings) if findings else default_findings(),
+        out_file,
+        _parse_date(as_of, "--as-of"),
+        max_scan_age,
+    )
+    written = run_export(options, clock=lambda: datetime.now(UTC))
+    err.print(f"wrote {written}")
 
 
 @app.command("history")

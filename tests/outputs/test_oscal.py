@@ -1,0 +1,329 @@
+"""OSCAL exports of the built-in example, validated against NIST's JSON schemas.
+
+The schemas' token patterns use ``\\p{L}``, which Python's ``re`` rejects, so the validator's ``pattern``
+keyword is backed by the ``regex`` module: every pattern is checked, none skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import regex
+from jsonschema import Draft7Validator, ValidationError, validators
+from jsonschema.protocols import Validator
+
+from verifier.errors import InputError
+from verifier.model import EntryStatus, Verdict
+from verifier.outputs import evidence, oscal
+from verifier.outputs.interface import VerificationRun
+from verifier.pipeline.export import ExportFormat, ExportOptions, render, run_export
+from verifier.pipeline.verify import VerifyOptions, build_run
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMAS = REPO / "tests" / "fixtures" / "oscal"
+EXAMPLE_SCAN = REPO / "examples" / "prowler-output"
+RECORDED_ON = date.fromisoformat((EXAMPLE_SCAN / "recorded-on.txt").read_text().strip())
+FIXED_CLOCK = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+GOLDEN = REPO / "tests" / "golden"
+SCHEMA_FILES = {
+    ExportFormat.OSCAL: "oscal_poam_schema_1.2.1.json",
+    ExportFormat.OSCAL_AR: "oscal_assessment-results_schema_1.2.3.json",
+}
+
+
+def _regex_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    # Same contract as jsonschema's own ``pattern`` keyword, with a regex engine that knows \p{L}.
+    if validator.is_type(instance, "string") and not regex.search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+OscalValidator = validators.extend(Draft7Validator, {"pattern": _regex_pattern})
+
+
+@cache
+def _validator(export_format: ExportFormat) -> Validator:
+    schema = json.loads((SCHEMAS / SCHEMA_FILES[export_format]).read_text(encoding="utf-8"))
+    return OscalValidator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+def _assert_valid(document: Any, export_format: ExportFormat) -> None:
+    errors = sorted(_validator(export_format).iter_errors(document), key=lambda e: list(e.absolute_path))
+    messages = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]]
+    assert not errors, "\n".join(messages)
+
+
+def _verify_options(**overrides: Any) -> VerifyOptions:
+    values: dict[str, Any] = {
+        "poam": REPO / "poam.json",
+        "mapping": REPO / "mappings" / "cmmc-l2-aws.json",
+        "findings": (EXAMPLE_SCAN,),
+        "out": Path("unused"),
+        "as_of": RECORDED_ON,
+    }
+    values.update(overrides)
+    return VerifyOptions(**values)
+
+
+@pytest.fixture(scope="module")
+def run() -> VerificationRun:
+    return build_run(_verify_options(), lambda: FIXED_CLOCK, None)
+
+
+@pytest.fixture(scope="module")
+def poam_doc(run: VerificationRun) -> dict[str, Any]:
+    return json.loads(oscal.render_poam(run))
+
+
+@pytest.fixture(scope="module")
+def ar_doc(run: VerificationRun) -> dict[str, Any]:
+    return json.loads(oscal.render_assessment_results(run))
+
+
+def _defined_uuids(node: Any) -> Iterator[str]:
+    """Every ``uuid`` an object defines (references such as ``risk-uuid`` are not definitions)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "uuid":
+                yield value
+            yield from _defined_uuids(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _defined_uuids(item)
+
+
+# --- the validator itself ---------------------------------------------------------------------------
+
+
+def test_validator_checks_unicode_token_patterns() -> None:
+    token = {"$ref": "#/definitions/TokenDatatype", "definitions": {}}
+    token["definitions"] = json.loads((SCHEMAS / SCHEMA_FILES[ExportFormat.OSCAL]).read_text())["definitions"]
+    validator = OscalValidator(token)
+    assert validator.is_valid("état-3.1.1_obj")
+    assert not validator.is_valid("3.1.1")
+    assert not validator.is_valid("has space")
+
+
+@pytest.mark.parametrize("export_format", list(ExportFormat))
+def test_validator_rejects_a_broken_document(run: VerificationRun, export_format: ExportFormat) -> None:
+    document = json.loads(render(run, export_format))
+    body = next(iter(document.values()))
+    body["uuid"] = "not-a-uuid"
+    assert not _validator(export_format).is_valid(document)
+
+
+# --- plan-of-action-and-milestones ------------------------------------------------------------------
+
+
+def test_poam_is_valid_against_nist_schema(poam_doc: dict[str, Any]) -> None:
+    _assert_valid(poam_doc, ExportFormat.OSCAL)
+
+
+def test_every_entry_is_a_poam_item_with_its_risk(run: VerificationRun, poam_doc: dict[str, Any]) -> None:
+    body = poam_doc["plan-of-action-and-milestones"]
+    item_ids = [_prop(item, "entry-id") for item in body["poam-items"]]
+    assert item_ids == [entry.id for entry in run.poam.poam.entries]
+    risks = {risk["uuid"] for risk in body["risks"]}
+    for item in body["poam-items"]:
+        assert [r["risk-uuid"] for r in item["related-risks"]][0] in risks
+
+
+def test_poam_item_carries_verdict_and_practice(poam_doc: dict[str, Any]) -> None:
+    items = {_prop(i, "entry-id"): i for i in poam_doc["plan-of-action-and-milestones"]["poam-items"]}
+    assert _prop(items["POAM-001"], "verdict") == "NOT_MET"
+    assert _prop(items["POAM-001"], "practice-id") == "AU.L2-3.3.8"
+    assert _prop(items["POAM-001"], "nist-id") == "3.3.8"
+    assert _prop(items["POAM-002"], "status-after") == "ready_for_closeout"
+
+
+def test_risk_has_deadline_statement_and_milestone_tasks(
+    run: VerificationRun, poam_doc: dict[str, Any]
+) -> None:
+    risk = poam_doc["plan-of-action-and-milestones"]["risks"][0]
+    entry = run.poam.poam.entries[0]
+    assert risk["deadline"] == "2027-03-27T23:59:59Z"  # conditional status 2026-09-28 + 180 days
+    assert risk["statement"] == entry.root_cause
+    assert risk["status"] == "open"
+    tasks = risk["remediations"][0]["tasks"]
+    assert [t["title"] for t in tasks] == [m.title for m in entry.milestones]
+    assert tasks[0]["timing"] == {"on-date": {"date": "2026-10-30T23:59:59Z"}}
+    assert _prop(tasks[1], "milestone-status") == "in_progress"
+
+
+def test_observations_point_at_the_evidence_bundle(run: VerificationRun, poam_doc: dict[str, Any]) -> None:
+    body = poam_doc["plan-of-action-and-milestones"]
+    first = run.results[0]
+    observations = [o for o in body["observations"] if _prop(o, "entry-id") == first.entry_id]
+    assert [_prop(o, "check-id") for o in observations] == list(first.checks)
+    relevant = observations[0]["relevant-evidence"][0]
+    assert relevant["href"] == "evidence/entries/POAM-001.json"
+    assert _prop(relevant, "sha256") == _evidence_refs(run)[first.entry_id].sha256
+    assert observations[0]["methods"] == ["TEST"]
+
+
+@pytest.mark.parametrize(
+    "status, expected", [("open", "open"), ("ready_for_closeout", "open"), ("closed", "closed")]
+)
+def test_risk_status_is_closed_only_when_the_entry_is(status: str, expected: str) -> None:
+    assert oscal.risk_status(EntryStatus(status)) == expected
+
+
+# --- assessment-results -----------------------------------------------------------------------------
+
+
+def test_assessment_results_is_valid_against_nist_schema(ar_doc: dict[str, Any]) -> None:
+    _assert_valid(ar_doc, ExportFormat.OSCAL_AR)
+
+
+def test_findings_follow_verdicts(run: VerificationRun, ar_doc: dict[str, Any]) -> None:
+    findings = {_prop(f, "entry-id"): f for f in ar_doc["assessment-results"]["results"][0]["findings"]}
+    assert list(findings) == [r.entry_id for r in run.results]
+    for result in run.results:
+        status = findings[result.entry_id]["target"]["status"]
+        assert (status["state"] == "satisfied") is (result.verdict is Verdict.MET)
+
+
+def test_not_verified_finding_is_not_satisfied(run: VerificationRun, ar_doc: dict[str, Any]) -> None:
+    not_verified = [r.entry_id for r in run.results if r.verdict is Verdict.NOT_VERIFIED]
+    assert not_verified
+    findings = {_prop(f, "entry-id"): f for f in ar_doc["assessment-results"]["results"][0]["findings"]}
+    for entry_id in not_verified:
+        assert findings[entry_id]["target"]["status"] == {"state": "not-satisfied", "reason": "other"}
+
+
+def test_finding_state_is_exhaustive_and_only_met_is_satisfied() -> None:
+    states = {verdict: oscal.finding_state(verdict)[0] for verdict in Verdict}
+    assert states == {
+        Verdict.MET: "satisfied",
+        Verdict.NOT_MET: "not-satisfied",
+        Verdict.NOT_VERIFIED: "not-satisfied",
+    }
+
+
+def test_reviewed_controls_and_targets_use_token_control_ids(ar_doc: dict[str, Any]) -> None:
+    result = ar_doc["assessment-results"]["results"][0]
+    selected = result["reviewed-controls"]["control-selections"][0]["include-controls"]
+    controls = [c["control-id"] for c in selected]
+    assert "sp800-171r2-3.3.8" in controls
+    assert controls == sorted(set(controls), key=lambda c: [int(n) for n in c.split("-")[-1].split(".")])
+    targets = {f["target"]["target-id"] for f in result["findings"]}
+    assert targets <= {f"{c}_obj" for c in controls}
+
+
+def test_observations_name_resources_as_subjects(run: VerificationRun, ar_doc: dict[str, Any]) -> None:
+    observations = ar_doc["assessment-results"]["results"][0]["observations"]
+    with_resources = [(r, c, t) for r in run.results for c, t in r.checks.items() if t.resources]
+    assert with_resources
+    result, check, tally = with_resources[0]
+    observation = next(
+        o for o in observations if _prop(o, "entry-id") == result.entry_id and _prop(o, "check-id") == check
+    )
+    assert [s["title"] for s in observation["subjects"]] == list(tally.resources)
+    assert {s["type"] for s in observation["subjects"]} == {"resource"}
+
+
+@pytest.mark.parametrize(
+    "export_format, golden",
+    [(ExportFormat.OSCAL, "example.oscal-poam.json"), (ExportFormat.OSCAL_AR, "example.oscal-ar.json")],
+)
+def test_matches_golden(run: VerificationRun, export_format: ExportFormat, golden: str) -> None:
+    """``UPDATE_GOLDEN=1`` regenerates the golden files."""
+    actual = render(run, export_format).decode("utf-8")
+    if os.environ.get("UPDATE_GOLDEN"):
+        (GOLDEN / golden).write_text(actual, encoding="utf-8")
+    assert actual == (GOLDEN / golden).read_text(encoding="utf-8")
+
+
+# --- both formats -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export_format", list(ExportFormat))
+def test_render_is_deterministic(run: VerificationRun, export_format: ExportFormat) -> None:
+    again = build_run(_verify_options(), lambda: FIXED_CLOCK, None)
+    assert render(run, export_format) == render(again, export_format)
+
+
+@pytest.mark.parametrize("export_format", list(ExportFormat))
+def test_uuids_are_unique(run: VerificationRun, export_format: ExportFormat) -> None:
+    uuids = list(_defined_uuids(json.loads(render(run, export_format))))
+    assert uuids
+    assert len(uuids) == len(set(uuids))
+
+
+def test_poam_item_uuids_are_stable_across_runs(run: VerificationRun) -> None:
+    later = build_run(_verify_options(), lambda: datetime(2026, 12, 1, tzinfo=UTC), None)
+    items = [i["uuid"] for i in oscal.poam_document(run)["plan-of-action-and-milestones"]["poam-items"]]
+    later_items = [
+        i["uuid"] for i in oscal.poam_document(later)["plan-of-action-and-milestones"]["poam-items"]
+    ]
+    assert items == later_items
+
+
+def test_every_export_format_is_handled(run: VerificationRun) -> None:
+    for export_format in ExportFormat:
+        assert json.loads(render(run, export_format))
+
+
+@pytest.mark.parametrize("export_format", list(ExportFormat))
+def test_an_empty_poam_has_no_export(tmp_path: Path, export_format: ExportFormat) -> None:
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    document["entries"] = []
+    empty = tmp_path / "poam.json"
+    empty.write_text(json.dumps(document), encoding="utf-8")
+    empty_run = build_run(_verify_options(poam=empty), lambda: FIXED_CLOCK, None)
+    with pytest.raises(InputError, match="no entries"):
+        render(empty_run, export_format)
+
+
+# --- the pipeline -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export_format", list(ExportFormat))
+def test_run_export_writes_one_valid_file(tmp_path: Path, export_format: ExportFormat) -> None:
+    options = ExportOptions(
+        format=export_format,
+        poam=REPO / "poam.json",
+        mapping=REPO / "mappings" / "cmmc-l2-aws.json",
+        findings=(EXAMPLE_SCAN,),
+        out=tmp_path / "export" / "oscal.json",
+        as_of=RECORDED_ON,
+    )
+    written = run_export(options, lambda: FIXED_CLOCK)
+    assert written == options.out
+    assert [p.name for p in written.parent.iterdir()] == ["oscal.json"]
+    _assert_valid(json.loads(written.read_text(encoding="utf-8")), export_format)
+
+
+def _evidence_refs(run: VerificationRun) -> dict[str, Any]:
+    return dict(evidence.entry_files(run).refs)
+
+
+def _prop(node: dict[str, Any], name: str) -> str:
+    values = [p["value"] for p in node.get("props", []) if p["name"] == name and p.get("ns") == oscal.NS]
+    assert len(values) == 1, f"{name} in {node.get('uuid')}"
+    return str(values[0])
+
+
+@pytest.mark.parametrize("export_format", list(ExportFormat))
+def test_cli_export_writes_a_valid_document(
+    export_format: ExportFormat, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from verifier.cli import main
+
+    monkeypatch.chdir(REPO)
+    target = tmp_path / f"{export_format.value}.json"
+    argv = ["poam", "export", "--format", export_format.value, "--out", str(target)]
+    argv += ["--as-of", RECORDED_ON.isoformat(), "--findings", str(EXAMPLE_SCAN)]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 0
+    _assert_valid(json.loads(target.read_text(encoding="utf-8")), export_format)

@@ -1,0 +1,437 @@
+"""OSCAL exports of one run: a ``plan-of-action-and-milestones`` and an ``assessment-results`` document.
+
+Both are OSCAL 1.2 JSON (the POA&M is valid against NIST's 1.2.1 schema, the assessment results against
+1.2.3's). Every uuid is a UUIDv5 of a stable name, so the same run renders the same bytes, and an entry's
+POA&M item, risk and milestones keep their uuids across runs (OSCAL asks for per-subject uuids);
+observations and the result are per run, so their names include the verification time.
+
+NIST SP 800-171 Rev. 2 has no official OSCAL catalog, and OSCAL control ids are XML NCName tokens that
+cannot start with a digit, so a requirement ``3.13.16`` is the control ``sp800-171r2-3.13.16`` here
+(its objective ``sp800-171r2-3.13.16_obj``, the suffix NIST's 800-53 catalog uses), with the plain
+number in a ``label`` property.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any, assert_never
+
+from verifier.catalog import practices
+from verifier.errors import InputError
+from verifier.model import (
+    CheckTally,
+    Entry,
+    EntryResult,
+    EntryStatus,
+    Milestone,
+    MilestoneStatus,
+    Verdict,
+    next_status,
+)
+from verifier.outputs import evidence
+from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.poam_json import EvidenceRef
+from verifier.outputs.serialize import dumps
+from verifier.rules.timeline import closeout_deadline
+
+POAM_OSCAL_VERSION = "1.2.1"
+AR_OSCAL_VERSION = "1.2.3"
+# The namespace of this tool's own properties, and the seed of every uuid it derives.
+NS = "urn:poam-verifier:oscal"
+_UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, NS)
+CONTROL_PREFIX = "sp800-171r2-"
+OWNER_ROLE = "poam-item-owner"
+
+JsonObject = dict[str, Any]
+
+
+def stable_uuid(*parts: str) -> str:
+    """A UUIDv5 of ``parts`` under this tool's namespace: the same names give the same uuid."""
+    return str(uuid.uuid5(_UUID_NAMESPACE, "\x1f".join(parts)))
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line without outer whitespace, as OSCAL strings and titles require."""
+    return " ".join(text.split())
+
+
+def prop(name: str, value: str | int) -> JsonObject:
+    """A property in this tool's namespace."""
+    return {"name": name, "ns": NS, "value": one_line(str(value)) or "-"}
+
+
+def control_id(nist_id: str) -> str:
+    """The OSCAL control id of a NIST SP 800-171 Rev. 2 requirement (``3.13.16``)."""
+    return f"{CONTROL_PREFIX}{nist_id}"
+
+
+def _end_of_day(day: date) -> str:
+    # A POA&M due date or Day 180 is met by the end of that day.
+    return f"{day.isoformat()}T23:59:59Z"
+
+
+class _Ids:
+    """The uuids of one run's OSCAL objects, named by what they stand for."""
+
+    def __init__(self, run: VerificationRun) -> None:
+        self.system = run.poam.poam.system
+        self.run = timestamp(run.context.verified_at)
+
+    def document(self, model: str, digest: str) -> str:
+        return stable_uuid(model, self.system, digest, self.run)
+
+    def result(self) -> str:
+        return stable_uuid("result", self.system, self.run)
+
+    def party(self, kind: str, name: str) -> str:
+        return stable_uuid("party", kind, name)
+
+    def poam_item(self, entry_id: str) -> str:
+        return stable_uuid("poam-item", self.system, entry_id)
+
+    def risk(self, entry_id: str) -> str:
+        return stable_uuid("risk", self.system, entry_id)
+
+    def remediation(self, entry_id: str) -> str:
+        return stable_uuid("remediation", self.system, entry_id)
+
+    def task(self, entry_id: str, index: int) -> str:
+        return stable_uuid("milestone", self.system, entry_id, str(index))
+
+    def observation(self, entry_id: str, check_id: str) -> str:
+        return stable_uuid("observation", self.system, entry_id, check_id, self.run)
+
+    def finding(self, entry_id: str) -> str:
+        return stable_uuid("finding", self.system, entry_id, self.run)
+
+    def resource(self, resource_uid: str) -> str:
+        return stable_uuid("resource", resource_uid)
+
+
+# --- shared pieces ---------------------------------------------------------------------------------
+
+
+def _metadata(run: VerificationRun, title: str, oscal_version: str, ids: _Ids) -> JsonObject:
+    metadata: JsonObject = {
+        "title": one_line(title),
+        "last-modified": timestamp(run.context.verified_at),
+        "version": timestamp(run.context.verified_at),
+        "oscal-version": oscal_version,
+        "props": [
+            prop("tool-version", run.context.tool_version),
+            prop("as-of", run.context.as_of.isoformat()),
+        ],
+    }
+    owners = _owner_parties(run, ids)
+    # OSCAL's order: roles, then parties, then who plays which role.
+    if owners:
+        metadata["roles"] = [{"id": OWNER_ROLE, "title": "POA&M item owner"}]
+    metadata["parties"] = [_organization(run, ids), *owners]
+    if owners:
+        metadata["responsible-parties"] = [
+            {"role-id": OWNER_ROLE, "party-uuids": [party["uuid"] for party in owners]}
+        ]
+    return metadata
+
+
+def _organization(run: VerificationRun, ids: _Ids) -> JsonObject:
+    name = one_line(run.poam.poam.organization)
+    return {"uuid": ids.party("organization", name), "type": "organization", "name": name or "-"}
+
+
+def _owner_parties(run: VerificationRun, ids: _Ids) -> list[JsonObject]:
+    """One person per distinct named owner, member of the organization, with the role as written."""
+    organization = ids.party("organization", one_line(run.poam.poam.organization))
+    people: dict[str, JsonObject] = {}
+    for entry in run.poam.poam.entries:
+        if entry.owner is None or not (name := one_line(entry.owner.name)) or name in people:
+            continue
+        person: JsonObject = {"uuid": ids.party("person", name), "type": "person", "name": name}
+        if one_line(entry.owner.role):
+            person["props"] = [prop("job-title", entry.owner.role)]
+        person["member-of-organizations"] = [organization]
+        people[name] = person
+    return list(people.values())
+
+
+def _observations(run: VerificationRun, ids: _Ids) -> list[JsonObject]:
+    """One observation per check of each entry, pointing at the entry's evidence file."""
+    refs = evidence.entry_files(run).refs
+    return [
+        _observation(run, ids, result, check_id, tally, refs[result.entry_id])
+        for result in run.results
+        for check_id, tally in result.checks.items()
+    ]
+
+
+def _observation(
+    run: VerificationRun, ids: _Ids, result: EntryResult, check_id: str, tally: CheckTally, ref: EvidenceRef
+) -> JsonObject:
+    observation: JsonObject = {
+        "uuid": ids.observation(result.entry_id, check_id),
+        "title": one_line(f"{check_id} for {result.entry_id}"),
+        "description": _tally_text(check_id, tally),
+        "props": [
+            prop("entry-id", result.entry_id),
+            prop("check-id", check_id),
+            prop("pass-count", tally.passed),
+            prop("fail-count", tally.failed),
+            prop("muted-count", tally.muted),
+            prop("manual-count", tally.manual),
+        ],
+        "methods": ["TEST"],
+    }
+    if tally.resources:
+        observation["subjects"] = [_subject(ids, resource) for resource in tally.resources]
+    observation["relevant-evidence"] = [
+        {
+            "href": ref.path,
+            "description": f"The findings that decided {result.entry_id}, with their source files' digests.",
+            "props": [prop("sha256", ref.sha256)],
+        }
+    ]
+    observation["collected"] = timestamp(run.context.verified_at)
+    return observation
+
+
+def _tally_text(check_id: str, tally: CheckTally) -> str:
+    return (
+        f"Prowler check {check_id} over the entry's scope, latest result per finding: "
+        f"{tally.passed} PASS, {tally.failed} FAIL, {tally.muted} muted, {tally.manual} MANUAL "
+        f"on {len(tally.resources)} resource(s). A muted result never counts as a PASS."
+    )
+
+
+def _subject(ids: _Ids, resource_uid: str) -> JsonObject:
+    return {
+        "subject-uuid": ids.resource(resource_uid),
+        "type": "resource",
+        "title": one_line(resource_uid) or "-",
+        "props": [prop("resource-uid", resource_uid)],
+    }
+
+
+def _practice_props(result: EntryResult) -> list[JsonObject]:
+    # Loading a POA&M rejects unknown practices, so every entry's practice is in the catalog.
+    practice = practices()[result.practice_id]
+    return [prop("practice-id", result.practice_id), prop("nist-id", practice.nist_id)]
+
+
+def _require_entries(run: VerificationRun) -> None:
+    # OSCAL requires at least one poam-item and one reviewed control: an empty POA&M has no export.
+    if not run.results:
+        raise InputError(f"{run.poam.path}: the POA&M has no entries, so there is nothing to export to OSCAL")
+
+
+def _reasons(result: EntryResult) -> str:
+    return "\n".join(f"- {reason}" for reason in result.reasons) or "-"
+
+
+# --- plan-of-action-and-milestones -----------------------------------------------------------------
+
+
+def poam_document(run: VerificationRun) -> JsonObject:
+    """The OSCAL POA&M as a dict: one poam-item, one risk and its milestones per entry."""
+    _require_entries(run)
+    ids = _Ids(run)
+    poam = run.poam.poam
+    body: JsonObject = {
+        "uuid": ids.document("plan-of-action-and-milestones", run.poam.sha256),
+        "metadata": _metadata(run, f"POA&M of {poam.system} ({poam.organization})", POAM_OSCAL_VERSION, ids),
+        "system-id": {"identifier-type": NS, "id": one_line(poam.system) or "-"},
+    }
+    observations = _observations(run, ids)
+    if observations:
+        body["observations"] = observations
+    entries = {entry.id: entry for entry in poam.entries}
+    body["risks"] = [_risk(run, ids, entries[r.entry_id], r) for r in run.results]
+    body["poam-items"] = [_poam_item(ids, entries[r.entry_id], r) for r in run.results]
+    return {"plan-of-action-and-milestones": body}
+
+
+def risk_status(status: EntryStatus) -> str:
+    """The OSCAL risk status of an entry status: closed only once the C3PAO confirmed the closeout."""
+    match status:
+        case EntryStatus.OPEN | EntryStatus.READY_FOR_CLOSEOUT:
+            return "open"
+        case EntryStatus.CLOSED:
+            return "closed"
+        case _:
+            assert_never(status)
+
+
+def _risk(run: VerificationRun, ids: _Ids, entry: Entry, result: EntryResult) -> JsonObject:
+    status = next_status(entry.status, result.verdict)
+    title = f"{entry.practice_id}: {practices()[entry.practice_id].title}"
+    risk: JsonObject = {
+        "uuid": ids.risk(entry.id),
+        "title": one_line(title),
+        "description": entry.finding,
+        "statement": entry.root_cause,
+        "props": [*_practice_props(result), prop("entry-status", status.value)],
+        "status": risk_status(status),
+        "deadline": _end_of_day(closeout_deadline(run.poam.poam.assessment)),
+    }
+    if entry.milestones:
+        risk["remediations"] = [_remediation(ids, entry)]
+    return risk
+
+
+def _remediation(ids: _Ids, entry: Entry) -> JsonObject:
+    done = all(m.status is MilestoneStatus.DONE for m in entry.milestones)
+    return {
+        "uuid": ids.remediation(entry.id),
+        "lifecycle": "completed" if done else "planned",
+        "title": one_line(f"Milestones to close {entry.id}"),
+        "description": entry.root_cause,
+        "tasks": [_task(ids, entry, index, m) for index, m in enumerate(entry.milestones, start=1)],
+    }
+
+
+def _task(ids: _Ids, entry: Entry, index: int, milestone: Milestone) -> JsonObject:
+    task: JsonObject = {
+        "uuid": ids.task(entry.id, index),
+        "type": "milestone",
+        "title": one_line(milestone.title) or f"Milestone {index}",
+        "props": [prop("milestone-status", milestone.status.value)],
+    }
+    if milestone.status_date is not None:
+        task["props"].append(prop("status-date", milestone.status_date.isoformat()))
+    if milestone.due is not None:
+        task["timing"] = {"on-date": {"date": _end_of_day(milestone.due)}}
+    elif one_line(milestone.due_text):
+        task["remarks"] = f"Due (not an ISO date): {milestone.due_text}"
+    if entry.owner is not None and one_line(entry.owner.name):
+        owner = ids.party("person", one_line(entry.owner.name))
+        task["responsible-roles"] = [{"role-id": OWNER_ROLE, "party-uuids": [owner]}]
+    return task
+
+
+def _poam_item(ids: _Ids, entry: Entry, result: EntryResult) -> JsonObject:
+    status = next_status(entry.status, result.verdict)
+    item: JsonObject = {
+        "uuid": ids.poam_item(entry.id),
+        "title": one_line(f"{entry.id}: {entry.practice_id}"),
+        "description": entry.finding,
+        "props": [
+            prop("entry-id", entry.id),
+            *_practice_props(result),
+            prop("verdict", result.verdict.value),
+            prop("status-before", entry.status.value),
+            prop("status-after", status.value),
+        ],
+    }
+    observations = [ids.observation(entry.id, check) for check in result.checks]
+    if observations:
+        item["related-observations"] = [{"observation-uuid": u} for u in observations]
+    item["related-risks"] = [{"risk-uuid": ids.risk(entry.id)}]
+    item["remarks"] = _reasons(result)
+    return item
+
+
+def render_poam(run: VerificationRun) -> bytes:
+    """``--format oscal``: the OSCAL plan-of-action-and-milestones JSON."""
+    return dumps(poam_document(run))
+
+
+# --- assessment-results ----------------------------------------------------------------------------
+
+
+def assessment_results_document(run: VerificationRun) -> JsonObject:
+    """The OSCAL assessment results as a dict: one result, one finding per entry."""
+    _require_entries(run)
+    ids = _Ids(run)
+    poam = run.poam.poam
+    title = f"Closure verification of {poam.system} ({poam.organization})"
+    return {
+        "assessment-results": {
+            "uuid": ids.document("assessment-results", run.poam.sha256),
+            "metadata": _metadata(run, title, AR_OSCAL_VERSION, ids),
+            "import-ap": {
+                "href": "#",
+                "remarks": "No OSCAL assessment plan: the plan is the POA&M's checks and the check mapping, "
+                "pinned by digest in this result's properties and the evidence bundle's manifest.",
+            },
+            "results": [_result(run, ids)],
+        }
+    }
+
+
+def _result(run: VerificationRun, ids: _Ids) -> JsonObject:
+    moment = timestamp(run.context.verified_at)
+    result: JsonObject = {
+        "uuid": ids.result(),
+        "title": one_line(f"Prowler-based closure verification as of {run.context.as_of.isoformat()}"),
+        "description": "Each POA&M entry verified against the latest in-scope Prowler findings for its "
+        "checks. Satisfied only with positive, fresh evidence for every check in every in-scope account.",
+        "start": moment,
+        "end": moment,
+        "props": _provenance_props(run),
+        "reviewed-controls": {"control-selections": [{"include-controls": _reviewed(run)}]},
+    }
+    observations = _observations(run, ids)
+    if observations:
+        result["observations"] = observations
+    result["findings"] = [_finding(ids, r) for r in run.results]
+    return result
+
+
+def _provenance_props(run: VerificationRun) -> list[JsonObject]:
+    props = [
+        prop("as-of", run.context.as_of.isoformat()),
+        prop("max-scan-age-days", run.context.max_scan_age_days),
+        prop("poam-sha256", run.poam.sha256),
+        prop("mapping-sha256", run.mapping.sha256),
+    ]
+    props += [prop("prowler-version", version) for version in run.findings.prowler_versions]
+    return props
+
+
+def _reviewed(run: VerificationRun) -> list[JsonObject]:
+    nist_ids = {practices()[r.practice_id].nist_id for r in run.results}
+    ordered = sorted(nist_ids, key=lambda n: tuple(int(part) for part in n.split(".")))
+    return [{"control-id": control_id(nist_id)} for nist_id in ordered]
+
+
+def finding_state(verdict: Verdict) -> tuple[str, str]:
+    """The OSCAL objective status (state, reason) of a verdict: only MET is satisfied."""
+    match verdict:
+        case Verdict.MET:
+            return "satisfied", "pass"
+        case Verdict.NOT_MET:
+            return "not-satisfied", "fail"
+        case Verdict.NOT_VERIFIED:
+            return "not-satisfied", "other"
+        case _:
+            assert_never(verdict)
+
+
+def _finding(ids: _Ids, result: EntryResult) -> JsonObject:
+    state, reason = finding_state(result.verdict)
+    target = control_id(practices()[result.practice_id].nist_id)
+    finding: JsonObject = {
+        "uuid": ids.finding(result.entry_id),
+        "title": one_line(f"{result.entry_id}: {result.practice_id} {result.verdict.value}"),
+        "description": f"Verdict {result.verdict.value} for POA&M entry {result.entry_id}.",
+        "props": [
+            prop("entry-id", result.entry_id),
+            *_practice_props(result),
+            prop("verdict", result.verdict.value),
+        ],
+        "target": {
+            "type": "objective-id",
+            "target-id": f"{target}_obj",
+            "status": {"state": state, "reason": reason},
+        },
+    }
+    observations = [ids.observation(result.entry_id, check) for check in result.checks]
+    if observations:
+        finding["related-observations"] = [{"observation-uuid": u} for u in observations]
+    finding["remarks"] = _reasons(result)
+    return finding
+
+
+def render_assessment_results(run: VerificationRun) -> bytes:
+    """``--format oscal-ar``: the OSCAL assessment-results JSON."""
+    return dumps(assessment_results_document(run))

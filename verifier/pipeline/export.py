@@ -1,0 +1,74 @@
+"""``poam export``: verify in memory, render one export format, write it atomically to one file.
+
+Nothing but the chosen file is written: the evidence bundle an export points at comes from ``verify``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import assert_never
+
+from verifier.errors import UsageError
+from verifier.outputs import oscal
+from verifier.outputs.interface import VerificationRun
+from verifier.outputs.writer import write_atomic
+from verifier.pipeline.verify import ProgressCallback, VerifyOptions, build_run
+
+
+class ExportFormat(enum.StrEnum):
+    """The formats ``poam export --format`` writes."""
+
+    OSCAL = "oscal"  # OSCAL plan-of-action-and-milestones
+    OSCAL_AR = "oscal-ar"  # OSCAL assessment-results
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """Everything ``poam export`` needs, parsed: the verify inputs, a format and one output file."""
+
+    format: ExportFormat
+    poam: Path
+    mapping: Path
+    findings: tuple[Path, ...]
+    out: Path
+    as_of: date
+    max_scan_age_days: int = 7
+
+
+def render(run: VerificationRun, export_format: ExportFormat) -> bytes:
+    """The bytes of ``run`` in ``export_format``."""
+    match export_format:
+        case ExportFormat.OSCAL:
+            return oscal.render_poam(run)
+        case ExportFormat.OSCAL_AR:
+            return oscal.render_assessment_results(run)
+        case _:
+            assert_never(export_format)
+
+
+def run_export(
+    options: ExportOptions, clock: Callable[[], datetime], progress: ProgressCallback | None = None
+) -> Path:
+    """Verify the POA&M in memory and write it in the chosen format to ``options.out``; return that path."""
+    if options.max_scan_age_days < 0:
+        raise UsageError("--max-scan-age must be zero or more days")
+    run = build_run(_verify_options(options), clock, progress)
+    data = render(run, options.format)
+    write_atomic(options.out, data)
+    return options.out
+
+
+def _verify_options(options: ExportOptions) -> VerifyOptions:
+    # build_run reads only the inputs; ``out`` is required by VerifyOptions but never written here.
+    return VerifyOptions(
+        poam=options.poam,
+        mapping=options.mapping,
+        findings=options.findings,
+        out=options.out.parent,
+        as_of=options.as_of,
+        max_scan_age_days=options.max_scan_age_days,
+    )
