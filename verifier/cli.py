@@ -25,8 +25,10 @@ from verifier.errors import GateError, InputError, UsageError, VerifierError
 from verifier.model import Verdict
 from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.assess import LintOptions, optional_mapping, run_lint, run_score, run_timeline
+from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
 from verifier.pipeline.history import HistoryOptions, run_history, verify_ledger
+from verifier.pipeline.keys import keygen
 from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
 from verifier.pipeline.scan import ScanOptions, run_scan
 from verifier.pipeline.verify import FailOn, ProgressCallback, VerifyOptions, default_findings, run_verify
@@ -131,6 +133,10 @@ def verify(
     max_gap: Annotated[
         int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
     ] = 7,
+    sign_key: Annotated[
+        Path | None,
+        typer.Option(help="Ed25519 private key (poam keygen): sign the bundle as an in-toto/DSSE envelope."),
+    ] = None,
     fail_on: Annotated[
         list[FailOn] | None,
         typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),
@@ -153,6 +159,7 @@ def verify(
         fail_on=tuple(fail_on or ()),
         history=history,
         max_gap_days=max_gap,
+        sign_key=sign_key,
     )
     with _progress_bar() as progress:
         outcome = run_verify(options, clock=lambda: datetime.now(UTC), progress=progress)
@@ -438,6 +445,35 @@ def export_command(
     )
     written = run_export(options, clock=lambda: datetime.now(UTC))
     err.print(f"wrote {written}")
+
+
+@app.command("keygen")
+def keygen_command(
+    prefix: Annotated[Path, typer.Argument(help="Writes PREFIX.key (mode 0600) and PREFIX.pub.")] = Path(
+        "poam-signing"
+    ),
+) -> None:
+    """Make an Ed25519 key pair for signing evidence bundles; refuses to overwrite existing keys."""
+    pair = keygen(prefix)
+    out.print(f"wrote {pair.private_key} and {pair.public_key} (keyid {pair.keyid})")
+
+
+bundle_app = typer.Typer(help="Check an evidence bundle.", no_args_is_help=True)
+app.add_typer(bundle_app, name="bundle")
+
+
+@bundle_app.command("verify")
+def bundle_verify_command(
+    path: Annotated[Path, typer.Argument(help="The bundle: out/evidence or out/evidence.zip.")],
+    pubkey: Annotated[Path | None, typer.Option(help="Public key: require and check the signature.")] = None,
+) -> None:
+    """Recompute every digest, check the signature, re-derive every verdict from the bundled findings.
+
+    Refuses zip members with absolute paths, `..` or links. Any mismatch: a message naming the file, exit 1.
+    """
+    report = verify_bundle(path, pubkey)
+    for line in report.lines():
+        out.print(line, highlight=False)
 
 
 @app.command("history")

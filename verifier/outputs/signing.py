@@ -46,7 +46,9 @@ def generate_keypair() -> tuple[bytes, bytes]:
 
 def public_pem(public_key: Ed25519PublicKey) -> bytes:
     """The SubjectPublicKeyInfo PEM of ``public_key``."""
-    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def load_private_key(private_key_pem: bytes) -> Ed25519PrivateKey:
@@ -132,7 +134,9 @@ def sign_bundle(files: Mapping[str, bytes], predicate: dict[str, Any], private_k
     return (json.dumps(envelope, indent=2) + "\n").encode("utf-8")
 
 
-def with_signature(files: Mapping[str, bytes], predicate: dict[str, Any], private_key_pem: bytes) -> dict[str, bytes]:
+def with_signature(
+    files: Mapping[str, bytes], predicate: dict[str, Any], private_key_pem: bytes
+) -> dict[str, bytes]:
     """``files`` plus the envelope signing them, ready for ``zip_bundle`` and the writer."""
     signed = dict(files)
     signed[ENVELOPE_FILE] = sign_bundle(files, predicate, private_key_pem)

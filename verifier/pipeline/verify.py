@@ -22,12 +22,13 @@ from verifier.inputs.ledger import read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import load_poam
 from verifier.model import Verdict
-from verifier.outputs import evidence, summary_md, verification_json
+from verifier.outputs import evidence, signing, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.ledger import ledger_lines
 from verifier.outputs.poam_json import is_regression, updated_document
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import OutputPlan, commit
+from verifier.pipeline.keys import read_private_key
 from verifier.rules.assessment import assess_run
 from verifier.rules.streak import Observation, histories
 
@@ -61,6 +62,7 @@ class VerifyOptions:
     fail_on: tuple[FailOn, ...] = ()
     history: Path | None = None
     max_gap_days: int = 7
+    sign_key: Path | None = None
 
     @property
     def history_path(self) -> Path:
@@ -91,8 +93,10 @@ def run_verify(
     """Verify every POA&M entry against the findings and write the outputs."""
     if options.max_scan_age_days < 0:
         raise UsageError("--max-scan-age must be zero or more days")
+    # Read the key first: a bad key must fail before anything is written.
+    key_pem = read_private_key(options.sign_key) if options.sign_key else None
     run = build_run(options, clock, progress)
-    plan = render_outputs(run, options)
+    plan = render_outputs(run, options, key_pem)
     commit(plan)
     written = tuple(plan.files) + tuple(plan.directories)
     return VerifyOutcome(run=run, written=written, gates_hit=gates_hit(run, options.fail_on))
@@ -123,12 +127,14 @@ def build_run(
     )
 
 
-def render_outputs(run: VerificationRun, options: VerifyOptions) -> OutputPlan:
+def render_outputs(run: VerificationRun, options: VerifyOptions, key_pem: bytes | None = None) -> OutputPlan:
     """Every output as bytes, in the order their digests depend on each other."""
     entry_files = evidence.entry_files(run)
     updated = dumps(updated_document(run.poam.document, run.results, run.context, entry_files.refs))
     verification = verification_json.render(run)
     bundle = evidence.bundle_files(run, entry_files, updated, verification)
+    if key_pem is not None:
+        bundle = signing.with_signature(bundle, signing.closure_predicate(run), key_pem)
     poam_target = options.poam if options.in_place else options.out / "poam.json"
     zipped = evidence.zip_bundle(bundle, run)
     appended, _ = ledger_lines(run, run.history_head, sha256_hex(zipped))

@@ -1,0 +1,551 @@
+"""``poam bundle verify``: digests, signature, zip safety and re-evaluation on the example's real bundle.
+
+Each tampering case fails with a message naming the file. The forgeries that recompute every digest
+(and re-sign with the attacker's key) show that re-evaluation, not the checksums, catches a changed verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import stat
+import zipfile
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from verifier.errors import ExitCode, InputError, UsageError
+from verifier.outputs.signing import ENVELOPE_FILE, closure_predicate, generate_keypair, with_signature
+from verifier.pipeline import bundle as bundle_module
+from verifier.pipeline.bundle import (
+    BundleInvalid,
+    SignatureStatus,
+    read_bundle,
+    verify_bundle,
+)
+from verifier.pipeline.keys import keygen, read_private_key
+from verifier.pipeline.verify import VerifyOptions, run_verify
+
+REPO = Path(__file__).resolve().parents[2]
+FIXED_CLOCK = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+Files = dict[str, bytes]
+
+
+def _verify_example(out: Path, poam: Path = REPO / "poam.json") -> tuple[Files, dict[str, Any]]:
+    options = VerifyOptions(
+        poam=poam,
+        mapping=REPO / "mappings" / "cmmc-l2-aws.json",
+        findings=(REPO / "examples" / "prowler-output",),
+        out=out,
+        as_of=date(2026, 11, 25),
+    )
+    outcome = run_verify(options, clock=lambda: FIXED_CLOCK)
+    return read_bundle(out / "evidence"), closure_predicate(outcome.run)
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> tuple[Files, dict[str, Any]]:
+    """The example's real bundle (unsigned) and the predicate its run signs."""
+    return _verify_example(tmp_path / "out")
+
+
+@pytest.fixture
+def owner_keys(tmp_path: Path) -> tuple[bytes, Path]:
+    """The organisation's key pair: the private PEM and the public key file."""
+    private_pem, public_pem = generate_keypair()
+    public_path = tmp_path / "owner.pub"
+    public_path.write_bytes(public_pem)
+    return private_pem, public_path
+
+
+def _write(files: Files, directory: Path) -> Path:
+    for name, data in files.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        (directory / name).write_bytes(data)
+    return directory
+
+
+def _zip(files: Files, path: Path, extra: Callable[[zipfile.ZipFile], None] | None = None) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(f"evidence/{name}", data)
+        if extra is not None:
+            extra(archive)
+    return path
+
+
+def _entry(files: Files, entry_id: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(files[f"entries/{entry_id}.json"])
+    return document
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _forge(files: Files, changes: dict[str, dict[str, Any]], key: bytes | None = None) -> Files:
+    """Rewrite entry files and recompute every digest an attacker can: POA&M refs, manifest, SHA256SUMS."""
+    forged = dict(files)
+    poam = json.loads(forged["poam.json"])
+    for entry_id, fields in changes.items():
+        document = {**_entry(forged, entry_id), **fields}
+        data = (json.dumps(document, indent=2) + "\n").encode()
+        forged[f"entries/{entry_id}.json"] = data
+        result = next(e for e in poam["entries"] if e["id"] == entry_id)["result"]
+        result["verdict"] = document["verdict"]
+        result["evidence"]["sha256"] = _sha(data)
+    forged["poam.json"] = json.dumps(poam, indent=2).encode()
+    return _reseal(forged, key)
+
+
+def _reseal(files: Files, key: bytes | None = None) -> Files:
+    sealed = {n: d for n, d in files.items() if n not in ("SHA256SUMS", ENVELOPE_FILE)}
+    manifest = json.loads(sealed["manifest.json"])
+    manifest["files"] = {n: _sha(d) for n, d in sorted(sealed.items()) if n != "manifest.json"}
+    sealed["manifest.json"] = json.dumps(manifest, indent=2).encode()
+    sealed["SHA256SUMS"] = "".join(f"{_sha(d)}  {n}\n" for n, d in sorted(sealed.items())).encode()
+    if key is None:
+        return sealed
+    predicate = {"entries": [{"id": e["entry"], "verdict": e["verdict"]} for e in _entries(sealed)]}
+    return with_signature(sealed, predicate, key)
+
+
+def _entries(files: Files) -> list[dict[str, Any]]:
+    return [json.loads(d) for n, d in sorted(files.items()) if n.startswith("entries/")]
+
+
+# --- the happy paths -----------------------------------------------------------------------------
+
+
+def test_the_example_bundle_verifies_as_a_directory_and_as_the_written_zip(tmp_path: Path) -> None:
+    _verify_example(tmp_path / "out")
+    for path in (tmp_path / "out" / "evidence", tmp_path / "out" / "evidence.zip"):
+        report = verify_bundle(path, None)
+        assert report.signature is SignatureStatus.UNSIGNED
+        assert dict(report.verdicts)["POAM-001"].value == "NOT_MET"
+        assert len(report.verdicts) == 8
+
+
+def test_a_signed_bundle_verifies_with_its_public_key(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
+) -> None:
+    files, predicate = example
+    signed = with_signature(files, predicate, owner_keys[0])
+    directory_report = verify_bundle(_write(signed, tmp_path / "signed"), owner_keys[1])
+    zip_report = verify_bundle(_zip(signed, tmp_path / "signed.zip"), owner_keys[1])
+    for report in (directory_report, zip_report):
+        assert report.signature is SignatureStatus.VERIFIED
+        assert len(report.keyid) == 64
+        assert "signature verified" in "\n".join(report.lines())
+
+
+def test_a_signed_bundle_without_pubkey_says_signature_not_checked(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
+) -> None:
+    files, predicate = example
+    report = verify_bundle(_write(with_signature(files, predicate, owner_keys[0]), tmp_path / "b"), None)
+    assert report.signature is SignatureStatus.NOT_CHECKED
+    assert "signature not checked" in report.lines()[1]
+
+
+def test_pubkey_given_but_no_envelope_fails(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
+) -> None:
+    with pytest.raises(BundleInvalid, match=f"{ENVELOPE_FILE}: missing"):
+        verify_bundle(_write(example[0], tmp_path / "b"), owner_keys[1])
+
+
+def test_bundle_invalid_exits_1() -> None:
+    assert BundleInvalid("x").exit_code is ExitCode.GATE
+
+
+# --- digests -------------------------------------------------------------------------------------
+
+
+def test_a_changed_byte_in_an_entry_file_is_named(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files = dict(example[0])
+    data = bytearray(files["entries/POAM-004.json"])
+    data[data.index(b"FAIL")] = ord("P")
+    files["entries/POAM-004.json"] = bytes(data)
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-004\.json: SHA-256 does not match SHA256SUMS"):
+        verify_bundle(_write(files, tmp_path / "b"), None)
+
+
+def test_a_removed_file_is_named(tmp_path: Path, example: tuple[Files, dict[str, Any]]) -> None:
+    files = {n: d for n, d in example[0].items() if n != "entries/POAM-002.json"}
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: listed in SHA256SUMS but missing"):
+        verify_bundle(_write(files, tmp_path / "b"), None)
+
+
+def test_an_extra_file_is_named(tmp_path: Path, example: tuple[Files, dict[str, Any]]) -> None:
+    files = {**example[0], "entries/POAM-099.json": b"{}"}
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-099\.json: not listed in SHA256SUMS"):
+        verify_bundle(_write(files, tmp_path / "b"), None)
+
+
+def test_manifest_disagreeing_with_sha256sums_is_named(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files = dict(example[0])
+    manifest = json.loads(files["manifest.json"])
+    manifest["files"]["poam.json"] = "0" * 64
+    files["manifest.json"] = json.dumps(manifest).encode()
+    files["SHA256SUMS"] = "".join(
+        f"{_sha(d)}  {n}\n" for n, d in sorted(files.items()) if n != "SHA256SUMS"
+    ).encode()
+    with pytest.raises(BundleInvalid, match=r"^poam\.json: SHA-256 does not match manifest\.json"):
+        verify_bundle(_write(files, tmp_path / "b"), None)
+
+
+def test_a_symlink_in_a_bundle_directory_is_refused(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    directory = _write(example[0], tmp_path / "b")
+    (directory / "entries" / "POAM-002.json").unlink()
+    (directory / "entries" / "POAM-002.json").symlink_to(tmp_path / "elsewhere.json")
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: a symbolic link"):
+        verify_bundle(directory, None)
+
+
+# --- signature -----------------------------------------------------------------------------------
+
+
+def test_wrong_public_key_fails(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
+) -> None:
+    files, predicate = example
+    _, stranger_public = generate_keypair()
+    (tmp_path / "stranger.pub").write_bytes(stranger_public)
+    signed = _write(with_signature(files, predicate, owner_keys[0]), tmp_path / "b")
+    with pytest.raises(BundleInvalid, match=f"^{ENVELOPE_FILE}: no signature verifies"):
+        verify_bundle(signed, tmp_path / "stranger.pub")
+
+
+def test_a_file_changed_after_signing_is_named_even_with_sums_recomputed(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
+) -> None:
+    files, predicate = example
+    signed = with_signature(files, predicate, owner_keys[0])
+    envelope = signed[ENVELOPE_FILE]
+    poam = json.loads(signed["poam.json"])
+    poam["organization"] = "Someone Else, Inc."
+    tampered = _reseal({**signed, "poam.json": json.dumps(poam).encode()})
+    tampered[ENVELOPE_FILE] = envelope
+    with pytest.raises(BundleInvalid, match=r"^poam\.json: SHA-256 does not match the signed statement"):
+        verify_bundle(_write(tampered, tmp_path / "b"), owner_keys[1])
+
+
+def test_swapped_verdicts_re_signed_by_an_attacker_fail_on_the_owners_key(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
+) -> None:
+    files, _ = example
+    attacker_private, _ = generate_keypair()
+    forged = _forge(
+        files, {"POAM-001": {"verdict": "MET"}, "POAM-002": {"verdict": "NOT_MET"}}, attacker_private
+    )
+    with pytest.raises(BundleInvalid, match=f"^{ENVELOPE_FILE}: no signature verifies"):
+        verify_bundle(_write(forged, tmp_path / "b"), owner_keys[1])
+
+
+def test_swapped_verdicts_with_every_digest_recomputed_are_caught_by_re_evaluation(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files, _ = example
+    attacker_private, attacker_public = generate_keypair()
+    (tmp_path / "attacker.pub").write_bytes(attacker_public)
+    forged = _forge(
+        files, {"POAM-001": {"verdict": "MET"}, "POAM-002": {"verdict": "NOT_MET"}}, attacker_private
+    )
+    # Digests, manifest and the attacker's own signature all agree: only re-evaluation can object.
+    expected = r"^entries/POAM-001\.json: records MET but its findings re-evaluate to NOT_MET"
+    with pytest.raises(BundleInvalid, match=expected):
+        verify_bundle(_write(forged, tmp_path / "b"), tmp_path / "attacker.pub")
+    with pytest.raises(BundleInvalid, match=expected):
+        verify_bundle(_write(forged, tmp_path / "unsigned"), None)
+
+
+# --- re-evaluation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "forged", "derived"),
+    [
+        ("POAM-004", "MET", "NOT_MET"),
+        ("POAM-007", "MET", "NOT_VERIFIED"),
+        ("POAM-008", "MET", "NOT_VERIFIED"),
+        ("POAM-002", "NOT_VERIFIED", "MET"),
+    ],
+)
+def test_a_changed_verdict_with_all_digests_recomputed_is_caught(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], entry_id: str, forged: str, derived: str
+) -> None:
+    tampered = _forge(example[0], {entry_id: {"verdict": forged}})
+    expected = rf"^entries/{entry_id}\.json: records {forged} but its findings re-evaluate to {derived}"
+    with pytest.raises(BundleInvalid, match=expected):
+        verify_bundle(_write(tampered, tmp_path / "b"), None)
+
+
+def test_a_fail_finding_rewritten_as_pass_is_not_caught_without_a_signature_but_is_with_one(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
+) -> None:
+    files, predicate = example
+    entry = _entry(files, "POAM-004")
+    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
+    changes = {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}}
+    # Consistent forgery: an unsigned bundle cannot prove authenticity (documented limitation).
+    verify_bundle(_write(_forge(files, changes), tmp_path / "unsigned"), None)
+    signed = with_signature(files, predicate, owner_keys[0])
+    forged = _forge(signed, changes)
+    forged[ENVELOPE_FILE] = signed[ENVELOPE_FILE]
+    with pytest.raises(BundleInvalid, match="does not match the signed statement"):
+        verify_bundle(_write(forged, tmp_path / "signed"), owner_keys[1])
+
+
+def test_dropping_a_failing_check_from_an_entry_file_is_caught(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    entry = _entry(example[0], "POAM-001")
+    kept = "cloudtrail_kms_encryption_enabled"
+    changes = {
+        "POAM-001": {
+            "verdict": "NOT_MET",
+            "checks": {kept: entry["checks"][kept]},
+            "findings": [f for f in entry["findings"] if f["check_id"] == kept],
+        }
+    }
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-001\.json: its checks differ"):
+        verify_bundle(_write(_forge(example[0], changes), tmp_path / "b"), None)
+
+
+def test_an_entry_file_for_an_unknown_entry_is_named(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files = dict(example[0])
+    files["entries/POAM-009.json"] = files["entries/POAM-008.json"].replace(b"POAM-008", b"POAM-009")
+    with pytest.raises(
+        BundleInvalid, match=r"^entries/POAM-009\.json: entry 'POAM-009' is not in the bundled"
+    ):
+        verify_bundle(_write(_reseal(files), tmp_path / "b"), None)
+
+
+def test_two_entry_files_for_one_entry_are_named(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files = dict(example[0])
+    files["entries/POAM-008-2.json"] = files["entries/POAM-008.json"]
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-008\.json: entry POAM-008 already has"):
+        verify_bundle(_write(_reseal(files), tmp_path / "b"), None)
+
+
+def test_an_entry_without_an_evidence_file_is_named(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files = {n: d for n, d in example[0].items() if n != "entries/POAM-006.json"}
+    with pytest.raises(BundleInvalid, match=r"no evidence file for POA&M entry POAM-006"):
+        verify_bundle(_write(_reseal(files), tmp_path / "b"), None)
+
+
+def test_a_malformed_finding_is_named(tmp_path: Path, example: tuple[Files, dict[str, Any]]) -> None:
+    entry = _entry(example[0], "POAM-003")
+    findings = [{**f, "muted": "no"} for f in entry["findings"]]
+    tampered = _forge(example[0], {"POAM-003": {"findings": findings}})
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-003\.json: not a valid entry evidence file"):
+        verify_bundle(_write(tampered, tmp_path / "b"), None)
+
+
+def test_an_unscanned_region_verdict_is_accepted_with_a_note_and_a_false_one_is_not(tmp_path: Path) -> None:
+    # A POA&M scoped to a region the example scan never reached: every checked entry is NOT_VERIFIED.
+    poam = json.loads((REPO / "poam.json").read_text())
+    poam["scope"]["regions"] = ["us-east-1", "eu-west-1"]
+    (tmp_path / "poam.json").write_text(json.dumps(poam))
+    files, _ = _verify_example(tmp_path / "out", tmp_path / "poam.json")
+    # The manifest's flat accounts_seen × regions_seen now claims eu-west-1 was scanned somewhere.
+    manifest = json.loads(files["manifest.json"])
+    manifest["regions_seen"] = ["eu-west-1", "us-east-1"]
+    widened = _reseal({**files, "manifest.json": json.dumps(manifest).encode()})
+    report = verify_bundle(_write(widened, tmp_path / "b"), None)
+    assert any("POAM-002.json: NOT_VERIFIED rests on region eu-west-1" in n for n in report.notes)
+    # Claiming a region unscanned when a bundled finding proves it was scanned is refused.
+    entry = _entry(widened, "POAM-002")
+    claims = [r.replace("eu-west-1", "us-east-1") for r in entry["reasons"]]
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: records NOT_VERIFIED"):
+        verify_bundle(_write(_forge(widened, {"POAM-002": {"reasons": claims}}), tmp_path / "c"), None)
+
+
+# --- zip safety ----------------------------------------------------------------------------------
+
+
+def _with_member(name: str, mode: int = 0o644) -> Callable[[zipfile.ZipFile], None]:
+    def add(archive: zipfile.ZipFile) -> None:
+        info = zipfile.ZipInfo(name)
+        info.external_attr = mode << 16
+        archive.writestr(info, b"payload")
+
+    return add
+
+
+@pytest.mark.parametrize(
+    ("member", "mode", "message"),
+    [
+        ("evidence/../../etc/cron.d/x", 0o644, "escapes the bundle"),
+        ("/evidence/entries/x.json", 0o644, "absolute path"),
+        ("C:/evidence/x.json", 0o644, "absolute path"),
+        ("evidence\\..\\x.json", 0o644, "backslash"),
+        ("evidence/entries/link.json", stat.S_IFLNK | 0o777, "symbolic link"),
+        ("elsewhere/x.json", 0o644, "not under evidence/"),
+    ],
+)
+def test_unsafe_zip_members_are_refused_by_name(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], member: str, mode: int, message: str
+) -> None:
+    archive = _zip(example[0], tmp_path / "b.zip", _with_member(member, mode))
+    with pytest.raises(BundleInvalid, match=f"^{re.escape(member)}: .*{message}"):
+        verify_bundle(archive, None)
+
+
+def test_duplicate_zip_members_are_refused(tmp_path: Path, example: tuple[Files, dict[str, Any]]) -> None:
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        archive = _zip(example[0], tmp_path / "b.zip", _with_member("evidence/poam.json"))
+    with pytest.raises(BundleInvalid, match=r"^evidence/poam\.json: duplicate zip member"):
+        verify_bundle(archive, None)
+
+
+def test_a_zip_bomb_is_refused_before_or_while_inflating(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bundle_module, "MAX_MEMBER_BYTES", 1024 * 1024)
+    bomb = b"\0" * (8 * 1024 * 1024)
+    files = {**example[0], "entries/bomb.json": bomb}
+    with pytest.raises(BundleInvalid, match=r"^evidence/entries/bomb\.json: zip member is larger"):
+        verify_bundle(_zip(files, tmp_path / "b.zip"), None)
+
+
+def test_a_zip_member_lying_about_its_size_is_stopped_while_inflating(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bundle_module, "MAX_MEMBER_BYTES", 1024)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("evidence/SHA256SUMS", b"\0" * 4096)
+    raw = bytearray(buffer.getvalue())
+    # Patch the uncompressed size in both headers down to 10 bytes.
+    for header, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = raw.index(header) + offset
+        raw[at : at + 4] = (10).to_bytes(4, "little")
+    (tmp_path / "liar.zip").write_bytes(bytes(raw))
+    with pytest.raises(BundleInvalid, match=r"^evidence/SHA256SUMS: "):
+        verify_bundle(tmp_path / "liar.zip", None)
+
+
+def test_not_a_zip_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "b.zip").write_bytes(b"not a zip")
+    with pytest.raises(BundleInvalid, match="not a zip file"):
+        verify_bundle(tmp_path / "b.zip", None)
+
+
+def test_a_missing_bundle_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="bundle not found"):
+        verify_bundle(tmp_path / "nothing.zip", None)
+
+
+# --- keys ----------------------------------------------------------------------------------------
+
+
+def test_keygen_writes_a_private_key_0600_and_a_public_key(tmp_path: Path) -> None:
+    pair = keygen(tmp_path / "keys" / "org.signing")
+    assert pair.private_key == tmp_path / "keys" / "org.signing.key"
+    assert stat.S_IMODE(pair.private_key.stat().st_mode) == 0o600
+    assert pair.public_key.read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
+    assert read_private_key(pair.private_key).startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert not list((tmp_path / "keys").glob(".*"))  # no staging files left behind
+
+
+def test_keygen_refuses_to_overwrite_a_key(tmp_path: Path) -> None:
+    first = keygen(tmp_path / "org")
+    before = first.private_key.read_bytes()
+    with pytest.raises(UsageError, match="already exists"):
+        keygen(tmp_path / "org")
+    assert first.private_key.read_bytes() == before
+
+
+def test_keygen_keys_sign_a_bundle_that_verifies(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    pair = keygen(tmp_path / "org")
+    signed = with_signature(example[0], example[1], read_private_key(pair.private_key))
+    report = verify_bundle(_write(signed, tmp_path / "b"), pair.public_key)
+    assert report.keyid == pair.keyid
+
+
+def test_a_non_key_signing_key_file_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "x.key").write_text("hello")
+    with pytest.raises(InputError, match="x.key: signing key is not an unencrypted PEM private key"):
+        read_private_key(tmp_path / "x.key")
+
+
+# --- credentials ---------------------------------------------------------------------------------
+
+MARKERS = {
+    "AWS_ACCESS_KEY_ID": "AKIAPLANTEDMARKER7Q3Z",
+    "AWS_SECRET_ACCESS_KEY": "planted-secret-marker-9f8e7d6c5b4a",
+    "AWS_SESSION_TOKEN": "planted-session-token-marker-1a2b3c",
+}
+
+
+def test_the_bundle_never_contains_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in MARKERS.items():
+        monkeypatch.setenv(name, value)
+    shutil.copy(REPO / "poam.json", tmp_path / "poam.json")
+    _verify_example(tmp_path / "out", tmp_path / "poam.json")
+    blobs = [p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    with zipfile.ZipFile(tmp_path / "out" / "evidence.zip") as archive:
+        blobs += [archive.read(name) for name in archive.namelist()]
+    assert len(blobs) > 10
+    for value in MARKERS.values():
+        assert not any(value.encode() in blob for blob in blobs), value
+
+
+def test_signed_verdicts_that_differ_from_the_entry_files_are_refused(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
+) -> None:
+    files, predicate = example
+    claimed = [{**e, "verdict": "MET"} for e in predicate["entries"]]
+    signed = with_signature(files, {**predicate, "entries": claimed}, owner_keys[0])
+    with pytest.raises(BundleInvalid, match=f"^{ENVELOPE_FILE}: the signed verdicts differ"):
+        verify_bundle(_write(signed, tmp_path / "b"), owner_keys[1])
+
+
+def test_cli_keygen_sign_and_verify_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+    import sys
+
+    from verifier.cli import main
+
+    repo = Path(__file__).resolve().parents[2]
+    scan = repo / "examples" / "prowler-output"
+    shutil.copy(repo / "poam.json", tmp_path / "poam.json")
+    shutil.copytree(repo / "mappings", tmp_path / "mappings")
+    monkeypatch.chdir(tmp_path)
+
+    def cli(*args: str) -> int:
+        monkeypatch.setattr(sys, "argv", ["poam", *args])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        return int(exited.value.code or 0)
+
+    as_of = (scan / "recorded-on.txt").read_text().strip()
+    assert cli("keygen", "ci") == 0
+    assert cli("verify", "--findings", str(scan), "--as-of", as_of, "--sign-key", "ci.key") == 0
+    assert (tmp_path / "out" / "evidence" / "bundle.dsse.json").exists()
+    assert cli("bundle", "verify", "out/evidence.zip", "--pubkey", "ci.pub") == 0
+    assert cli("keygen", "other") == 0
+    assert cli("bundle", "verify", "out/evidence.zip", "--pubkey", "other.pub") == 1
+    assert cli("keygen", "ci") == 2  # never overwrites a key

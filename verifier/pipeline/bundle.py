@@ -1,0 +1,522 @@
+"""``poam bundle verify``: check an evidence bundle (directory or zip) end to end, failing closed.
+
+In order: the zip is safe to read (no member escapes, no links, no bombs); every file matches
+``SHA256SUMS`` and ``manifest.json`` with nothing unlisted; with a public key, the DSSE envelope
+verifies and its subjects match every file; then each entry's verdict is re-derived from the
+findings the bundle holds and must equal the recorded one.
+
+What re-evaluation can and cannot show: the bundle holds each entry's deciding findings, not the
+whole scan. Failures, missing checks, MANUAL or muted results and stale scans are re-derived
+exactly. Scan coverage (which accounts and regions the scan reached) is taken from the manifest's
+``accounts_seen`` × ``regions_seen``, a superset of the true (account, region) pairs. A missing
+account never changes a verdict (its checks then lack findings for it anyway), but a missing
+region can: a recorded NOT_VERIFIED that rests only on "region R of account A does not appear in
+the scan results" re-derives as MET and is accepted, with a note, when no bundled finding shows
+that pair was scanned. That only ever withholds MET; a recorded MET must re-derive as MET and no
+other verdict is ever re-derived upward. Without a signature all of this proves the bundle is
+consistent, not that it is authentic: only ``--pubkey`` proves who produced it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import os
+import re
+import stat
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from verifier.errors import EnvError, ExitCode, InputError, VerifierError
+from verifier.evaluate import EvaluationSettings, FindingsIndex, effective_scope, evaluate_entry
+from verifier.inputs.jsondoc import parse_json, sha256_hex
+from verifier.inputs.mapping import CheckMapping
+from verifier.inputs.poam import LoadedPoam, parse_poam
+from verifier.model import Entry, Finding, Status, Verdict
+from verifier.outputs.evidence import BUNDLE_DIR
+from verifier.outputs.serialize import scope_json
+from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
+from verifier.pipeline.keys import read_public_key
+
+SUMS_FILE = "SHA256SUMS"
+MANIFEST_FILE = "manifest.json"
+POAM_FILE = "poam.json"
+ENTRIES_DIR = "entries/"
+_LISTINGS = frozenset({SUMS_FILE, MANIFEST_FILE})
+
+# Zip bomb guard: far above any real bundle (entry files hold only deciding findings), far below harm.
+MAX_MEMBERS = 100_000
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+
+_SUMS_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
+_REGION_GAP = re.compile(r"^region (\S+) of account (\S+) does not appear in the scan results at all$")
+# Checks are always explicit when re-evaluating, so the mapping is never consulted.
+_NO_MAPPING = CheckMapping(practices={})
+
+
+class BundleInvalid(VerifierError):
+    """The bundle fails a check; the message names the file. Exit 1, like a gate."""
+
+    exit_code = ExitCode.GATE
+
+
+class SignatureStatus(enum.StrEnum):
+    """What was established about the bundle's signature."""
+
+    VERIFIED = "verified"
+    NOT_CHECKED = "signature not checked"
+    UNSIGNED = "unsigned"
+
+
+@dataclass(frozen=True, slots=True)
+class BundleReport:
+    """A bundle that passed every check: what was checked and what it holds."""
+
+    path: Path
+    files: int
+    signature: SignatureStatus
+    keyid: str
+    verdicts: tuple[tuple[str, Verdict], ...]
+    notes: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        """Human-readable lines for the CLI to print."""
+        counts = Counter(v for _, v in self.verdicts)
+        tally = ", ".join(f"{v.value} {counts[v]}" for v in Verdict)
+        signature = {
+            SignatureStatus.VERIFIED: f"signature verified (key {self.keyid})",
+            SignatureStatus.NOT_CHECKED: "signature not checked: no --pubkey given",
+            SignatureStatus.UNSIGNED: "unsigned bundle: integrity checked, authenticity not proven",
+        }[self.signature]
+        return [
+            f"{self.path}: {self.files} files match SHA256SUMS and manifest.json",
+            signature,
+            f"{len(self.verdicts)} entries re-evaluated, every verdict reproduced ({tally})",
+            *self.notes,
+        ]
+
+
+def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
+    """Check the bundle at ``path`` (``out/evidence`` or ``out/evidence.zip``); raise ``BundleInvalid``."""
+    files = read_bundle(path)
+    check_digests(files)
+    statement, signature, signer = _check_signature(files, pubkey)
+    verdicts, notes = reevaluate(files)
+    if statement is not None:
+        _check_predicate(statement, verdicts)
+    return BundleReport(path, len(files), signature, signer, verdicts, notes)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read_bundle(path: Path) -> dict[str, bytes]:
+    """Every file of the bundle by relative POSIX path, read safely from a directory or a zip."""
+    if path.is_dir():
+        return _read_directory(path)
+    if not path.exists():
+        raise InputError(f"bundle not found: {path}")
+    return _read_zip(path)
+
+
+def _read_directory(root: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    total = 0
+    for directory, subdirs, names in os.walk(root, followlinks=False):
+        for name in sorted(subdirs) + sorted(names):
+            path = Path(directory, name)
+            relative = path.relative_to(root).as_posix()
+            # A link could make the bundle "contain" any file on the reader's machine.
+            if path.is_symlink():
+                raise BundleInvalid(f"{relative}: a symbolic link in the bundle")
+            if name in names:
+                data = _read_file(path, relative)
+                total += len(data)
+                _check_total(total, relative)
+                files[relative] = data
+    return files
+
+
+def _read_file(path: Path, relative: str) -> bytes:
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            raise BundleInvalid(f"{relative}: not a regular file")
+        if path.stat().st_size > MAX_MEMBER_BYTES:
+            raise BundleInvalid(f"{relative}: larger than {MAX_MEMBER_BYTES} bytes")
+        return path.read_bytes()
+    except OSError as exc:
+        raise EnvError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _read_zip(path: Path) -> dict[str, bytes]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise BundleInvalid(f"{path}: not a zip file or a bundle directory ({exc})") from exc
+    except OSError as exc:
+        raise EnvError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    with archive:
+        members = archive.infolist()
+        # Every name and size is judged before a single byte is decompressed.
+        _check_members(members)
+        return _extract(archive, members)
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    if len(members) > MAX_MEMBERS:
+        raise BundleInvalid(f"the zip has {len(members)} members, more than {MAX_MEMBERS}")
+    duplicates = [name for name, n in Counter(m.filename for m in members).items() if n > 1]
+    if duplicates:
+        raise BundleInvalid(f"{duplicates[0]}: duplicate zip member name")
+    for member in members:
+        _check_member(member)
+    _check_total(sum(m.file_size for m in members), "the zip's members together")
+
+
+def _check_member(member: zipfile.ZipInfo) -> None:
+    name = member.filename
+    if "\\" in name:
+        raise BundleInvalid(f"{name}: zip member name contains a backslash")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        raise BundleInvalid(f"{name}: zip member has an absolute path")
+    parts = name.rstrip("/").split("/")
+    if ".." in parts:
+        raise BundleInvalid(f"{name}: zip member path escapes the bundle ('..')")
+    if parts[0] != BUNDLE_DIR or any(part in ("", ".") for part in parts):
+        raise BundleInvalid(f"{name}: zip member is not under {BUNDLE_DIR}/")
+    if stat.S_ISLNK(member.external_attr >> 16):
+        raise BundleInvalid(f"{name}: zip member is a symbolic link")
+    if member.file_size > MAX_MEMBER_BYTES:
+        raise BundleInvalid(f"{name}: zip member is larger than {MAX_MEMBER_BYTES} bytes")
+
+
+def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    total = 0
+    for member in members:
+        if member.is_dir():
+            continue
+        data = _read_member(archive, member)
+        total += len(data)
+        _check_total(total, member.filename)
+        files[member.filename.removeprefix(f"{BUNDLE_DIR}/")] = data
+    return files
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    try:
+        with archive.open(member) as handle:
+            # The header's size can lie: read at most one byte past the limit, whatever it says.
+            data = handle.read(MAX_MEMBER_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise BundleInvalid(f"{member.filename}: unreadable zip member ({exc})") from exc
+    if len(data) > MAX_MEMBER_BYTES:
+        raise BundleInvalid(f"{member.filename}: zip member inflates past {MAX_MEMBER_BYTES} bytes")
+    return data
+
+
+def _check_total(total: int, where: str) -> None:
+    if total > MAX_TOTAL_BYTES:
+        raise BundleInvalid(f"{where}: the bundle exceeds {MAX_TOTAL_BYTES} bytes")
+
+
+# --- digests -------------------------------------------------------------------------------------
+
+
+def check_digests(files: Mapping[str, bytes]) -> None:
+    """Every file is listed in SHA256SUMS and manifest.json with its digest; nothing else is present."""
+    listed = _parse_sums(_required(files, SUMS_FILE))
+    for name, digest in listed.items():
+        if name not in files:
+            raise BundleInvalid(f"{name}: listed in {SUMS_FILE} but missing from the bundle")
+        if sha256_hex(files[name]) != digest:
+            raise BundleInvalid(f"{name}: SHA-256 does not match {SUMS_FILE}")
+    extra = sorted(set(files) - set(listed) - {SUMS_FILE, ENVELOPE_FILE})
+    if extra:
+        raise BundleInvalid(f"{extra[0]}: not listed in {SUMS_FILE} (a file was added to the bundle)")
+    _check_manifest(files)
+
+
+def _parse_sums(data: bytes) -> dict[str, str]:
+    listed: dict[str, str] = {}
+    for number, line in enumerate(_text(data, SUMS_FILE).splitlines(), start=1):
+        match = _SUMS_LINE.match(line)
+        if match is None:
+            raise BundleInvalid(f"{SUMS_FILE}: line {number} is not '<sha256>  <file>'")
+        digest, name = match.groups()
+        if name in listed:
+            raise BundleInvalid(f"{SUMS_FILE}: {name} is listed twice")
+        listed[name] = digest
+    return listed
+
+
+def _check_manifest(files: Mapping[str, bytes]) -> None:
+    recorded = _manifest(files).get("files")
+    if not isinstance(recorded, dict):
+        raise BundleInvalid(f"{MANIFEST_FILE}: no 'files' table")
+    expected = {
+        n: sha256_hex(d) for n, d in files.items() if n not in (MANIFEST_FILE, SUMS_FILE, ENVELOPE_FILE)
+    }
+    for name in sorted(set(recorded) | set(expected)):
+        if name not in expected:
+            raise BundleInvalid(f"{name}: listed in {MANIFEST_FILE} but missing from the bundle")
+        if recorded.get(name) != expected[name]:
+            raise BundleInvalid(f"{name}: SHA-256 does not match {MANIFEST_FILE}")
+
+
+def _manifest(files: Mapping[str, bytes]) -> dict[str, Any]:
+    manifest = _json(files, MANIFEST_FILE)
+    if not isinstance(manifest, dict) or manifest.get("bundle_format") != 1:
+        raise BundleInvalid(f"{MANIFEST_FILE}: not a bundle manifest of bundle_format 1")
+    return manifest
+
+
+# --- signature -----------------------------------------------------------------------------------
+
+
+def _check_signature(
+    files: Mapping[str, bytes], pubkey: Path | None
+) -> tuple[dict[str, Any] | None, SignatureStatus, str]:
+    envelope = files.get(ENVELOPE_FILE)
+    if pubkey is None:
+        return None, SignatureStatus.NOT_CHECKED if envelope else SignatureStatus.UNSIGNED, ""
+    if envelope is None:
+        raise BundleInvalid(f"{ENVELOPE_FILE}: missing, but --pubkey asks for a signed bundle")
+    public_pem = read_public_key(pubkey)
+    try:
+        statement = verify_envelope(envelope, public_pem)
+    except SignatureError as exc:
+        raise BundleInvalid(exc.message) from exc
+    _check_subjects(statement["subject"], files)
+    return statement, SignatureStatus.VERIFIED, keyid(load_public_key(public_pem))
+
+
+def _check_subjects(subjects: list[dict[str, Any]], files: Mapping[str, bytes]) -> None:
+    signed = {s["name"]: s["digest"]["sha256"] for s in subjects}
+    if len(signed) != len(subjects):
+        raise BundleInvalid(f"{ENVELOPE_FILE}: a subject is listed twice")
+    for name in sorted(set(files) - {ENVELOPE_FILE} - set(signed)):
+        raise BundleInvalid(f"{name}: not covered by the signature in {ENVELOPE_FILE}")
+    # Content before the listings that hash it, so the message names the file actually changed.
+    for name, digest in sorted(signed.items(), key=lambda item: (item[0] in _LISTINGS, item[0])):
+        if name not in files:
+            raise BundleInvalid(f"{name}: signed in {ENVELOPE_FILE} but missing from the bundle")
+        if sha256_hex(files[name]) != digest:
+            raise BundleInvalid(f"{name}: SHA-256 does not match the signed statement in {ENVELOPE_FILE}")
+
+
+def _check_predicate(statement: Mapping[str, Any], verdicts: Iterable[tuple[str, Verdict]]) -> None:
+    entries = statement.get("predicate", {}).get("entries")
+    signed = {e.get("id"): e.get("verdict") for e in entries} if isinstance(entries, list) else None
+    if signed != {entry_id: verdict.value for entry_id, verdict in verdicts}:
+        raise BundleInvalid(f"{ENVELOPE_FILE}: the signed verdicts differ from the entry files")
+
+
+# --- re-evaluation -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """One ``entries/<id>.json`` as recorded: what the verdict was and the findings it rests on."""
+
+    name: str
+    entry_id: str
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    checks: tuple[str, ...]
+    scope: Any
+    findings: tuple[Finding, ...]
+
+
+def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], ...], tuple[str, ...]]:
+    """Re-derive every entry's verdict from the bundled findings; returns the verdicts and any notes."""
+    manifest = _manifest(files)
+    poam = _poam(files)
+    records = _entry_records(files)
+    settings = _settings(manifest, poam)
+    index = _coverage_index(records, manifest)
+    scanned = FindingsIndex(f for r in records for f in r.findings).account_regions
+    entries = {e.id: e for e in poam.poam.entries}
+    _require_one_record_per_entry(records, entries)
+    notes: list[str] = []
+    for record in records:
+        entry = _entry_as_recorded(entries[record.entry_id], record)
+        _check_scope(record, entry, poam)
+        result = evaluate_entry(entry, poam.poam.scope, _NO_MAPPING, index, settings)
+        note = _compare(record, result.verdict, scanned)
+        notes.extend([note] if note else [])
+        _check_poam_result(poam, record, files[record.name])
+    return tuple((r.entry_id, r.verdict) for r in records), tuple(notes)
+
+
+def _settings(manifest: Mapping[str, Any], poam: LoadedPoam) -> EvaluationSettings:
+    try:
+        as_of = date.fromisoformat(manifest["as_of"])
+        max_age = manifest["max_scan_age_days"]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BundleInvalid(f"{MANIFEST_FILE}: no valid as_of / max_scan_age_days") from exc
+    if not isinstance(max_age, int) or isinstance(max_age, bool) or max_age < 0:
+        raise BundleInvalid(f"{MANIFEST_FILE}: max_scan_age_days is not a count of days")
+    return EvaluationSettings(as_of=as_of, max_scan_age_days=max_age, provider=poam.poam.provider)
+
+
+def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any]) -> FindingsIndex:
+    # The bundled findings, with the scan's coverage widened to what the manifest says was seen.
+    index = FindingsIndex(f for r in records for f in r.findings)
+    accounts = _seen(manifest, "accounts_seen")
+    regions = _seen(manifest, "regions_seen")
+    index.accounts = index.accounts | frozenset(accounts)
+    index.account_regions = index.account_regions | {(a, r) for a in accounts for r in regions}
+    return index
+
+
+def _entry_as_recorded(entry: Entry, record: EntryRecord) -> Entry:
+    # Explicit checks on the entry must be the ones recorded: dropping a failing check from the
+    # entry file would otherwise re-derive a MET. Mapped checks come from the mapping, pinned by
+    # digest in the manifest but not bundled, so the recorded list stands for them.
+    if entry.verification.checks is not None and entry.verification.checks != record.checks:
+        raise BundleInvalid(f"{record.name}: its checks differ from the entry's verification.checks")
+    verification = dataclasses.replace(entry.verification, checks=record.checks)
+    return dataclasses.replace(entry, verification=verification)
+
+
+def _check_scope(record: EntryRecord, entry: Entry, poam: LoadedPoam) -> None:
+    # The verdict is re-derived over the POA&M's scope; the file must claim the same one.
+    if record.scope != scope_json(effective_scope(poam.poam.scope, entry)):
+        raise BundleInvalid(f"{record.name}: its scope differs from the entry's scope in {POAM_FILE}")
+
+
+def _compare(record: EntryRecord, verdict: Verdict, scanned: frozenset[tuple[str, str]]) -> str:
+    if verdict is record.verdict:
+        return ""
+    if record.verdict is Verdict.NOT_VERIFIED and verdict is Verdict.MET:
+        gaps = _unprovable_region_gaps(record, scanned)
+        if gaps:
+            return (
+                f"note: {record.name}: NOT_VERIFIED rests on {'; '.join(gaps)} not being scanned, "
+                "which the bundle cannot show (only deciding findings are bundled); accepted, as it withholds MET"
+            )
+    raise BundleInvalid(
+        f"{record.name}: records {record.verdict.value} but its findings re-evaluate to {verdict.value}"
+    )
+
+
+def _unprovable_region_gaps(record: EntryRecord, scanned: frozenset[tuple[str, str]]) -> list[str]:
+    gaps = []
+    for reason in record.reasons:
+        match = _REGION_GAP.match(reason)
+        # A bundled finding from that pair would prove the region was scanned: then the claim is false.
+        if match and (match.group(2), match.group(1)) not in scanned:
+            gaps.append(f"region {match.group(1)} of account {match.group(2)}")
+    return gaps
+
+
+def _check_poam_result(poam: LoadedPoam, record: EntryRecord, data: bytes) -> None:
+    entry = next(raw for raw in poam.document["entries"] if raw["id"] == record.entry_id)
+    result = _table(entry.get("result"))
+    evidence = _table(result.get("evidence"))
+    if result.get("verdict") != record.verdict.value:
+        raise BundleInvalid(f"{POAM_FILE}: entry {record.entry_id}'s verdict differs from {record.name}")
+    if evidence.get("path") != f"{BUNDLE_DIR}/{record.name}" or evidence.get("sha256") != sha256_hex(data):
+        raise BundleInvalid(
+            f"{POAM_FILE}: entry {record.entry_id}'s evidence reference does not match {record.name}"
+        )
+
+
+def _require_one_record_per_entry(records: Iterable[EntryRecord], entries: Mapping[str, Entry]) -> None:
+    seen: dict[str, str] = {}
+    for record in records:
+        if record.entry_id not in entries:
+            raise BundleInvalid(f"{record.name}: entry {record.entry_id!r} is not in the bundled {POAM_FILE}")
+        if record.entry_id in seen:
+            raise BundleInvalid(f"{record.name}: entry {record.entry_id} already has {seen[record.entry_id]}")
+        seen[record.entry_id] = record.name
+    missing = [entry_id for entry_id in entries if entry_id not in seen]
+    if missing:
+        raise BundleInvalid(f"{ENTRIES_DIR}: no evidence file for POA&M entry {missing[0]}")
+
+
+def _poam(files: Mapping[str, bytes]) -> LoadedPoam:
+    try:
+        return parse_poam(_required(files, POAM_FILE), POAM_FILE)
+    except InputError as exc:
+        raise BundleInvalid(exc.message) from exc
+
+
+def _entry_records(files: Mapping[str, bytes]) -> list[EntryRecord]:
+    return [_entry_record(name, files) for name in sorted(files) if name.startswith(ENTRIES_DIR)]
+
+
+def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
+    document = _json(files, name)
+    try:
+        return EntryRecord(
+            name=name,
+            entry_id=_string(document["entry"]),
+            verdict=Verdict(document["verdict"]),
+            reasons=tuple(_string(r) for r in document["reasons"]),
+            checks=tuple(_string(c) for c in document["checks"]),
+            scope=document["scope"],
+            findings=tuple(_finding(record) for record in document["findings"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BundleInvalid(f"{name}: not a valid entry evidence file ({exc})") from exc
+
+
+_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+
+
+def _finding(record: Any) -> Finding:
+    """A ``Finding`` from its ``finding_json`` form; raises ``ValueError``/``TypeError``/``KeyError``."""
+    values = {name: record[name] for name in _FINDING_FIELDS}
+    status, muted, moment = Status(values.pop("status")), values.pop("muted"), values.pop("time")
+    if not isinstance(muted, bool) or not all(isinstance(v, str) for v in values.values()):
+        raise TypeError("a finding field has the wrong type")
+    time = datetime.fromisoformat(_string(moment))
+    if time.tzinfo is None:
+        raise ValueError("a finding time has no time zone")
+    return Finding(status=status, muted=muted, time=time, **values)
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _seen(manifest: Mapping[str, Any], key: str) -> list[str]:
+    value = manifest.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BundleInvalid(f"{MANIFEST_FILE}: {key} is not a list of strings")
+    return value
+
+
+def _required(files: Mapping[str, bytes], name: str) -> bytes:
+    if name not in files:
+        raise BundleInvalid(f"{name}: missing from the bundle")
+    return files[name]
+
+
+def _json(files: Mapping[str, bytes], name: str) -> Any:
+    try:
+        return parse_json(_required(files, name), name)
+    except InputError as exc:
+        raise BundleInvalid(exc.message) from exc
+
+
+def _text(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BundleInvalid(f"{name}: not UTF-8 text") from exc

@@ -1,0 +1,78 @@
+"""Key files for signing the evidence bundle: ``poam keygen`` and reading a key for ``--sign-key``.
+
+The private key is written mode 0600 and never over an existing key, so a slip of the prompt
+cannot destroy the key earlier bundles were signed with.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from verifier.errors import EnvError, InputError, UsageError
+from verifier.inputs.jsondoc import read_bytes
+from verifier.outputs.signing import (
+    SignatureError,
+    generate_keypair,
+    keyid,
+    load_private_key,
+    load_public_key,
+)
+from verifier.outputs.writer import write_atomic
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPair:
+    """Where ``keygen`` wrote the keys, and the key id bundles signed with them will carry."""
+
+    private_key: Path
+    public_key: Path
+    keyid: str
+
+
+def key_paths(out_prefix: Path) -> tuple[Path, Path]:
+    """``PREFIX.key`` and ``PREFIX.pub`` (appended, not ``with_suffix``: a prefix may contain dots)."""
+    return Path(f"{out_prefix}.key"), Path(f"{out_prefix}.pub")
+
+
+def keygen(out_prefix: Path) -> KeyPair:
+    """Generate an Ed25519 key pair and write ``PREFIX.key`` (0600) and ``PREFIX.pub``."""
+    private_path, public_path = key_paths(out_prefix)
+    for path in (private_path, public_path):
+        if path.exists() or path.is_symlink():
+            raise UsageError(f"{path} already exists; refusing to overwrite a key")
+    private_pem, public_pem = generate_keypair()
+    # write_atomic stages through mkstemp (created 0600), so the key is never readable by others.
+    write_atomic(private_path, private_pem)
+    _chmod(private_path, 0o600)
+    write_atomic(public_path, public_pem)
+    _chmod(public_path, 0o644)
+    return KeyPair(private_path, public_path, keyid(load_public_key(public_pem)))
+
+
+def read_private_key(path: Path) -> bytes:
+    """The PEM bytes of an Ed25519 signing key, checked now so a bad key fails before anything is written."""
+    data = read_bytes(path, "signing key")
+    try:
+        load_private_key(data)
+    except SignatureError as exc:
+        raise InputError(f"{path}: {exc.message}") from exc
+    return data
+
+
+def read_public_key(path: Path) -> bytes:
+    """The PEM bytes of an Ed25519 public key for ``poam bundle verify --pubkey``."""
+    data = read_bytes(path, "public key")
+    try:
+        load_public_key(data)
+    except SignatureError as exc:
+        raise InputError(f"{path}: {exc.message}") from exc
+    return data
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        os.chmod(path, mode)
+    except OSError as exc:
+        raise EnvError(f"cannot set permissions of {path}: {exc.strerror or exc}") from exc
