@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from verifier.cli import main
+from tests.support.cli import run_cli
 from verifier.errors import ExitCode
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    argv, sys.argv = sys.argv, ["poam", *args]
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.argv = argv
-    return code, capsys.readouterr().out
+_cli = run_cli
 
 
 def _json_out(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:

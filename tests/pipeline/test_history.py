@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from verifier.cli import main
+from tests.support.cli import run_cli
 from verifier.errors import ExitCode, InputError
 from verifier.inputs.ledger import GENESIS, read_ledger
 from verifier.pipeline.verify import VerifyOptions, run_verify
@@ -40,16 +39,7 @@ def _verify(as_of: date, max_age: int = 7) -> None:
     run_verify(options, clock=lambda: datetime.combine(as_of, datetime.min.time(), tzinfo=UTC))
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    argv, sys.argv = sys.argv, ["poam", *args]
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.argv = argv
-    return code, capsys.readouterr().out
+_cli = run_cli
 
 
 def test_each_run_appends_one_chained_line_per_entry(workdir: Path) -> None:
