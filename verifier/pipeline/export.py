@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import assert_never
 
 from verifier.errors import UsageError
-from verifier.outputs import oscal
+from verifier.outputs import oscal, spreadsheet
 from verifier.outputs.interface import VerificationRun
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.verify import ProgressCallback, VerifyOptions, build_run
@@ -24,6 +24,8 @@ class ExportFormat(enum.StrEnum):
 
     OSCAL = "oscal"  # OSCAL plan-of-action-and-milestones
     OSCAL_AR = "oscal-ar"  # OSCAL assessment-results
+    XLSX = "xlsx"  # POA&M workbook: "Open" and "Closed" sheets, eMASS/FedRAMP-style columns
+    CSV = "csv"  # the same columns, every entry, UTF-8 with a BOM
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,10 @@ def render(run: VerificationRun, export_format: ExportFormat) -> bytes:
             return oscal.render_poam(run)
         case ExportFormat.OSCAL_AR:
             return oscal.render_assessment_results(run)
+        case ExportFormat.XLSX:
+            return spreadsheet.render_xlsx(run)
+        case ExportFormat.CSV:
+            return spreadsheet.render_csv(run)
         case _:
             assert_never(export_format)
 
