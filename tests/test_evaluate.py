@@ -26,6 +26,7 @@ from verifier.evaluate import (
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import poam_from_json
 from verifier.model import (
+    AttestationStatus,
     CheckTally,
     Entry,
     EntryResult,
@@ -642,3 +643,75 @@ def test_attestation_only_entry_says_no_attestation_is_recorded() -> None:
         f"no automated check verifies {PRACTICE}: verification requires an attestation and no valid "
         "attestation is recorded for this entry",
     )
+
+
+# --- attestations (judged by the pipeline; evaluation sees only the status) ----------------------
+
+VALID = AttestationStatus(
+    True, "attested by Dana Reyes (ISSO) on 2026-11-18; artifact(s) unchanged: plan.pdf"
+)
+EXPIRED = AttestationStatus(False, "the attestation of 2025-11-01 by Dana Reyes expired on 2026-11-01")
+
+
+def decide_attested(
+    findings: Sequence[Finding], entry: Entry, status: AttestationStatus | None, **kwargs: Any
+) -> EntryResult:
+    return evaluate_entry(
+        entry,
+        POAM_SCOPE,
+        kwargs.get("mapping", MAPPING),
+        FindingsIndex(findings),
+        EvaluationSettings(as_of=AS_OF),
+        attestations={entry.id: status} if status is not None else None,
+    )
+
+
+def attestation_entry(checks: Sequence[str] | None) -> Entry:
+    verification = Verification(
+        checks=tuple(checks) if checks is not None else None, scope=None, attestation=True
+    )
+    return replace(make_entry(), verification=verification)
+
+
+def test_a_valid_attestation_meets_an_attestation_only_entry() -> None:
+    result = decide_attested([], attestation_entry(None), VALID, mapping=CheckMapping(practices={}))
+    assert result.verdict is Verdict.MET
+    assert "Dana Reyes" in reasons_text(result)
+
+
+def test_an_invalid_attestation_is_not_verified_with_its_reason() -> None:
+    result = decide_attested([], attestation_entry(None), EXPIRED, mapping=CheckMapping(practices={}))
+    assert result.verdict is Verdict.NOT_VERIFIED
+    assert "expired on 2026-11-01" in reasons_text(result)
+
+
+def test_a_practice_without_checks_needs_an_attestation_even_unflagged() -> None:
+    result = decide_attested([], make_entry(checks=None), VALID, mapping=CheckMapping(practices={}))
+    assert result.verdict is Verdict.MET
+
+
+def test_an_attestation_never_overrides_a_fail() -> None:
+    findings = [make_finding(KMS, Status.FAIL), make_finding(VALIDATION)]
+    result = decide_attested(findings, attestation_entry((KMS, VALIDATION)), VALID)
+    assert result.verdict is Verdict.NOT_MET
+
+
+def test_checks_and_attestation_are_both_needed() -> None:
+    entry = attestation_entry((KMS, VALIDATION))
+    assert decide_attested(passing(ACCOUNT), entry, VALID).verdict is Verdict.MET
+    assert decide_attested(passing(ACCOUNT), entry, None).verdict is Verdict.NOT_VERIFIED
+    assert decide_attested(passing(ACCOUNT), entry, EXPIRED).verdict is Verdict.NOT_VERIFIED
+    assert decide_attested([make_finding(KMS)], entry, VALID).verdict is Verdict.NOT_VERIFIED
+
+
+def test_scan_cannot_prove_needs_passing_checks_and_a_valid_attestation() -> None:
+    entry = make_entry(practice_id="SC.L2-3.13.11")
+    assert decide_attested(passing(ACCOUNT), entry, VALID).verdict is Verdict.MET
+    assert decide_attested(passing(ACCOUNT), entry, None).verdict is Verdict.NOT_VERIFIED
+    assert decide_attested([make_finding(KMS)], entry, VALID).verdict is Verdict.NOT_VERIFIED
+
+
+def test_an_attestation_is_ignored_for_an_entry_that_does_not_need_one() -> None:
+    result = decide_attested(passing(ACCOUNT), make_entry(), EXPIRED)
+    assert result.verdict is Verdict.MET
+    assert "expired" not in reasons_text(result)

@@ -25,6 +25,7 @@ from verifier.errors import GateError, InputError, UsageError, VerifierError
 from verifier.model import Verdict
 from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.assess import LintOptions, optional_mapping, run_lint, run_score, run_timeline
+from verifier.pipeline.attest import AttestOptions, run_attest
 from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
 from verifier.pipeline.history import HistoryOptions, run_history, verify_ledger
@@ -137,6 +138,12 @@ def verify(
         Path | None,
         typer.Option(help="Ed25519 private key (poam keygen): sign the bundle as an in-toto/DSSE envelope."),
     ] = None,
+    attestations: Annotated[
+        Path | None,
+        typer.Option(
+            help="Attestations file (poam attest). Default: poam-attestations.json beside the POA&M."
+        ),
+    ] = None,
     fail_on: Annotated[
         list[FailOn] | None,
         typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),
@@ -160,6 +167,7 @@ def verify(
         history=history,
         max_gap_days=max_gap,
         sign_key=sign_key,
+        attestations=attestations,
     )
     with _progress_bar() as progress:
         outcome = run_verify(options, clock=lambda: datetime.now(UTC), progress=progress)
@@ -445,6 +453,36 @@ def export_command(
     )
     written = run_export(options, clock=lambda: datetime.now(UTC))
     err.print(f"wrote {written}")
+
+
+@app.command("attest")
+def attest_command(
+    entry: Annotated[str, typer.Argument(help="The POA&M entry id the evidence closes.")],
+    by: Annotated[str, typer.Option("--by", help="Who attests (a named person).")],
+    role: Annotated[str, typer.Option("--role", help="Their role.")],
+    artifact: Annotated[
+        list[Path], typer.Option("--artifact", help="Evidence file (policy, roster, log). Repeatable.")
+    ],
+    statement: Annotated[str, typer.Option("--statement", help="What is attested, in one sentence.")],
+    expires: Annotated[
+        str | None, typer.Option(help="Date after which the attestation no longer counts.")
+    ] = None,
+    poam: PoamOption = Path("poam.json"),
+    attestations: Annotated[
+        Path | None, typer.Option(help="Attestations file. Default: poam-attestations.json beside the POA&M.")
+    ] = None,
+) -> None:
+    """Record who attests what, when, with the SHA-256 of each artifact; the artifacts go into the next bundle.
+
+    An entry verified by attestation (or whose practice has no mapped check) is MET only with a valid,
+    unexpired attestation whose artifacts still hash the same; a failing check is never overridden.
+    """
+    expiry = _parse_date(expires, "--expires") if expires else None
+    options = AttestOptions(entry, by, role, tuple(artifact), statement, expiry, poam, attestations)
+    record = run_attest(options, clock=lambda: datetime.now(UTC))
+    out.print(
+        f"attested {record.entry} ({record.practice_id}) by {record.by}: {len(record.artifacts)} artifact(s)"
+    )
 
 
 @app.command("keygen")

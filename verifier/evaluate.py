@@ -1,6 +1,7 @@
 """Pure evaluation: POA&M entries × mapping × findings → one verdict per entry, with reasons.
 
-Fail closed. MET needs positive proof for every check in every in-scope account from a fresh scan;
+Fail closed. MET needs positive proof for every check in every in-scope account from a fresh scan
+(and, where a scan cannot prove the practice, a valid attestation judged by the caller);
 any in-scope FAIL (muted or not) is NOT_MET; everything else is NOT_VERIFIED with the reason named.
 No I/O and no clock here: ``as_of`` is passed in.
 """
@@ -15,7 +16,17 @@ from fnmatch import fnmatchcase
 
 from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.inputs.mapping import CheckMapping
-from verifier.model import CheckTally, Entry, EntryResult, Finding, Poam, Scope, Status, Verdict
+from verifier.model import (
+    AttestationStatus,
+    CheckTally,
+    Entry,
+    EntryResult,
+    Finding,
+    Poam,
+    Scope,
+    Status,
+    Verdict,
+)
 
 # When two results share a finding uid and a timestamp, the worse one stands.
 _SEVERITY = {Status.PASS: 0, Status.MANUAL: 1, Status.FAIL: 2}
@@ -98,24 +109,39 @@ def _rank(finding: Finding) -> tuple[object, int, bool]:
 
 
 def evaluate(
-    poam: Poam, mapping: CheckMapping, index: FindingsIndex, settings: EvaluationSettings
+    poam: Poam,
+    mapping: CheckMapping,
+    index: FindingsIndex,
+    settings: EvaluationSettings,
+    *,
+    attestations: Mapping[str, AttestationStatus] | None = None,
 ) -> tuple[EntryResult, ...]:
     """Decide every entry of the POA&M, in file order."""
-    return tuple(evaluate_entry(entry, poam.scope, mapping, index, settings) for entry in poam.entries)
+    return tuple(
+        evaluate_entry(entry, poam.scope, mapping, index, settings, attestations=attestations)
+        for entry in poam.entries
+    )
 
 
 def evaluate_entry(
-    entry: Entry, poam_scope: Scope, mapping: CheckMapping, index: FindingsIndex, settings: EvaluationSettings
+    entry: Entry,
+    poam_scope: Scope,
+    mapping: CheckMapping,
+    index: FindingsIndex,
+    settings: EvaluationSettings,
+    *,
+    attestations: Mapping[str, AttestationStatus] | None = None,
 ) -> EntryResult:
-    """Decide one entry; see the module docstring for the rules."""
+    """Decide one entry; see the module docstring for the rules.
+
+    ``attestations`` maps entry ids to the status of their latest attestation, judged by the caller
+    (expiry, artifact digests). It is consulted only for entries that need one: no checks, an
+    explicit ``verification.attestation``, or a practice a scan cannot prove. It never overrides a FAIL.
+    """
     checks = entry_checks(entry, mapping, settings.provider)
+    attestation = (attestations or {}).get(entry.id)
     if not checks:
-        return EntryResult(
-            entry_id=entry.id,
-            practice_id=entry.practice_id,
-            verdict=Verdict.NOT_VERIFIED,
-            reasons=(_no_checks_reason(entry),),
-        )
+        return _attestation_only(entry, attestation)
     scope = effective_scope(poam_scope, entry)
     evidence = latest_per_uid(f for c in checks for f in index.for_check(c) if in_scope(f, scope))
     by_check: dict[str, list[Finding]] = {c: [] for c in checks}
@@ -123,14 +149,11 @@ def evaluate_entry(
         by_check[finding.check_id].append(finding)
     failures = [r for c in checks for r in _failure_reasons(c, by_check[c])]
     gaps = _gap_reasons(checks, by_check, scope, index, settings)
-    if entry.practice_id in SCAN_CANNOT_PROVE:
-        gaps.append(
-            f"{entry.practice_id}: {SCAN_CANNOT_PROVE[entry.practice_id]}; closure needs an attestation"
-        )
-    if entry.verification.attestation:
-        gaps.append(_NO_ATTESTATION)
+    gaps += _attestation_gaps(entry, attestation)
     verdict = Verdict.NOT_MET if failures else Verdict.NOT_VERIFIED if gaps else Verdict.MET
     reasons = failures + gaps if failures or gaps else [_met_reason(checks, evidence, scope)]
+    if verdict is Verdict.MET and attestation is not None and _needs_attestation(entry):
+        reasons.append(attestation.reason)
     return EntryResult(
         entry_id=entry.id,
         practice_id=entry.practice_id,
@@ -142,6 +165,40 @@ def evaluate_entry(
 
 
 _NO_ATTESTATION = "verification requires an attestation and no valid attestation is recorded for this entry"
+
+
+def _needs_attestation(entry: Entry) -> bool:
+    return entry.verification.attestation or entry.practice_id in SCAN_CANNOT_PROVE
+
+
+def _attestation_gaps(entry: Entry, attestation: AttestationStatus | None) -> list[str]:
+    """Why the entry's checks alone cannot close it; empty once a valid attestation stands."""
+    if not _needs_attestation(entry) or (attestation is not None and attestation.valid):
+        return []
+    if attestation is not None:
+        return [f"attestation not valid: {attestation.reason}"]
+    gaps = []
+    if entry.practice_id in SCAN_CANNOT_PROVE:
+        gaps.append(
+            f"{entry.practice_id}: {SCAN_CANNOT_PROVE[entry.practice_id]}; closure needs an attestation"
+        )
+    if entry.verification.attestation:
+        gaps.append(_NO_ATTESTATION)
+    return gaps
+
+
+def _attestation_only(entry: Entry, attestation: AttestationStatus | None) -> EntryResult:
+    """An entry no check verifies: MET only on a valid attestation, NOT_VERIFIED otherwise."""
+    if attestation is None:
+        verdict, reason = Verdict.NOT_VERIFIED, _no_checks_reason(entry)
+    elif attestation.valid:
+        verdict, reason = (
+            Verdict.MET,
+            f"no automated check verifies {entry.practice_id}: {attestation.reason}",
+        )
+    else:
+        verdict, reason = Verdict.NOT_VERIFIED, f"attestation not valid: {attestation.reason}"
+    return EntryResult(entry_id=entry.id, practice_id=entry.practice_id, verdict=verdict, reasons=(reason,))
 
 
 def _no_checks_reason(entry: Entry) -> str:

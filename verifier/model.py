@@ -152,6 +152,14 @@ class Poam:
 
 
 @dataclass(frozen=True, slots=True)
+class AttestationStatus:
+    """Whether an entry's recorded attestation stands as of a date, and why (judged outside evaluation)."""
+
+    valid: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class CheckTally:
     """Counts of the latest in-scope findings for one check of one entry."""
 

@@ -79,9 +79,24 @@ def bundle_files(
     files = dict(entries.files)
     files["poam.json"] = updated_poam
     files["verification.json"] = verification
+    files.update(attestation_files(run))
     files["manifest.json"] = dumps(_manifest(run, files))
     files["SHA256SUMS"] = sha256sums(files)
     return dict(sorted(files.items()))
+
+
+ATTESTATIONS_FILE = "attestations/attestations.json"
+
+
+def attestation_files(run: VerificationRun) -> dict[str, bytes]:
+    """The attestations file as read and every artifact that still backs it, content-addressed.
+
+    A changed or missing artifact is left out: the bundle then re-derives that attestation as
+    invalid, as the run did. Artifacts are the user's own files; no key or credential is ever added.
+    """
+    if not run.attestations.records:
+        return {}
+    return {ATTESTATIONS_FILE: run.attestations.data, **run.attested_artifacts}
 
 
 def _manifest(run: VerificationRun, files: Mapping[str, bytes]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from verifier.inputs.attestations import AttestationSet
 from verifier.inputs.findings.interface import FindingsSet
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam
@@ -37,6 +38,9 @@ class VerificationRun:
     histories: Mapping[str, EntryHistory] = field(default_factory=dict)
     history_head: str = ""
     history_data: bytes = b""
+    attestations: AttestationSet = field(default_factory=AttestationSet)
+    # Bundle-relative name → bytes of every attested artifact that still hashes as recorded.
+    attested_artifacts: Mapping[str, bytes] = field(default_factory=dict)
 
     def count(self, verdict: Verdict) -> int:
         return sum(r.verdict is verdict for r in self.results)

@@ -13,7 +13,10 @@ account never changes a verdict (its checks then lack findings for it anyway), b
 region can: a recorded NOT_VERIFIED that rests only on "region R of account A does not appear in
 the scan results" re-derives as MET and is accepted, with a note, when no bundled finding shows
 that pair was scanned. That only ever withholds MET; a recorded MET must re-derive as MET and no
-other verdict is ever re-derived upward. Without a signature all of this proves the bundle is
+other verdict is ever re-derived upward. Attestations are re-judged from the bundled
+``attestations/attestations.json`` as of the manifest's ``as_of`` against the bundled artifacts
+(``attestations/artifacts/<sha256>-<name>``); an artifact that had changed or gone missing at run time
+is not bundled, so it re-judges as missing and the verdict as NOT_VERIFIED, as recorded. Without a signature all of this proves the bundle is
 consistent, not that it is authentic: only ``--pubkey`` proves who produced it.
 """
 
@@ -35,11 +38,12 @@ from typing import Any
 
 from verifier.errors import EnvError, ExitCode, InputError, VerifierError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, effective_scope, evaluate_entry
+from verifier.inputs.attestations import Artifact, AttestationSet, attestation_statuses, parse_attestations
 from verifier.inputs.jsondoc import parse_json, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
-from verifier.model import Entry, Finding, Status, Verdict
-from verifier.outputs.evidence import BUNDLE_DIR
+from verifier.model import AttestationStatus, Entry, Finding, Status, Verdict
+from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
 from verifier.outputs.serialize import scope_json
 from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
 from verifier.pipeline.keys import read_public_key
@@ -345,15 +349,39 @@ def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], .
     scanned = FindingsIndex(f for r in records for f in r.findings).account_regions
     entries = {e.id: e for e in poam.poam.entries}
     _require_one_record_per_entry(records, entries)
+    attestations = _attestation_statuses(files, entries.values(), settings.as_of)
     notes: list[str] = []
     for record in records:
         entry = _entry_as_recorded(entries[record.entry_id], record)
         _check_scope(record, entry, poam)
-        result = evaluate_entry(entry, poam.poam.scope, _NO_MAPPING, index, settings)
+        result = evaluate_entry(
+            entry, poam.poam.scope, _NO_MAPPING, index, settings, attestations=attestations
+        )
         note = _compare(record, result.verdict, scanned)
         notes.extend([note] if note else [])
         _check_poam_result(poam, record, files[record.name])
     return tuple((r.entry_id, r.verdict) for r in records), tuple(notes)
+
+
+def _attestation_statuses(
+    files: Mapping[str, bytes], entries: Iterable[Entry], as_of: date
+) -> dict[str, AttestationStatus]:
+    # Judged exactly as a run judges them, as of the manifest's as_of, against the bundled artifacts.
+    attested = _bundled_attestations(files)
+
+    def read(artifact: Artifact) -> bytes | None:
+        return files.get(artifact.bundle_name)
+
+    return attestation_statuses(entries, attested.records, as_of, read)
+
+
+def _bundled_attestations(files: Mapping[str, bytes]) -> AttestationSet:
+    if ATTESTATIONS_FILE not in files:
+        return AttestationSet()
+    try:
+        return parse_attestations(files[ATTESTATIONS_FILE], ATTESTATIONS_FILE)
+    except InputError as exc:
+        raise BundleInvalid(exc.message) from exc
 
 
 def _settings(manifest: Mapping[str, Any], poam: LoadedPoam) -> EvaluationSettings:

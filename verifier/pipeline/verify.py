@@ -7,7 +7,7 @@ prints. Gates are evaluated after the outputs are written, so a failing gate sti
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,12 +16,19 @@ from typing import assert_never
 from verifier import __version__
 from verifier.errors import UsageError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate
+from verifier.inputs.attestations import (
+    ATTESTATIONS_FILE,
+    AttestationSet,
+    attestation_statuses,
+    load_attestations,
+    read_artifact,
+)
 from verifier.inputs.findings import load_findings
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.ledger import read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import load_poam
-from verifier.model import Verdict
+from verifier.model import AttestationStatus, Entry, Verdict
 from verifier.outputs import evidence, signing, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.ledger import ledger_lines
@@ -63,11 +70,17 @@ class VerifyOptions:
     history: Path | None = None
     max_gap_days: int = 7
     sign_key: Path | None = None
+    attestations: Path | None = None
 
     @property
     def history_path(self) -> Path:
         """``--history``, else ``poam-history.jsonl`` next to the POA&M."""
         return self.history or self.poam.parent / HISTORY_FILE
+
+    @property
+    def attestations_path(self) -> Path:
+        """``--attestations``, else ``poam-attestations.json`` next to the POA&M."""
+        return self.attestations or self.poam.parent / ATTESTATIONS_FILE
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +123,12 @@ def build_run(
     mapping = load_mapping(options.mapping)
     findings = load_findings(options.findings, progress)
     settings = EvaluationSettings(as_of=options.as_of, max_scan_age_days=options.max_scan_age_days)
-    results = evaluate(poam.poam, mapping, FindingsIndex(findings.findings), settings)
+    # An explicit --attestations must exist; the default beside the POA&M is optional.
+    attested = load_attestations(options.attestations_path, required=options.attestations is not None)
+    artifacts = _current_artifacts(attested, options.attestations_path.parent)
+    statuses = _statuses(poam.poam.entries, attested, artifacts, options.as_of)
+    index = FindingsIndex(findings.findings)
+    results = evaluate(poam.poam, mapping, index, settings, attestations=statuses)
     context = RunContext(
         tool_version=__version__,
         verified_at=clock(),
@@ -123,8 +141,40 @@ def build_run(
     observations += [Observation(options.as_of, r.entry_id, r.verdict) for r in results]
     streaks = histories(observations, options.as_of, options.max_gap_days)
     return VerificationRun(
-        context, poam, mapping, findings, results, assessment, streaks, ledger.head, ledger.data
+        context,
+        poam,
+        mapping,
+        findings,
+        results,
+        assessment,
+        streaks,
+        ledger.head,
+        ledger.data,
+        attestations=attested,
+        attested_artifacts=_intact_artifacts(attested, artifacts),
     )
+
+
+def _current_artifacts(attested: AttestationSet, base_dir: Path) -> dict[str, bytes | None]:
+    """Each recorded artifact path's bytes now (None: missing), read once however often it is cited."""
+    paths = {a.path for record in attested.records for a in record.artifacts}
+    return {path: read_artifact(base_dir / path) for path in sorted(paths)}
+
+
+def _statuses(
+    entries: Sequence[Entry], attested: AttestationSet, artifacts: Mapping[str, bytes | None], as_of: date
+) -> dict[str, AttestationStatus]:
+    return attestation_statuses(entries, attested.records, as_of, lambda artifact: artifacts[artifact.path])
+
+
+def _intact_artifacts(attested: AttestationSet, artifacts: Mapping[str, bytes | None]) -> dict[str, bytes]:
+    """Bundle name → bytes of every artifact that still hashes as recorded."""
+    intact: dict[str, bytes] = {}
+    for artifact in (a for record in attested.records for a in record.artifacts):
+        data = artifacts[artifact.path]
+        if data is not None and sha256_hex(data) == artifact.sha256:
+            intact[artifact.bundle_name] = data
+    return intact
 
 
 def render_outputs(run: VerificationRun, options: VerifyOptions, key_pem: bytes | None = None) -> OutputPlan:

@@ -1,0 +1,83 @@
+"""Loading ``poam-attestations.json`` and judging one attestation: expiry and artifact digests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from verifier.errors import SchemaError
+from verifier.inputs.attestations import current_status, load_attestations
+
+CONTENT = b"signed SSP v3\n"
+
+
+def _write(folder: Path, **overrides: Any) -> Path:
+    record = {
+        "entry": "POAM-009",
+        "practice_id": "CA.L2-3.12.4",
+        "by": "Dana Reyes",
+        "role": "ISSO",
+        "statement": "The SSP describes the CUI boundary.",
+        "attested_at": "2026-11-10T09:00:00Z",
+        "expires": "2026-12-31",
+        "artifacts": [
+            {"path": "ssp.pdf", "sha256": hashlib.sha256(CONTENT).hexdigest(), "bytes": len(CONTENT)}
+        ],
+    }
+    record.update(overrides)
+    (folder / "ssp.pdf").write_bytes(CONTENT)
+    path = folder / "poam-attestations.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    return path
+
+
+def test_a_missing_default_file_is_an_empty_set(tmp_path: Path) -> None:
+    assert load_attestations(tmp_path / "poam-attestations.json").records == ()
+
+
+def test_a_record_loads_into_frozen_types(tmp_path: Path) -> None:
+    (record,) = load_attestations(_write(tmp_path)).records
+    assert record.expires == date(2026, 12, 31)
+    assert record.artifacts[0].size == len(CONTENT)
+    assert record.attested_at.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("attested_at", "2026-11-10 09:00"), ("expires", "soon"), ("artifacts", []), ("by", "")],
+)
+def test_schema_violations_are_named(tmp_path: Path, field: str, value: Any) -> None:
+    with pytest.raises(SchemaError, match=f"/0/{field}"):
+        load_attestations(_write(tmp_path, **{field: value}))
+
+
+def test_current_status_is_valid_until_the_expiry_date(tmp_path: Path) -> None:
+    (record,) = load_attestations(_write(tmp_path)).records
+    assert current_status(record, date(2026, 12, 31), tmp_path)[0]
+    valid, reason = current_status(record, date(2027, 1, 1), tmp_path)
+    assert not valid
+    assert "the attestation of 2026-11-10 by Dana Reyes expired on 2026-12-31" in reason
+
+
+def test_current_status_names_a_changed_or_missing_artifact(tmp_path: Path) -> None:
+    (record,) = load_attestations(_write(tmp_path)).records
+    (tmp_path / "ssp.pdf").write_bytes(b"signed SSP v4\n")
+    assert current_status(record, date(2026, 11, 20), tmp_path) == (
+        False,
+        "the attestation of 2026-11-10 by Dana Reyes: artifact ssp.pdf changed since it was attested "
+        "(SHA-256 differs)",
+    )
+    (tmp_path / "ssp.pdf").unlink()
+    assert "artifact ssp.pdf is missing" in current_status(record, date(2026, 11, 20), tmp_path)[1]
+
+
+def test_an_attestation_dated_after_as_of_does_not_count(tmp_path: Path) -> None:
+    (record,) = load_attestations(_write(tmp_path)).records
+    valid, reason = current_status(record, date(2026, 11, 9), tmp_path)
+    assert not valid
+    assert "after --as-of 2026-11-09" in reason

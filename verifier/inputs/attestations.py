@@ -1,0 +1,185 @@
+"""Attestations (``poam-attestations.json``): recorded human evidence for practices no scanner can check.
+
+Each record names the entry, who attests in which role, what they state, when, until when, and the
+artifacts (files) that back it, each pinned by SHA-256. An attestation stands only while it has not
+expired and every artifact still hashes the same; judging that is done here, outside the pure
+evaluation, which only ever sees the resulting ``AttestationStatus``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from verifier.errors import EnvError, InputError
+from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
+from verifier.model import AttestationStatus, Entry
+
+ATTESTATIONS_FILE = "poam-attestations.json"
+SCHEMA = "attestations.schema.json"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+# The current bytes of an artifact, or None when it is missing.
+ArtifactReader = Callable[["Artifact"], bytes | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    """A file backing an attestation: ``path`` as recorded (relative to the attestations file's folder)."""
+
+    path: str
+    sha256: str
+    size: int
+
+    @property
+    def bundle_name(self) -> str:
+        """Where the artifact sits in an evidence bundle: content-addressed, never escaping its folder."""
+        stem = _UNSAFE.sub("_", Path(self.path).name).strip(".") or "artifact"
+        return f"attestations/artifacts/{self.sha256}-{stem}"
+
+
+@dataclass(frozen=True, slots=True)
+class Attestation:
+    """One person's recorded statement that an entry's practice is implemented."""
+
+    entry: str
+    practice_id: str
+    by: str
+    role: str
+    statement: str
+    attested_at: datetime
+    expires: date | None
+    artifacts: tuple[Artifact, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entry": self.entry,
+            "practice_id": self.practice_id,
+            "by": self.by,
+            "role": self.role,
+            "statement": self.statement,
+            "attested_at": self.attested_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "expires": self.expires.isoformat() if self.expires else None,
+            "artifacts": [{"path": a.path, "sha256": a.sha256, "bytes": a.size} for a in self.artifacts],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AttestationSet:
+    """The attestations file as read: ``data`` is its exact bytes (empty when there is no file)."""
+
+    records: tuple[Attestation, ...] = ()
+    documents: tuple[Any, ...] = ()
+    path: str = ""
+    data: bytes = b""
+
+    @property
+    def sha256(self) -> str:
+        return sha256_hex(self.data) if self.data else ""
+
+
+def load_attestations(path: Path, *, required: bool = False) -> AttestationSet:
+    """Read and validate the attestations file; a missing file is an empty set unless ``required``."""
+    if not path.exists() and not required:
+        return AttestationSet(path=str(path))
+    data = read_bytes(path, "attestations file")
+    return parse_attestations(data, str(path))
+
+
+def parse_attestations(data: bytes, source: str) -> AttestationSet:
+    """Parse attestation records from bytes (a file, or the copy in an evidence bundle)."""
+    documents = parse_json(data, source)
+    validate(documents, SCHEMA, source)
+    records = tuple(_record(document, f"{source}: record {n}") for n, document in enumerate(documents))
+    return AttestationSet(records=records, documents=tuple(documents), path=source, data=data)
+
+
+def _record(document: Mapping[str, Any], where: str) -> Attestation:
+    try:
+        attested_at = datetime.strptime(document["attested_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        expires = date.fromisoformat(document["expires"]) if document["expires"] is not None else None
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc}") from exc
+    return Attestation(
+        entry=document["entry"],
+        practice_id=document["practice_id"],
+        by=document["by"],
+        role=document["role"],
+        statement=document["statement"],
+        attested_at=attested_at,
+        expires=expires,
+        artifacts=tuple(Artifact(a["path"], a["sha256"], a["bytes"]) for a in document["artifacts"]),
+    )
+
+
+def read_artifact(path: Path) -> bytes | None:
+    """The file's bytes, or None when it is missing or not a regular file."""
+    if not path.is_file():
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise EnvError(f"cannot read attestation artifact {path}: {exc.strerror or exc}") from exc
+
+
+def judge(attestation: Attestation, as_of: date, read: ArtifactReader) -> AttestationStatus:
+    """Whether ``attestation`` stands as of ``as_of``: dated, unexpired, every artifact unchanged."""
+    made = f"the attestation of {attestation.attested_at.date().isoformat()} by {attestation.by}"
+    if attestation.attested_at.date() > as_of:
+        return AttestationStatus(False, f"{made} is dated after --as-of {as_of.isoformat()}")
+    if attestation.expires is not None and attestation.expires < as_of:
+        return AttestationStatus(
+            False, f"{made} expired on {attestation.expires.isoformat()} (as of {as_of.isoformat()})"
+        )
+    for artifact in attestation.artifacts:
+        current = read(artifact)
+        if current is None:
+            return AttestationStatus(False, f"{made}: artifact {artifact.path} is missing")
+        if sha256_hex(current) != artifact.sha256 or len(current) != artifact.size:
+            return AttestationStatus(
+                False, f"{made}: artifact {artifact.path} changed since it was attested (SHA-256 differs)"
+            )
+    until = f", valid until {attestation.expires.isoformat()}" if attestation.expires else ""
+    names = ", ".join(a.path for a in attestation.artifacts)
+    return AttestationStatus(
+        True,
+        f"attested by {attestation.by} ({attestation.role}) on "
+        f"{attestation.attested_at.date().isoformat()}{until}; artifact(s) unchanged: {names}",
+    )
+
+
+def current_status(attestation: Attestation, as_of: date, base_dir: Path) -> tuple[bool, str]:
+    """``judge`` against the files on disk, artifact paths taken relative to ``base_dir``."""
+    status = judge(attestation, as_of, lambda artifact: read_artifact(base_dir / artifact.path))
+    return status.valid, status.reason
+
+
+def latest_for(entry_id: str, records: Iterable[Attestation]) -> Attestation | None:
+    """The entry's most recent attestation: a newer one supersedes (never adds to) an older one."""
+    mine = [r for r in records if r.entry == entry_id]
+    return max(mine, key=lambda r: r.attested_at) if mine else None
+
+
+def attestation_statuses(
+    entries: Iterable[Entry], records: Iterable[Attestation], as_of: date, read: ArtifactReader
+) -> dict[str, AttestationStatus]:
+    """Each attested entry's status as of ``as_of``; entries with no record are absent."""
+    records = tuple(records)
+    statuses: dict[str, AttestationStatus] = {}
+    for entry in entries:
+        attestation = latest_for(entry.id, records)
+        if attestation is None:
+            continue
+        if attestation.practice_id != entry.practice_id:
+            statuses[entry.id] = AttestationStatus(
+                False,
+                f"the attestation of {attestation.attested_at.date().isoformat()} is for "
+                f"{attestation.practice_id}, but the entry is for {entry.practice_id}",
+            )
+        else:
+            statuses[entry.id] = judge(attestation, as_of, read)
+    return statuses

@@ -1,0 +1,81 @@
+"""``poam attest``: record a person's attestation for a POA&M entry, its artifacts pinned by SHA-256.
+
+The record is appended to the attestations file (``poam-attestations.json`` beside the POA&M unless
+given), which is rewritten atomically with every existing record kept as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from verifier.errors import InputError, UsageError
+from verifier.inputs.attestations import ATTESTATIONS_FILE, Artifact, Attestation, load_attestations
+from verifier.inputs.jsondoc import read_bytes, sha256_hex
+from verifier.inputs.poam import load_poam
+from verifier.outputs.serialize import dumps
+from verifier.outputs.writer import write_atomic
+
+
+@dataclass(frozen=True, slots=True)
+class AttestOptions:
+    """Everything ``poam attest`` needs, parsed."""
+
+    entry: str
+    by: str
+    role: str
+    artifacts: tuple[Path, ...]
+    statement: str
+    expires: date | None
+    poam: Path
+    attestations: Path | None = None
+
+    @property
+    def attestations_path(self) -> Path:
+        """``--attestations``, else ``poam-attestations.json`` next to the POA&M."""
+        return self.attestations or self.poam.parent / ATTESTATIONS_FILE
+
+
+def run_attest(options: AttestOptions, clock: Callable[[], datetime]) -> Attestation:
+    """Validate, hash the artifacts, append the record; returns the record written."""
+    _check_text(options)
+    poam = load_poam(options.poam).poam
+    entry = next((e for e in poam.entries if e.id == options.entry), None)
+    if entry is None:
+        raise InputError(f"{options.poam}: no entry {options.entry!r}")
+    # Read the existing file first: a corrupt one must fail before we touch it.
+    path = options.attestations_path
+    existing = load_attestations(path)
+    attested_at = clock().astimezone(UTC).replace(microsecond=0)
+    if options.expires is not None and options.expires < attested_at.date():
+        raise UsageError(f"--expires {options.expires.isoformat()} is before the attestation date")
+    attestation = Attestation(
+        entry=entry.id,
+        practice_id=entry.practice_id,
+        by=options.by.strip(),
+        role=options.role.strip(),
+        statement=options.statement.strip(),
+        attested_at=attested_at,
+        expires=options.expires,
+        artifacts=tuple(_artifact(p, path.parent) for p in options.artifacts),
+    )
+    write_atomic(path, dumps([*existing.documents, attestation.to_json()]))
+    return attestation
+
+
+def _check_text(options: AttestOptions) -> None:
+    for flag, value in (("--by", options.by), ("--role", options.role), ("--statement", options.statement)):
+        if not value.strip():
+            raise UsageError(f"{flag} must not be empty")
+    if not options.artifacts:
+        raise UsageError("an attestation needs at least one --artifact backing it")
+
+
+def _artifact(path: Path, base_dir: Path) -> Artifact:
+    data = read_bytes(path, "attestation artifact")
+    # Recorded relative to the attestations file's folder, so the pair can move together.
+    relative = Path(os.path.relpath(path.resolve(), base_dir.resolve())).as_posix()
+    return Artifact(path=relative, sha256=sha256_hex(data), size=len(data))
