@@ -8,10 +8,12 @@ and swapped in.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,3 +104,37 @@ def _fsync_dir(directory: Path) -> None:
 def _discard(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
+
+
+@contextlib.contextmanager
+def exclusive_lock(target: Path, wait_seconds: float = 30.0) -> Iterator[None]:
+    """Hold ``TARGET.lock`` (an advisory flock) while a run reads and rewrites ``target``.
+
+    Two runs on one POA&M would each chain history lines onto the same head and the second
+    write would silently drop the first run's result; the second run waits, then fails cleanly.
+    The lock dies with its process, so a killed run never leaves a stale lock behind.
+    """
+    lock_path = target.with_name(target.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError as exc:
+        raise EnvError(f"cannot create lock {lock_path}: {exc.strerror or exc}") from exc
+    try:
+        _acquire(fd, lock_path, wait_seconds)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
+
+
+def _acquire(fd: int, lock_path: Path, wait_seconds: float) -> None:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise EnvError(
+                    f"another poam run holds {lock_path} (waited {wait_seconds:.0f}s); try again when it ends"
+                ) from None
+            time.sleep(0.1)

@@ -34,7 +34,7 @@ from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.ledger import ledger_lines
 from verifier.outputs.poam_json import is_regression, updated_document
 from verifier.outputs.serialize import dumps
-from verifier.outputs.writer import OutputPlan, commit
+from verifier.outputs.writer import OutputPlan, commit, exclusive_lock
 from verifier.pipeline.keys import read_private_key
 from verifier.rules.assessment import assess_run
 from verifier.rules.streak import Observation, histories
@@ -108,9 +108,11 @@ def run_verify(
         raise UsageError("--max-scan-age must be zero or more days")
     # Read the key first: a bad key must fail before anything is written.
     key_pem = read_private_key(options.sign_key) if options.sign_key else None
-    run = build_run(options, clock, progress)
-    plan = render_outputs(run, options, key_pem)
-    commit(plan)
+    # One run at a time per POA&M: the history ledger and --in-place both read, then rewrite.
+    with exclusive_lock(options.poam):
+        run = build_run(options, clock, progress)
+        plan = render_outputs(run, options, key_pem)
+        commit(plan)
     written = tuple(plan.files) + tuple(plan.directories)
     return VerifyOutcome(run=run, written=written, gates_hit=gates_hit(run, options.fail_on))
 
