@@ -7,7 +7,7 @@ PROWLER_VERSION := 5.46.0
 BIN := $(VENV)/bin
 AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
 
-.PHONY: setup prowler demo test lint unit live bench examples mapping clean
+.PHONY: setup prowler chromium demo test lint unit live bench examples mapping clean
 
 setup: $(VENV)/.installed
 
@@ -25,6 +25,10 @@ $(PROWLER_VENV)/bin/prowler:
 	$(PROWLER_VENV)/bin/pip install --quiet --upgrade pip
 	$(PROWLER_VENV)/bin/pip install --quiet prowler==$(PROWLER_VERSION)
 
+# The HTML report's browser test loads the page in headless Chromium (CI runs as root).
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
 demo: setup
 	$(BIN)/poam verify --as-of $(AS_OF) --history out/poam-history.jsonl
 
@@ -33,6 +37,9 @@ lint: setup
 	$(BIN)/ruff format --check verifier tests examples benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/zizmor --offline .github/workflows
+	@if [ -x $(BIN)/actionlint ]; then $(BIN)/actionlint; \
+	else echo "actionlint not installed (pip install -e '.[actionlint]' needs GitHub): workflow type checks skipped"; fi
 
 unit: setup
 	$(BIN)/pytest -m "not live"
@@ -40,7 +47,7 @@ unit: setup
 live: setup prowler
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/pytest -m live
 
-test: setup prowler lint
+test: setup prowler chromium lint
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/pytest --cov --cov-report=term
 
 # Benchmarks print measured figures; they are never timed assertions in tests.

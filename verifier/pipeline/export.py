@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import assert_never
 
 from verifier.errors import UsageError
-from verifier.outputs import oscal, spreadsheet
+from verifier.outputs import html_report, oscal, spreadsheet
 from verifier.outputs.interface import VerificationRun
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.verify import ProgressCallback, VerifyOptions, build_run
@@ -26,6 +26,7 @@ class ExportFormat(enum.StrEnum):
     OSCAL_AR = "oscal-ar"  # OSCAL assessment-results
     XLSX = "xlsx"  # POA&M workbook: "Open" and "Closed" sheets, eMASS/FedRAMP-style columns
     CSV = "csv"  # the same columns, every entry, UTF-8 with a BOM
+    HTML = "html"  # one self-contained page: score, countdown, verdicts, MET streaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,8 @@ def render(run: VerificationRun, export_format: ExportFormat) -> bytes:
             return spreadsheet.render_xlsx(run)
         case ExportFormat.CSV:
             return spreadsheet.render_csv(run)
+        case ExportFormat.HTML:
+            return html_report.render_html(run)
         case _:
             assert_never(export_format)
 
