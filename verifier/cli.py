@@ -22,6 +22,7 @@ from rich.table import Table
 
 from verifier import __version__
 from verifier.errors import GateError, InputError, UsageError, VerifierError
+from verifier.inputs.findings.s3 import is_s3_url
 from verifier.model import Verdict
 from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.assess import LintOptions, optional_mapping, run_lint, run_score, run_timeline
@@ -82,6 +83,13 @@ def _parse_date(text: str | None, option: str) -> date:
         raise UsageError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
 
 
+def _locations(findings: list[str] | None) -> tuple[Path | str, ...]:
+    """S3 URLs stay text (a Path would collapse their ``//``); everything else is a local path."""
+    if not findings:
+        return default_findings()
+    return tuple(f if is_s3_url(f) else Path(f) for f in findings)
+
+
 @contextmanager
 def _progress_bar() -> Iterator[ProgressCallback]:
     with Progress(
@@ -109,15 +117,18 @@ def verify(
         "mappings/cmmc-l2-aws.json"
     ),
     findings: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
-            help="Prowler output: a file (.ocsf.json, .csv, .asff.json, compliance CSV, .gz) or a directory. "
-            "Repeatable. Default: ./output, else the built-in example ./examples/prowler-output."
+            help="Prowler output: a file (.ocsf.json, .csv, .asff.json, compliance CSV, .gz), a directory, "
+            "or s3://bucket/prefix/. Repeatable. Default: ./output, else the built-in example ./examples/prowler-output."
         ),
     ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the results and evidence.")] = Path(
-        "out"
-    ),
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Where to write the results and evidence (a directory or s3://bucket/prefix/)."
+        ),
+    ] = Path("out"),
     as_of: Annotated[
         str | None, typer.Option(help="Judge freshness as of this date (YYYY-MM-DD). Default: today (UTC).")
     ] = None,
@@ -158,7 +169,7 @@ def verify(
     options = VerifyOptions(
         poam=poam,
         mapping=mapping,
-        findings=tuple(findings) if findings else default_findings(),
+        findings=_locations(findings),
         out=out_dir,
         as_of=_parse_date(as_of, "--as-of"),
         max_scan_age_days=max_scan_age,
@@ -414,7 +425,7 @@ def scan_command(
         verify(
             poam=poam,
             mapping=mapping,
-            findings=list(report.finding_dirs),
+            findings=[str(d) for d in report.finding_dirs],
             out_dir=out_dir,
             as_of=as_of,
             max_scan_age=max_scan_age,
@@ -431,7 +442,8 @@ def export_command(
         "mappings/cmmc-l2-aws.json"
     ),
     findings: Annotated[
-        list[Path] | None, typer.Option(help="Prowler output, as for verify. Repeatable.")
+        list[str] | None,
+        typer.Option(help="Prowler output, as for verify (files, directories, s3://). Repeatable."),
     ] = None,
     as_of: AsOfOption = None,
     max_scan_age: Annotated[int, typer.Option(help="As for verify.", min=0)] = 7,
@@ -446,7 +458,7 @@ def export_command(
         export_format,
         poam,
         mapping,
-        tuple(findings) if findings else default_findings(),
+        _locations(findings),
         out_file,
         _parse_date(as_of, "--as-of"),
         max_scan_age,

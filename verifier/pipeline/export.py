@@ -36,7 +36,7 @@ class ExportOptions:
     format: ExportFormat
     poam: Path
     mapping: Path
-    findings: tuple[Path, ...]
+    findings: tuple[Path | str, ...]  # a str starting "s3:/" is an S3 location
     out: Path
     as_of: date
     max_scan_age_days: int = 7

@@ -24,12 +24,13 @@ from verifier.inputs.attestations import (
     read_artifact,
 )
 from verifier.inputs.findings import load_findings
+from verifier.inputs.findings.s3 import is_s3_url, parse_s3_url
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.ledger import read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import load_poam
 from verifier.model import AttestationStatus, Entry, Verdict
-from verifier.outputs import evidence, signing, summary_md, verification_json
+from verifier.outputs import evidence, s3, signing, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.ledger import ledger_lines
 from verifier.outputs.poam_json import is_regression, updated_document
@@ -61,8 +62,8 @@ class VerifyOptions:
 
     poam: Path
     mapping: Path
-    findings: tuple[Path, ...]
-    out: Path
+    findings: tuple[Path | str, ...]  # a str or Path starting "s3:/" is an S3 location
+    out: Path  # Path("s3://bucket/prefix/") (collapsed to "s3:/bucket/prefix") uploads to S3
     as_of: date
     max_scan_age_days: int = 7
     in_place: bool = False
@@ -88,7 +89,7 @@ class VerifyOutcome:
     """What a run produced: the run itself, the paths written, and the gates it hit."""
 
     run: VerificationRun
-    written: tuple[Path, ...]
+    written: tuple[Path | str, ...]  # str: an s3:// URL
     gates_hit: tuple[str, ...]
 
 
@@ -112,9 +113,20 @@ def run_verify(
     with exclusive_lock(options.poam):
         run = build_run(options, clock, progress)
         plan = render_outputs(run, options, key_pem)
-        commit(plan)
-    written = tuple(plan.files) + tuple(plan.directories)
+        written = _write(plan, options.out)
     return VerifyOutcome(run=run, written=written, gates_hit=gates_hit(run, options.fail_on))
+
+
+def _write(plan: OutputPlan, out: Path) -> tuple[Path | str, ...]:
+    """Write the plan locally, or upload what lies under an ``s3://`` ``--out`` and write the rest here."""
+    if not is_s3_url(out):
+        commit(plan)
+        return tuple(plan.files) + tuple(plan.directories)
+    remote, local = s3.split_plan(plan, out)
+    # Upload first: the local ledger records this run's zip, so it must not be appended if the upload fails.
+    urls = s3.upload_bundle(parse_s3_url(out), remote)
+    commit(local)
+    return (*urls, *local.files)
 
 
 def build_run(

@@ -13,8 +13,10 @@ from datetime import datetime
 from pathlib import Path
 
 from verifier.errors import FindingsFormatError
-from verifier.inputs.findings.discover import Candidate, discover, is_gzip
-from verifier.inputs.findings.interface import FindingsSet, SourceFile
+from verifier.inputs.findings.discover import READERS, Candidate, discover, is_gzip, logical_name
+from verifier.inputs.findings.interface import FindingsReader, FindingsSet, SourceFile
+from verifier.inputs.findings.normalize import HEAD_BYTES
+from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.model import Finding, Status
 
@@ -24,8 +26,12 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(path, index, total)`` before each file; ``index`` counts files already read."""
 
 
-def load_findings(paths: Sequence[Path], progress: Progress | None = None) -> FindingsSet:
+def load_findings(paths: Sequence[Path | str], progress: Progress | None = None) -> FindingsSet:
     """Read every Prowler output at ``paths`` (files, ``.gz`` files or directories searched recursively).
+
+    A location starting ``s3://`` (or pathlib's collapsed ``s3:/``) is read from S3: one object, or
+    every Prowler output under a prefix, one object at a time (see ``s3.py``). Local files come
+    first, then S3 objects in the order given.
 
     Files are read in a deterministic order (each directory's files sorted by path) and a file
     reached twice is read once. A result repeated exactly in several files (the same scan saved in
@@ -34,13 +40,18 @@ def load_findings(paths: Sequence[Path], progress: Progress | None = None) -> Fi
     anything that is not a readable Prowler output, ``InputError`` for a path that does not exist
     and ``EnvError`` when the OS fails us. No findings at all is not an error.
     """
-    candidates = discover(paths)
+    store = S3Store()
+    candidates: list[Candidate | S3Object] = [*discover([Path(p) for p in paths if not is_s3_url(p)])]
+    candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store)
     findings = _Collected()
     files: list[SourceFile] = []
     for index, candidate in enumerate(candidates):
         if progress is not None:
-            progress(str(candidate.path), index, len(candidates))
-        source_file, read = _read(candidate)
+            progress(_name(candidate), index, len(candidates))
+        loaded = _read(candidate) if isinstance(candidate, Candidate) else _read_s3(candidate, store)
+        if loaded is None:
+            continue  # an object under a prefix that is not a Prowler output, as in a directory
+        source_file, read = loaded
         findings.add_file(read, source_file.format, multiple=len(candidates) > 1)
         files.append(source_file)
     return FindingsSet(findings=tuple(findings.kept), files=tuple(files))
@@ -109,6 +120,44 @@ def _read(candidate: Candidate) -> tuple[SourceFile, list[Finding]]:
     # checked against the very file that was handed in.
     digest = sha256_hex(raw)
     return SourceFile(source, digest, candidate.reader.format_name, len(findings)), findings
+
+
+# --- S3 --------------------------------------------------------------------------------------------------
+
+
+def _s3_objects(urls: Sequence[S3Url], store: S3Store) -> list[S3Object]:
+    """Every object to read, listed before any is read (so a bad location fails first); each once."""
+    objects: dict[str, S3Object] = {}
+    for url in urls:
+        for item in store.objects(url):
+            objects.setdefault(str(item.url), item)
+    return list(objects.values())
+
+
+def _name(candidate: Candidate | S3Object) -> str:
+    return str(candidate.path) if isinstance(candidate, Candidate) else str(candidate.url)
+
+
+def _read_s3(item: S3Object, store: S3Store) -> tuple[SourceFile, list[Finding]] | None:
+    """Read one object; None for an unrecognised object found under a prefix (skipped, like in a walk)."""
+    source = str(item.url)
+    raw = store.fetch(item)
+    data = _gunzip(raw, source) if item.gzipped else raw
+    reader = _recognise(item, data)
+    if reader is None:
+        return None
+    findings = list(reader.read(data, source))
+    return SourceFile(source, sha256_hex(raw), reader.format_name, len(findings)), findings
+
+
+def _recognise(item: S3Object, data: bytes) -> FindingsReader | None:
+    name = logical_name(item.name)
+    head = data[:HEAD_BYTES]
+    reader = next((reader for reader in READERS if reader.accepts(name, head)), None)
+    if reader is None and item.named:
+        problem = "empty object" if not head.strip() else "not a recognised Prowler output"
+        raise FindingsFormatError(f"{item.url}: {problem} (expected Prowler's *.ocsf.json, *.asff.json, CSV)")
+    return reader
 
 
 def _gunzip(raw: bytes, source: str) -> bytes:
