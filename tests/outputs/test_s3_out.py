@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.moto import aws_client, aws_env, reset_moto_server, start_moto_server
+from tests.support.moto import aws_client
+from tests.support.poam import poam_copy
 from verifier.cli import main
 from verifier.errors import EnvError, ExitCode
 from verifier.inputs.findings.s3 import parse_s3_url
@@ -27,26 +26,12 @@ BUCKET = "evidence-store"
 CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _poam_copy(directory: Path) -> Path:
-    """The example POA&M copied to ``directory``: a run locks and logs beside its POA&M, never in the repo."""
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / "poam.json"
-    shutil.copyfile(REPO / "poam.json", target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    with start_moto_server() as url:
-        yield url
+_poam_copy = poam_copy
 
 
 @pytest.fixture
-def s3(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    reset_moto_server(endpoint)
-    for name, value in aws_env(endpoint).items():
-        monkeypatch.setenv(name, value)
-    client = aws_client(endpoint, "s3")
+def s3(moto_aws: str) -> Any:
+    client = aws_client(moto_aws, "s3")
     client.create_bucket(Bucket=BUCKET)
     return client
 

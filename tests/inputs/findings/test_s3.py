@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import shutil
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, NoCredentialsError
 
-from tests.support.moto import aws_client, aws_env, reset_moto_server, start_moto_server
+from tests.support.moto import aws_client
+from tests.support.poam import poam_copy
 from verifier.cli import main
 from verifier.errors import EnvError, ExitCode, FindingsFormatError
 from verifier.inputs.findings import load_findings
@@ -28,27 +27,13 @@ RECORDED_ON = date.fromisoformat((EXAMPLE_SCAN / "recorded-on.txt").read_text().
 BUCKET = "scan-results"
 
 
-def _poam_copy(directory: Path) -> Path:
-    """The example POA&M copied to ``directory``: a run locks and logs beside its POA&M, never in the repo."""
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / "poam.json"
-    shutil.copyfile(REPO / "poam.json", target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    with start_moto_server() as url:
-        yield url
+_poam_copy = poam_copy
 
 
 @pytest.fixture
-def s3(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+def s3(moto_aws: str) -> Any:
     """A fresh moto account with the example scan uploaded under ``scans/`` (plus a non-Prowler file)."""
-    reset_moto_server(endpoint)
-    for name, value in aws_env(endpoint).items():
-        monkeypatch.setenv(name, value)
-    client = aws_client(endpoint, "s3")
+    client = aws_client(moto_aws, "s3")
     client.create_bucket(Bucket=BUCKET)
     for path in [*SCANS, EXAMPLE_SCAN / "recorded-on.txt"]:
         client.put_object(Bucket=BUCKET, Key=f"scans/{path.name}", Body=path.read_bytes())
