@@ -18,7 +18,7 @@ from verifier.inputs.findings.iac import load_iac_mapping, read_iac_findings
 from verifier.pipeline.iac import CodeVerdict, IacFailOn, IacOptions, find_trivy, run_iac
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-RECORDED = FIXTURES / "prowler" / "iac"
+RECORDED = FIXTURES / "iac"
 REPO = Path(__file__).resolve().parents[2]
 IAC_MAPPING = REPO / "mappings" / "cmmc-l2-iac.json"
 AWS_MAPPING = REPO / "mappings" / "cmmc-l2-aws.json"

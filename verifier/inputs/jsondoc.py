@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -16,6 +17,7 @@ import orjson
 from verifier.errors import EnvError, InputError, SchemaError
 
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_bytes(path: Path, what: str) -> bytes:
@@ -24,10 +26,34 @@ def read_bytes(path: Path, what: str) -> bytes:
         raise InputError(f"{what} not found: {path}")
     if path.is_dir():
         raise InputError(f"{what} is a directory, expected a file: {path}")
+    require_regular_file(path, what)
     try:
         return path.read_bytes()
     except OSError as exc:
         raise EnvError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+
+
+def require_regular_file(path: Path, what: str) -> None:
+    """Refuse a FIFO, socket or device: reading one blocks until a writer appears, or never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise EnvError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{what} {path} is not a regular file ({_file_kind(mode)}); pass the file itself")
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a plain file"
+
+
+def utf16_hint(data: bytes) -> str:
+    """ " (UTF-16 text: save it as UTF-8)" when ``data`` starts with a UTF-16 byte order mark, else ""."""
+    return " (UTF-16 text: save it as UTF-8)" if data.startswith(_UTF16_BOMS) else ""
 
 
 def parse_json(data: bytes, source: str) -> Any:
@@ -37,7 +63,9 @@ def parse_json(data: bytes, source: str) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not UTF-8 text (bad byte at offset {exc.start})") from exc
+        raise InputError(
+            f"{source}: not UTF-8 text (bad byte at offset {exc.start}){utf16_hint(data)}"
+        ) from exc
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -71,6 +99,9 @@ def _reject_duplicate_keys(text: str, source: str) -> None:
         raise InputError(
             f"{source}: duplicate key {exc.key!r} in one JSON object (which value counts is ambiguous)"
         ) from exc
+    except RecursionError:
+        # orjson allows 1,024 levels; Python's own parser gives up near its recursion limit (1,000).
+        raise InputError(f"{source}: JSON nested too deeply to be a POA&M or mapping") from None
 
 
 def sha256_hex(data: bytes) -> str:
@@ -90,7 +121,10 @@ def validate(document: Any, schema_name: str, source: str) -> None:
     validator = jsonschema.Draft202012Validator(
         schema(schema_name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    try:
+        error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    except RecursionError:
+        raise SchemaError(f"{source}: schema violation: JSON nested too deeply to validate") from None
     if error is not None:
         pointer = json_pointer(error.absolute_path)
         raise SchemaError(f"{source}: schema violation at {pointer}: {_short(error.message)}")

@@ -7,6 +7,7 @@ one bad record fails the whole load, because a FAIL skipped in silence could bec
 from __future__ import annotations
 
 import gzip
+import hashlib
 import zlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -15,7 +16,8 @@ from pathlib import Path
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.discover import READERS, Candidate, discover, is_gzip, logical_name
 from verifier.inputs.findings.interface import FindingsReader, FindingsSet, SourceFile
-from verifier.inputs.findings.normalize import HEAD_BYTES
+from verifier.inputs.findings.normalize import HEAD_BYTES, NotStreamable, stream_prowler_elements
+from verifier.inputs.findings.ocsf import OcsfReader
 from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.model import Finding, Status
@@ -112,6 +114,9 @@ def _result_key(finding: Finding) -> _ResultKey:
 
 
 def _read(candidate: Candidate) -> tuple[SourceFile, list[Finding]]:
+    streamed = _read_streamed(candidate)
+    if streamed is not None:
+        return streamed
     source = str(candidate.path)
     raw = read_bytes(candidate.path, "findings file")
     data = _gunzip(raw, source) if is_gzip(candidate.path) else raw
@@ -120,6 +125,25 @@ def _read(candidate: Candidate) -> tuple[SourceFile, list[Finding]]:
     # checked against the very file that was handed in.
     digest = sha256_hex(raw)
     return SourceFile(source, digest, candidate.reader.format_name, len(findings)), findings
+
+
+def _read_streamed(candidate: Candidate) -> tuple[SourceFile, list[Finding]] | None:
+    """A plain OCSF file read piece by piece (a 2 GB file never sits in memory), or None to read it whole.
+
+    Only the happy path is streamed: anything unexpected (another layout, a bad element or record,
+    an OS error) returns None and the whole-file read runs instead, which decides the error and its
+    message exactly as for any other file.
+    """
+    reader = candidate.reader
+    if not isinstance(reader, OcsfReader) or is_gzip(candidate.path):
+        return None
+    source, digest = str(candidate.path), hashlib.sha256()
+    try:
+        with candidate.path.open("rb") as handle:
+            findings = list(reader.read_elements(stream_prowler_elements(handle, digest), source))
+    except (NotStreamable, FindingsFormatError, OSError):
+        return None
+    return SourceFile(source, digest.hexdigest(), reader.format_name, len(findings)), findings
 
 
 # --- S3 --------------------------------------------------------------------------------------------------

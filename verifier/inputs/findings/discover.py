@@ -20,6 +20,7 @@ from verifier.inputs.findings.csv_reader import CsvReader
 from verifier.inputs.findings.interface import FindingsReader
 from verifier.inputs.findings.normalize import HEAD_BYTES
 from verifier.inputs.findings.ocsf import OcsfReader
+from verifier.inputs.jsondoc import require_regular_file, utf16_hint
 
 GZIP_SUFFIX = ".gz"
 # The compliance CSV's header must be tried before the findings CSV's looser signature.
@@ -64,11 +65,20 @@ def _expand(path: Path) -> list[Candidate]:
         return [candidate for file in walk(path) if (candidate := _recognise(file)) is not None]
     if not path.exists():
         raise InputError(f"findings path not found: {path}")
+    require_regular_file(path, "findings file")  # a FIFO would block the read forever
     candidate = _recognise(path)
     if candidate is None:
-        problem = "empty file" if _is_empty(path) else "not a recognised Prowler output"
-        raise FindingsFormatError(f"{path}: {problem} ({_EXPECTED})")
+        raise FindingsFormatError(f"{path}: {_unrecognised(path)} ({_EXPECTED})")
     return [candidate]
+
+
+def _unrecognised(path: Path) -> str:
+    if not logical_name(path).endswith(_CANDIDATE_SUFFIXES):
+        return "not a recognised Prowler output"
+    head = _head(path)
+    if not head.strip():
+        return "empty file"
+    return "not a recognised Prowler output" + utf16_hint(head)
 
 
 def _recognise(path: Path) -> Candidate | None:
@@ -77,11 +87,6 @@ def _recognise(path: Path) -> Candidate | None:
         return None
     head = _head(path)
     return next((Candidate(path, reader) for reader in READERS if reader.accepts(name, head)), None)
-
-
-def _is_empty(path: Path) -> bool:
-    name = logical_name(path)
-    return name.endswith(_CANDIDATE_SUFFIXES) and not _head(path).strip()
 
 
 def _head(path: Path) -> bytes:
@@ -109,11 +114,23 @@ def walk(root: Path) -> list[Path]:
             continue  # a symlink loop, or a directory linked twice
         visited.add(identity)
         for entry in _entries(directory):
-            if entry.is_dir():
+            is_dir, is_file = _entry_kind(entry)
+            if is_dir:
                 pending.append(Path(entry.path))
-            elif entry.is_file() and not _skipped(Path(entry.path)):
+            elif is_file and not _skipped(Path(entry.path)):
                 files.append(Path(entry.path))
     return sorted(files)
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> tuple[bool, bool]:
+    """``(is_dir, is_file)``; a symlink that loops is neither, unless it bears a Prowler output's name."""
+    try:
+        return entry.is_dir(), entry.is_file()
+    except OSError as exc:  # ELOOP: DirEntry swallows only a missing target
+        if _skipped(Path(entry.path)):
+            return False, False
+        # Named like a Prowler output but unreadable: passing over it could hide a FAIL.
+        raise EnvError(f"cannot read findings file {entry.path}: {exc.strerror or exc}") from exc
 
 
 def _identity(directory: Path) -> tuple[int, int]:

@@ -12,11 +12,12 @@ import io
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import IO, Any, Protocol
 
 import orjson
 
 from verifier.errors import FindingsFormatError
+from verifier.inputs.jsondoc import utf16_hint
 from verifier.model import Status
 
 # How much of a file's (decompressed) start the readers may sniff to recognise their format.
@@ -68,7 +69,9 @@ def utc_time(value: object, where: str) -> datetime:
     return parsed
 
 
+@lru_cache(maxsize=4096)
 def _from_epoch(value: float) -> datetime | None:
+    # Cached, so findings of one scan share their time objects (a million findings held at once).
     try:
         return datetime.fromtimestamp(int(value), tz=UTC)
     except (OverflowError, OSError, ValueError):
@@ -116,6 +119,58 @@ def json_elements(data: bytes, source: str) -> Iterator[Any]:
     yield from _whole_array(data, base, source)[parsed:]
 
 
+class NotStreamable(Exception):
+    """A file ``stream_prowler_elements`` cannot read piecewise; read it whole instead (internal)."""
+
+
+class Digest(Protocol):
+    """What ``stream_prowler_elements`` needs of a hash (``hashlib``'s objects)."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+
+# Read size for streamed files: large enough that a read is cheap, small next to a finding set's memory.
+STREAM_CHUNK = 8 * 1024 * 1024
+
+
+def stream_prowler_elements(handle: IO[bytes], digest: Digest, chunk: int = STREAM_CHUNK) -> Iterator[Any]:
+    """The elements of a Prowler-laid-out JSON array, read ``chunk`` bytes at a time.
+
+    The same split as ``json_elements`` without ever holding the file: memory stays flat however big
+    it is. Every byte read is fed to ``digest``. Raises ``NotStreamable`` on any other layout and on
+    any element that does not parse; the caller then reads the file whole with ``json_elements``,
+    which gives the precise message, so the streamed path never decides an error itself.
+    """
+    first = handle.read(chunk)
+    digest.update(first)
+    base = len(_BOM) if first.startswith(_BOM) else 0
+    if first[base : base + 2] != b"[{":
+        raise NotStreamable
+    pending = first[base + 1 :]
+    while True:
+        more = handle.read(chunk)
+        digest.update(more)
+        pending += more
+        start = 0
+        while (found := pending.find(_ELEMENT_SEPARATOR, start)) != -1:
+            yield _streamed_element(pending[start : found + 2])
+            start = found + 3
+        pending = pending[start:]
+        if not more:
+            break
+    last = pending.rstrip()
+    if not last.endswith(b"}]"):
+        raise NotStreamable
+    yield _streamed_element(last[:-1])
+
+
+def _streamed_element(text: bytes) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise NotStreamable from exc
+
+
 def _blank(data: bytes, base: int) -> bool:
     # The short look first: slicing the whole file is a copy, needed only when it starts with blanks.
     return len(data) == base or (data[base : base + 4096].isspace() and data[base:].isspace())
@@ -151,7 +206,7 @@ def _json_error(data: bytes, source: str, exc: orjson.JSONDecodeError) -> str:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as bad:
-        return f"{source}: not UTF-8 text (bad byte at offset {bad.start})"
+        return f"{source}: not UTF-8 text (bad byte at offset {bad.start}){utf16_hint(data)}"
     hint = " (the file ends early: truncated?)" if exc.pos >= len(data.rstrip()) - 1 else ""
     return f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}{hint}"
 
@@ -201,7 +256,9 @@ def decode_text(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FindingsFormatError(f"{source}: not UTF-8 text (bad byte at offset {exc.start})") from exc
+        raise FindingsFormatError(
+            f"{source}: not UTF-8 text (bad byte at offset {exc.start}){utf16_hint(data)}"
+        ) from exc
 
 
 def unnamed_json(name: str) -> bool:
