@@ -7,7 +7,7 @@ PROWLER_VERSION := 5.46.0
 BIN := $(VENV)/bin
 AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
 
-.PHONY: setup prowler chromium demo test lint unit live bench examples mapping clean
+.PHONY: setup prowler chromium demo test lint unit live bench bench-scan examples mapping clean
 
 setup: $(VENV)/.installed
 
@@ -51,7 +51,13 @@ test: setup prowler chromium lint
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/pytest --cov --cov-report=term
 
 # Benchmarks print measured figures; they are never timed assertions in tests.
-bench: setup prowler
+# `make bench` is organisation scale: 1M findings in 200 files (~8 GB under .bench/) and one 2 GB file;
+# `make bench BENCH_ARGS="--findings 20000 --files 10 --single-file-gb 0.05"` is the quick mode.
+BENCH_ARGS ?=
+bench: setup
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+bench-scan: setup prowler
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/python -m benchmarks.scan_vs_compliance
 
 # Re-record the example scan with real Prowler against a local moto server.

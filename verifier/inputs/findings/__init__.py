@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -137,13 +138,42 @@ def _read_streamed(candidate: Candidate) -> tuple[SourceFile, list[Finding]] | N
     reader = candidate.reader
     if not isinstance(reader, OcsfReader) or is_gzip(candidate.path):
         return None
-    source, digest = str(candidate.path), hashlib.sha256()
-    try:
-        with candidate.path.open("rb") as handle:
-            findings = list(reader.read_elements(stream_prowler_elements(handle, digest), source))
-    except (NotStreamable, FindingsFormatError, OSError):
-        return None
-    return SourceFile(source, digest.hexdigest(), reader.format_name, len(findings)), findings
+    source = str(candidate.path)
+    with _BackgroundDigest() as digest:
+        try:
+            with candidate.path.open("rb") as handle:
+                findings = list(reader.read_elements(stream_prowler_elements(handle, digest), source))
+        except (NotStreamable, FindingsFormatError, OSError):
+            return None
+        sha256 = digest.hexdigest()
+    return SourceFile(source, sha256, reader.format_name, len(findings)), findings
+
+
+class _BackgroundDigest:
+    """SHA-256 fed on a second thread: hashlib releases the GIL, so hashing overlaps with parsing.
+
+    One worker takes the chunks in the order given, so the digest is that of the file.
+    """
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="findings-digest")
+        self._pending: list[Future[None]] = []
+
+    def __enter__(self) -> _BackgroundDigest:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
+
+    def update(self, data: bytes, /) -> None:
+        self._pending = [f for f in self._pending if not f.done()]
+        self._pending.append(self._worker.submit(self._hash.update, data))
+
+    def hexdigest(self) -> str:
+        for future in self._pending:
+            future.result()
+        return self._hash.hexdigest()
 
 
 # --- S3 --------------------------------------------------------------------------------------------------

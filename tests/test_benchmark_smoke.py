@@ -1,0 +1,56 @@
+"""The organisation-scale benchmark in quick mode, so it cannot rot: it runs and prints its table.
+
+No timing is asserted: the shared machine is noisy and the figures are for people, not for CI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import generate, run
+from verifier.inputs.findings import load_findings
+
+
+def test_generated_files_are_prowler_ocsf_that_verify_reads(tmp_path: Path) -> None:
+    written = generate.generate(3, 50, 7, tmp_path)
+
+    loaded = load_findings([tmp_path])
+
+    assert [p.name.split("-")[2] for p in written] == generate.account_ids(3, 7)
+    assert len(loaded.findings) == 50
+    assert {f.check_id for f in loaded.findings} <= set(generate.check_ids())
+    assert {f.account for f in loaded.findings} == set(generate.account_ids(3, 7))
+
+
+def test_generation_is_deterministic_from_the_seed(tmp_path: Path) -> None:
+    first = generate.generate(2, 20, 3, tmp_path / "a")
+    second = generate.generate(2, 20, 3, tmp_path / "b")
+    other = generate.generate(2, 20, 4, tmp_path / "c")
+
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    assert first[1].read_bytes() != other[1].read_bytes()
+
+
+def test_csv_twins_hold_the_same_results(tmp_path: Path) -> None:
+    written = generate.generate(1, 30, 5, tmp_path, with_csv=True)
+
+    ocsf = load_findings([written[0]]).findings
+    csv = load_findings([written[1]]).findings
+
+    def results(findings: tuple[object, ...]) -> list[tuple[object, ...]]:
+        keys = ("check_id", "account", "region", "resource_uid", "status", "muted")
+        return [tuple(getattr(f, k) for k in keys) for f in findings]
+
+    assert results(ocsf) == results(csv)
+
+
+def test_quick_mode_prints_the_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run.main(["--findings", "200", "--files", "2", "--single-file-gb", "0.002", "--root", str(tmp_path)])
+
+    report = capsys.readouterr().out
+    assert report.startswith("machine: ")
+    assert "| poam verify, per-account set | 200 |" in report
+    assert "stdlib baseline time / poam verify time" in report
+    assert "peak RSS, one big file" in report
