@@ -116,11 +116,17 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
-def validate(document: Any, schema_name: str, source: str) -> None:
-    """Validate against a shipped schema; the first (most relevant) error is reported with its pointer."""
-    validator = jsonschema.Draft202012Validator(
+@cache
+def _validator(schema_name: str) -> jsonschema.Draft202012Validator:
+    """One compiled validator per shipped schema for the life of the process."""
+    return jsonschema.Draft202012Validator(
         schema(schema_name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
+
+
+def validate(document: Any, schema_name: str, source: str) -> None:
+    """Validate against a shipped schema; the first (most relevant) error is reported with its pointer."""
+    validator = _validator(schema_name)
     try:
         error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     except RecursionError:
