@@ -58,6 +58,13 @@ def _two_account_poam(path: Path) -> None:
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
 
 
+def _scan_verify(poam: Path, out: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    """``poam scan --verify`` as a user runs it, in a subprocess with ``env`` pointing at moto."""
+    command = [sys.executable, "-m", "verifier", "scan", "--poam", str(poam), "--out", str(out)]
+    command += ["--mapping", str(REPO_ROOT / "mappings/cmmc-l2-aws.json"), "--verify", *extra]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+
+
 def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str) -> None:
     poam = tmp_path / "poam.json"
     _two_account_poam(poam)
@@ -65,18 +72,7 @@ def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str
         seed_example_account(endpoint)  # compliant password policy in the first account
         _iam_in(endpoint, SECOND_ACCOUNT).update_account_password_policy(MinimumPasswordLength=8)
         env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        command = [
-            sys.executable,
-            "-m",
-            "verifier",
-            "scan",
-            "--poam",
-            str(poam),
-            "--out",
-            str(tmp_path / "out"),
-        ]
-        command += ["--mapping", str(REPO_ROOT / "mappings/cmmc-l2-aws.json"), "--verify"]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+        done = _scan_verify(poam, tmp_path / "out", env)
     assert done.returncode == 0, done.stderr
     assert "scanned 2/2 target(s), 6 checks" in done.stderr
     assert sorted(p.name for p in (tmp_path / "out" / "scan").iterdir()) == [SECOND_ACCOUNT, ACCOUNT_ID]
@@ -107,19 +103,9 @@ def test_a_failing_target_does_not_lose_the_others(tmp_path: Path, prowler_bin: 
         seed_example_account(endpoint)
         env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
         env |= {"AWS_SHARED_CREDENTIALS_FILE": str(credentials), "AWS_CONFIG_FILE": str(tmp_path / "none")}
-        command = [
-            sys.executable,
-            "-m",
-            "verifier",
-            "scan",
-            "--poam",
-            str(poam),
-            "--out",
-            str(tmp_path / "out"),
-        ]
-        command += ["--mapping", str(REPO_ROOT / "mappings/cmmc-l2-aws.json"), "--verify"]
-        command += ["--profile", "enclave", "--profile", "no-such-profile"]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+        done = _scan_verify(
+            poam, tmp_path / "out", env, "--profile", "enclave", "--profile", "no-such-profile"
+        )
     assert done.returncode == 0, done.stderr
     assert "scan failed for profile-no-such-profile" in done.stderr
     assert "scanned 1/2 target(s)" in done.stderr
