@@ -111,12 +111,38 @@ def _progress_bar() -> Iterator[ProgressCallback]:
         yield advance
 
 
+MappingOption = Annotated[Path, typer.Option(help="Practice → Prowler check mapping.")]
+MaxScanAgeOption = Annotated[
+    int, typer.Option(help="Findings older than this many days are not evidence.", min=0)
+]
+InPlaceOption = Annotated[
+    bool, typer.Option(help="Update the input POA&M atomically instead of writing OUT/poam.json.")
+]
+HistoryOption = Annotated[
+    Path | None,
+    typer.Option(help="History ledger to append to. Default: poam-history.jsonl beside the POA&M."),
+]
+MaxGapOption = Annotated[
+    int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
+]
+SignKeyOption = Annotated[
+    Path | None,
+    typer.Option(help="Ed25519 private key (poam keygen): sign the bundle as an in-toto/DSSE envelope."),
+]
+AttestationsOption = Annotated[
+    Path | None,
+    typer.Option(help="Attestations file (poam attest). Default: poam-attestations.json beside the POA&M."),
+]
+FailOnOption = Annotated[
+    list[FailOn] | None,
+    typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),
+]
+
+
 @app.command()
 def verify(
     poam: Annotated[Path, typer.Option(help="The POA&M to verify.")] = Path("poam.json"),
-    mapping: Annotated[Path, typer.Option(help="Practice → Prowler check mapping.")] = Path(
-        "mappings/cmmc-l2-aws.json"
-    ),
+    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
     findings: Annotated[
         list[str] | None,
         typer.Option(
@@ -133,33 +159,13 @@ def verify(
     as_of: Annotated[
         str | None, typer.Option(help="Judge freshness as of this date (YYYY-MM-DD). Default: today (UTC).")
     ] = None,
-    max_scan_age: Annotated[
-        int, typer.Option(help="Findings older than this many days are not evidence.", min=0)
-    ] = 7,
-    in_place: Annotated[
-        bool, typer.Option(help="Update the input POA&M atomically instead of writing OUT/poam.json.")
-    ] = False,
-    history: Annotated[
-        Path | None,
-        typer.Option(help="History ledger to append to. Default: poam-history.jsonl beside the POA&M."),
-    ] = None,
-    max_gap: Annotated[
-        int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
-    ] = 7,
-    sign_key: Annotated[
-        Path | None,
-        typer.Option(help="Ed25519 private key (poam keygen): sign the bundle as an in-toto/DSSE envelope."),
-    ] = None,
-    attestations: Annotated[
-        Path | None,
-        typer.Option(
-            help="Attestations file (poam attest). Default: poam-attestations.json beside the POA&M."
-        ),
-    ] = None,
-    fail_on: Annotated[
-        list[FailOn] | None,
-        typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),
-    ] = None,
+    max_scan_age: MaxScanAgeOption = 7,
+    in_place: InPlaceOption = False,
+    history: HistoryOption = None,
+    max_gap: MaxGapOption = 7,
+    sign_key: SignKeyOption = None,
+    attestations: AttestationsOption = None,
+    fail_on: FailOnOption = None,
 ) -> None:
     """Mark every POA&M entry MET / NOT_MET / NOT_VERIFIED from Prowler findings and write the evidence.
 
@@ -380,9 +386,7 @@ def mapping_check(
 @app.command("scan")
 def scan_command(
     poam: PoamOption = Path("poam.json"),
-    mapping: Annotated[Path, typer.Option(help="Practice → Prowler check mapping.")] = Path(
-        "mappings/cmmc-l2-aws.json"
-    ),
+    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
     out_dir: Annotated[
         Path, typer.Option("--out", help="Results; Prowler output goes to OUT/scan/<target>.")
     ] = Path("out"),
@@ -396,14 +400,20 @@ def scan_command(
     ] = None,
     verify_after: Annotated[bool, typer.Option("--verify", help="Run verify on the scan's output.")] = False,
     as_of: AsOfOption = None,
-    max_scan_age: Annotated[int, typer.Option(help="Passed to verify.", min=0)] = 7,
-    fail_on: Annotated[list[FailOn] | None, typer.Option(help="Passed to verify. Repeatable.")] = None,
+    max_scan_age: MaxScanAgeOption = 7,
+    in_place: InPlaceOption = False,
+    history: HistoryOption = None,
+    max_gap: MaxGapOption = 7,
+    sign_key: SignKeyOption = None,
+    attestations: AttestationsOption = None,
+    fail_on: FailOnOption = None,
 ) -> None:
     """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
 
     Targets: --role-arn (repeatable), else --profile (repeatable), else scope.role_name assumed in every
     scope account, else the current credentials. A failed target does not stop the others; its
-    entries come out NOT_VERIFIED. Missing Prowler: exit 4.
+    entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
+    are verify's own (see `poam verify --help`).
     """
     options = ScanOptions(
         poam,
@@ -430,6 +440,11 @@ def scan_command(
             out_dir=out_dir,
             as_of=as_of,
             max_scan_age=max_scan_age,
+            in_place=in_place,
+            history=history,
+            max_gap=max_gap,
+            sign_key=sign_key,
+            attestations=attestations,
             fail_on=fail_on,
         )
 
@@ -439,9 +454,7 @@ def export_command(
     export_format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")],
     out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
     poam: PoamOption = Path("poam.json"),
-    mapping: Annotated[Path, typer.Option(help="Practice → Prowler check mapping.")] = Path(
-        "mappings/cmmc-l2-aws.json"
-    ),
+    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
     findings: Annotated[
         list[str] | None,
         typer.Option(help="Prowler output, as for verify (files, directories, s3://). Repeatable."),

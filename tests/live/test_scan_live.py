@@ -20,6 +20,8 @@ from tests.support.moto import (
     seed_example_account,
     start_moto_server,
 )
+from verifier.pipeline.bundle import SignatureStatus, verify_bundle
+from verifier.pipeline.keys import keygen
 
 pytestmark = pytest.mark.live
 
@@ -72,9 +74,19 @@ def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str
         seed_example_account(endpoint)  # compliant password policy in the first account
         _iam_in(endpoint, SECOND_ACCOUNT).update_account_password_policy(MinimumPasswordLength=8)
         env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        done = _scan_verify(poam, tmp_path / "out", env)
+        keygen(tmp_path / "ci")
+        ledger = tmp_path / "ledgers" / "nightly.jsonl"
+        done = _scan_verify(
+            poam, tmp_path / "out", env, "--history", str(ledger), "--sign-key", str(tmp_path / "ci.key")
+        )
     assert done.returncode == 0, done.stderr
     assert "scanned 2/2 target(s), 6 checks" in done.stderr
+    # verify's own options pass through: the ledger goes where asked and the bundle is signed.
+    lines = ledger.read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(line)["entry"] for line in lines) == list(ENTRIES)
+    assert not (tmp_path / "poam-history.jsonl").exists()
+    report = verify_bundle(tmp_path / "out" / "evidence.zip", tmp_path / "ci.pub")
+    assert report.signature is SignatureStatus.VERIFIED, report.lines()
     assert sorted(p.name for p in (tmp_path / "out" / "scan").iterdir()) == [SECOND_ACCOUNT, ACCOUNT_ID]
     verification = json.loads((tmp_path / "out" / "verification.json").read_text())
     assert verification["accounts_seen"] == [SECOND_ACCOUNT, ACCOUNT_ID]
