@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import generate, run
+from benchmarks import generate, run, scan_vs_compliance
 from verifier.inputs.findings import load_findings
 
 
@@ -54,3 +54,34 @@ def test_quick_mode_prints_the_table(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "| poam verify, per-account set | 200 |" in report
     assert "stdlib baseline time / poam verify time" in report
     assert "peak RSS, one big file" in report
+
+
+def test_scan_benchmark_alternates_the_order_of_its_runs() -> None:
+    """A fresh moto server loads backends on first use: no side may always go first."""
+    calls: list[tuple[int, str]] = []
+
+    def fake_run(name: str, round_no: int) -> float:
+        calls.append((round_no, name))
+        return float(len(calls))
+
+    times = scan_vs_compliance._rounds(2, fake_run)
+
+    assert calls == [
+        (0, "targeted"),
+        (0, "compliance"),
+        (0, "prowler-only"),
+        (1, "prowler-only"),
+        (1, "compliance"),
+        (1, "targeted"),
+    ]
+    assert times == {"targeted": [1.0, 6.0], "compliance": [2.0, 5.0], "prowler-only": [3.0, 4.0]}
+
+
+def test_scan_benchmark_runs_the_same_checks_and_region_on_both_sides(tmp_path: Path) -> None:
+    checks = ("iam_password_policy_symbol", "s3_bucket_default_encryption")
+    commands = scan_vs_compliance._commands("prowler", checks, tmp_path, 0)
+
+    assert commands["prowler-only"][commands["prowler-only"].index("--checks") + 1 :][:2] == list(checks)
+    for name in ("compliance", "prowler-only"):
+        assert commands[name][commands[name].index("-f") + 1] == scan_vs_compliance.REGION
+    assert "--history" in commands["targeted"]  # the benchmark never writes a ledger into the repository
