@@ -30,11 +30,12 @@ from verifier.pipeline.attest import AttestOptions, run_attest
 from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
 from verifier.pipeline.history import HistoryOptions, run_history, verify_ledger
-from verifier.pipeline.iac import IacFailOn, IacOptions, run_iac
+from verifier.pipeline.iac import IacOptions, run_iac
 from verifier.pipeline.keys import keygen
 from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
 from verifier.pipeline.scan import ScanOptions, run_scan
 from verifier.pipeline.verify import FailOn, ProgressCallback, VerifyOptions, default_findings, run_verify
+from verifier.rules.iac import IacFailOn
 from verifier.rules.interface import Problem, Severity, problem_json
 from verifier.rules.score import ScoreReport, score_json
 from verifier.rules.streak import history_json, streak_text

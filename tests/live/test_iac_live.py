@@ -11,7 +11,8 @@ import pytest
 from verifier.errors import EnvError
 from verifier.inputs.findings.iac import builtin_trivy_checks, load_iac_mapping
 from verifier.inputs.prowler_install import ProwlerInstall
-from verifier.pipeline.iac import CodeVerdict, IacFailOn, IacOptions, find_trivy, run_iac, scan_terraform
+from verifier.pipeline.iac import IacOptions, find_trivy, run_iac, scan_terraform
+from verifier.rules.iac import CodeVerdict, IacFailOn
 
 pytestmark = pytest.mark.live
 
@@ -55,6 +56,42 @@ def test_pr_closes_one_gap_and_regresses_one_practice(prowler_bin: str, trivy: P
     ]
     assert report.gate_hit
     assert json.loads((tmp_path / "iac.sarif").read_text())["runs"][0]["results"]
+
+
+def test_suppressions_do_not_close_a_gap(
+    prowler_bin: str, trivy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An inline trivy:ignore and a .trivyignore both hide findings from Trivy; neither may read as a fix."""
+    document = json.loads((FIXTURES / "poam" / "minimal.json").read_text())
+    document["entries"].append({**document["entries"][0], "id": "POAM-002", "practice_id": "SC.L2-3.13.16"})
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document))
+    head = tmp_path / "head"
+    head.mkdir()
+    source = (FIXTURES / "terraform" / "head" / "main.tf").read_text()
+    marked = source.replace(
+        'resource "aws_s3_bucket_server_side_encryption_configuration" "cui" {',
+        '#trivy:ignore:AVD-AWS-0088\nresource "aws_s3_bucket_server_side_encryption_configuration" "cui" {',
+    )
+    assert marked != source
+    (head / "main.tf").write_text(marked)
+    (tmp_path / ".trivyignore").write_text("AVD-AWS-0016\n")  # in the working directory, where Trivy looks
+    monkeypatch.chdir(tmp_path)
+    report = run_iac(
+        IacOptions(
+            head=head,
+            out=tmp_path / "out",
+            poam=poam,
+            mapping=IAC_MAPPING,
+            prowler_bin=prowler_bin,
+            trivy_bin=str(trivy),
+        )
+    )
+    entries = {e.entry_id: e for e in report.entries}
+    assert entries["POAM-002"].verdict is CodeVerdict.IGNORED_IN_CODE
+    assert [(i.rule, i.file, i.line) for i in entries["POAM-002"].ignores] == [("AVD-AWS-0088", "main.tf", 7)]
+    assert "AVD-AWS-0016" in {f.check_id for f in entries["POAM-001"].failures}  # .trivyignore not honoured
+    assert "an inline ignore is not a fix" in (tmp_path / "out" / "summary.md").read_text()
 
 
 def test_every_trivy_id_is_a_builtin_check(trivy: Path) -> None:

