@@ -46,13 +46,11 @@ def _command(case: dict[str, Any], work: Path) -> list[str]:
 def _snapshot(work: Path) -> dict[str, bytes | None]:
     """Every entry's bytes (None for what is not a regular file), to prove a failed run changed nothing.
 
-    The pipeline's empty advisory lock (``poam.json.lock``, created before the inputs are read) is
-    left out: it holds no data, and ``verifier/outputs/writer.py`` is outside this corpus's remit.
+    The pipeline's advisory lock (``poam.json.lock``) is removed when a run ends, so it must not appear.
     """
     return {
         str(path.relative_to(work)): path.read_bytes() if path.is_file() and not path.is_symlink() else None
         for path in sorted(work.rglob("*"))
-        if not (path.name.endswith(".lock") and path.is_file() and path.stat().st_size == 0)
     }
 
 

@@ -75,11 +75,7 @@ def test_out_to_s3_uploads_the_bundle_a_local_run_writes(
     assert f"s3://{BUCKET}/runs/1/{COMPLETE_MARKER}" in outcome.written
     # The ledger stays local; nothing else is written here.
     assert (tmp_path / "remote" / "history.jsonl").is_file()
-    assert {p.name for p in (tmp_path / "remote").iterdir()} <= {
-        "history.jsonl",
-        "poam.json",
-        "poam.json.lock",
-    }
+    assert {p.name for p in (tmp_path / "remote").iterdir()} == {"history.jsonl", "poam.json"}
 
 
 class _Recording:
@@ -145,4 +141,4 @@ def test_unwritable_destination_exits_4_and_writes_nothing_locally(
     assert exited.value.code == ExitCode.ENVIRONMENT
     assert out.rstrip("/") in capsys.readouterr().err
     assert list(cwd.iterdir()) == []
-    assert {p.name for p in inputs.iterdir()} <= {"poam.json", "poam.json.lock"}
+    assert {p.name for p in inputs.iterdir()} == {"poam.json"}

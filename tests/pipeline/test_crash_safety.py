@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import random
 import shutil
 import signal
@@ -50,6 +51,38 @@ def test_a_held_lock_fails_cleanly_after_the_wait(tmp_path: Path) -> None:
     with exclusive_lock(target), pytest.raises(EnvError, match="another poam run holds"):  # noqa: SIM117
         with exclusive_lock(target, wait_seconds=0.3):
             pass
+
+
+def test_the_lock_file_is_removed_after_a_run_good_or_bad(workdir: Path) -> None:
+    assert _start(workdir).wait(timeout=120) == 0
+    (workdir / "poam.json").write_text("{ not json", encoding="utf-8")
+    failed = _start(workdir)
+    assert failed.wait(timeout=120) == 3
+    assert not (workdir / "poam.json.lock").exists()
+
+
+def _count_under_lock(target: Path, rounds: int) -> None:
+    counter = target.with_name("counter")
+    for _ in range(rounds):
+        with exclusive_lock(target, wait_seconds=60):
+            value = int(counter.read_text())
+            time.sleep(0.02)  # widen the window a lost update would need
+            counter.write_text(str(value + 1))
+
+
+def test_removing_the_lock_file_never_lets_two_holders_in(tmp_path: Path) -> None:
+    """Each holder deletes the lock file while waiters sit on the old one: the count must still add up."""
+    target = tmp_path / "poam.json"
+    (tmp_path / "counter").write_text("0")
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_count_under_lock, args=(target, 40)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    assert (tmp_path / "counter").read_text() == "160"
+    assert not (tmp_path / "poam.json.lock").exists()
 
 
 def test_sigkill_at_random_points_leaves_a_valid_poam(workdir: Path) -> None:

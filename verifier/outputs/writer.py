@@ -112,22 +112,49 @@ def exclusive_lock(target: Path, wait_seconds: float = 30.0) -> Iterator[None]:
 
     Two runs on one POA&M would each chain history lines onto the same head and the second
     write would silently drop the first run's result; the second run waits, then fails cleanly.
-    The lock dies with its process, so a killed run never leaves a stale lock behind.
+    The lock dies with its process, so a killed run never leaves a stale lock behind. The holder
+    removes the lock file before releasing it; a waiter that then wins the flock on the removed
+    file sees the path no longer names it and locks the path afresh, so removal never lets two
+    runs in at once.
     """
     lock_path = target.with_name(target.name + ".lock")
+    deadline = time.monotonic() + wait_seconds
+    fd = _lock_current_file(lock_path, deadline, wait_seconds)
     try:
-        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
-    except OSError as exc:
-        raise EnvError(f"cannot create lock {lock_path}: {exc.strerror or exc}") from exc
-    try:
-        _acquire(fd, lock_path, wait_seconds)
         yield
     finally:
+        with contextlib.suppress(OSError):
+            lock_path.unlink()  # still holding the flock: nobody else can be between lock and check
         os.close(fd)  # closing the descriptor releases the flock
 
 
-def _acquire(fd: int, lock_path: Path, wait_seconds: float) -> None:
-    deadline = time.monotonic() + wait_seconds
+def _lock_current_file(lock_path: Path, deadline: float, wait_seconds: float) -> int:
+    """A descriptor holding the flock on the file ``lock_path`` names right now."""
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as exc:
+            raise EnvError(f"cannot create lock {lock_path}: {exc.strerror or exc}") from exc
+        try:
+            _acquire(fd, lock_path, deadline, wait_seconds)
+            if _names(lock_path, fd):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the previous holder removed the file while we waited: lock the new one
+
+
+def _names(lock_path: Path, fd: int) -> bool:
+    try:
+        on_disk = os.stat(lock_path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _acquire(fd: int, lock_path: Path, deadline: float, wait_seconds: float) -> None:
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

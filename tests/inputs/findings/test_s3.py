@@ -139,7 +139,7 @@ def test_cli_missing_bucket_exits_4_and_writes_nothing(
     assert exited.value.code == ExitCode.ENVIRONMENT
     assert "s3://no-such-bucket/scans" in capsys.readouterr().err
     assert list(cwd.iterdir()) == []
-    assert {p.name for p in inputs.iterdir()} <= {"poam.json", "poam.json.lock"}
+    assert {p.name for p in inputs.iterdir()} == {"poam.json"}
 
 
 def test_client_errors_become_one_line_messages() -> None:
