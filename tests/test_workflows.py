@@ -113,3 +113,41 @@ def test_every_action_is_pinned_by_commit_and_every_job_has_permissions(workflow
         for step in job.get("steps", ()):
             if "uses" in step:
                 assert PINNED.match(step["uses"]), f"{name}: {step['uses']} is not pinned to a commit SHA"
+
+
+def _scan_step() -> str:
+    document = yaml.safe_load(
+        (REPO_ROOT / ".github/workflows/poam-scheduled.yml").read_text(encoding="utf-8")
+    )
+    (step,) = [s for s in document["jobs"]["scan"]["steps"] if s.get("name") == "Scan and verify"]
+    assert step["env"] == {"POAM_SIGNING_KEY": "${{ secrets.POAM_SIGNING_KEY }}"}
+    return str(step["run"])
+
+
+@pytest.mark.parametrize("signed", [True, False], ids=["with-key", "without-key"])
+def test_the_nightly_scan_signs_only_with_the_secret_and_keeps_it_private(
+    tmp_path: Path, signed: bool
+) -> None:
+    """Runs the step's own shell with `poam` swapped for a recorder of its arguments."""
+    work, temp = tmp_path / "work", tmp_path / "runner-temp"
+    (work / ".venv" / "bin").mkdir(parents=True)
+    temp.mkdir()
+    recorder = work / ".venv" / "bin" / "poam"
+    recorder.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$RUNNER_TEMP/argv"\n', encoding="utf-8")
+    recorder.chmod(0o755)
+    pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----"
+    env = {"PATH": os.environ["PATH"], "RUNNER_TEMP": str(temp), "POAM_SIGNING_KEY": pem if signed else ""}
+    done = subprocess.run(  # noqa: S603 - fixed argv
+        ["bash", "-e", "-c", _scan_step()], cwd=work, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert pem not in done.stdout + done.stderr
+    argv = (temp / "argv").read_text(encoding="utf-8").splitlines()
+    assert argv[:3] == ["scan", "--verify", "--prowler-bin"]
+    key = temp / "poam-signing.key"
+    if signed:
+        assert argv[-2:] == ["--sign-key", str(key)]
+        assert key.read_text(encoding="utf-8") == pem + "\n"
+        assert key.stat().st_mode & 0o777 == 0o600
+    else:
+        assert "--sign-key" not in argv and not key.exists()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from verifier.errors import EnvError
 from verifier.inputs.findings.iac import builtin_trivy_checks, load_iac_mapping
@@ -92,6 +96,53 @@ def test_suppressions_do_not_close_a_gap(
     assert [(i.rule, i.file, i.line) for i in entries["POAM-002"].ignores] == [("AVD-AWS-0088", "main.tf", 7)]
     assert "AVD-AWS-0016" in {f.check_id for f in entries["POAM-001"].failures}  # .trivyignore not honoured
     assert "an inline ignore is not a fix" in (tmp_path / "out" / "summary.md").read_text()
+
+
+def test_the_terraform_pr_workflow_step_runs_as_written(
+    prowler_bin: str, trivy: Path, tmp_path: Path
+) -> None:
+    """The workflow's own `poam iac` step, on a base/head pair laid out as its two checkouts."""
+    workflow = yaml.safe_load((REPO / ".github/workflows/terraform-pr.yml").read_text(encoding="utf-8"))
+    (step,) = [
+        s
+        for s in workflow["jobs"]["iac"]["steps"]
+        if s.get("name") == "Compare the PR's Terraform with its base"
+    ]
+    workspace, runner_temp = tmp_path / "workspace", tmp_path / "runner-temp"
+    shutil.copytree(FIXTURES / "terraform" / "head", workspace / "head")
+    shutil.copytree(FIXTURES / "terraform" / "base", workspace / "base")
+    shutil.copytree(REPO / "mappings", workspace / "base" / "mappings")
+    document = json.loads((FIXTURES / "poam" / "minimal.json").read_text())
+    document["entries"].append({**document["entries"][0], "id": "POAM-002", "practice_id": "SC.L2-3.13.16"})
+    (workspace / "base" / "poam.json").write_text(json.dumps(document))
+    # The install step's layout: the verifier's and Prowler's virtual environments under RUNNER_TEMP.
+    (runner_temp / "venv" / "bin").mkdir(parents=True)
+    (runner_temp / "venv" / "bin" / "poam").symlink_to(Path(sys.executable).with_name("poam"))
+    (runner_temp / "venv-prowler" / "bin").mkdir(parents=True)
+    (runner_temp / "venv-prowler" / "bin" / "prowler").symlink_to(prowler_bin)
+    env = {
+        **os.environ,
+        "RUNNER_TEMP": str(runner_temp),
+        "PATH": f"{trivy.parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    done = subprocess.run(  # noqa: S603 - the workflow's own script
+        ["bash", "-e", "-c", step["run"]],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr  # the fixture's change regresses AU.L2-3.3.8
+    assert "1 regression(s) in the PR's Terraform" in done.stderr
+    verification = json.loads((workspace / "out" / "verification.json").read_text())
+    assert {e["entry_id"]: e["verdict"] for e in verification["entries"]} == {
+        "POAM-001": "fails_in_code",
+        "POAM-002": "passes_in_code",
+    }
+    sarif = json.loads((workspace / "out" / "iac.sarif").read_text())
+    assert any(r["properties"]["regression"] for r in sarif["runs"][0]["results"])
 
 
 def test_every_trivy_id_is_a_builtin_check(trivy: Path) -> None:
