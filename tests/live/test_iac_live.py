@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
+from tests.support.workflows import workflow_step
 from verifier.errors import EnvError
 from verifier.inputs.findings.iac import builtin_trivy_checks, load_iac_mapping
 from verifier.inputs.prowler_install import ProwlerInstall
@@ -102,12 +102,7 @@ def test_the_terraform_pr_workflow_step_runs_as_written(
     prowler_bin: str, trivy: Path, tmp_path: Path
 ) -> None:
     """The workflow's own `poam iac` step, on a base/head pair laid out as its two checkouts."""
-    workflow = yaml.safe_load((REPO / ".github/workflows/terraform-pr.yml").read_text(encoding="utf-8"))
-    (step,) = [
-        s
-        for s in workflow["jobs"]["iac"]["steps"]
-        if s.get("name") == "Compare the PR's Terraform with its base"
-    ]
+    step = workflow_step("terraform-pr.yml", "iac", "Compare the PR's Terraform with its base")
     workspace, runner_temp = tmp_path / "workspace", tmp_path / "runner-temp"
     shutil.copytree(FIXTURES / "terraform" / "head", workspace / "head")
     shutil.copytree(FIXTURES / "terraform" / "base", workspace / "base")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.support.moto import (
     seed_example_account,
     start_moto_server,
 )
+from tests.support.workflows import workflow_step
 from verifier.pipeline.bundle import SignatureStatus, verify_bundle
 from verifier.pipeline.keys import keygen
 
@@ -129,3 +131,44 @@ def test_a_failing_target_does_not_lose_the_others(tmp_path: Path, prowler_bin: 
         in verdicts["POAM-002"]["reasons"]
     )
     assert verdicts["POAM-002"]["checks"]["iam_password_policy_symbol"]["pass"] == 1
+
+
+def test_the_submission_and_nightly_workflow_steps_run_as_written(tmp_path: Path, prowler_bin: str) -> None:
+    """poam-verify.yml's scan step gates on NOT MET; poam-scheduled.yml's compare step sees the change."""
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    shutil.copy(REPO_ROOT / "poam.json", workspace / "poam.json")
+    shutil.copytree(REPO_ROOT / "mappings", workspace / "mappings")
+    (workspace / ".venv" / "bin").mkdir(parents=True)
+    (workspace / ".venv" / "bin" / "poam").symlink_to(Path(sys.executable).with_name("poam"))
+    (workspace / ".venv-prowler" / "bin").mkdir(parents=True)
+    (workspace / ".venv-prowler" / "bin" / "prowler").symlink_to(prowler_bin)
+    outputs = tmp_path / "github-output"
+    with start_moto_server() as endpoint:
+        seed_example_account(endpoint)
+        env = {**aws_env(endpoint), "AS_OF": "", "GITHUB_OUTPUT": str(outputs)}
+        scan = workflow_step("poam-verify.yml", "verify", "Scan and verify (fails on NOT MET)")["run"]
+        done = subprocess.run(  # noqa: S603 - the workflow's own script
+            ["bash", "-e", "-c", scan], cwd=workspace, env=env, capture_output=True, text=True, timeout=900
+        )
+    assert done.returncode == 1, done.stderr  # the seeded account leaves entries NOT MET: the gate holds
+    verification = json.loads((workspace / "out" / "verification.json").read_text())
+    assert "NOT_MET" in {e["verdict"] for e in verification["entries"]}
+    assert (workspace / "out" / "summary.md").is_file() and (workspace / "out" / "evidence.zip").is_file()
+
+    compare = workflow_step("poam-scheduled.yml", "scan", "Compare verdicts with the committed POA&M")["run"]
+    # The committed example carries no verdicts, so the first comparison sees a change; once the updated
+    # POA&M is committed (as the nightly PR does), the same verdicts are no change.
+    assert _run_step(compare, workspace, env, outputs) == "changed=true\n"
+    shutil.copy(workspace / "out" / "poam.json", workspace / "poam.json")
+    assert _run_step(compare, workspace, env, outputs) == "changed=false\n"
+
+
+def _run_step(script: str, workspace: Path, env: dict[str, str], outputs: Path) -> str:
+    """Run one workflow step's script; return what it wrote to GITHUB_OUTPUT."""
+    outputs.unlink(missing_ok=True)
+    done = subprocess.run(  # noqa: S603 - the workflow's own script
+        ["bash", "-e", "-c", script], cwd=workspace, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return outputs.read_text(encoding="utf-8")
