@@ -14,7 +14,7 @@ import pytest
 from tests.support.moto import aws_client
 from tests.support.poam import poam_copy
 from verifier.cli import main
-from verifier.errors import EnvError, ExitCode
+from verifier.errors import EnvError, ExitCode, UsageError
 from verifier.inputs.findings.s3 import parse_s3_url
 from verifier.outputs.s3 import COMPLETE_MARKER, upload_bundle
 from verifier.pipeline.verify import VerifyOptions, run_verify
@@ -142,3 +142,37 @@ def test_unwritable_destination_exits_4_and_writes_nothing_locally(
     assert out.rstrip("/") in capsys.readouterr().err
     assert list(cwd.iterdir()) == []
     assert {p.name for p in inputs.iterdir()} == {"poam.json"}
+
+
+def test_a_rerun_with_the_same_objects_replaces_them(s3: Any) -> None:
+    url = parse_s3_url(f"s3://{BUCKET}/nightly/")
+    upload_bundle(url, {"summary.md": b"monday", "evidence.zip": b"1"})
+    upload_bundle(url, {"summary.md": b"tuesday", "evidence.zip": b"2"})
+    objects = _objects(s3, "nightly/")
+    assert objects["summary.md"] == b"tuesday"
+    assert set(objects) == {"summary.md", "evidence.zip", COMPLETE_MARKER}
+
+
+def test_objects_a_run_would_not_replace_are_refused_before_anything_is_written(s3: Any) -> None:
+    url = parse_s3_url(f"s3://{BUCKET}/nightly/")
+    upload_bundle(url, {"evidence/entries/POAM-009.json": b"{}", "summary.md": b"monday"})
+    before = _objects(s3, "nightly/")
+    with pytest.raises(UsageError, match=r"already holds 1 object\(s\) .*\(evidence/entries/POAM-009.json\)"):
+        upload_bundle(url, {"summary.md": b"tuesday"})
+    assert _objects(s3, "nightly/") == before  # the earlier run's marker and files are untouched
+
+
+def test_a_prefix_with_stale_objects_is_a_usage_error_from_the_cli(
+    s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    s3.put_object(Bucket=BUCKET, Key="runs/notes.txt", Body=b"someone else's")
+    monkeypatch.chdir(tmp_path)
+    args = ["--poam", str(_poam_copy(tmp_path / "inputs")), "--findings", str(EXAMPLE_SCAN)]
+    args += ["--mapping", str(REPO / "mappings/cmmc-l2-aws.json"), "--as-of", RECORDED_ON.isoformat()]
+    monkeypatch.setattr(sys, "argv", ["poam", "verify", *args, "--out", f"s3://{BUCKET}/runs/"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == ExitCode.USAGE
+    assert "notes.txt" in capsys.readouterr().err
+    assert set(_objects(s3, "runs/")) == {"notes.txt"}
+    assert {p.name for p in (tmp_path / "inputs").iterdir()} == {"poam.json"}  # no ledger line either

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from verifier.errors import UsageError
 from verifier.inputs.findings.s3 import S3Url, s3_client, s3_error
 from verifier.outputs.evidence import BUNDLE_DIR
 from verifier.outputs.serialize import dumps
@@ -49,17 +50,38 @@ def upload_bundle(
     """Upload ``files`` (relative key → bytes) under ``destination``, then the marker; return the URLs.
 
     Files go in the order given (the bundle directory first, then the zip and reports); any failure is an
-    ``EnvError`` naming the object, and leaves no marker.
+    ``EnvError`` naming the object, and leaves no marker. A prefix holding objects this run would not
+    replace is refused before anything is written (``UsageError``): they would sit beside the new bundle
+    and read as part of it, and deleting them is not this tool's call.
     """
     s3 = client or s3_client()
     prefix = destination.key if destination.names_prefix else destination.key + "/"
     marker = destination.child(prefix + COMPLETE_MARKER)
+    _refuse_stale_objects(s3, destination.child(prefix), prefix, files)
     _call(
         "delete the previous marker", marker, lambda: s3.delete_object(Bucket=marker.bucket, Key=marker.key)
     )
     urls = [_put(s3, destination.child(prefix + name), data) for name, data in files.items()]
     urls.append(_put(s3, marker, completion_marker(files)))
     return urls
+
+
+def _refuse_stale_objects(s3: S3Client, where: S3Url, prefix: str, files: Mapping[str, bytes]) -> None:
+    expected = {prefix + name for name in files} | {prefix + COMPLETE_MARKER}
+    existing: list[str] = []
+
+    def list_prefix() -> None:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=where.bucket, Prefix=prefix):
+            existing.extend(o["Key"] for o in page.get("Contents", []) if "Key" in o)
+
+    _call("list", where, list_prefix)
+    stale = sorted(set(existing) - expected)
+    if stale:
+        shown = ", ".join(key[len(prefix) :] for key in stale[:3]) + (", ..." if len(stale) > 3 else "")
+        raise UsageError(
+            f"{where} already holds {len(stale)} object(s) this run would not replace ({shown}); they would "
+            "read as part of this bundle: write to a new prefix (e.g. one per run date) or remove them first"
+        )
 
 
 def completion_marker(files: Mapping[str, bytes]) -> bytes:
