@@ -69,9 +69,21 @@ def _scan_verify(poam: Path, out: Path, env: dict[str, str], *extra: str) -> sub
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
 
 
+def _plant_stale_fail(directory: Path) -> None:
+    """An earlier run's output left in the target's directory: today's real scan passes the same check."""
+    recorded = REPO_ROOT / "examples" / "prowler-output" / "prowler-output-123456789012-example.ocsf.json"
+    findings = json.loads(recorded.read_text(encoding="utf-8"))
+    for finding in findings:
+        if finding["metadata"]["event_code"] == "iam_password_policy_symbol":
+            finding["status_code"] = "FAIL"
+    directory.mkdir(parents=True)
+    (directory / "prowler-output-earlier.ocsf.json").write_text(json.dumps(findings), encoding="utf-8")
+
+
 def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str) -> None:
     poam = tmp_path / "poam.json"
     _two_account_poam(poam)
+    _plant_stale_fail(tmp_path / "out" / "scan" / ACCOUNT_ID)
     with start_moto_server() as endpoint:
         seed_example_account(endpoint)  # compliant password policy in the first account
         _iam_in(endpoint, SECOND_ACCOUNT).update_account_password_policy(MinimumPasswordLength=8)
@@ -100,7 +112,8 @@ def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str
     ]
     by_account = {(f["account"], f["status"]) for f in findings}
     assert (ACCOUNT_ID, "PASS") in by_account and (SECOND_ACCOUNT, "FAIL") in by_account
-    assert (ACCOUNT_ID, "FAIL") not in by_account
+    assert (ACCOUNT_ID, "FAIL") not in by_account  # the planted earlier FAIL was not read
+    assert not (tmp_path / "out" / "scan" / ACCOUNT_ID / "prowler-output-earlier.ocsf.json").exists()
 
 
 def test_a_failing_target_does_not_lose_the_others(tmp_path: Path, prowler_bin: str) -> None:

@@ -8,6 +8,7 @@ on; entries that needed the failed account end up NOT_VERIFIED ("account ... doe
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -140,11 +141,38 @@ def _run_target(
     if progress:
         progress(f"scanning {target.label}: {len(checks)} checks in {', '.join(regions) or 'all regions'}")
     started = time.monotonic()
-    error = _invoke(prowler_argv(prowler, target, checks, regions, out_dir))
+    # Prowler writes into a fresh directory that replaces the target's old one only on success: a file
+    # left from an earlier run (or a run that wrote nothing) must never pass as this scan's evidence.
+    partial = out / f".{target.label}.partial"
+    _remove_tree(partial)
+    error = _invoke(prowler_argv(prowler, target, checks, regions, partial))
+    if error is None:
+        _replace_tree(partial, out_dir)
+    else:
+        _remove_tree(partial)
     seconds = time.monotonic() - started
     if progress:
         progress(f"{target.label}: {'failed: ' + error if error else 'done'} in {seconds:.0f}s")
     return TargetResult(target, out_dir, error, seconds)
+
+
+def _replace_tree(fresh: Path, target: Path) -> None:
+    _remove_tree(target)
+    if not fresh.is_dir():  # Prowler succeeded without writing anything: an empty, current directory
+        fresh.mkdir(parents=True)
+    try:
+        fresh.rename(target)
+    except OSError as exc:
+        raise EnvError(f"cannot move the scan into {target}: {exc.strerror or exc}") from exc
+
+
+def _remove_tree(path: Path) -> None:
+    try:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise EnvError(f"cannot clear {path} for a fresh scan: {exc.strerror or exc}") from exc
 
 
 def _invoke(argv: list[str]) -> str | None:
