@@ -1,7 +1,7 @@
 """One error hierarchy for the whole verifier, caught once at the top of the CLI.
 
 Every error carries a one-line, user-facing message and the exit code the process ends with.
-Layers raise their own subclass; nothing below ``cli.py`` prints or exits.
+Layers raise their own subclass; nothing below ``verifier.cli`` prints or exits.
 """
 
 from __future__ import annotations

@@ -1,0 +1,22 @@
+"""The ``poam`` command line. Thin: parse options into a frozen object, call one function, render.
+
+Errors are caught once, in ``main``: one line on stderr and the exit code from ``ExitCode``. Importing the
+command modules registers their commands on ``app``.
+"""
+
+from __future__ import annotations
+
+# The import order is the order `poam --help` lists the commands in.
+from verifier.cli import verification  # noqa: F401 - registers verify, scan, export
+
+# isort: split
+from verifier.cli import assess  # noqa: F401 - registers score, lint, timeline
+
+# isort: split
+from verifier.cli import evidence  # noqa: F401 - registers attest, keygen, bundle verify, history
+
+# isort: split
+from verifier.cli import code  # noqa: F401 - registers mapping sync|check, iac
+from verifier.cli.app import app, main
+
+__all__ = ["app", "main"]

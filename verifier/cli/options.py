@@ -1,0 +1,99 @@
+"""Options shared by several commands, and the small parsing and printing helpers they use."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from verifier.cli.app import err, out
+from verifier.errors import UsageError
+from verifier.inputs.findings.s3 import is_s3_url
+from verifier.pipeline.verify import FailOn, ProgressCallback, default_findings
+
+
+class OutputFormat(enum.StrEnum):
+    """How score, lint and timeline print their report."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table (readable) or json.")]
+PoamOption = Annotated[Path, typer.Option("--poam", help="The POA&M file.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Judge as of this date (YYYY-MM-DD). Default: today (UTC).")
+]
+MappingOption = Annotated[Path, typer.Option(help="Practice → Prowler check mapping.")]
+MaxScanAgeOption = Annotated[
+    int, typer.Option(help="Findings older than this many days are not evidence.", min=0)
+]
+InPlaceOption = Annotated[
+    bool, typer.Option(help="Update the input POA&M atomically instead of writing OUT/poam.json.")
+]
+HistoryOption = Annotated[
+    Path | None,
+    typer.Option(help="History ledger to append to. Default: poam-history.jsonl beside the POA&M."),
+]
+MaxGapOption = Annotated[
+    int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
+]
+SignKeyOption = Annotated[
+    Path | None,
+    typer.Option(help="Ed25519 private key (poam keygen): sign the bundle as an in-toto/DSSE envelope."),
+]
+AttestationsOption = Annotated[
+    Path | None,
+    typer.Option(help="Attestations file (poam attest). Default: poam-attestations.json beside the POA&M."),
+]
+FailOnOption = Annotated[
+    list[FailOn] | None,
+    typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),
+]
+
+
+def parse_date(text: str | None, option: str) -> date:
+    if text is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
+
+
+def locations(findings: list[str] | None) -> tuple[Path | str, ...]:
+    """S3 URLs stay text (a Path would collapse their ``//``); everything else is a local path."""
+    if not findings:
+        return default_findings()
+    return tuple(f if is_s3_url(f) else Path(f) for f in findings)
+
+
+@contextmanager
+def progress_bar() -> Iterator[ProgressCallback]:
+    with Progress(
+        TextColumn("reading findings"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def advance(name: str, index: int, total: int) -> None:
+            progress.update(task, total=total, completed=index, description=name)
+
+        yield advance
+
+
+def print_json(document: object) -> None:
+    out.print_json(json.dumps(document))

@@ -1,0 +1,68 @@
+"""Terminal rendering of verify, score, lint and timeline results."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from verifier.cli.app import out
+from verifier.model import Verdict
+from verifier.outputs.interface import VerificationRun
+from verifier.rules.interface import Problem, Severity
+from verifier.rules.score import ScoreReport
+from verifier.rules.timeline import Timeline
+
+STYLE = {Verdict.MET: "green", Verdict.NOT_MET: "red", Verdict.NOT_VERIFIED: "yellow"}
+
+
+def print_results(run: VerificationRun) -> None:
+    table = Table(title=f"{run.poam.poam.organization} — as of {run.context.as_of.isoformat()}")
+    for column in ("Entry", "Practice", "Verdict", "Why"):
+        table.add_column(column, overflow="fold")
+    for result in run.results:
+        verdict = f"[{STYLE[result.verdict]}]{result.verdict.value}[/]"
+        table.add_row(result.entry_id, result.practice_id, verdict, "\n".join(result.reasons))
+    out.print(table)
+    out.print(" · ".join(f"{v.value}: {run.count(v)}" for v in Verdict))
+    print_score(run.assessment.score)
+    print_timeline(run.assessment.timeline, heading=False)
+
+
+def print_score(report: ScoreReport) -> None:
+    shown = "no score" if report.score is None else f"{report.score}/{report.max_score}"
+    projected = "n/a" if report.projected_score is None else str(report.projected_score)
+    verdict = "[green]yes[/]" if report.conditional_eligible else "[red]no[/]"
+    out.print(
+        f"SPRS score {shown} (projected {projected}, threshold {report.threshold}); Conditional Level 2 eligible: {verdict}"
+    )
+    if report.explanation:
+        out.print(report.explanation)
+    for blocker in report.blockers:
+        out.print(f"  [red]blocker[/] {blocker.entry or 'POA&M'}: {blocker.reason} ({blocker.rule})")
+
+
+def print_problems(problems: list[Problem]) -> None:
+    if not problems:
+        out.print("[green]no problems[/]")
+        return
+    table = Table()
+    for column in ("Entry", "Rule", "Severity", "Message"):
+        table.add_column(column, overflow="fold")
+    for p in problems:
+        style = "red" if p.severity is Severity.ERROR else "yellow"
+        table.add_row(p.entry or "POA&M", p.rule_id, f"[{style}]{p.severity.value}[/]", p.message)
+    out.print(table)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    out.print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+
+
+def print_timeline(report: Timeline, heading: bool) -> None:
+    out.print(
+        f"Day {report.day} of 180 ({report.basis.value}); deadline {report.deadline.isoformat()}, "
+        f"{report.days_remaining} days remaining; phase: {report.phase.value}"
+    )
+    if heading:
+        for c in report.checkpoints:
+            mark = "passed" if c.passed else "ahead"
+            out.print(f"  Day {c.day:>3} {c.date.isoformat()} {c.name} ({mark})")
+    for risk in report.at_risk:
+        out.print(f"  [yellow]at risk[/] {risk.entry} {risk.practice_id}: {'; '.join(risk.reasons)}")

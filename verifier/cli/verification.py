@@ -1,0 +1,185 @@
+"""``poam verify``, ``poam scan`` and ``poam export``: judge the POA&M from Prowler findings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from verifier.cli.app import app, err
+from verifier.cli.options import (
+    AsOfOption,
+    AttestationsOption,
+    FailOnOption,
+    HistoryOption,
+    InPlaceOption,
+    MappingOption,
+    MaxGapOption,
+    MaxScanAgeOption,
+    PoamOption,
+    SignKeyOption,
+    locations,
+    parse_date,
+    progress_bar,
+)
+from verifier.cli.render import print_results
+from verifier.errors import GateError
+from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
+from verifier.pipeline.scan import ScanOptions, run_scan
+from verifier.pipeline.verify import VerifyOptions, run_verify
+
+
+@app.command()
+def verify(
+    poam: Annotated[Path, typer.Option(help="The POA&M to verify.")] = Path("poam.json"),
+    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
+    findings: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Prowler output: a file (.ocsf.json, .csv, .asff.json, compliance CSV, .gz), a directory, "
+            "or s3://bucket/prefix/. Repeatable. Default: ./output, else the built-in example ./examples/prowler-output."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Where to write the results and evidence (a directory or s3://bucket/prefix/)."
+        ),
+    ] = Path("out"),
+    as_of: Annotated[
+        str | None, typer.Option(help="Judge freshness as of this date (YYYY-MM-DD). Default: today (UTC).")
+    ] = None,
+    max_scan_age: MaxScanAgeOption = 7,
+    in_place: InPlaceOption = False,
+    history: HistoryOption = None,
+    max_gap: MaxGapOption = 7,
+    sign_key: SignKeyOption = None,
+    attestations: AttestationsOption = None,
+    fail_on: FailOnOption = None,
+) -> None:
+    """Mark every POA&M entry MET / NOT_MET / NOT_VERIFIED from Prowler findings and write the evidence.
+
+    Writes OUT/poam.json (updated), OUT/verification.json, OUT/summary.md, OUT/evidence/ and
+    OUT/evidence.zip. Exit codes: 0 ok, 1 a --fail-on gate was hit, 2 usage, 3 invalid input
+    (nothing written), 4 environment or I/O error.
+    """
+    options = VerifyOptions(
+        poam=poam,
+        mapping=mapping,
+        findings=locations(findings),
+        out=out_dir,
+        as_of=parse_date(as_of, "--as-of"),
+        max_scan_age_days=max_scan_age,
+        in_place=in_place,
+        fail_on=tuple(fail_on or ()),
+        history=history,
+        max_gap_days=max_gap,
+        sign_key=sign_key,
+        attestations=attestations,
+    )
+    with progress_bar() as progress:
+        outcome = run_verify(options, clock=lambda: datetime.now(UTC), progress=progress)
+    print_results(outcome.run)
+    err.print(f"wrote {', '.join(str(p) for p in outcome.written)}")
+    if outcome.gates_hit:
+        raise GateError("; ".join(outcome.gates_hit))
+
+
+@app.command("scan")
+def scan_command(
+    poam: PoamOption = Path("poam.json"),
+    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Results; Prowler output goes to OUT/scan/<target>.")
+    ] = Path("out"),
+    all_practices: Annotated[
+        bool, typer.Option(help="Run every mapped check, not only open entries' checks.")
+    ] = False,
+    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    profile: Annotated[list[str] | None, typer.Option(help="AWS profile to scan. Repeatable.")] = None,
+    role_arn: Annotated[
+        list[str] | None, typer.Option(help="IAM role to assume, one per account. Repeatable.")
+    ] = None,
+    verify_after: Annotated[bool, typer.Option("--verify", help="Run verify on the scan's output.")] = False,
+    as_of: AsOfOption = None,
+    max_scan_age: MaxScanAgeOption = 7,
+    in_place: InPlaceOption = False,
+    history: HistoryOption = None,
+    max_gap: MaxGapOption = 7,
+    sign_key: SignKeyOption = None,
+    attestations: AttestationsOption = None,
+    fail_on: FailOnOption = None,
+) -> None:
+    """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
+
+    Targets: --role-arn (repeatable), else --profile (repeatable), else scope.role_name assumed in every
+    scope account, else the current credentials. A failed target does not stop the others; its
+    entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
+    are verify's own (see `poam verify --help`).
+    """
+    options = ScanOptions(
+        poam,
+        mapping,
+        out_dir / "scan",
+        all_practices,
+        prowler_bin,
+        tuple(profile or ()),
+        tuple(role_arn or ()),
+    )
+    report = run_scan(options, progress=lambda message: err.print(message, highlight=False))
+    failed = [r for r in report.results if r.error]
+    for result in failed:
+        err.print(f"[red]scan failed[/] for {result.target.label}: {result.error}", highlight=False)
+    err.print(
+        f"scanned {len(report.results) - len(failed)}/{len(report.results)} target(s), "
+        f"{len(report.checks)} checks, in {report.seconds:.0f}s"
+    )
+    if verify_after:
+        verify(
+            poam=poam,
+            mapping=mapping,
+            findings=[str(d) for d in report.finding_dirs],
+            out_dir=out_dir,
+            as_of=as_of,
+            max_scan_age=max_scan_age,
+            in_place=in_place,
+            history=history,
+            max_gap=max_gap,
+            sign_key=sign_key,
+            attestations=attestations,
+            fail_on=fail_on,
+        )
+
+
+@app.command("export")
+def export_command(
+    export_format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")],
+    out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
+    poam: PoamOption = Path("poam.json"),
+    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
+    findings: Annotated[
+        list[str] | None,
+        typer.Option(help="Prowler output, as for verify (files, directories, s3://). Repeatable."),
+    ] = None,
+    as_of: AsOfOption = None,
+    max_scan_age: Annotated[int, typer.Option(help="As for verify.", min=0)] = 7,
+) -> None:
+    """Write the verified POA&M for other tools: OSCAL plan-of-action-and-milestones or assessment-results.
+
+    oscal: OSCAL 1.2.1 POA&M (poam-items, risks with milestone tasks and the 180-day deadline,
+    observations pointing at the evidence bundle). oscal-ar: OSCAL assessment-results, one observation
+    per check with the resources as subjects; NOT_VERIFIED is never "satisfied". Deterministic ids.
+    """
+    options = ExportOptions(
+        export_format,
+        poam,
+        mapping,
+        locations(findings),
+        out_file,
+        parse_date(as_of, "--as-of"),
+        max_scan_age,
+    )
+    written = run_export(options, clock=lambda: datetime.now(UTC))
+    err.print(f"wrote {written}")
