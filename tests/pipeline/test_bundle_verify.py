@@ -361,14 +361,39 @@ def test_a_malformed_finding_is_named(tmp_path: Path, example: tuple[Files, dict
         verify_bundle(_write(tampered, tmp_path / "b"), None)
 
 
-def test_an_unscanned_region_verdict_is_accepted_with_a_note_and_a_false_one_is_not(tmp_path: Path) -> None:
-    # A POA&M scoped to a region the example scan never reached: every checked entry is NOT_VERIFIED.
+def _unscanned_region_bundle(tmp_path: Path) -> dict[str, bytes]:
+    """A POA&M scoped to a region the example scan never reached: every checked entry is NOT_VERIFIED."""
     poam = json.loads((REPO / "poam.json").read_text())
     poam["scope"]["regions"] = ["us-east-1", "eu-west-1"]
     (tmp_path / "poam.json").write_text(json.dumps(poam))
     files, _ = _verify_example(tmp_path / "out", tmp_path / "poam.json")
-    # The manifest's flat accounts_seen × regions_seen now claims eu-west-1 was scanned somewhere.
+    return files
+
+
+def test_an_unscanned_region_verdict_re_derives_exactly_from_the_recorded_coverage(tmp_path: Path) -> None:
+    files = _unscanned_region_bundle(tmp_path)
     manifest = json.loads(files["manifest.json"])
+    assert manifest["account_regions_seen"] == ["123456789012/us-east-1"]
+    report = verify_bundle(_write(files, tmp_path / "b"), None)
+    assert report.notes == ()
+    # A manifest that claims the region was scanned contradicts the recorded NOT_VERIFIED.
+    manifest["account_regions_seen"].append("123456789012/eu-west-1")
+    forged = _reseal({**files, "manifest.json": json.dumps(manifest).encode()})
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: records NOT_VERIFIED"):
+        verify_bundle(_write(forged, tmp_path / "c"), None)
+    manifest["account_regions_seen"] = ["123456789012:us-east-1"]
+    malformed = _reseal({**files, "manifest.json": json.dumps(manifest).encode()})
+    with pytest.raises(BundleInvalid, match="not account/region"):
+        verify_bundle(_write(malformed, tmp_path / "d"), None)
+
+
+def test_an_older_bundle_without_exact_coverage_accepts_an_unscanned_region_with_a_note(
+    tmp_path: Path,
+) -> None:
+    files = _unscanned_region_bundle(tmp_path)
+    # Before account_regions_seen, coverage was the flat accounts_seen × regions_seen.
+    manifest = json.loads(files["manifest.json"])
+    del manifest["account_regions_seen"]
     manifest["regions_seen"] = ["eu-west-1", "us-east-1"]
     widened = _reseal({**files, "manifest.json": json.dumps(manifest).encode()})
     report = verify_bundle(_write(widened, tmp_path / "b"), None)

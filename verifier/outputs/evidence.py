@@ -109,6 +109,7 @@ def _manifest(run: VerificationRun, files: Mapping[str, bytes]) -> dict[str, Any
         "prowler_versions": list(run.findings.prowler_versions),
         "accounts_seen": list(run.accounts_seen),
         "regions_seen": list(run.regions_seen),
+        "account_regions_seen": list(run.account_regions_seen),
         "inputs": inputs_provenance(run),
         "history_head": run.history_head,
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},

@@ -53,6 +53,11 @@ class VerificationRun:
     def regions_seen(self) -> tuple[str, ...]:
         return tuple(sorted({f.region for f in self.findings.findings}))
 
+    @property
+    def account_regions_seen(self) -> tuple[str, ...]:
+        """Every ``account/region`` pair the scan reached: exact coverage, not accounts × regions."""
+        return tuple(sorted({f"{f.account}/{f.region}" for f in self.findings.findings}))
+
 
 def timestamp(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, to the second: stable text for files and digests."""

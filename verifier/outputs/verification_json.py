@@ -29,6 +29,7 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
         "prowler_versions": list(run.findings.prowler_versions),
         "accounts_seen": list(run.accounts_seen),
         "regions_seen": list(run.regions_seen),
+        "account_regions_seen": list(run.account_regions_seen),
         "history_head": run.history_head,
         "entries": [
             {**_entry(r, statuses[r.entry_id]), "streak": streak_text(run.histories.get(r.entry_id))}

@@ -7,13 +7,13 @@ findings the bundle holds and must equal the recorded one.
 
 What re-evaluation can and cannot show: the bundle holds each entry's deciding findings, not the
 whole scan. Failures, missing checks, MANUAL or muted results and stale scans are re-derived
-exactly. Scan coverage (which accounts and regions the scan reached) is taken from the manifest's
-``accounts_seen`` × ``regions_seen``, a superset of the true (account, region) pairs. A missing
-account never changes a verdict (its checks then lack findings for it anyway), but a missing
-region can: a recorded NOT_VERIFIED that rests only on "region R of account A does not appear in
-the scan results" re-derives as MET and is accepted, with a note, when no bundled finding shows
-that pair was scanned. That only ever withholds MET; a recorded MET must re-derive as MET and no
-other verdict is ever re-derived upward. Attestations are re-judged from the bundled
+exactly. Scan coverage (which account/region pairs the scan reached) is taken from the manifest's
+``account_regions_seen``, so a NOT_VERIFIED resting on "region R of account A does not appear in the
+scan results" re-derives exactly too. Bundles written before that field existed only have
+``accounts_seen`` × ``regions_seen``, a superset of the true pairs: there such a NOT_VERIFIED
+re-derives as MET and is accepted, with a note, when no bundled finding shows that pair was scanned.
+That only ever withholds MET; a recorded MET must re-derive as MET and no other verdict is ever
+re-derived upward. Attestations are re-judged from the bundled
 ``attestations/attestations.json`` as of the manifest's ``as_of`` against the bundled artifacts
 (``attestations/artifacts/<sha256>-<name>``); an artifact that had changed or gone missing at run time
 is not bundled, so it re-judges as missing and the verdict as NOT_VERIFIED, as recorded. Without a signature all of this proves the bundle is
@@ -60,6 +60,7 @@ MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 
 _SUMS_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
+EXACT_COVERAGE = "account_regions_seen"
 _REGION_GAP = re.compile(r"^region (\S+) of account (\S+) does not appear in the scan results at all$")
 # Checks are always explicit when re-evaluating, so the mapping is never consulted.
 _NO_MAPPING = CheckMapping(practices={})
@@ -357,7 +358,7 @@ def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], .
         result = evaluate_entry(
             entry, poam.poam.scope, _NO_MAPPING, index, settings, attestations=attestations
         )
-        note = _compare(record, result.verdict, scanned)
+        note = _compare(record, result.verdict, scanned, exact=EXACT_COVERAGE in manifest)
         notes.extend([note] if note else [])
         _check_poam_result(poam, record, files[record.name])
     return tuple((r.entry_id, r.verdict) for r in records), tuple(notes)
@@ -396,13 +397,24 @@ def _settings(manifest: Mapping[str, Any], poam: LoadedPoam) -> EvaluationSettin
 
 
 def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any]) -> FindingsIndex:
-    # The bundled findings, with the scan's coverage widened to what the manifest says was seen.
+    # The bundled findings, with the scan's coverage widened to what the manifest says was seen: the
+    # exact account/region pairs where recorded, else (older bundles) accounts × regions.
     index = FindingsIndex(f for r in records for f in r.findings)
     accounts = _seen(manifest, "accounts_seen")
-    regions = _seen(manifest, "regions_seen")
     index.accounts = index.accounts | frozenset(accounts)
-    index.account_regions = index.account_regions | {(a, r) for a in accounts for r in regions}
+    if EXACT_COVERAGE in manifest:
+        pairs = {_pair(text) for text in _seen(manifest, EXACT_COVERAGE)}
+    else:
+        pairs = {(a, r) for a in accounts for r in _seen(manifest, "regions_seen")}
+    index.account_regions = index.account_regions | pairs
     return index
+
+
+def _pair(text: str) -> tuple[str, str]:
+    account, slash, region = text.partition("/")
+    if not slash or not account or not region:
+        raise BundleInvalid(f"{MANIFEST_FILE}: {EXACT_COVERAGE} holds {text!r}, not account/region")
+    return account, region
 
 
 def _entry_as_recorded(entry: Entry, record: EntryRecord) -> Entry:
@@ -421,10 +433,10 @@ def _check_scope(record: EntryRecord, entry: Entry, poam: LoadedPoam) -> None:
         raise BundleInvalid(f"{record.name}: its scope differs from the entry's scope in {POAM_FILE}")
 
 
-def _compare(record: EntryRecord, verdict: Verdict, scanned: frozenset[tuple[str, str]]) -> str:
+def _compare(record: EntryRecord, verdict: Verdict, scanned: frozenset[tuple[str, str]], exact: bool) -> str:
     if verdict is record.verdict:
         return ""
-    if record.verdict is Verdict.NOT_VERIFIED and verdict is Verdict.MET:
+    if not exact and record.verdict is Verdict.NOT_VERIFIED and verdict is Verdict.MET:
         gaps = _unprovable_region_gaps(record, scanned)
         if gaps:
             return (
