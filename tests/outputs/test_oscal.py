@@ -20,9 +20,10 @@ import regex
 from jsonschema import Draft7Validator, ValidationError, validators
 from jsonschema.protocols import Validator
 
+from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.errors import InputError
 from verifier.model import EntryStatus, Verdict
-from verifier.outputs import evidence, oscal
+from verifier.outputs import evidence, oscal, oscal_cd
 from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.export import ExportFormat, ExportOptions, render, run_export
 from verifier.pipeline.verify import VerifyOptions, build_run
@@ -34,10 +35,11 @@ RECORDED_ON = date.fromisoformat((EXAMPLE_SCAN / "recorded-on.txt").read_text().
 FIXED_CLOCK = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 GOLDEN = REPO / "tests" / "golden"
 # The JSON formats; the spreadsheet formats are tested in test_spreadsheet.py.
-OSCAL_FORMATS = [ExportFormat.OSCAL, ExportFormat.OSCAL_AR]
+OSCAL_FORMATS = [ExportFormat.OSCAL, ExportFormat.OSCAL_AR, ExportFormat.OSCAL_CD]
 SCHEMA_FILES = {
     ExportFormat.OSCAL: "oscal_poam_schema_1.2.1.json",
     ExportFormat.OSCAL_AR: "oscal_assessment-results_schema_1.2.3.json",
+    ExportFormat.OSCAL_CD: "oscal_component-definition_schema_1.2.3.json",
 }
 
 
@@ -241,7 +243,11 @@ def test_observations_name_resources_as_subjects(run: VerificationRun, ar_doc: d
 
 @pytest.mark.parametrize(
     "export_format, golden",
-    [(ExportFormat.OSCAL, "example.oscal-poam.json"), (ExportFormat.OSCAL_AR, "example.oscal-ar.json")],
+    [
+        (ExportFormat.OSCAL, "example.oscal-poam.json"),
+        (ExportFormat.OSCAL_AR, "example.oscal-ar.json"),
+        (ExportFormat.OSCAL_CD, "mapping.oscal-cd.json"),
+    ],
 )
 def test_matches_golden(run: VerificationRun, export_format: ExportFormat, golden: str) -> None:
     """``UPDATE_GOLDEN=1`` regenerates the golden files."""
@@ -251,7 +257,82 @@ def test_matches_golden(run: VerificationRun, export_format: ExportFormat, golde
     assert actual == (GOLDEN / golden).read_text(encoding="utf-8")
 
 
-# --- both formats -----------------------------------------------------------------------------------
+# --- component-definition -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cd_doc(run: VerificationRun) -> dict[str, Any]:
+    return json.loads(render(run, ExportFormat.OSCAL_CD))["component-definition"]
+
+
+def _trestle(node: dict[str, Any], name: str) -> list[tuple[str, str]]:
+    return [
+        (p["value"], p["remarks"])
+        for p in node["props"]
+        if p["name"] == name and p["ns"] == oscal_cd.TRESTLE_NS
+    ]
+
+
+def test_component_definition_is_valid_against_nist_schema(cd_doc: dict[str, Any]) -> None:
+    _assert_valid({"component-definition": cd_doc}, ExportFormat.OSCAL_CD)
+
+
+def test_every_mapped_practice_is_a_requirement_with_its_checks_as_rules(
+    run: VerificationRun, cd_doc: dict[str, Any]
+) -> None:
+    service, validation = cd_doc["components"]
+    assert (service["type"], validation["type"]) == ("service", "validation")
+    (implementation,) = service["control-implementations"]
+    requirements = {_prop(r, "cmmc-practice-id"): r for r in implementation["implemented-requirements"]}
+    mapped = {pid for pid in run.mapping.practices if run.mapping.checks_for(pid)}
+    assert set(requirements) == mapped
+    for practice_id, requirement in requirements.items():
+        assert requirement["control-id"] == oscal.control_id(_prop(requirement, "label"))
+        rules = [rule for rule, _ in _trestle(requirement, "Rule_Id")]
+        assert rules == list(run.mapping.checks_for(practice_id))
+
+
+def test_each_rule_is_defined_once_and_checked_by_prowler_in_the_same_rule_set(
+    cd_doc: dict[str, Any],
+) -> None:
+    service, validation = cd_doc["components"]
+    defined = _trestle(service, "Rule_Id")
+    assert len({rule for rule, _ in defined}) == len(defined)
+    checks = dict(_trestle(validation, "Check_Id"))
+    rules_in_validation = dict(_trestle(validation, "Rule_Id"))
+    for rule, rule_set in defined:
+        assert rules_in_validation[rule] == rule_set
+        assert checks[rule] == rule_set  # the Prowler check id is the rule id
+    assert validation["title"] == "Prowler 5.46.0"
+    every_requirement_rule = {
+        rule
+        for requirement in service["control-implementations"][0]["implemented-requirements"]
+        for rule, _ in _trestle(requirement, "Rule_Id")
+    }
+    assert every_requirement_rule == {rule for rule, _ in defined}
+
+
+def test_practices_a_scan_cannot_prove_say_so(cd_doc: dict[str, Any]) -> None:
+    requirements = cd_doc["components"][0]["control-implementations"][0]["implemented-requirements"]
+    by_practice = {_prop(r, "cmmc-practice-id"): r for r in requirements}
+    for practice_id in SCAN_CANNOT_PROVE:
+        if practice_id in by_practice:
+            assert "never proves" in by_practice[practice_id]["remarks"]
+    assert all("remarks" not in r for pid, r in by_practice.items() if pid not in SCAN_CANNOT_PROVE)
+
+
+def test_component_definition_uuids_follow_the_mapping_not_the_run(run: VerificationRun) -> None:
+    later = build_run(_verify_options(), lambda: datetime(2026, 12, 1, tzinfo=UTC), None)
+    first = json.loads(render(run, ExportFormat.OSCAL_CD))
+    second = json.loads(render(later, ExportFormat.OSCAL_CD))
+    assert list(_defined_uuids(first)) == list(_defined_uuids(second))
+    assert (
+        first["component-definition"]["metadata"]["last-modified"]
+        != second["component-definition"]["metadata"]["last-modified"]
+    )
+
+
+# --- every format -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("export_format", OSCAL_FORMATS)
@@ -283,7 +364,7 @@ def test_every_export_format_is_handled(run: VerificationRun) -> None:
         assert json.loads(render(run, export_format))
 
 
-@pytest.mark.parametrize("export_format", OSCAL_FORMATS)
+@pytest.mark.parametrize("export_format", [ExportFormat.OSCAL, ExportFormat.OSCAL_AR])
 def test_an_empty_poam_has_no_export(tmp_path: Path, export_format: ExportFormat) -> None:
     document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
     document["entries"] = []

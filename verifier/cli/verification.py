@@ -166,11 +166,13 @@ def export_command(
     as_of: AsOfOption = None,
     max_scan_age: Annotated[int, typer.Option(help="As for verify.", min=0)] = 7,
 ) -> None:
-    """Write the verified POA&M for other tools: OSCAL plan-of-action-and-milestones or assessment-results.
+    """Write the verified POA&M for other tools: OSCAL, a spreadsheet, or an HTML report.
 
     oscal: OSCAL 1.2.1 POA&M (poam-items, risks with milestone tasks and the 180-day deadline,
     observations pointing at the evidence bundle). oscal-ar: OSCAL assessment-results, one observation
-    per check with the resources as subjects; NOT_VERIFIED is never "satisfied". Deterministic ids.
+    per check with the resources as subjects; NOT_VERIFIED is never "satisfied". oscal-cd: OSCAL
+    component-definition of the mapping (compliance-trestle Rule_Id/Check_Id convention). xlsx, csv,
+    html: the POA&M for people. Deterministic ids.
     """
     options = ExportOptions(
         export_format,

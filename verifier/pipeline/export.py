@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import assert_never
 
 from verifier.errors import UsageError
-from verifier.outputs import html_report, oscal, spreadsheet
+from verifier.outputs import html_report, oscal, oscal_cd, spreadsheet
 from verifier.outputs.interface import VerificationRun
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.verify import ProgressCallback, VerifyOptions, build_run
@@ -24,6 +24,7 @@ class ExportFormat(enum.StrEnum):
 
     OSCAL = "oscal"  # OSCAL plan-of-action-and-milestones
     OSCAL_AR = "oscal-ar"  # OSCAL assessment-results
+    OSCAL_CD = "oscal-cd"  # OSCAL component-definition of the practice → check mapping
     XLSX = "xlsx"  # POA&M workbook: "Open" and "Closed" sheets, eMASS/FedRAMP-style columns
     CSV = "csv"  # the same columns, every entry, UTF-8 with a BOM
     HTML = "html"  # one self-contained page: score, countdown, verdicts, MET streaks
@@ -49,6 +50,10 @@ def render(run: VerificationRun, export_format: ExportFormat) -> bytes:
             return oscal.render_poam(run)
         case ExportFormat.OSCAL_AR:
             return oscal.render_assessment_results(run)
+        case ExportFormat.OSCAL_CD:
+            return oscal_cd.render_component_definition(
+                run.mapping, run.context.verified_at, run.poam.poam.provider
+            )
         case ExportFormat.XLSX:
             return spreadsheet.render_xlsx(run)
         case ExportFormat.CSV:
