@@ -12,6 +12,7 @@ import pytest
 from tests.support.cli import run_cli
 from verifier.errors import ExitCode, InputError
 from verifier.inputs.ledger import GENESIS, read_ledger
+from verifier.pipeline.history import check_bundle_recorded
 from verifier.pipeline.verify import VerifyOptions, run_verify
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,3 +101,56 @@ def test_history_verify_reports_an_intact_chain(workdir: Path, capsys: pytest.Ca
     code, printed = _cli(capsys, "history", "verify")
     assert code == ExitCode.OK
     assert "8 line(s), hash chain intact" in printed
+
+
+def _keep_bundle(name: str) -> Path:
+    kept = Path(f"{name}.zip")
+    shutil.copy(Path("out") / "evidence.zip", kept)
+    return kept
+
+
+def test_a_bundle_pins_its_run_in_the_ledger(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _verify(RECORDED_ON)
+    first = _keep_bundle("first")
+    _verify(RECORDED_ON + timedelta(days=1))
+    second = _keep_bundle("second")
+    code, printed = _cli(capsys, "history", "verify", "--bundle", str(first), "--bundle", str(second))
+    assert code == ExitCode.OK
+    assert "first.zip: its run is recorded from line 1" in printed
+    assert "second.zip: its run is recorded from line 9" in printed
+
+
+def test_cutting_the_ledger_back_past_a_bundle_is_caught(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _verify(RECORDED_ON)
+    _verify(RECORDED_ON + timedelta(days=1))
+    second = _keep_bundle("second")
+    ledger = Path("poam-history.jsonl")
+    lines = ledger.read_bytes().splitlines(keepends=True)
+    ledger.write_bytes(b"".join(lines[:8]))  # the second run's lines removed: the chain itself is still valid
+    assert _cli(capsys, "history", "verify")[0] == ExitCode.OK
+    assert _cli(capsys, "history", "verify", "--bundle", str(second))[0] == ExitCode.INVALID_INPUT
+    with pytest.raises(InputError, match="are not right after the head it recorded"):
+        check_bundle_recorded(read_ledger(ledger), ledger, second)
+    ledger.write_bytes(b"".join(lines[:4]))  # cut further: the line the bundle chained onto is gone too
+    with pytest.raises(InputError, match="chained onto is not in the ledger"):
+        check_bundle_recorded(read_ledger(ledger), ledger, second)
+
+
+def test_a_rewritten_run_is_caught(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _verify(RECORDED_ON)
+    first = _keep_bundle("first")
+    # Another run replaces the ledger from scratch: a valid chain, but not the one the bundle saw.
+    Path("poam-history.jsonl").unlink()
+    _verify(RECORDED_ON + timedelta(days=1))
+    code, _ = _cli(capsys, "history", "verify", "--bundle", str(first))
+    assert code == ExitCode.INVALID_INPUT
+
+
+def test_bundle_needs_the_zip_and_the_verify_subcommand(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _verify(RECORDED_ON)
+    assert _cli(capsys, "history", "verify", "--bundle", "out/evidence")[0] == ExitCode.USAGE
+    assert _cli(capsys, "history", "POAM-001", "--bundle", "out/evidence.zip")[0] == ExitCode.USAGE

@@ -17,9 +17,10 @@ from verifier.cli.options import (
     parse_date,
     print_json,
 )
+from verifier.errors import UsageError
 from verifier.pipeline.attest import AttestOptions, run_attest
 from verifier.pipeline.bundle import verify_bundle
-from verifier.pipeline.history import HistoryOptions, run_history, verify_ledger
+from verifier.pipeline.history import HistoryOptions, check_bundle_recorded, run_history, verify_ledger
 from verifier.pipeline.keys import keygen
 from verifier.rules.streak import history_json, streak_text
 
@@ -92,15 +93,26 @@ def history_command(
         int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
     ] = 7,
     output: FormatOption = OutputFormat.TABLE,
+    bundle: Annotated[
+        list[Path] | None,
+        typer.Option(help="With `verify`: an evidence.zip whose run the ledger must still hold. Repeatable."),
+    ] = None,
 ) -> None:
     """Verdict timeline per entry: the current MET streak and since when, scan gaps and regressions.
 
     `poam history verify` checks the hash chain: an edited, inserted or deleted line is an error (exit 3).
+    Lines cut from the end leave a valid chain; `--bundle out/evidence.zip` (a signed one, ideally) also
+    checks that run's lines are still right after the head it recorded.
     """
     if entry == "verify":
         checked = verify_ledger(ledger)
         out.print(f"{ledger}: {len(checked.lines)} line(s), hash chain intact, head {checked.head}")
+        for zipped in bundle or ():
+            line = check_bundle_recorded(checked, ledger, zipped)
+            out.print(f"{zipped}: its run is recorded from line {line}")
         return
+    if bundle:
+        raise UsageError("--bundle goes with `poam history verify`")
     reports = run_history(HistoryOptions(ledger, parse_date(as_of, "--as-of"), max_gap, entry))
     if output is OutputFormat.JSON:
         print_json({"entries": [history_json(h) for h in reports]})

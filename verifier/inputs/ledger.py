@@ -3,7 +3,8 @@
 Each line is one verify run's verdict for one entry and carries the SHA-256 of the line before it
 (``prev``), so editing or deleting a line breaks the chain at the line after it. Deleting lines from
 the end is not visible from the chain alone; each run records the head it chained onto
-(``history_head``) in its ``verification.json`` and evidence manifest, where a signature covers it.
+(``history_head``) in its ``verification.json`` and evidence manifest, where a signature covers it,
+and ``poam history verify --bundle`` checks the ledger against it.
 """
 
 from __future__ import annotations

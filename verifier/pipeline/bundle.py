@@ -36,10 +36,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from verifier.errors import EnvError, ExitCode, InputError, VerifierError
+from verifier.errors import EnvError, ExitCode, InputError, UsageError, VerifierError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, effective_scope, evaluate_entry
 from verifier.inputs.attestations import Artifact, AttestationSet, attestation_statuses, parse_attestations
-from verifier.inputs.jsondoc import parse_json, sha256_hex
+from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
 from verifier.model import AttestationStatus, Entry, Finding, Status, Verdict
@@ -120,6 +120,29 @@ def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
 
 
 # --- reading -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerClaim:
+    """What a zipped bundle says the history ledger must hold: the head its run chained onto, then one
+    line per entry carrying the zip's SHA-256 and the bundle's verdict."""
+
+    history_head: str
+    bundle_sha256: str
+    verdicts: Mapping[str, Verdict]
+
+
+def ledger_claim(path: Path) -> LedgerClaim:
+    """Read a zipped bundle (digests checked) for what it says about the ledger."""
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory: the ledger records the zip's digest, pass the evidence.zip")
+    files = read_bundle(path)
+    check_digests(files)
+    head = _manifest(files).get("history_head")
+    if not isinstance(head, str) or not re.fullmatch(r"[0-9a-f]{64}", head):
+        raise BundleInvalid(f"{MANIFEST_FILE}: history_head is not a SHA-256")
+    zipped = sha256_hex(read_bytes(path, "bundle"))
+    return LedgerClaim(head, zipped, {r.entry_id: r.verdict for r in _entry_records(files)})
 
 
 def read_bundle(path: Path) -> dict[str, bytes]:

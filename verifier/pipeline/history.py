@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from verifier.errors import InputError
-from verifier.inputs.ledger import Ledger, read_ledger
+from verifier.inputs.ledger import GENESIS, Ledger, read_ledger
+from verifier.pipeline.bundle import ledger_claim
 from verifier.rules.streak import EntryHistory, Observation, histories
 
 
@@ -36,3 +37,30 @@ def verify_ledger(path: Path) -> Ledger:
     if not path.exists():
         raise InputError(f"history ledger not found: {path} (poam verify writes it)")
     return read_ledger(path)
+
+
+def check_bundle_recorded(ledger: Ledger, ledger_path: Path, bundle: Path) -> int:
+    """The ledger still holds ``bundle``'s run right after the head it chained onto; returns that line number.
+
+    The chain alone cannot show lines cut from its end; a bundle (signed, ideally) pins the head its run
+    saw, so a ledger cut back past that run, or rewritten after it, is caught here.
+    """
+    claim = ledger_claim(bundle)
+    if claim.history_head == GENESIS:
+        start = 0
+    else:
+        digests = [line.digest for line in ledger.lines]
+        if claim.history_head not in digests:
+            raise InputError(
+                f"{ledger_path}: the line {claim.history_head[:12]}… that {bundle}'s run chained onto is not in "
+                "the ledger: lines were removed or the ledger was replaced"
+            )
+        start = digests.index(claim.history_head) + 1
+    run = ledger.lines[start : start + len(claim.verdicts)]
+    recorded = {line.entry: line.verdict for line in run if line.bundle_sha256 == claim.bundle_sha256}
+    if len(run) != len(claim.verdicts) or recorded != dict(claim.verdicts):
+        raise InputError(
+            f"{ledger_path}: the {len(claim.verdicts)} line(s) of {bundle}'s run are not right after the head it "
+            "recorded: the ledger was cut back or rewritten after that run"
+        )
+    return start + 1
