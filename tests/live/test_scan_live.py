@@ -91,7 +91,11 @@ def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str
         keygen(tmp_path / "ci")
         ledger = tmp_path / "ledgers" / "nightly.jsonl"
         done = _scan_verify(
-            poam, tmp_path / "out", env, "--history", str(ledger), "--sign-key", str(tmp_path / "ci.key")
+            poam,
+            tmp_path / "out",
+            env,
+            *("--parallel", "2"),  # both accounts at once; the failing-target test below runs them in turn
+            *("--history", str(ledger), "--sign-key", str(tmp_path / "ci.key")),
         )
     assert done.returncode == 0, done.stderr
     assert "scanned 2/2 target(s), 6 checks" in done.stderr

@@ -45,6 +45,17 @@ def test_a_malformed_role_arn_is_a_usage_error() -> None:
         scan_targets(POAM, (), ("arn:aws:iam::12:user/x",), None)
 
 
+@pytest.mark.parametrize(
+    ("profiles", "roles"),
+    [(("prod", "prod"), ()), ((), ("arn:aws:iam::111111111111:role/A", "arn:aws:iam::111111111111:role/B"))],
+    ids=["profile-twice", "account-twice"],
+)
+def test_a_target_given_twice_is_a_usage_error(profiles: tuple[str, ...], roles: tuple[str, ...]) -> None:
+    """Two runs would share one output directory (and, in parallel, write into it at once)."""
+    with pytest.raises(UsageError, match="the same target is given twice"):
+        scan_targets(POAM, profiles, roles, None)
+
+
 def test_missing_prowler_is_exit_4_with_the_install_hint(tmp_path: Path) -> None:
     options = ScanOptions(
         REPO / "poam.json",

@@ -102,6 +102,9 @@ def scan_command(
     role_arn: Annotated[
         list[str] | None, typer.Option(help="IAM role to assume, one per account. Repeatable.")
     ] = None,
+    parallel: Annotated[
+        int, typer.Option(help="Targets scanned at once (each is one Prowler process).", min=1)
+    ] = 1,
     verify_after: Annotated[bool, typer.Option("--verify", help="Run verify on the scan's output.")] = False,
     as_of: AsOfOption = None,
     max_scan_age: MaxScanAgeOption = 7,
@@ -127,6 +130,7 @@ def scan_command(
         prowler_bin,
         tuple(profile or ()),
         tuple(role_arn or ()),
+        parallel,
     )
     report = run_scan(options, progress=lambda message: err.print(message, highlight=False))
     failed = [r for r in report.results if r.error]

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class ScanOptions:
     prowler_bin: str | None = None
     profiles: tuple[str, ...] = ()
     role_arns: tuple[str, ...] = ()
+    parallel: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +85,19 @@ def scan_targets(
 ) -> tuple[Target, ...]:
     """Roles given on the command line, else profiles, else a scope-level role per account, else ambient credentials."""
     if role_arns:
-        return tuple(_role_target(arn) for arn in role_arns)
-    if profiles:
-        return tuple(Target(f"profile-{p}", None, ("-p", p)) for p in profiles)
-    if role_name:
-        return tuple(_role_target(f"arn:aws:iam::{a}:role/{role_name}") for a in poam.scope.accounts)
-    return (Target("default", None, ()),)
+        targets = tuple(_role_target(arn) for arn in role_arns)
+    elif profiles:
+        targets = tuple(Target(f"profile-{p}", None, ("-p", p)) for p in profiles)
+    elif role_name:
+        targets = tuple(_role_target(f"arn:aws:iam::{a}:role/{role_name}") for a in poam.scope.accounts)
+    else:
+        targets = (Target("default", None, ()),)
+    labels = [t.label for t in targets]
+    twice = sorted({label for label in labels if labels.count(label) > 1})
+    if twice:
+        # Each target's output directory is named by its label: two runs would write into one.
+        raise UsageError(f"the same target is given twice: {', '.join(twice)}")
+    return targets
 
 
 def _role_target(arn: str) -> Target:
@@ -110,7 +119,11 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
     targets = scan_targets(loaded.poam, options.profiles, options.role_arns, role_name)
     regions = loaded.poam.scope.regions
     started = time.monotonic()
-    results = tuple(_run_target(prowler, t, checks, regions, options.out, progress) for t in targets)
+    with ThreadPoolExecutor(max_workers=min(options.parallel, len(targets))) as pool:
+        # map keeps the targets' order; each Prowler is its own process, so threads only wait on them.
+        results = tuple(
+            pool.map(lambda t: _run_target(prowler, t, checks, regions, options.out, progress), targets)
+        )
     if all(r.error for r in results):
         raise EnvError(
             "every Prowler run failed: " + "; ".join(f"{r.target.label}: {r.error}" for r in results)
