@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from verifier.errors import UsageError
-from verifier.inputs.findings.s3 import S3Url, s3_client, s3_error
+from verifier.inputs.findings.s3 import S3Store, S3Url, s3_client, s3_error
 from verifier.outputs.evidence import BUNDLE_DIR
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import OutputPlan
@@ -68,14 +68,7 @@ def upload_bundle(
 
 def _refuse_stale_objects(s3: S3Client, where: S3Url, prefix: str, files: Mapping[str, bytes]) -> None:
     expected = {prefix + name for name in files} | {prefix + COMPLETE_MARKER}
-    existing: list[str] = []
-
-    def list_prefix() -> None:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=where.bucket, Prefix=prefix):
-            existing.extend(o["Key"] for o in page.get("Contents", []) if "Key" in o)
-
-    _call("list", where, list_prefix)
-    stale = sorted(set(existing) - expected)
+    stale = sorted(set(S3Store(s3).keys(where)) - expected)
     if stale:
         shown = ", ".join(key[len(prefix) :] for key in stale[:3]) + (", ..." if len(stale) > 3 else "")
         raise UsageError(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import io
 import os
 import re
 import stat
@@ -136,13 +137,14 @@ def ledger_claim(path: Path) -> LedgerClaim:
     """Read a zipped bundle (digests checked) for what it says about the ledger."""
     if path.is_dir():
         raise UsageError(f"{path} is a directory: the ledger records the zip's digest, pass the evidence.zip")
-    files = read_bundle(path)
+    # One read: the bytes hashed are the bytes unpacked.
+    data = read_bytes(path, "bundle")
+    files = _read_zip(path, data)
     check_digests(files)
     head = _manifest(files).get("history_head")
     if not isinstance(head, str) or not re.fullmatch(r"[0-9a-f]{64}", head):
         raise BundleInvalid(f"{MANIFEST_FILE}: history_head is not a SHA-256")
-    zipped = sha256_hex(read_bytes(path, "bundle"))
-    return LedgerClaim(head, zipped, {r.entry_id: r.verdict for r in _entry_records(files)})
+    return LedgerClaim(head, sha256_hex(data), {r.entry_id: r.verdict for r in _entry_records(files)})
 
 
 def read_bundle(path: Path) -> dict[str, bytes]:
@@ -183,9 +185,10 @@ def _read_file(path: Path, relative: str) -> bytes:
         raise EnvError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def _read_zip(path: Path) -> dict[str, bytes]:
+def _read_zip(path: Path, data: bytes | None = None) -> dict[str, bytes]:
+    """The zip at ``path``, or its already-read ``data`` (``path`` then only names it in messages)."""
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(path if data is None else io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise BundleInvalid(f"{path}: not a zip file or a bundle directory ({exc})") from exc
     except OSError as exc:

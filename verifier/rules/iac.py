@@ -85,11 +85,10 @@ def judge_change(
     new: tuple[Regression, ...] = ()
     if base is not None:
         before = {f.key for f in base if f.status == "FAIL"}
-        new = tuple(
-            Regression(mapping.practices_for(f.check_id), f)
-            for f in every_failure
-            if f.key not in before and mapping.practices_for(f.check_id)
+        candidates = (
+            Regression(mapping.practices_for(f.check_id), f) for f in every_failure if f.key not in before
         )
+        new = tuple(r for r in candidates if r.practice_ids)
     regressions = tuple(r for r in new if not r.finding.muted)
     gate = fail_on is IacFailOn.REGRESSION and bool(regressions)
     unmuted = tuple(f for f in every_failure if not f.muted)

@@ -134,7 +134,7 @@ class S3Store:
         A key that names no object is read as a prefix (``s3://b/scans`` is ``s3://b/scans/``), since
         a Path-typed option drops the trailing slash. Nothing at all under it is an ``EnvError``.
         """
-        keys = self._keys(url)
+        keys = self.keys(url)
         if not url.names_prefix and url.key in keys:
             return [S3Object(url, named=True)]
         prefix = url.key if url.names_prefix else url.key + "/"
@@ -151,7 +151,8 @@ class S3Store:
         except (BotoCoreError, ClientError) as exc:
             raise s3_error("read", item.url, exc) from exc
 
-    def _keys(self, url: S3Url) -> list[str]:
+    def keys(self, url: S3Url) -> list[str]:
+        """Every key under ``url.key`` as a plain prefix, sorted; a failure is an ``EnvError``."""
         try:
             return sorted(self._list(url))
         except (BotoCoreError, ClientError) as exc:
