@@ -11,19 +11,29 @@ AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
 
 setup: $(VENV)/.installed
 
+# A .venv that is a link or has no working interpreter (an interrupted first run) is rebuilt, not reused.
 $(VENV)/.installed: pyproject.toml
+	@if [ -L $(VENV) ] || { [ -e $(VENV) ] && ! $(BIN)/python -c '' 2>/dev/null; }; then rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 # Prowler pins most of its dependency tree, so it lives in its own environment and is run as a CLI.
-prowler: $(PROWLER_VENV)/bin/prowler
-
-$(PROWLER_VENV)/bin/prowler:
-	$(PYTHON) -m venv $(PROWLER_VENV)
-	$(PROWLER_VENV)/bin/pip install --quiet --upgrade pip
-	$(PROWLER_VENV)/bin/pip install --quiet prowler==$(PROWLER_VERSION)
+# Idempotent and self-healing: the pinned version is checked by running `prowler --version`, not by a file's
+# presence; anything else at $(PROWLER_VENV) (a dangling link, an install interrupted half-way, another
+# version) is removed and rebuilt from scratch.
+prowler:
+	@if $(PROWLER_VENV)/bin/prowler --version 2>/dev/null | grep -q 'Prowler $(PROWLER_VERSION)'; then \
+	  echo "Prowler $(PROWLER_VERSION) ready in $(PROWLER_VENV)"; \
+	else \
+	  echo "installing Prowler $(PROWLER_VERSION) into $(PROWLER_VENV) (a few minutes the first time)" && \
+	  rm -rf $(PROWLER_VENV) && \
+	  $(PYTHON) -m venv $(PROWLER_VENV) && \
+	  $(PROWLER_VENV)/bin/pip install --quiet --upgrade pip && \
+	  $(PROWLER_VENV)/bin/pip install --quiet prowler==$(PROWLER_VERSION) && \
+	  $(PROWLER_VENV)/bin/prowler --version | grep -q 'Prowler $(PROWLER_VERSION)'; \
+	fi
 
 # The HTML report's browser test loads the page in headless Chromium (CI runs as root).
 chromium:

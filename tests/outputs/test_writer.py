@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from verifier.errors import EnvError, ExitCode
-from verifier.outputs.writer import replace_directory, write_atomic
+from verifier.outputs.writer import current_umask, replace_directory, write_atomic
 
 
 def test_write_atomic_replaces_content_and_keeps_permissions(tmp_path: Path) -> None:
@@ -47,3 +49,41 @@ def test_replace_directory_swaps_whole_bundle(tmp_path: Path) -> None:
     names = sorted(str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_file())
     assert names == ["entries/B.json", "manifest.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["evidence"]
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def test_a_new_file_honours_the_umask_like_any_cli_tool(tmp_path: Path, umask_022: None) -> None:
+    write_atomic(tmp_path / "summary.md", b"# s")
+    assert stat.S_IMODE((tmp_path / "summary.md").stat().st_mode) == 0o644
+    os.umask(0o077)
+    write_atomic(tmp_path / "private.md", b"# p")
+    assert stat.S_IMODE((tmp_path / "private.md").stat().st_mode) == 0o600
+
+
+def test_an_explicit_mode_wins_over_umask_and_old_file(tmp_path: Path, umask_022: None) -> None:
+    key = tmp_path / "signing.key"
+    key.write_text("old")
+    key.chmod(0o644)
+    write_atomic(key, b"secret", mode=0o600)
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_a_replaced_directory_honours_the_umask(tmp_path: Path, umask_022: None) -> None:
+    bundle = tmp_path / "evidence"
+    replace_directory(bundle, {"entries/A.json": b"1", "manifest.json": b"m"})
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o755
+    assert stat.S_IMODE((bundle / "entries").stat().st_mode) == 0o755
+    assert stat.S_IMODE((bundle / "manifest.json").stat().st_mode) == 0o644
+
+
+def test_current_umask_reads_without_changing_it(umask_022: None) -> None:
+    assert current_umask() == 0o022
+    assert current_umask() == 0o022

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import zipfile
 from datetime import UTC, date, datetime
@@ -205,3 +206,18 @@ def test_bad_input_exits_3_and_writes_nothing(
 
 def test_bad_as_of_is_a_usage_error(workdir: Path) -> None:
     assert _run_cli("verify", "--as-of", "next tuesday") == ExitCode.USAGE
+
+
+def test_outputs_for_people_honour_the_umask(workdir: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        assert _run_cli("verify", "--as-of", RECORDED_ON.isoformat()) == ExitCode.OK
+        assert _run_cli("export", "--format", "html", "--out", "exports/report.html") == ExitCode.OK
+    finally:
+        os.umask(previous)
+    out = workdir / "out"
+    for path in (out / "poam.json", out / "verification.json", out / "summary.md", out / "evidence.zip"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+    assert stat.S_IMODE((out / "evidence").stat().st_mode) == 0o755
+    assert stat.S_IMODE((workdir / "poam-history.jsonl").stat().st_mode) == 0o644
+    assert stat.S_IMODE((workdir / "exports" / "report.html").stat().st_mode) == 0o644

@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -36,8 +37,13 @@ def commit(plan: OutputPlan) -> None:
         write_atomic(path, data)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename, keeping the old file's permissions."""
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` in one rename.
+
+    The new file gets ``mode`` when given (a signing key: 0600), else the old file's permissions, else
+    what any CLI tool's new file gets: 0666 less the umask. The temporary file is created 0600 and only
+    widened just before the rename, so a secret is never readable by others on the way.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -48,8 +54,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            shutil.copymode(path, tmp)
+        os.chmod(tmp, _target_mode(path, mode))
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except OSError as exc:
@@ -72,6 +77,7 @@ def replace_directory(path: Path, files: Mapping[str, bytes]) -> None:
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        os.chmod(staging, 0o777 & ~current_umask())  # mkdtemp creates 0700
         _swap(staging, path)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -79,6 +85,26 @@ def replace_directory(path: Path, files: Mapping[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _target_mode(path: Path, mode: int | None) -> int:
+    if mode is not None:
+        return mode
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux reports it (``os.umask`` must set to read)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    previous = os.umask(0o022)
+    os.umask(previous)
+    return previous
 
 
 def _swap(staging: Path, path: Path) -> None:

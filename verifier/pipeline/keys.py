@@ -6,11 +6,10 @@ cannot destroy the key earlier bundles were signed with.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from verifier.errors import EnvError, InputError, UsageError
+from verifier.errors import InputError, UsageError
 from verifier.inputs.jsondoc import read_bytes
 from verifier.outputs.signing import (
     SignatureError,
@@ -44,10 +43,8 @@ def keygen(out_prefix: Path) -> KeyPair:
             raise UsageError(f"{path} already exists; refusing to overwrite a key")
     private_pem, public_pem = generate_keypair()
     # write_atomic stages through mkstemp (created 0600), so the key is never readable by others.
-    write_atomic(private_path, private_pem)
-    _chmod(private_path, 0o600)
-    write_atomic(public_path, public_pem)
-    _chmod(public_path, 0o644)
+    write_atomic(private_path, private_pem, mode=0o600)
+    write_atomic(public_path, public_pem, mode=0o644)
     return KeyPair(private_path, public_path, keyid(load_public_key(public_pem)))
 
 
@@ -69,10 +66,3 @@ def read_public_key(path: Path) -> bytes:
     except SignatureError as exc:
         raise InputError(f"{path}: {exc.message}") from exc
     return data
-
-
-def _chmod(path: Path, mode: int) -> None:
-    try:
-        os.chmod(path, mode)
-    except OSError as exc:
-        raise EnvError(f"cannot set permissions of {path}: {exc.strerror or exc}") from exc
