@@ -59,6 +59,8 @@ class Finding:
     source_file: str
     status_extended: str = ""
     severity: str = ""
+    # Prowler's provider ("aws", "azure", "m365", "gcp"): account ids are only unique within one.
+    provider: str = "aws"
 
 
 @dataclass(frozen=True, slots=True)

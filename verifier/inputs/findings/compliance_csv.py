@@ -125,6 +125,7 @@ class _Columns:
             prowler_version="",  # compliance CSVs do not record it
             source_file=source,
             status_extended=optional_cell(cells, self.status_extended),
+            provider=optional_cell(cells, self.provider) or "aws",
         )
 
     def _finding_uid(self, cells: list[str], identity: _Identity) -> str:

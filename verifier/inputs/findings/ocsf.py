@@ -65,6 +65,7 @@ def _finding(record: Any, where: str, source: str) -> Finding:
         source_file=source,
         status_extended=intern(optional_text(record, ("status_detail",), where)),
         severity=intern(optional_text(record, ("severity",), where).lower()),
+        provider=intern(optional_text(record, ("cloud", "provider"), where) or "aws"),
     )
 
 
