@@ -9,6 +9,9 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+# Every file written before other providers were supported was about AWS; absent provider fields mean it.
+DEFAULT_PROVIDER = "aws"
+
 
 class Status(enum.StrEnum):
     """A Prowler finding's status code."""
@@ -60,7 +63,7 @@ class Finding:
     status_extended: str = ""
     severity: str = ""
     # Prowler's provider ("aws", "azure", "m365", "gcp"): account ids are only unique within one.
-    provider: str = "aws"
+    provider: str = DEFAULT_PROVIDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +153,7 @@ class Poam:
     assessment: Assessment
     scope: Scope
     entries: tuple[Entry, ...]
-    provider: str = "aws"
+    provider: str = DEFAULT_PROVIDER
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from verifier.model import CheckTally, Finding, Scope
+from verifier.model import DEFAULT_PROVIDER, CheckTally, Finding, Scope
 
 
 def dumps(document: Any) -> bytes:
@@ -28,6 +28,10 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     record = asdict(finding)
     record["status"] = finding.status.value
     record["time"] = finding.time.isoformat()
+    # Files written before findings named a provider meant AWS; writing the field only when it says
+    # something else keeps AWS evidence byte-identical to theirs (and readers default it to aws).
+    if finding.provider == DEFAULT_PROVIDER:
+        del record["provider"]
     return record
 
 

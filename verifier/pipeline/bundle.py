@@ -43,7 +43,7 @@ from verifier.inputs.attestations import Artifact, AttestationSet, attestation_s
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
-from verifier.model import AttestationStatus, Entry, Finding, Status, Verdict
+from verifier.model import DEFAULT_PROVIDER, AttestationStatus, Entry, Finding, Status, Verdict
 from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
 from verifier.outputs.serialize import scope_json
 from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
@@ -536,12 +536,13 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
         raise BundleInvalid(f"{name}: not a valid entry evidence file ({exc})") from exc
 
 
-_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding) if f.name != "provider")
 
 
 def _finding(record: Any) -> Finding:
     """A ``Finding`` from its ``finding_json`` form; raises ``ValueError``/``TypeError``/``KeyError``."""
     values = {name: record[name] for name in _FINDING_FIELDS}
+    values["provider"] = record.get("provider", DEFAULT_PROVIDER)  # absent in AWS evidence
     status, muted, moment = Status(values.pop("status")), values.pop("muted"), values.pop("time")
     if not isinstance(muted, bool) or not all(isinstance(v, str) for v in values.values()):
         raise TypeError("a finding field has the wrong type")
