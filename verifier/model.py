@@ -80,6 +80,24 @@ class Scope:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeTarget:
+    """One provider account set of the POA&M's scope (schema_version 2 lists several; version 1 has one).
+
+    ``accounts`` and ``regions`` are what Prowler reports as ``cloud.account.uid`` and ``cloud.region``
+    for ``provider``; an empty ``regions`` means every region. The options are Prowler's own: ``partition``
+    (AWS, always resolved), ``role_name`` (AWS), ``environment`` and ``tenant_id`` (Azure, M365).
+    """
+
+    provider: str
+    accounts: tuple[str, ...]
+    regions: tuple[str, ...] = ()
+    partition: str = ""
+    role_name: str = ""
+    environment: str = ""
+    tenant_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Owner:
     """Who answers for an entry."""
 
@@ -145,7 +163,11 @@ class Assessment:
 
 @dataclass(frozen=True, slots=True)
 class Poam:
-    """A validated POA&M. ``entries`` keep the file's order."""
+    """A validated POA&M. ``entries`` keep the file's order.
+
+    ``targets`` is the scope as written, one per provider account set; ``scope`` is their union (every
+    account and listed region) and ``provider`` the first target's, as version 1 files had exactly one.
+    """
 
     schema_version: int
     organization: str
@@ -154,6 +176,12 @@ class Poam:
     scope: Scope
     entries: tuple[Entry, ...]
     provider: str = DEFAULT_PROVIDER
+    targets: tuple[ScopeTarget, ...] = ()
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """The providers in scope, in the order the scope names them."""
+        return tuple(dict.fromkeys(t.provider for t in self.targets)) or (self.provider,)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from verifier.model import DEFAULT_PROVIDER, CheckTally, Finding, Scope
+from verifier.inputs.scope import EntryScope
+from verifier.model import DEFAULT_PROVIDER, CheckTally, Finding, Scope, ScopeTarget
 
 
 def dumps(document: Any) -> bytes:
@@ -33,6 +34,25 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     if finding.provider == DEFAULT_PROVIDER:
         del record["provider"]
     return record
+
+
+def entry_scope_json(scope: EntryScope, schema_version: int) -> dict[str, Any]:
+    """An entry's scope as recorded in its evidence: the union, plus (version 2) each provider target."""
+    document = scope_json(scope.union())
+    if schema_version > 1:  # version 1 evidence stays exactly as it was
+        document["targets"] = [_target_json(t) for t in scope.targets]
+    return document
+
+
+def _target_json(target: ScopeTarget) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "provider": target.provider,
+        "accounts": list(target.accounts),
+        "regions": list(target.regions),
+    }
+    if target.tenant_id:
+        document["tenant_id"] = target.tenant_id
+    return document
 
 
 def scope_json(scope: Scope) -> dict[str, Any]:
