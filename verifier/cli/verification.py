@@ -105,6 +105,14 @@ def scan_command(
     parallel: Annotated[
         int, typer.Option(help="Targets scanned at once (each is one Prowler process).", min=1)
     ] = 1,
+    auth: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="How Prowler signs in for a non-AWS provider, PROVIDER=METHOD[:VALUE]: azure=az-cli|sp-env|"
+            "managed-identity, m365=az-cli|sp-env|certificate:PATH, gcp=adc|credentials-file:PATH|"
+            "impersonate:SERVICE_ACCOUNT. Default az-cli (Azure, M365), adc (GCP). Repeatable."
+        ),
+    ] = None,
     verify_after: Annotated[bool, typer.Option("--verify", help="Run verify on the scan's output.")] = False,
     as_of: AsOfOption = None,
     max_scan_age: MaxScanAgeOption = 7,
@@ -117,8 +125,9 @@ def scan_command(
 ) -> None:
     """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
 
-    Targets: --role-arn (repeatable), else --profile (repeatable), else scope.role_name assumed in every
-    scope account, else the current credentials. A failed target does not stop the others; its
+    AWS targets: --role-arn (repeatable, any partition), else --profile (repeatable), else each scope
+    target's role_name assumed in every account of it (in the target's partition), else the current
+    credentials. Every Azure, M365 and GCP scope target is one more Prowler run, signed in as --auth says. A failed target does not stop the others; its
     entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
     are verify's own (see `poam verify --help`).
     """
@@ -131,6 +140,7 @@ def scan_command(
         tuple(profile or ()),
         tuple(role_arn or ()),
         parallel,
+        auth=tuple(auth or ()),
     )
     report = run_scan(options, progress=lambda message: err.print(message, highlight=False))
     failed = [r for r in report.results if r.error]
