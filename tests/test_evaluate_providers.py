@@ -177,3 +177,25 @@ def test_findings_of_another_provider_never_count(mixed: dict[str, EntryResult])
     result = results(doc)["A"]
     assert result.verdict is Verdict.NOT_VERIFIED
     assert result.evidence == ()
+
+
+@pytest.mark.parametrize(
+    "check", ["exchange_organization_mailbox_auditing_enabled", "teams_external_domains_restricted"]
+)
+def test_a_powershell_m365_check_without_findings_in_gcc_high_says_why(check: str) -> None:
+    doc = document()
+    entry(doc, "MIX-002")["verification"]["checks"] = [f"m365:{check}"]
+    result = results(doc)["MIX-002"]
+    assert result.verdict is Verdict.NOT_VERIFIED
+    (reason,) = result.reasons
+    assert "absence of findings is not evidence" in reason
+    assert "through PowerShell connected to commercial endpoints" in reason
+    assert "M365USGovernment (GCC High)" in reason
+
+
+def test_the_gcc_high_note_is_not_given_for_commercial_microsoft_365() -> None:
+    doc = document()
+    doc["scope"][2]["environment"] = "M365Global"
+    entry(doc, "MIX-002")["verification"]["checks"] = ["m365:exchange_organization_mailbox_auditing_enabled"]
+    (reason,) = results(doc)["MIX-002"].reasons
+    assert "PowerShell" not in reason

@@ -338,8 +338,10 @@ class _CheckScope:
 def _check_scope(scope: EntryScope, ref: CheckRef) -> _CheckScope:
     targets = scope.of(ref.provider)
     narrowed = EntryScope(targets, scope.resources).union()
-    if not provider_spec(ref.provider).is_tenant_check(ref.check_id):
-        return _CheckScope(narrowed, tuple((a, (a,)) for a in narrowed.accounts))
+    spec = provider_spec(ref.provider)
+    limit = spec.endpoint_limit(ref.check_id, [t.environment for t in targets])
+    if not spec.is_tenant_check(ref.check_id):
+        return _CheckScope(narrowed, tuple((a, (a,)) for a in narrowed.accounts), limit)
     coverage = tuple(
         (t.tenant_id or ", ".join(t.accounts), (*t.accounts, *((t.tenant_id,) if t.tenant_id else ())))
         for t in targets
@@ -350,7 +352,7 @@ def _check_scope(scope: EntryScope, ref: CheckRef) -> _CheckScope:
         if untenanted
         else ""
     )
-    return _CheckScope(narrowed, coverage, hint)
+    return _CheckScope(narrowed, coverage, hint + limit)
 
 
 def _check_gaps(

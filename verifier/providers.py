@@ -33,12 +33,29 @@ class ProviderSpec:
     tenant_services: tuple[str, ...] = ()
     # The compliance CSV's account and location column headers (Prowler's PROVIDER_HEADER_MAP, upper case).
     compliance_columns: tuple[str, str] = ("ACCOUNTID", "REGION")
+    # Services Prowler reaches only through PowerShell modules connected to commercial endpoints (M365:
+    # Exchange, Teams, Defender, Purview, m365_powershell.py in 5.46): in these environments (GCC High)
+    # their checks may produce no findings at all, and an entry waiting on them must say why.
+    commercial_only_services: tuple[str, ...] = ()
+    sovereign_environments: tuple[str, ...] = ()
     # Whether accounts live in partitions that credentials and ARNs must match (AWS: aws, aws-us-gov, aws-cn).
     partitioned: bool = False
 
     def is_tenant_check(self, check_id: str) -> bool:
         """Whether the check reports on the tenant (its findings carry the tenant id as the account)."""
         return check_id.split("_", 1)[0] in self.tenant_services
+
+    def endpoint_limit(self, check_id: str, environments: Sequence[str]) -> str:
+        """Why ``check_id`` may have no findings in these environments ("" when nothing is known)."""
+        service = check_id.split("_", 1)[0]
+        sovereign = sorted({e for e in environments if e in self.sovereign_environments})
+        if service not in self.commercial_only_services or not sovereign:
+            return ""
+        return (
+            f"; Prowler runs {self.name} {service} checks through PowerShell connected to commercial "
+            f"endpoints, so in {', '.join(sovereign)} (GCC High) they may produce no findings: "
+            "this practice needs another proof there (an attestation)"
+        )
 
     def names_region(self, region: str) -> bool:
         return region == self.global_region or bool(self.region_pattern.fullmatch(region))
@@ -68,6 +85,8 @@ PROVIDERS: dict[str, ProviderSpec] = {
         re.compile(r"global"),
         global_region="global",
         compliance_columns=("TENANTID", "LOCATION"),
+        commercial_only_services=("exchange", "teams", "defender", "purview"),
+        sovereign_environments=("M365USGovernment",),
     ),
     "gcp": ProviderSpec(
         "gcp",
