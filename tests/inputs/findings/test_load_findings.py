@@ -50,6 +50,19 @@ def test_a_prowler_output_directory_is_read_recursively_in_sorted_order() -> Non
         ("plain/plain.asff.json", "asff", 8),
         ("plain/plain.csv", "csv", 9),
         ("plain/plain.ocsf.json", "ocsf", 9),
+        *(
+            (f"providers/{provider}/{name}", kind, count)
+            for provider, stem, count in (
+                ("azure", "contoso.onmicrosoft.us", 6),
+                ("gcp", "prowler-scan@cui-enclave-prod.iam.gserviceaccount.com", 5),
+                ("m365", "contoso.onmicrosoft.us", 5),
+            )
+            for name, kind in (
+                (f"compliance/prowler-output-{stem}-20261130140000_cmmc_2.0.csv", "compliance-csv"),
+                (f"prowler-output-{stem}-20261130140000.csv", "csv"),
+                (f"prowler-output-{stem}-20261130140000.ocsf.json", "ocsf"),
+            )
+        ),
     ]
     assert all(f.sha256 == sha256(Path(f.path)) for f in result.files)
 
