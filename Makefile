@@ -7,7 +7,7 @@ PROWLER_VERSION := 5.46.0
 BIN := $(VENV)/bin
 AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
 
-.PHONY: setup prowler chromium actionlint shellcheck demo demo-mixed examples-govcloud test lint unit live bench bench-scan examples mapping clean
+.PHONY: setup prowler chromium actionlint shellcheck demo demo-mixed examples-govcloud test lint unit live bench bench-scan examples examples-providers mapping clean
 
 setup: $(VENV)/.installed
 
@@ -97,6 +97,11 @@ examples: setup prowler
 # Re-record the mixed enclave's GovCloud scan: real poam scan + Prowler, role assumed in aws-us-gov (moto).
 examples-govcloud: setup prowler
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/python examples/record_govcloud.py
+
+# Re-record the Azure / Microsoft 365 / GCP fixtures: Prowler's own checks and writers, run offline in its
+# environment (no emulator exists for those APIs; see tests/fixtures/prowler/providers/README.md).
+examples-providers: prowler
+	$(PROWLER_VENV)/bin/python examples/record_providers.py
 
 mapping: setup prowler
 	$(BIN)/poam mapping sync --prowler-bin $(PROWLER_VENV)/bin/prowler
