@@ -60,9 +60,11 @@ class ProviderSpec:
     def names_region(self, region: str) -> bool:
         return region == self.global_region or bool(self.region_pattern.fullmatch(region))
 
-    def partition(self, regions: Sequence[str], explicit: str | None, where: str) -> str:
+    def partition(
+        self, regions: Sequence[str], explicit: str | None, where: str, *, lenient: bool = False
+    ) -> str:
         """A target's partition ("" for providers without partitions); see ``aws_partition``."""
-        return aws_partition(regions, explicit, where) if self.partitioned else ""
+        return aws_partition(regions, explicit, where, lenient=lenient) if self.partitioned else ""
 
 
 _AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
@@ -118,13 +120,17 @@ def region_partition(region: str) -> str:
     return next((p for prefix, p in _PARTITION_PREFIXES if region.startswith(prefix)), AWS_PARTITION)
 
 
-def aws_partition(regions: Sequence[str], explicit: str | None, where: str) -> str:
+def aws_partition(regions: Sequence[str], explicit: str | None, where: str, *, lenient: bool = False) -> str:
     """The partition of an AWS scope target: the explicit one, else the one its regions imply.
 
     Regions from two partitions in one target, or regions outside an explicit partition, are refused:
     one role and one set of credentials can never reach both, so half the scope would go unscanned.
+    ``lenient`` (version 1 files, which loaded before partitions existed) leaves a mixed target's
+    partition unknown ("") instead; nothing is then ever built from it (``poam scan`` refuses a role_name).
     """
     implied = sorted({region_partition(r) for r in regions})
+    if len(implied) > 1 and lenient and explicit is None:
+        return ""
     if len(implied) > 1:
         raise InputError(
             f"{where}: regions from different AWS partitions ({', '.join(implied)}) in one scope target; "

@@ -155,3 +155,12 @@ def test_a_migrated_poam_reads_as_the_same_model() -> None:
     before, after = parsed(original), parsed(migrated_document(original))
     assert after.schema_version == 2
     assert (after.targets, after.scope, after.entries) == (before.targets, before.scope, before.entries)
+
+
+def test_a_version_1_scope_mixing_partitions_still_loads_with_its_partition_unknown() -> None:
+    # Version 1 files loaded before partitions were checked; they keep loading, and nothing is built from it.
+    doc = json.loads(V1.read_text())
+    doc["scope"]["regions"] = ["us-east-1", "us-gov-west-1"]
+    assert parsed(doc).targets[0].partition == ""
+    with pytest.raises(InputError, match="different AWS partitions"):
+        parsed(migrated_document(doc))

@@ -150,3 +150,11 @@ def test_an_ambiguous_check_stops_the_scan_before_prowler_runs() -> None:
     doc["entries"][1]["verification"] = {"checks": ["entra_policy_ensure_default_user_cannot_create_tenants"]}
     with pytest.raises(InputError, match="ambiguous"):
         needed_checks_by_provider(parsed(doc), MAPPING, all_practices=False)
+
+
+def test_no_role_arn_is_guessed_for_a_version_1_scope_spanning_partitions() -> None:
+    doc = json.loads((REPO / "poam.json").read_text())
+    doc["scope"] |= {"regions": ["us-east-1", "us-gov-west-1"], "role_name": "Scanner"}
+    poam = parsed(doc)
+    with pytest.raises(UsageError, match="span AWS partitions, so no role ARN can be built"):
+        scan_targets(poam, (), (), None)

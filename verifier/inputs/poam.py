@@ -89,15 +89,18 @@ def poam_from_json(document: dict[str, Any], source: str) -> Poam:
 def scope_targets(raw: dict[str, Any] | list[dict[str, Any]], source: str) -> tuple[ScopeTarget, ...]:
     """The scope as targets: version 2 lists them, version 1's single object is read as a one-target list."""
     listed = raw if isinstance(raw, list) else [raw]
-    targets = tuple(_target(item, f"{source}: scope[{index}]") for index, item in enumerate(listed))
+    lenient = not isinstance(raw, list)  # version 1: it loaded before partitions were checked
+    targets = tuple(_target(item, f"{source}: scope[{index}]", lenient) for index, item in enumerate(listed))
     _require_distinct_accounts(targets, source)
     return targets
 
 
-def _target(raw: dict[str, Any], where: str) -> ScopeTarget:
+def _target(raw: dict[str, Any], where: str, lenient: bool) -> ScopeTarget:
     regions = tuple(raw.get("regions", ()))
     # Resolved here (AWS only has partitions) so that role ARNs and scans never guess it.
-    partition = provider_spec(raw["provider"]).partition(regions, raw.get("partition"), where)
+    partition = provider_spec(raw["provider"]).partition(
+        regions, raw.get("partition"), where, lenient=lenient
+    )
     return ScopeTarget(
         provider=raw["provider"],
         accounts=tuple(raw["accounts"]),

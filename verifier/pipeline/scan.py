@@ -149,6 +149,11 @@ def _assumed(target: ScopeTarget, account: str, role_name: str | None) -> Target
             f"scope target {', '.join(target.accounts)} names no role_name while another does; "
             "give every AWS target a role_name, or use --role-arn"
         )
+    if not target.partition:
+        raise UsageError(
+            f"scope regions {', '.join(target.regions)} span AWS partitions, so no role ARN can be built from "
+            "role_name; give each partition its own scope target (poam migrate), or use --role-arn"
+        )
     # The partition is the scope's (us-gov-* regions: aws-us-gov), never assumed to be commercial.
     return _role_target(f"arn:{target.partition}:iam::{account}:role/{role_name}", (target,))
 
