@@ -2,4 +2,6 @@
 
 from verifier.cli import main
 
-main()
+# Guarded: worker processes of the findings pool import the main module again (spawn start method).
+if __name__ == "__main__":
+    main()

@@ -1,25 +1,31 @@
 """Findings ingestion: read Prowler outputs (OCSF, CSV, ASFF, compliance CSV) into ``Finding`` records.
 
-``load_findings`` is the one entry point. Every file is read whole and every record must parse:
-one bad record fails the whole load, because a FAIL skipped in silence could become a wrong MET.
+``load_findings`` is the one entry point. Every record of every file must parse: one bad record fails
+the whole load, because a FAIL skipped in silence could become a wrong MET. Files are read on every core
+(``pool.py``), each hashed in the same pass that decodes it, and merged in input order.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
+import operator
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from verifier.errors import FindingsFormatError
+from verifier.inputs.findings import asff, ocsf
 from verifier.inputs.findings.discover import READERS, Candidate, discover, is_gzip, logical_name
 from verifier.inputs.findings.interface import FindingsReader, FindingsSet, SourceFile
-from verifier.inputs.findings.normalize import HEAD_BYTES, NotStreamable, stream_prowler_elements
-from verifier.inputs.findings.ocsf import OcsfReader
+from verifier.inputs.findings.normalize import HEAD_BYTES, STREAM_CHUNK, NotStreamable
+from verifier.inputs.findings.pool import POOL_MIN_BYTES, default_jobs, ordered_map
 from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
+from verifier.inputs.findings.typed import TypedFormat, typed_findings
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.model import Finding, Status
 
@@ -29,15 +35,19 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(path, index, total)`` before each file; ``index`` counts files already read."""
 
 
-def load_findings(paths: Sequence[Path | str], progress: Progress | None = None) -> FindingsSet:
+def load_findings(
+    paths: Sequence[Path | str], progress: Progress | None = None, jobs: int | None = None
+) -> FindingsSet:
     """Read every Prowler output at ``paths`` (files, ``.gz`` files or directories searched recursively).
 
     A location starting ``s3://`` (or pathlib's collapsed ``s3:/``) is read from S3: one object, or
-    every Prowler output under a prefix, one object at a time (see ``s3.py``). Local files come
-    first, then S3 objects in the order given.
+    every Prowler output under a prefix (see ``s3.py``). Local files come first, then S3 objects in the
+    order given.
 
     Files are read in a deterministic order (each directory's files sorted by path) and a file
-    reached twice is read once. A result repeated exactly in several files (the same scan saved in
+    reached twice is read once. ``jobs`` worker processes read them (default: one per core once the
+    local files reach ``POOL_MIN_BYTES``; 1 reads in this process); the result is the same whatever
+    ``jobs`` is. A result repeated exactly in several files (the same scan saved in
     several formats) is kept once, from the richest format; ``files`` still counts every finding
     each file held. Raises ``FindingsFormatError`` naming the file and record for
     anything that is not a readable Prowler output, ``InputError`` for a path that does not exist
@@ -48,16 +58,64 @@ def load_findings(paths: Sequence[Path | str], progress: Progress | None = None)
     candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store)
     findings = _Collected()
     files: list[SourceFile] = []
-    for index, candidate in enumerate(candidates):
-        if progress is not None:
-            progress(_name(candidate), index, len(candidates))
-        loaded = _read(candidate) if isinstance(candidate, Candidate) else _read_s3(candidate, store)
+    for loaded in _read_all(candidates, store, progress, jobs):
         if loaded is None:
             continue  # an object under a prefix that is not a Prowler output, as in a directory
         source_file, read = loaded
         findings.add_file(read, source_file.format, multiple=len(candidates) > 1)
         files.append(source_file)
     return FindingsSet(findings=tuple(findings.kept), files=tuple(files))
+
+
+_Loaded = tuple[SourceFile, list[Finding]]
+_Packed = tuple[SourceFile, list[tuple[Any, ...]]]
+# A finding crosses the process boundary as the tuple of its fields: a tenth of the cost of pickling
+# the frozen dataclass, and a field added to ``Finding`` travels without a change here.
+_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Finding)))
+
+
+def _read_all(
+    candidates: Sequence[Candidate | S3Object], store: S3Store, progress: Progress | None, jobs: int | None
+) -> Iterator[_Loaded | None]:
+    def started(index: int) -> None:
+        if progress is not None:
+            progress(_name(candidates[index]), index, len(candidates))
+
+    workers = _workers(candidates, jobs)
+    if workers <= 1:
+        yield from ordered_map(lambda candidate: _load(candidate, store), candidates, 1, started)
+        return
+    for packed in ordered_map(_load_packed, candidates, workers, started):
+        yield None if packed is None else (packed[0], [Finding(*row) for row in packed[1]])
+
+
+def _workers(candidates: Sequence[Candidate | S3Object], jobs: int | None) -> int:
+    if jobs is not None:
+        return jobs
+    local = sum(_size(c.path) for c in candidates if isinstance(c, Candidate))
+    return default_jobs() if local >= POOL_MIN_BYTES else 1
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it reports the error
+
+
+def _load(candidate: Candidate | S3Object, store: S3Store) -> _Loaded | None:
+    """One source read, decoded and hashed; None for an unrecognised object under an S3 prefix."""
+    if isinstance(candidate, Candidate):
+        return _read(candidate)
+    return _read_s3(candidate, store)
+
+
+def _load_packed(candidate: Candidate | S3Object) -> _Packed | None:
+    """``_load`` in a worker process (its own S3 client), findings flattened for the trip back."""
+    loaded = _load(candidate, S3Store())
+    if loaded is None:
+        return None
+    return loaded[0], [_FIELDS(finding) for finding in loaded[1]]
 
 
 # The identity of one result of one scan, whichever format it was read from.
@@ -114,7 +172,11 @@ def _result_key(finding: Finding) -> _ResultKey:
     )
 
 
-def _read(candidate: Candidate) -> tuple[SourceFile, list[Finding]]:
+# The JSON formats decoded typed and streamed; the CSV formats are read whole with the csv module.
+_TYPED: dict[str, TypedFormat[Any]] = {ocsf.FORMAT: ocsf.TYPED, asff.FORMAT: asff.TYPED}
+
+
+def _read(candidate: Candidate) -> _Loaded:
     streamed = _read_streamed(candidate)
     if streamed is not None:
         return streamed
@@ -128,25 +190,32 @@ def _read(candidate: Candidate) -> tuple[SourceFile, list[Finding]]:
     return SourceFile(source, digest, candidate.reader.format_name, len(findings)), findings
 
 
-def _read_streamed(candidate: Candidate) -> tuple[SourceFile, list[Finding]] | None:
-    """A plain OCSF file read piece by piece (a 2 GB file never sits in memory), or None to read it whole.
+def _read_streamed(candidate: Candidate) -> _Loaded | None:
+    """A plain JSON file decoded piece by piece (a 2 GB file never sits in memory), or None to read it whole.
 
-    Only the happy path is streamed: anything unexpected (another layout, a bad element or record,
-    an OS error) returns None and the whole-file read runs instead, which decides the error and its
-    message exactly as for any other file.
+    Each chunk is hashed as it is read, so the file is read once. A record that cannot be trusted
+    raises its error here, naming the file and element; anything else unexpected (not a JSON array, a
+    syntax error, an OS error) returns None and the whole-file read runs instead, which decides the
+    error and its message exactly as for any other file.
     """
-    reader = candidate.reader
-    if not isinstance(reader, OcsfReader) or is_gzip(candidate.path):
+    typed = _TYPED.get(candidate.reader.format_name)
+    if typed is None or is_gzip(candidate.path):
         return None
     source = str(candidate.path)
     with _BackgroundDigest() as digest:
         try:
             with candidate.path.open("rb") as handle:
-                findings = list(reader.read_elements(stream_prowler_elements(handle, digest), source))
-        except (NotStreamable, FindingsFormatError, OSError):
+                findings = list(typed_findings(_chunks(handle, digest), typed, source))
+        except (NotStreamable, OSError):
             return None
         sha256 = digest.hexdigest()
-    return SourceFile(source, sha256, reader.format_name, len(findings)), findings
+    return SourceFile(source, sha256, candidate.reader.format_name, len(findings)), findings
+
+
+def _chunks(handle: Any, digest: _BackgroundDigest) -> Iterator[bytes]:
+    while chunk := handle.read(STREAM_CHUNK):
+        digest.update(chunk)
+        yield chunk
 
 
 class _BackgroundDigest:
@@ -192,7 +261,7 @@ def _name(candidate: Candidate | S3Object) -> str:
     return str(candidate.path) if isinstance(candidate, Candidate) else str(candidate.url)
 
 
-def _read_s3(item: S3Object, store: S3Store) -> tuple[SourceFile, list[Finding]] | None:
+def _read_s3(item: S3Object, store: S3Store) -> _Loaded | None:
     """Read one object; None for an unrecognised object found under a prefix (skipped, like in a walk)."""
     source = str(item.url)
     raw = store.fetch(item)
