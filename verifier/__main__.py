@@ -2,6 +2,6 @@
 
 from verifier.cli import main
 
-# Guarded: worker processes of the findings pool import the main module again (spawn start method).
+# Guarded: a multiprocessing server process may import the main module again.
 if __name__ == "__main__":
     main()

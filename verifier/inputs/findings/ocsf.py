@@ -27,6 +27,7 @@ from verifier.model import Finding, Status
 _DETECTION_FINDING = 2004
 _COMPLIANCE_FINDING = 2003
 _SUPPRESSED = "Suppressed"
+_STATUS = {status.value: status for status in Status}
 
 
 FORMAT = "ocsf"
@@ -115,7 +116,7 @@ def from_record(record: OcsfRecord, source: str) -> Finding | None:
     unmapped = record.unmapped
     return Finding(
         check_id=intern(record.metadata.event_code),
-        status=Status(record.status_code),
+        status=_STATUS[record.status_code],
         muted=record.status == _SUPPRESSED or (unmapped is not None and unmapped.muted is True),
         account=intern(record.cloud.account.uid),
         region=intern(record.cloud.region),
