@@ -168,3 +168,22 @@ def test_a_reindented_file_loads_like_the_prowler_layout(tmp_path: Path) -> None
         return [replace(f, source_file="") for f in load_findings([path]).findings]
 
     assert plain(reindented) == plain(PLAIN_OCSF)
+
+
+@pytest.mark.parametrize("layout", ["prowler", "jq-indent-2", "minified"])
+def test_memory_stays_flat_however_long_the_array(layout: str) -> None:
+    """No decode ever sees more than a few chunks, so a 2 GB file is read in a window of a few chunks."""
+    record = raw_json(PLAIN_OCSF)[0]
+    data = LAYOUTS[layout]([record] * 2000).encode()
+    chunk = 64 * 1024
+    seen: list[int] = []
+
+    def decode(buffer: bytes | memoryview) -> list[Any]:
+        seen.append(len(buffer))
+        return ANY(buffer)
+
+    count = sum(len(run.records or ()) for run in element_runs(memory_chunks(data, chunk), decode))
+
+    assert count == 2000
+    assert len(data) > 50 * chunk
+    assert max(seen) <= 3 * chunk

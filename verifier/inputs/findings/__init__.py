@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import operator
 import zlib
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -135,9 +136,16 @@ class _Collected:
     file are kept (a check may report one resource several times, under different finding ids).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, hasher: Callable[[_ResultKey], int] = hash) -> None:
         self.kept: list[Finding] = []
-        self._seen: dict[_ResultKey, tuple[int, int, int]] = {}  # key → (position, file number, richness)
+        self._hash = hasher
+        # A million findings are tracked, so the result key is not stored: its hash maps to the position
+        # of the last finding holding it, and the kept finding itself confirms the key on a hit. A
+        # different key with the same hash (rare) is tracked by its whole key instead.
+        self._by_hash: dict[int, int] = {}
+        self._collided: dict[_ResultKey, int] = {}
+        self._file_of = array("I")  # per kept position: the number of the file it came from
+        self._richness = bytearray()  # per kept position: the richness of its format
         self._files = 0
 
     def add_file(self, findings: list[Finding], format_name: str, *, multiple: bool) -> None:
@@ -151,13 +159,30 @@ class _Collected:
 
     def _add(self, finding: Finding, richness: int) -> None:
         key = _result_key(finding)
-        earlier = self._seen.get(key)
-        if earlier is None or earlier[1] == self._files:
-            self._seen[key] = (len(self.kept), self._files, richness)
+        earlier = self._position(key)
+        if earlier is None or self._file_of[earlier] == self._files:
+            self._remember(key, len(self.kept))
             self.kept.append(finding)
-        elif richness > earlier[2]:
-            self.kept[earlier[0]] = finding
-            self._seen[key] = (earlier[0], self._files, richness)
+            self._file_of.append(self._files)
+            self._richness.append(richness)
+        elif richness > self._richness[earlier]:
+            self.kept[earlier] = finding
+            self._file_of[earlier] = self._files
+            self._richness[earlier] = richness
+
+    def _position(self, key: _ResultKey) -> int | None:
+        position = self._by_hash.get(self._hash(key))
+        if position is not None and _result_key(self.kept[position]) == key:
+            return position
+        return self._collided.get(key) if self._collided else None
+
+    def _remember(self, key: _ResultKey, position: int) -> None:
+        slot = self._hash(key)
+        held = self._by_hash.get(slot)
+        if held is None or _result_key(self.kept[held]) == key:
+            self._by_hash[slot] = position
+        else:
+            self._collided[key] = position
 
 
 def _result_key(finding: Finding) -> _ResultKey:
