@@ -81,7 +81,8 @@ test: setup prowler chromium lint
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/pytest --cov --cov-report=term
 
 # Benchmarks print measured figures; they are never timed assertions in tests.
-# `make bench` is organisation scale: 1M findings in 200 files (~8 GB under .bench/) and one 2 GB file;
+# `make bench` is organisation scale: 1M findings in 200 files, one 2 GB file and a re-indented 0.5 GB one
+# (~10 GB under .bench/; delete it afterwards); it also verifies 100 / 1,000 / 10,000-entry POA&Ms;
 # `make bench BENCH_ARGS="--findings 20000 --files 10 --single-file-gb 0.05"` is the quick mode.
 BENCH_ARGS ?=
 bench: setup

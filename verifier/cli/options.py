@@ -53,6 +53,14 @@ AttestationsOption = Annotated[
     Path | None,
     typer.Option(help="Attestations file (poam attest). Default: poam-attestations.json beside the POA&M."),
 ]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        help="Worker processes reading findings files. Default: one per CPU core once the local files "
+        "reach 64 MB (smaller inputs are read in one process). The output is the same for every N.",
+        min=1,
+    ),
+]
 FailOnOption = Annotated[
     list[FailOn] | None,
     typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),

@@ -15,6 +15,7 @@ from verifier.cli.options import (
     FailOnOption,
     HistoryOption,
     InPlaceOption,
+    JobsOption,
     MappingOption,
     MaxGapOption,
     MaxScanAgeOption,
@@ -58,6 +59,10 @@ def verify(
     sign_key: SignKeyOption = None,
     attestations: AttestationsOption = None,
     fail_on: FailOnOption = None,
+    jobs: JobsOption = None,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="Print every entry's row (default: the first screens and a count).")
+    ] = False,
 ) -> None:
     """Mark every POA&M entry MET / NOT_MET / NOT_VERIFIED from Prowler findings and write the evidence.
 
@@ -78,10 +83,11 @@ def verify(
         max_gap_days=max_gap,
         sign_key=sign_key,
         attestations=attestations,
+        jobs=jobs,
     )
     with progress_bar() as progress:
         outcome = run_verify(options, clock=lambda: datetime.now(UTC), progress=progress)
-    print_results(outcome.run)
+    print_results(outcome.run, all_rows=all_rows)
     err.print(f"wrote {', '.join(str(p) for p in outcome.written)}")
     if outcome.gates_hit:
         raise GateError("; ".join(outcome.gates_hit))

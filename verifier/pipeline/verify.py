@@ -72,6 +72,7 @@ class VerifyOptions:
     max_gap_days: int = 7
     sign_key: Path | None = None
     attestations: Path | None = None
+    jobs: int | None = None  # worker processes reading findings; None: one per core for large inputs
 
     @property
     def history_path(self) -> Path:
@@ -135,7 +136,7 @@ def build_run(
     """Read and evaluate; raises before anything is written if an input is bad."""
     poam = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
-    findings = load_findings(options.findings, progress)
+    findings = load_findings(options.findings, progress, options.jobs)
     settings = EvaluationSettings(as_of=options.as_of, max_scan_age_days=options.max_scan_age_days)
     # An explicit --attestations must exist; the default beside the POA&M is optional.
     attested = load_attestations(options.attestations_path, required=options.attestations is not None)
