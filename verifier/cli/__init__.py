@@ -17,6 +17,9 @@ from verifier.cli import evidence  # noqa: F401 - registers attest, keygen, bund
 
 # isort: split
 from verifier.cli import code  # noqa: F401 - registers mapping sync|check, iac
+
+# isort: split
+from verifier.cli import poam_import  # noqa: F401 - registers import
 from verifier.cli.app import app, main
 
 __all__ = ["app", "main"]
