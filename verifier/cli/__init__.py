@@ -19,7 +19,7 @@ from verifier.cli import evidence  # noqa: F401 - registers attest, keygen, bund
 from verifier.cli import code  # noqa: F401 - registers mapping sync|check, iac
 
 # isort: split
-from verifier.cli import poam_import  # noqa: F401 - registers import
+from verifier.cli import onboarding, poam_import  # noqa: F401 - registers init, import
 from verifier.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -9,6 +9,14 @@ import typer
 from rich.table import Table
 
 from verifier.cli.app import app, err, out
+from verifier.cli.onboarding import (
+    AccountOption,
+    AssessmentDateOption,
+    ConditionalDateOption,
+    OrganizationOption,
+    RegionOption,
+    SystemOption,
+)
 from verifier.cli.options import (
     AsOfOption,
     MappingOption,
@@ -64,14 +72,12 @@ def import_command(
             help="Write even when some rows name no CMMC practice (they will not load until fixed)."
         ),
     ] = False,
-    organization: Annotated[str | None, typer.Option(help="Organization (default: from the source).")] = None,
-    system: Annotated[str | None, typer.Option(help="System name (default: from the source).")] = None,
-    assessment_date: Annotated[str | None, typer.Option(help="Assessment date, YYYY-MM-DD.")] = None,
-    conditional_status_date: Annotated[
-        str | None, typer.Option(help="Conditional CMMC Status Date, YYYY-MM-DD.")
-    ] = None,
-    account: Annotated[list[str] | None, typer.Option(help="AWS account id in scope. Repeatable.")] = None,
-    region: Annotated[list[str] | None, typer.Option(help="AWS region in scope. Repeatable.")] = None,
+    organization: OrganizationOption = None,
+    system: SystemOption = None,
+    assessment_date: AssessmentDateOption = None,
+    conditional_status_date: ConditionalDateOption = None,
+    account: AccountOption = None,
+    region: RegionOption = None,
     mapping: MappingOption = None,
     as_of: AsOfOption = None,
     report: Annotated[
