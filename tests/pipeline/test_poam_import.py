@@ -348,3 +348,45 @@ def test_merge_update_replaces_only_the_imported_fields(tmp_path: Path) -> None:
 def test_update_without_merge_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--update"):
         _import(fedramp_v3(tmp_path), tmp_path / "x.json", update=True)
+
+
+def test_cli_columns_on_a_homemade_csv_names_missing_and_repeated_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "gaps.csv"
+    source.write_text(
+        "Ref,Requirement,Gap,Owner\n,3.1.1,No MFA,Lee Park\nA,3.1.2,Shared role,Dana Smith\nA,3.1.3,No CUI flow map,Dana Smith\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "p.json"
+    code, stdout = run_cli(
+        capsys,
+        "import",
+        str(source),
+        "--columns",
+        "Ref=id",
+        "--out",
+        str(out),
+        *HEADER_ARGS,
+        "--report",
+        "json",
+    )
+    assert code == 0
+    report = json.loads(stdout)
+    assert [e["id"] for e in report["entries"]] == ["ROW-2", "A", "A-2"]
+    assert report["renamed"] == ["A (row 4) → A-2"]
+    assert report["notes"] == [
+        {"id": "ROW-2", "sheet": "", "row": 2, "note": "no id in the source: named ROW-2"}
+    ]
+    assert [e.practice_id for e in load_poam(out).poam.entries] == [
+        "AC.L2-3.1.1",
+        "AC.L2-3.1.2",
+        "AC.L2-3.1.3",
+    ]
+
+
+def test_cli_refuses_a_columns_pair_naming_no_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = run_cli(capsys, "import", str(tmp_path / "x.csv"), "--columns", "Ref=identifier", *HEADER_ARGS)
+    assert code == 2

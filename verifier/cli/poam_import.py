@@ -157,6 +157,11 @@ def print_report(report: ImportReport) -> None:
     )
     _table("Renamed duplicate ids", ("Rename",), [(r,) for r in report.renamed])
     _table(
+        "Notes",
+        ("Sheet", "Row", "Entry", "Note"),
+        [(e.sheet, str(e.row), e.id, n) for e in report.entries for n in e.notes],
+    )
+    _table(
         "Needs a person", ("Entry", "Missing"), [(n.entry, ", ".join(n.fields)) for n in report.needs_person]
     )
     merge = report.merge

@@ -277,6 +277,9 @@ def report_json(report: ImportReport) -> dict[str, Any]:
             if e.free_text_status
         ],
         "needs_person": [{"entry": n.entry, "fields": list(n.fields)} for n in report.needs_person],
+        "notes": [
+            {"id": e.id, "sheet": e.sheet, "row": e.row, "note": n} for e in report.entries for n in e.notes
+        ],
         "merge": {
             "added": list(report.merge.added),
             "kept": list(report.merge.kept),

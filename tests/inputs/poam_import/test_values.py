@@ -64,6 +64,7 @@ def test_practice_ids_resolve_to_cmmc_ids(cell: str, expected: tuple[str, ...]) 
         ("AC-2 (4), SI-4", "names only NIST SP 800-53 controls (AC-2 (4), SI-4)"),
         ("", "no practice named"),
         ("3.99.1", "3.99.1: not a CMMC Level 2 practice"),
+        ("AC.L1-3.1.1", "AC.L1-3.1.1: not a CMMC Level 2 practice"),
         ("see the SSP", "names no CMMC practice"),
     ],
 )

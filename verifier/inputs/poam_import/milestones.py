@@ -22,10 +22,11 @@ def milestones(cells: list[Cell], epoch_1904: bool) -> list[dict[str, Any]]:
     """Every milestone in the cells, in order."""
     found: list[dict[str, Any]] = []
     for cell in cells:
+        dated = None if isinstance(cell, str | MilestoneCell) else parse_date(cell, epoch_1904)
         if isinstance(cell, MilestoneCell):
             found.append(_structured(cell))
-        elif parse_date(cell, epoch_1904) is not None and not isinstance(cell, str):
-            found.append(_milestone("", parse_date(cell, epoch_1904).value.isoformat(), "planned"))  # type: ignore[union-attr]
+        elif dated is not None:  # a date cell on a continuation row: a milestone with only a due date
+            found.append(_milestone("", dated.value.isoformat(), "planned"))
         else:
             found += [_parse_item(item) for item in split_items(as_text(cell))]
     for number, milestone in enumerate(found, start=1):

@@ -89,7 +89,9 @@ def practice_ids(cell: Cell) -> PracticeIds:
     for match in _CMMC.finditer(text):
         candidate = f"{match.group(1).upper()}.L{match.group(2)}-{match.group(3)}"
         (found if candidate in practices() else unknown).append(candidate)
-    for match in _NIST_171.finditer(text):
+    # A CMMC id contains its NIST number: only what is left after the CMMC ids is read as a NIST id, so an
+    # id outside the catalog (AC.L1-3.1.1) is reported rather than read as 3.1.1.
+    for match in _NIST_171.finditer(_CMMC.sub(" ", text)):
         practice = by_nist_id().get(match.group(1))
         (found.append(practice.practice_id) if practice else unknown.append(match.group(1)))
     found = list(dict.fromkeys(found))
