@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.templates import fedramp_v3
 from verifier import __version__
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,7 +68,13 @@ def test_the_wheel_carries_the_mappings_schemas_and_catalog(dist: Path) -> None:
     for shipped in ("mappings/cmmc-l2-aws.json", "mappings/cmmc-l2-iac.json"):
         assert f"verifier/{shipped}" in names
         assert zipfile.ZipFile(wheel).read(f"verifier/{shipped}") == (REPO / shipped).read_bytes()
-    assert {"verifier/schemas/poam.schema.json", "verifier/data/practices.csv"} <= names
+    assert {
+        "verifier/schemas/poam.schema.json",
+        "verifier/data/practices.csv",
+        "verifier/templates/init/workflows/poam-verify.yml",
+        "verifier/templates/init/pre-commit-config.yaml",
+        "verifier/templates/init/README.md",
+    } <= names
     (sdist,) = dist.glob("*.tar.gz")
     with tarfile.open(sdist) as archive:
         members = {m.name.split("/", 1)[1] for m in archive.getmembers() if "/" in m.name}
@@ -111,3 +118,16 @@ def test_verify_runs_on_the_example_from_another_directory(installed: Path, else
     verdicts = {e["verdict"] for e in verification["entries"]}
     assert verdicts == {"MET", "NOT_MET", "NOT_VERIFIED"}
     assert (elsewhere / "out" / "evidence.zip").is_file()
+
+
+def test_init_then_import_run_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+    header = ["--organization", "Ridgeline", "--system", "Delta", "--assessment-date", "2026-09-14"]
+    done = _run([str(installed), "init", ".", *header, "--account", "123456789012"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / ".github" / "workflows" / "poam-verify.yml").is_file()
+    source = fedramp_v3(tmp_path)
+    done = _run(
+        [str(installed), "import", str(source), "--merge", "poam.json", "--report", "json"], cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["merge"]["added"] == ["V3-1", "V3-0"]
