@@ -22,6 +22,7 @@ from verifier.cli.options import (
     PoamOption,
     SignKeyOption,
     locations,
+    mapping_path,
     parse_date,
     progress_bar,
 )
@@ -35,7 +36,7 @@ from verifier.pipeline.verify import VerifyOptions, run_verify
 @app.command()
 def verify(
     poam: Annotated[Path, typer.Option(help="The POA&M to verify.")] = Path("poam.json"),
-    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
+    mapping: MappingOption = None,
     findings: Annotated[
         list[str] | None,
         typer.Option(
@@ -72,7 +73,7 @@ def verify(
     """
     options = VerifyOptions(
         poam=poam,
-        mapping=mapping,
+        mapping=mapping_path(mapping),
         findings=locations(findings),
         out=out_dir,
         as_of=parse_date(as_of, "--as-of"),
@@ -96,7 +97,7 @@ def verify(
 @app.command("scan")
 def scan_command(
     poam: PoamOption = Path("poam.json"),
-    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
+    mapping: MappingOption = None,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Results; Prowler output goes to OUT/scan/<target>.")
     ] = Path("out"),
@@ -137,6 +138,7 @@ def scan_command(
     entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
     are verify's own (see `poam verify --help`).
     """
+    mapping = mapping_path(mapping)
     options = ScanOptions(
         poam,
         mapping,
@@ -178,7 +180,7 @@ def export_command(
     export_format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")],
     out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
     poam: PoamOption = Path("poam.json"),
-    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
+    mapping: MappingOption = None,
     findings: Annotated[
         list[str] | None,
         typer.Option(help="Prowler output, as for verify (files, directories, s3://). Repeatable."),
@@ -197,7 +199,7 @@ def export_command(
     options = ExportOptions(
         export_format,
         poam,
-        mapping,
+        mapping_path(mapping),
         locations(findings),
         out_file,
         parse_date(as_of, "--as-of"),
