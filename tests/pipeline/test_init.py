@@ -126,3 +126,9 @@ def test_init_refuses_to_overwrite_and_writes_nothing(
 def test_init_needs_its_header_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _ = run_cli(capsys, "init", str(tmp_path), "--organization", "x")
     assert code == 2 and not any(tmp_path.iterdir())
+
+
+def test_init_writes_the_current_schema_version_with_one_scope_target(scaffold: Path) -> None:
+    document = json.loads((scaffold / "poam.json").read_text(encoding="utf-8"))
+    assert document["schema_version"] == 2
+    assert document["scope"] == [{"provider": "aws", "accounts": ["123456789012"], "regions": ["us-east-1"]}]

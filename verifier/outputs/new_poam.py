@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-SCHEMA_VERSION = 1
+from verifier.inputs.poam import CURRENT_SCHEMA_VERSION
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class PoamHeader:
 
 
 def poam_document(header: PoamHeader, entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The POA&M as JSON (schema version 1: one ``scope`` object)."""
+    """The POA&M as JSON in the current schema version: ``scope`` is a list of targets (here one)."""
     assessment: dict[str, Any] = {
         "level": 2,
         "type": header.assessment_type,
@@ -37,14 +37,14 @@ def poam_document(header: PoamHeader, entries: Sequence[dict[str, Any]]) -> dict
     }
     if header.conditional_status_date is not None:
         assessment["conditional_status_date"] = header.conditional_status_date.isoformat()
-    scope: dict[str, Any] = {"provider": header.provider, "accounts": list(header.accounts)}
+    target: dict[str, Any] = {"provider": header.provider, "accounts": list(header.accounts)}
     if header.regions:
-        scope["regions"] = list(header.regions)
+        target["regions"] = list(header.regions)
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": CURRENT_SCHEMA_VERSION,
         "organization": header.organization,
         "system": header.system,
         "assessment": assessment,
-        "scope": scope,
+        "scope": [target],
         "entries": list(entries),
     }
