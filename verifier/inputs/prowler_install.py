@@ -6,6 +6,7 @@ Prowler is only ever run as a subprocess; its Python internals are never importe
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from verifier.errors import EnvError
 
 INSTALL_HINT = "install it with `make prowler` (a separate virtual environment) or `pip install 'poam-verifier[prowler]'`"
 _TIMEOUT_S = 300
+_VERSION = re.compile(r"^Prowler (\S+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +41,28 @@ class ProwlerInstall:
         return done.stdout
 
     def version(self) -> str:
-        """``5.46.0`` from ``prowler --version``."""
-        return self.run("--version").strip().split()[-1]
+        """``5.46.0`` from ``prowler --version``.
+
+        With network access Prowler appends a remark on the latest release (``Prowler 5.46.0 (You are
+        running the latest version, yay!)``), so the version is the word after ``Prowler``, not the last one.
+        """
+        printed = self.run("--version").strip()
+        match = _VERSION.match(printed)
+        if match is None:
+            raise EnvError(f"`{self.binary} --version` printed {printed[:80]!r}, not `Prowler <version>`")
+        return match.group(1)
 
     def aws_checks(self) -> frozenset[str]:
         """Every AWS check id the installed Prowler knows."""
-        listing = orjson.loads(self.run("aws", "--list-checks-json"))
-        return frozenset(listing.get("aws", ()))
+        return self.checks("aws")
+
+    def checks(self, provider: str) -> frozenset[str]:
+        """Every check id the installed Prowler knows for ``provider`` (``prowler <provider> --list-checks-json``).
+
+        Listing needs no credentials. A provider Prowler does not have is an ``EnvError`` from ``run``.
+        """
+        listing = orjson.loads(self.run(provider, "--list-checks-json"))
+        return frozenset(listing.get(provider, ()))
 
     def compliance_dir(self) -> Path:
         """Prowler's ``compliance/`` package directory, found through its own interpreter."""

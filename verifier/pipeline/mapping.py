@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,15 @@ from typing import Any
 from verifier.catalog import practices
 from verifier.errors import EnvError, InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes
-from verifier.inputs.mapping import CMMC_FRAMEWORK, NIST_FRAMEWORK, build_mapping, load_mapping, problems
+from verifier.inputs.mapping import (
+    CMMC_FRAMEWORK,
+    NIST_FRAMEWORK,
+    NIST_PROVIDER,
+    CheckMapping,
+    build_mapping,
+    load_mapping,
+    problems,
+)
 from verifier.inputs.prowler_install import ProwlerInstall, find_prowler
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
@@ -24,11 +33,21 @@ class SyncOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderCoverage:
+    """How much of Level 2 one provider's checks reach."""
+
+    provider: str
+    practices_with_checks: int
+    distinct_checks: int
+
+
+@dataclass(frozen=True, slots=True)
 class SyncResult:
     path: Path
     prowler_version: str
     practices_with_checks: int
     distinct_checks: int
+    providers: tuple[ProviderCoverage, ...] = ()
 
 
 def sync_mapping(options: SyncOptions) -> SyncResult:
@@ -43,13 +62,20 @@ def sync_mapping(options: SyncOptions) -> SyncResult:
     nist = _framework(nist_path) if nist_path.exists() else None
     document = build_mapping(cmmc, nist, version)
     write_atomic(options.out, dumps(document))
-    aws = [set(body["aws"]) for body in document["practices"].values()]
+    coverage = tuple(_coverage(document, provider) for provider in document["source"]["providers"])
+    aws = next(c for c in coverage if c.provider == NIST_PROVIDER)
     return SyncResult(
         path=options.out,
         prowler_version=version,
-        practices_with_checks=sum(bool(checks) for checks in aws),
-        distinct_checks=len(set().union(*aws)),
+        practices_with_checks=aws.practices_with_checks,
+        distinct_checks=aws.distinct_checks,
+        providers=coverage,
     )
+
+
+def _coverage(document: dict[str, Any], provider: str) -> ProviderCoverage:
+    lists = [set(body.get(provider, ())) for body in document["practices"].values()]
+    return ProviderCoverage(provider, sum(bool(checks) for checks in lists), len(set().union(*lists)))
 
 
 def _require(install: ProwlerInstall | None) -> ProwlerInstall:
@@ -77,20 +103,55 @@ class CheckReport:
     needs_attestation: tuple[str, ...]
     prowler_version: str | None
     practices_with_checks: int
+    providers: tuple[ProviderCoverage, ...] = ()
 
 
 def check_mapping(options: CheckOptions) -> CheckReport:
-    """Validate a mapping; against the installed Prowler's check list unless ``offline``."""
+    """Validate a mapping; each provider's ids against the installed Prowler's list unless ``offline``."""
     mapping = load_mapping(options.mapping)
     install = None if options.offline else _optional_prowler(options.prowler_bin)
-    known = install.aws_checks() if install else None
+    version = install.version() if install else None
+    known, unlisted = _known_checks(install, mapping) if install else (None, ())
     unmapped = mapping.unmapped_practices()
     return CheckReport(
-        problems=tuple(problems(mapping, known)),
+        problems=(*problems(mapping, known), *unlisted),
         needs_attestation=unmapped,
-        prowler_version=install.version() if install else None,
+        prowler_version=version,
         practices_with_checks=len(practices()) - len(unmapped),
+        providers=tuple(
+            ProviderCoverage(
+                provider,
+                len(practices()) - len(mapping.unmapped_practices(provider)),
+                len(mapping.all_checks(provider)),
+            )
+            for provider in mapping.providers()
+        ),
     )
+
+
+def _known_checks(
+    install: ProwlerInstall, mapping: CheckMapping
+) -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
+    """Each provider's check list, for the providers the mapping gives checks, and why any is missing.
+
+    One ``prowler <provider> --list-checks-json`` per provider, run side by side: each loads every
+    framework before listing (half a minute of CPU), so one after another would take minutes. The
+    version was read first, so Prowler runs: a provider it cannot list is left out, which ``problems``
+    reports against that provider instead of aborting the other providers' checks.
+    """
+    listed = [provider for provider in mapping.providers() if mapping.all_checks(provider)]
+    with ThreadPoolExecutor(max_workers=max(1, len(listed))) as pool:
+        outcomes = list(pool.map(lambda provider: _list_checks(install, provider), listed))
+    known = {p: o for p, o in zip(listed, outcomes, strict=True) if isinstance(o, frozenset)}
+    unlisted = tuple(f"{p}: {o}" for p, o in zip(listed, outcomes, strict=True) if isinstance(o, str))
+    return known, unlisted
+
+
+def _list_checks(install: ProwlerInstall, provider: str) -> frozenset[str] | str:
+    try:
+        return install.checks(provider)
+    except EnvError as exc:
+        return exc.message
 
 
 def _optional_prowler(explicit: str | None) -> ProwlerInstall | None:
