@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from verifier.errors import EnvError, ExitCode
 from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
 
 FAKE_PROWLER = """#!/bin/sh
@@ -57,27 +58,29 @@ def test_every_provider_is_checked_against_its_own_listing(prowler: str, tmp_pat
     ]
 
 
-def test_an_id_of_another_provider_and_an_unlistable_provider_are_problems(
-    prowler: str, tmp_path: Path
-) -> None:
+def test_an_id_known_only_to_another_provider_is_a_problem(prowler: str, tmp_path: Path) -> None:
     path = _mapping(
         tmp_path,
         {
             "aws": ["cloudtrail_kms_encryption_enabled"],
             # Known to Prowler, but as an AWS check: under azure it tests nothing.
             "azure": ["keyvault_logging_enabled", "s3_bucket_public_access"],
-            "nosuchcloud": ["bucket_is_private"],
         },
     )
     report = check_mapping(CheckOptions(path, prowler))
-    assert report.problems[0] == (
-        "AU.L2-3.3.8: azure check 's3_bucket_public_access' is not known to the installed Prowler"
+    assert report.problems == (
+        "AU.L2-3.3.8: azure check 's3_bucket_public_access' is not known to the installed Prowler",
     )
-    assert report.problems[1] == "nosuchcloud: the installed Prowler lists no checks for this provider"
-    assert report.problems[2].startswith(
-        "nosuchcloud: `prowler nosuchcloud --list-checks-json` failed (exit 2)"
+
+
+def test_a_provider_prowler_cannot_list_is_an_environment_error(prowler: str, tmp_path: Path) -> None:
+    path = _mapping(
+        tmp_path, {"aws": ["cloudtrail_kms_encryption_enabled"], "nosuchcloud": ["bucket_is_private"]}
     )
-    assert len(report.problems) == 3
+    with pytest.raises(EnvError) as caught:
+        check_mapping(CheckOptions(path, prowler))
+    assert caught.value.exit_code is ExitCode.ENVIRONMENT
+    assert "`prowler nosuchcloud --list-checks-json` failed (exit 2)" in caught.value.message
 
 
 def test_offline_checks_no_ids(prowler: str, tmp_path: Path) -> None:

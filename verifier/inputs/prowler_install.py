@@ -18,6 +18,7 @@ from verifier.errors import EnvError
 
 INSTALL_HINT = "install it with `make prowler` (a separate virtual environment) or `pip install 'poam-verifier[prowler]'`"
 _TIMEOUT_S = 300
+_LISTING_TIMEOUT_S = 1200
 _VERSION = re.compile(r"^Prowler (\S+)")
 
 
@@ -27,11 +28,11 @@ class ProwlerInstall:
 
     binary: Path
 
-    def run(self, *args: str) -> str:
+    def run(self, *args: str, timeout_s: int = _TIMEOUT_S) -> str:
         """Run Prowler with ``args`` and return its standard output; any failure is an ``EnvError``."""
         try:
             done = subprocess.run(  # noqa: S603 - fixed argv, no shell
-                [str(self.binary), *args], capture_output=True, text=True, timeout=_TIMEOUT_S, check=False
+                [str(self.binary), *args], capture_output=True, text=True, timeout=timeout_s, check=False
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise EnvError(f"could not run {self.binary}: {exc}") from exc
@@ -59,9 +60,11 @@ class ProwlerInstall:
     def checks(self, provider: str) -> frozenset[str]:
         """Every check id the installed Prowler knows for ``provider`` (``prowler <provider> --list-checks-json``).
 
-        Listing needs no credentials. A provider Prowler does not have is an ``EnvError`` from ``run``.
+        Listing needs no credentials, but Prowler loads every compliance framework first: half a minute of
+        CPU, many minutes on a busy machine, hence the longer limit. A provider Prowler does not have is an
+        ``EnvError`` from ``run``.
         """
-        listing = orjson.loads(self.run(provider, "--list-checks-json"))
+        listing = orjson.loads(self.run(provider, "--list-checks-json", timeout_s=_LISTING_TIMEOUT_S))
         return frozenset(listing.get(provider, ()))
 
     def compliance_dir(self) -> Path:

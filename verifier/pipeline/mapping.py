@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,10 +112,10 @@ def check_mapping(options: CheckOptions) -> CheckReport:
     mapping = load_mapping(options.mapping)
     install = None if options.offline else _optional_prowler(options.prowler_bin)
     version = install.version() if install else None
-    known, unlisted = _known_checks(install, mapping) if install else (None, ())
+    known = _known_checks(install, mapping) if install else None
     unmapped = mapping.unmapped_practices()
     return CheckReport(
-        problems=(*problems(mapping, known), *unlisted),
+        problems=tuple(problems(mapping, known)),
         needs_attestation=unmapped,
         prowler_version=version,
         practices_with_checks=len(practices()) - len(unmapped),
@@ -129,29 +130,17 @@ def check_mapping(options: CheckOptions) -> CheckReport:
     )
 
 
-def _known_checks(
-    install: ProwlerInstall, mapping: CheckMapping
-) -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
-    """Each provider's check list, for the providers the mapping gives checks, and why any is missing.
+def _known_checks(install: ProwlerInstall, mapping: CheckMapping) -> dict[str, frozenset[str]]:
+    """Each provider's check list, for the providers the mapping gives checks.
 
-    One ``prowler <provider> --list-checks-json`` per provider, run side by side: each loads every
-    framework before listing (half a minute of CPU), so one after another would take minutes. The
-    version was read first, so Prowler runs: a provider it cannot list is left out, which ``problems``
-    reports against that provider instead of aborting the other providers' checks.
+    One ``prowler <provider> --list-checks-json`` per provider, as many at once as there are CPUs: each
+    loads every framework before listing (half a minute of CPU), so one after another takes minutes.
+    A provider Prowler cannot list (unknown to it, or the run failed) is an ``EnvError``: ids that could
+    not be checked are not valid.
     """
     listed = [provider for provider in mapping.providers() if mapping.all_checks(provider)]
-    with ThreadPoolExecutor(max_workers=max(1, len(listed))) as pool:
-        outcomes = list(pool.map(lambda provider: _list_checks(install, provider), listed))
-    known = {p: o for p, o in zip(listed, outcomes, strict=True) if isinstance(o, frozenset)}
-    unlisted = tuple(f"{p}: {o}" for p, o in zip(listed, outcomes, strict=True) if isinstance(o, str))
-    return known, unlisted
-
-
-def _list_checks(install: ProwlerInstall, provider: str) -> frozenset[str] | str:
-    try:
-        return install.checks(provider)
-    except EnvError as exc:
-        return exc.message
+    with ThreadPoolExecutor(max_workers=max(1, min(len(listed), os.cpu_count() or 1))) as pool:
+        return dict(zip(listed, pool.map(install.checks, listed), strict=True))
 
 
 def _optional_prowler(explicit: str | None) -> ProwlerInstall | None:
