@@ -40,8 +40,7 @@ def test_a_single_file_records_its_provenance() -> None:
 
 
 def test_a_prowler_output_directory_is_read_recursively_in_sorted_order() -> None:
-    # The AWS recordings; providers/ (Azure, M365, GCP) is read by the multi-provider reader tests.
-    result = load_findings([PROWLER / "cmmc", PROWLER / "muted", PROWLER / "plain"])
+    result = load_findings([PROWLER])
     assert [(Path(f.path).relative_to(PROWLER).as_posix(), f.format, f.findings) for f in result.files] == [
         ("cmmc/cmmc.csv", "csv", 8),
         ("cmmc/compliance/cmmc_cmmc_2.0.csv", "compliance-csv", 8),
