@@ -485,14 +485,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     _pin_clock()
-    for scenario in SCENARIOS:
-        with tempfile.TemporaryDirectory() as scratch:
-            findings = record(scenario, Path(scratch))
-            _replace(Path(scratch), args.out / scenario.provider, keep=("mutelist.yaml",))
-        summary = ", ".join(
-            f"{f.metadata.CheckID}={f.status.value}{'(muted)' if f.muted else ''}" for f in findings
-        )
-        print(f"{scenario.provider}: {len(findings)} findings: {summary}")
+    # Every provider is recorded before any fixture is replaced: a failure leaves the old recording whole.
+    with tempfile.TemporaryDirectory() as scratch:
+        summaries = []
+        for scenario in SCENARIOS:
+            findings = record(scenario, Path(scratch) / scenario.provider)
+            statuses = ", ".join(
+                f"{f.metadata.CheckID}={f.status.value}{'(muted)' if f.muted else ''}" for f in findings
+            )
+            summaries.append(f"{scenario.provider}: {len(findings)} findings: {statuses}")
+        for scenario in SCENARIOS:
+            _replace(Path(scratch) / scenario.provider, args.out / scenario.provider, keep=("mutelist.yaml",))
+    print("\n".join(summaries))
     return 0
 
 

@@ -69,13 +69,17 @@ def test_every_catalog_practice_is_present_in_catalog_order(built: dict[str, Any
     }
 
 
-def test_provenance_names_the_prowler_version_and_both_frameworks(built: dict[str, Any]) -> None:
-    assert built["schema_version"] == 1
+def test_provenance_names_the_prowler_version_both_frameworks_and_every_provider(
+    built: dict[str, Any],
+) -> None:
+    assert built["schema_version"] == 2
     assert built["source"] == {
         "generator": "poam mapping sync",
         "prowler_version": "5.46.0",
         "frameworks": BOTH,
         "cmmc_framework_version": "2.0",
+        # From the framework's own `checks` keys, AWS first: m365 is covered though AU.L2-3.3.8 lists none.
+        "providers": ["aws", "alibabacloud", "azure", "gcp", "m365", "oraclecloud"],
     }
 
 
@@ -106,12 +110,29 @@ def test_aws_checks_are_the_sorted_union_of_both_frameworks(
 
 def test_sources_list_every_framework_that_maps_a_check(built: dict[str, Any]) -> None:
     au = built["practices"]["AU.L2-3.3.8"]
-    assert au["sources"]["cloudtrail_kms_encryption_enabled"] == BOTH
-    assert set(au["sources"]) == set(au["aws"])
+    assert au["sources"]["aws"]["cloudtrail_kms_encryption_enabled"] == BOTH
+    assert set(au["sources"]["aws"]) == set(au["aws"])
     ia = built["practices"]["IA.L2-3.5.7"]
-    assert ia["sources"]["iam_password_policy_lowercase"] == BOTH
+    assert ia["sources"]["aws"]["iam_password_policy_lowercase"] == BOTH
     # Only NIST 800-171 maps unused access keys to password complexity.
-    assert ia["sources"]["iam_user_accesskey_unused"] == [NIST_FRAMEWORK]
+    assert ia["sources"]["aws"]["iam_user_accesskey_unused"] == [NIST_FRAMEWORK]
+
+
+def test_sources_cover_every_provider_with_checks(built: dict[str, Any]) -> None:
+    for pid, body in built["practices"].items():
+        listed = {key: checks for key, checks in body.items() if isinstance(checks, list) and checks}
+        assert set(body["sources"]) == set(listed), pid
+        for provider, checks in listed.items():
+            assert sorted(body["sources"][provider]) == checks, (pid, provider)
+    au = built["practices"]["AU.L2-3.3.8"]
+    assert set(au["sources"]) == {"aws", "alibabacloud", "azure", "gcp"}
+    # The NIST file is AWS-only: every other provider's check comes from cmmc_2.0 alone.
+    assert {tuple(v) for p in ("alibabacloud", "azure", "gcp") for v in au["sources"][p].values()} == {
+        (CMMC_FRAMEWORK,)
+    }
+    assert built["practices"]["IA.L2-3.5.7"]["sources"]["oraclecloud"] == {
+        "identity_password_policy_minimum_length_14": [CMMC_FRAMEWORK]
+    }
 
 
 def test_non_aws_providers_are_kept_and_empty_lists_dropped(
@@ -153,7 +174,7 @@ def test_without_the_nist_file_only_cmmc_contributes(cmmc: dict[str, Any]) -> No
     assert built["source"]["frameworks"] == [CMMC_FRAMEWORK]
     ia = built["practices"]["IA.L2-3.5.7"]
     assert "iam_user_accesskey_unused" not in ia["aws"]
-    assert set(map(tuple, ia["sources"].values())) == {(CMMC_FRAMEWORK,)}
+    assert {tuple(v) for by_check in ia["sources"].values() for v in by_check.values()} == {(CMMC_FRAMEWORK,)}
 
 
 def test_build_is_deterministic(cmmc: dict[str, Any], nist: dict[str, Any]) -> None:
@@ -254,6 +275,62 @@ def test_problems_name_checks_the_installed_prowler_does_not_know(mapping_dir: P
 
 def test_problems_are_empty_when_the_check_list_is_unknown(mapping_dir: Path) -> None:
     assert problems(load_mapping(mapping_dir / "minimal.json"), None) == []
+
+
+def test_problems_check_every_provider_against_its_own_list(mapping_dir: Path) -> None:
+    mapping = load_mapping(mapping_dir / "minimal.json")
+    aws = frozenset(
+        {
+            "cloudtrail_kms_encryption_enabled",
+            "cloudtrail_log_file_validation_enabled",
+            "iam_password_policy_lowercase",
+            "iam_password_policy_retired_check",
+        }
+    )
+    assert problems(mapping, {"aws": aws, "azure": frozenset({"keyvault_logging_enabled"})}) == []
+    # An AWS id is not an Azure id: each provider is checked against its own list only.
+    assert problems(mapping, {"aws": aws, "azure": aws}) == [
+        "AU.L2-3.3.8: azure check 'keyvault_logging_enabled' is not known to the installed Prowler"
+    ]
+
+
+def test_a_provider_whose_checks_could_not_be_listed_is_a_problem(mapping_dir: Path) -> None:
+    mapping = load_mapping(mapping_dir / "minimal.json")
+    aws = mapping.all_checks("aws")
+    assert problems(mapping, {"aws": aws}) == [
+        "azure: the installed Prowler lists no checks for this provider"
+    ]
+
+
+def test_providers_are_declared_or_else_the_ones_listed(
+    mapping_dir: Path, built: dict[str, Any], tmp_path: Path
+) -> None:
+    assert load_mapping(mapping_dir / "minimal.json").providers() == ("aws", "azure")
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps(built), encoding="utf-8")
+    assert load_mapping(path).providers() == ("aws", "alibabacloud", "azure", "gcp", "m365", "oraclecloud")
+
+
+def test_a_version_1_mapping_with_aws_only_sources_still_loads(mapping_dir: Path) -> None:
+    mapping = load_mapping(mapping_dir / "version1_aws_sources.json")
+    assert mapping.checks_for("AU.L2-3.3.8") == ("cloudtrail_kms_encryption_enabled",)
+    assert mapping.checks_for("AU.L2-3.3.8", "azure") == ("keyvault_logging_enabled",)
+    assert mapping.providers() == ("aws", "azure")
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_sources_must_have_the_shape_of_their_schema_version(
+    mapping_dir: Path, tmp_path: Path, version: int
+) -> None:
+    # Version 1 keys sources by check; version 2 by provider, then check. Mixing them is a schema error.
+    document = json.loads((mapping_dir / "version1_aws_sources.json").read_text(encoding="utf-8"))
+    sources = document["practices"]["AU.L2-3.3.8"]["sources"]
+    document["schema_version"] = version
+    document["practices"]["AU.L2-3.3.8"]["sources"] = sources if version == 2 else {"aws": sources}
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(SchemaError, match="/practices/AU.L2-3.3.8/sources"):
+        load_mapping(path)
 
 
 def test_unmapped_practices_are_catalog_practices_without_checks() -> None:

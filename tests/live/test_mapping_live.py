@@ -15,8 +15,9 @@ pytestmark = pytest.mark.live
 
 
 def _poam(*args: str) -> subprocess.CompletedProcess[str]:
+    # `mapping check` lists the checks of all six providers (half a minute of CPU each): minutes on a busy machine.
     return subprocess.run(
-        [sys.executable, "-m", "verifier", *args], capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-m", "verifier", *args], capture_output=True, text=True, timeout=1800, check=False
     )
 
 
@@ -27,6 +28,21 @@ def test_sync_regenerates_the_shipped_mapping(prowler_bin: str, tmp_path: Path) 
     shipped = json.loads((REPO_ROOT / "mappings" / "cmmc-l2-aws.json").read_text(encoding="utf-8"))
     assert json.loads(out.read_text(encoding="utf-8")) == shipped
     assert "55 practices with AWS checks" in done.stdout
+
+
+def test_sync_covers_six_providers_with_provenance_for_every_check(prowler_bin: str, tmp_path: Path) -> None:
+    out = tmp_path / "mapping.json"
+    done = _poam("mapping", "sync", "--prowler-bin", prowler_bin, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "aws 55/106, alibabacloud 36/52, azure 36/103, gcp 33/60, m365 28/67, oraclecloud 25/41"
+        in done.stdout
+    )
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["source"]["providers"] == ["aws", "alibabacloud", "azure", "gcp", "m365", "oraclecloud"]
+    for pid, body in document["practices"].items():
+        for provider in document["source"]["providers"]:
+            assert sorted(body["sources"].get(provider, {})) == body.get(provider, []), (pid, provider)
 
 
 def test_check_accepts_the_shipped_mapping_against_prowler(prowler_bin: str) -> None:
@@ -44,6 +60,22 @@ def test_check_names_a_check_prowler_does_not_know(prowler_bin: str, tmp_path: P
     done = _poam("mapping", "check", "--mapping", str(broken), "--prowler-bin", prowler_bin)
     assert done.returncode == 3
     assert "s3_bucket_is_made_of_cheese" in done.stderr
+
+
+def test_check_validates_each_provider_against_its_own_check_list(prowler_bin: str, tmp_path: Path) -> None:
+    # Two providers keep the run short: each listed provider costs one `prowler <provider> --list-checks-json`.
+    shipped = json.loads((REPO_ROOT / "mappings" / "cmmc-l2-aws.json").read_text(encoding="utf-8"))
+    body = shipped["practices"]["AC.L2-3.1.1"]
+    practice = {"aws": body["aws"], "azure": [*body["azure"], "s3_bucket_public_access"]}
+    document = {"schema_version": 2, "source": shipped["source"], "practices": {"AC.L2-3.1.1": practice}}
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    done = _poam("mapping", "check", "--mapping", str(path), "--prowler-bin", prowler_bin)
+    assert done.returncode == 3
+    # An AWS check id listed under azure is unknown there: each provider answers for its own ids.
+    stderr = " ".join(done.stderr.split())  # the console wraps long lines
+    assert "AC.L2-3.1.1: azure check 's3_bucket_public_access' is not known" in stderr
+    assert "1 problem(s)" in stderr
 
 
 def test_missing_prowler_is_an_environment_error(tmp_path: Path) -> None:

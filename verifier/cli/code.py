@@ -11,7 +11,7 @@ from verifier.cli.app import app, err, mapping_app, out
 from verifier.cli.options import mapping_path
 from verifier.errors import GateError, InputError
 from verifier.pipeline.iac import IacOptions, run_iac
-from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
+from verifier.pipeline.mapping import CheckOptions, ProviderCoverage, SyncOptions, check_mapping, sync_mapping
 from verifier.rules.iac import IacFailOn
 
 
@@ -35,6 +35,13 @@ def mapping_sync(
         f"wrote {result.path}: {result.practices_with_checks} practices with AWS checks, "
         f"{result.distinct_checks} distinct checks (Prowler {result.prowler_version})"
     )
+    out.print(_coverage_line(result.providers))
+
+
+def _coverage_line(providers: tuple[ProviderCoverage, ...]) -> str:
+    """``by provider (practices/checks): aws 55/…, azure 36/103, …``"""
+    parts = (f"{c.provider} {c.practices_with_checks}/{c.distinct_checks}" for c in providers)
+    return "by provider (practices with checks/distinct checks): " + ", ".join(parts)
 
 
 @mapping_app.command("check")
@@ -61,6 +68,7 @@ def mapping_check(
     out.print(
         f"{mapping}: {report.practices_with_checks} practices with AWS checks; checked against {against}"
     )
+    out.print(_coverage_line(report.providers))
     out.print(f"{len(report.needs_attestation)} practices need attestation (no check): ")
     out.print(", ".join(report.needs_attestation), soft_wrap=True)
     if report.problems:

@@ -6,6 +6,7 @@ Prowler is only ever run as a subprocess; its Python internals are never importe
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from verifier.errors import EnvError
 
 INSTALL_HINT = "install it with `make prowler` (a separate virtual environment) or `pip install 'poam-verifier[prowler]'`"
 _TIMEOUT_S = 300
+_LISTING_TIMEOUT_S = 1200
+_VERSION = re.compile(r"^Prowler (\S+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +28,11 @@ class ProwlerInstall:
 
     binary: Path
 
-    def run(self, *args: str) -> str:
+    def run(self, *args: str, timeout_s: int = _TIMEOUT_S) -> str:
         """Run Prowler with ``args`` and return its standard output; any failure is an ``EnvError``."""
         try:
             done = subprocess.run(  # noqa: S603 - fixed argv, no shell
-                [str(self.binary), *args], capture_output=True, text=True, timeout=_TIMEOUT_S, check=False
+                [str(self.binary), *args], capture_output=True, text=True, timeout=timeout_s, check=False
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise EnvError(f"could not run {self.binary}: {exc}") from exc
@@ -39,13 +42,30 @@ class ProwlerInstall:
         return done.stdout
 
     def version(self) -> str:
-        """``5.46.0`` from ``prowler --version``."""
-        return self.run("--version").strip().split()[-1]
+        """``5.46.0`` from ``prowler --version``.
+
+        With network access Prowler appends a remark on the latest release (``Prowler 5.46.0 (You are
+        running the latest version, yay!)``), so the version is the word after ``Prowler``, not the last one.
+        """
+        printed = self.run("--version").strip()
+        match = _VERSION.match(printed)
+        if match is None:
+            raise EnvError(f"`{self.binary} --version` printed {printed[:80]!r}, not `Prowler <version>`")
+        return match.group(1)
 
     def aws_checks(self) -> frozenset[str]:
         """Every AWS check id the installed Prowler knows."""
-        listing = orjson.loads(self.run("aws", "--list-checks-json"))
-        return frozenset(listing.get("aws", ()))
+        return self.checks("aws")
+
+    def checks(self, provider: str) -> frozenset[str]:
+        """Every check id the installed Prowler knows for ``provider`` (``prowler <provider> --list-checks-json``).
+
+        Listing needs no credentials, but Prowler loads every compliance framework first: half a minute of
+        CPU, many minutes on a busy machine, hence the longer limit. A provider Prowler does not have is an
+        ``EnvError`` from ``run``.
+        """
+        listing = orjson.loads(self.run(provider, "--list-checks-json", timeout_s=_LISTING_TIMEOUT_S))
+        return frozenset(listing.get(provider, ()))
 
     def compliance_dir(self) -> Path:
         """Prowler's ``compliance/`` package directory, found through its own interpreter."""

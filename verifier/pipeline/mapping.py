@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,7 +11,15 @@ from typing import Any
 from verifier.catalog import practices
 from verifier.errors import EnvError, InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes
-from verifier.inputs.mapping import CMMC_FRAMEWORK, NIST_FRAMEWORK, build_mapping, load_mapping, problems
+from verifier.inputs.mapping import (
+    CMMC_FRAMEWORK,
+    NIST_FRAMEWORK,
+    NIST_PROVIDER,
+    CheckMapping,
+    build_mapping,
+    load_mapping,
+    problems,
+)
 from verifier.inputs.prowler_install import ProwlerInstall, find_prowler
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
@@ -24,11 +34,21 @@ class SyncOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderCoverage:
+    """How much of Level 2 one provider's checks reach."""
+
+    provider: str
+    practices_with_checks: int
+    distinct_checks: int
+
+
+@dataclass(frozen=True, slots=True)
 class SyncResult:
     path: Path
     prowler_version: str
     practices_with_checks: int
     distinct_checks: int
+    providers: tuple[ProviderCoverage, ...] = ()
 
 
 def sync_mapping(options: SyncOptions) -> SyncResult:
@@ -43,13 +63,20 @@ def sync_mapping(options: SyncOptions) -> SyncResult:
     nist = _framework(nist_path) if nist_path.exists() else None
     document = build_mapping(cmmc, nist, version)
     write_atomic(options.out, dumps(document))
-    aws = [set(body["aws"]) for body in document["practices"].values()]
+    coverage = tuple(_coverage(document, provider) for provider in document["source"]["providers"])
+    aws = next(c for c in coverage if c.provider == NIST_PROVIDER)
     return SyncResult(
         path=options.out,
         prowler_version=version,
-        practices_with_checks=sum(bool(checks) for checks in aws),
-        distinct_checks=len(set().union(*aws)),
+        practices_with_checks=aws.practices_with_checks,
+        distinct_checks=aws.distinct_checks,
+        providers=coverage,
     )
+
+
+def _coverage(document: dict[str, Any], provider: str) -> ProviderCoverage:
+    lists = [set(body.get(provider, ())) for body in document["practices"].values()]
+    return ProviderCoverage(provider, sum(bool(checks) for checks in lists), len(set().union(*lists)))
 
 
 def _require(install: ProwlerInstall | None) -> ProwlerInstall:
@@ -77,20 +104,43 @@ class CheckReport:
     needs_attestation: tuple[str, ...]
     prowler_version: str | None
     practices_with_checks: int
+    providers: tuple[ProviderCoverage, ...] = ()
 
 
 def check_mapping(options: CheckOptions) -> CheckReport:
-    """Validate a mapping; against the installed Prowler's check list unless ``offline``."""
+    """Validate a mapping; each provider's ids against the installed Prowler's list unless ``offline``."""
     mapping = load_mapping(options.mapping)
     install = None if options.offline else _optional_prowler(options.prowler_bin)
-    known = install.aws_checks() if install else None
+    version = install.version() if install else None
+    known = _known_checks(install, mapping) if install else None
     unmapped = mapping.unmapped_practices()
     return CheckReport(
         problems=tuple(problems(mapping, known)),
         needs_attestation=unmapped,
-        prowler_version=install.version() if install else None,
+        prowler_version=version,
         practices_with_checks=len(practices()) - len(unmapped),
+        providers=tuple(
+            ProviderCoverage(
+                provider,
+                len(practices()) - len(mapping.unmapped_practices(provider)),
+                len(mapping.all_checks(provider)),
+            )
+            for provider in mapping.providers()
+        ),
     )
+
+
+def _known_checks(install: ProwlerInstall, mapping: CheckMapping) -> dict[str, frozenset[str]]:
+    """Each provider's check list, for the providers the mapping gives checks.
+
+    One ``prowler <provider> --list-checks-json`` per provider, as many at once as there are CPUs: each
+    loads every framework before listing (half a minute of CPU), so one after another takes minutes.
+    A provider Prowler cannot list (unknown to it, or the run failed) is an ``EnvError``: ids that could
+    not be checked are not valid.
+    """
+    listed = [provider for provider in mapping.providers() if mapping.all_checks(provider)]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(listed), os.cpu_count() or 1))) as pool:
+        return dict(zip(listed, pool.map(install.checks, listed), strict=True))
 
 
 def _optional_prowler(explicit: str | None) -> ProwlerInstall | None:
