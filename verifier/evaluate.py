@@ -25,6 +25,7 @@ from verifier.model import (
     Poam,
     Scope,
     Status,
+    Superseded,
     Verdict,
 )
 
@@ -45,7 +46,7 @@ class EvaluationSettings:
 class FindingsIndex:
     """Findings grouped by check id, built once per run and shared by every entry."""
 
-    def __init__(self, findings: Iterable[Finding]) -> None:
+    def __init__(self, findings: Iterable[Finding], superseded: Iterable[Superseded] = ()) -> None:
         by_check: dict[str, list[Finding]] = defaultdict(list)
         accounts: set[str] = set()
         regions: set[tuple[str, str]] = set()
@@ -54,12 +55,20 @@ class FindingsIndex:
             accounts.add(finding.account)
             regions.add((finding.account, finding.region))
         self._by_check = dict(by_check)
+        retired: dict[str, list[Superseded]] = defaultdict(list)
+        for old in superseded:
+            retired[old.finding.check_id].append(old)
+        self._superseded = dict(retired)
         self.accounts: frozenset[str] = frozenset(accounts)
         # (account, region) pairs the scan covered: an in-scope region with no result at all was not scanned.
         self.account_regions: frozenset[tuple[str, str]] = frozenset(regions)
 
     def for_check(self, check_id: str) -> Sequence[Finding]:
         return self._by_check.get(check_id, ())
+
+    def superseded_for(self, check_id: str) -> Sequence[Superseded]:
+        """Older findings of the check that a newer covering scan replaced (shown, never judged)."""
+        return self._superseded.get(check_id, ())
 
 
 def effective_scope(poam_scope: Scope, entry: Entry) -> Scope:
@@ -154,6 +163,8 @@ def evaluate_entry(
     reasons = failures + gaps if failures or gaps else [_met_reason(checks, evidence, scope)]
     if verdict is Verdict.MET and attestation is not None and _needs_attestation(entry):
         reasons.append(attestation.reason)
+    superseded = tuple(s for c in checks for s in index.superseded_for(c) if in_scope(s.finding, scope))
+    reasons += _removal_reasons(superseded)
     return EntryResult(
         entry_id=entry.id,
         practice_id=entry.practice_id,
@@ -161,7 +172,33 @@ def evaluate_entry(
         reasons=tuple(reasons),
         checks={c: _tally(by_check[c]) for c in checks},
         evidence=tuple(evidence),
+        superseded=superseded,
     )
+
+
+def _removal_reasons(superseded: Sequence[Superseded]) -> list[str]:
+    """One line per FAIL whose resource a newer covering scan no longer finds: the resource is gone."""
+    latest: dict[tuple[str, str, str, str], Superseded] = {}
+    for old in superseded:
+        if old.removed and old.finding.status is Status.FAIL:
+            f = old.finding
+            key = (f.check_id, f.account, f.region, f.resource_uid)
+            if key not in latest or (f.time, f.source_file) > (
+                latest[key].finding.time,
+                latest[key].finding.source_file,
+            ):
+                latest[key] = old  # of several old FAILs of one gone resource, name the last one
+    return [
+        f"{old.finding.check_id}: {old.finding.resource_uid} [{old.finding.account}/{old.finding.region}] "
+        f"resolved by removal: FAIL in {old.finding.source_file} ({old.finding.time.isoformat()}) is absent "
+        f"from the newer scan {_scan_text(old)} ({old.by.started.isoformat()})"
+        for _, old in sorted(latest.items())
+    ]
+
+
+def _scan_text(old: Superseded) -> str:
+    others = [f for f in old.by.files if f != old.by.source]
+    return old.by.source + (f" (files {', '.join(others)})" if others else "")
 
 
 _NO_ATTESTATION = "verification requires an attestation and no valid attestation is recorded for this entry"

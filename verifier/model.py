@@ -62,6 +62,15 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Organization:
+    """An AWS Organization as the source of a scope's accounts: every ACTIVE member account at scan
+    time, under ``ou_ids`` when given (recursively), except ``exclude_accounts``."""
+
+    ou_ids: tuple[str, ...] = ()
+    exclude_accounts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Scope:
     """Which accounts, regions and resources an entry's verdict is decided over.
 
@@ -72,6 +81,7 @@ class Scope:
     accounts: tuple[str, ...]
     regions: tuple[str, ...] = ()
     resources: tuple[str, ...] = ()
+    organization: Organization | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +190,38 @@ class EntryResult:
     reasons: tuple[str, ...]
     checks: dict[str, CheckTally] = field(default_factory=dict)
     evidence: tuple[Finding, ...] = ()
+    superseded: tuple[Superseded, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScanCoverage:
+    """A scan known to have run: where that is shown (a scan manifest or a findings file) and when it started.
+
+    ``files`` are the findings files of that scan, named in evidence next to ``source``.
+    """
+
+    source: str
+    started: datetime
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Superseded:
+    """An older finding replaced by a newer scan that covered its (provider, account, region, check).
+
+    ``removed``: the newer scan has no result for the finding's resource at all, so the resource is
+    gone ("resolved by removal"), not merely re-scanned.
+    """
+
+    finding: Finding
+    by: ScanCoverage
+    removed: bool
+
+
+def finding_provider(finding: Finding) -> str:
+    """The cloud provider a finding belongs to; every reader today reads AWS output."""
+    del finding
+    return "aws"
 
 
 def next_status(current: EntryStatus, verdict: Verdict) -> EntryStatus:

@@ -15,7 +15,7 @@ from typing import Any
 
 from verifier.evaluate import effective_scope
 from verifier.inputs.jsondoc import sha256_hex
-from verifier.model import EntryResult
+from verifier.model import EntryResult, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.serialize import dumps, finding_json, scope_json, tally_json
@@ -59,7 +59,7 @@ def _unique_name(entry_id: str, taken: Mapping[str, bytes]) -> str:
 
 
 def _entry_document(result: EntryResult, scope: dict[str, Any], digests: Mapping[str, str]) -> dict[str, Any]:
-    return {
+    document = {
         "entry": result.entry_id,
         "practice_id": result.practice_id,
         "verdict": result.verdict.value,
@@ -69,6 +69,23 @@ def _entry_document(result: EntryResult, scope: dict[str, Any], digests: Mapping
         "findings": [
             {**finding_json(f), "source_sha256": digests.get(f.source_file, "")} for f in result.evidence
         ],
+    }
+    if result.superseded:
+        document["superseded"] = [_superseded_json(s, digests) for s in result.superseded]
+    return document
+
+
+def _superseded_json(old: Superseded, digests: Mapping[str, str]) -> dict[str, Any]:
+    """An older finding a newer covering scan replaced, and that scan (not part of the verdict)."""
+    return {
+        **finding_json(old.finding),
+        "source_sha256": digests.get(old.finding.source_file, ""),
+        "resolved_by_removal": old.removed,
+        "superseded_by": {
+            "source": old.by.source,
+            "started": timestamp(old.by.started),
+            "files": list(old.by.files),
+        },
     }
 
 

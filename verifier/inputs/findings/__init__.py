@@ -6,20 +6,23 @@ one bad record fails the whole load, because a FAIL skipped in silence could bec
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 from verifier.errors import FindingsFormatError
-from verifier.inputs.findings.discover import READERS, Candidate, discover, is_gzip, logical_name
-from verifier.inputs.findings.interface import FindingsReader, FindingsSet, SourceFile
-from verifier.inputs.findings.normalize import HEAD_BYTES, NotStreamable, stream_prowler_elements
+from verifier.inputs.findings.blob import gunzip as _gunzip
+from verifier.inputs.findings.blob import read_blob
+from verifier.inputs.findings.discover import Candidate, discover, is_gzip
+from verifier.inputs.findings.interface import FindingsSet, SourceFile
+from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
+from verifier.inputs.findings.normalize import NotStreamable, stream_prowler_elements
 from verifier.inputs.findings.ocsf import OcsfReader
 from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
+from verifier.inputs.findings.sources import local_manifests, read_special, special
+from verifier.inputs.findings.supersede import FileScan, file_scan, supersede
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.model import Finding, Status
 
@@ -44,20 +47,37 @@ def load_findings(paths: Sequence[Path | str], progress: Progress | None = None)
     and ``EnvError`` when the OS fails us. No findings at all is not an error.
     """
     store = S3Store()
-    candidates: list[Candidate | S3Object] = [*discover([Path(p) for p in paths if not is_s3_url(p)])]
+    local = [Path(p) for p in paths if not is_s3_url(p) and not special(p)]
+    candidates: list[Candidate | S3Object] = [*discover(local)]
     candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store)
     findings = _Collected()
     files: list[SourceFile] = []
+    scans: list[FileScan] = []
+    manifests: list[ScanManifest] = local_manifests(local)
+    outputs = len(candidates) + sum(1 for p in paths if special(p))
     for index, candidate in enumerate(candidates):
         if progress is not None:
             progress(_name(candidate), index, len(candidates))
+        if isinstance(candidate, S3Object) and is_manifest_name(candidate.url.key):
+            manifests.append(parse_manifest(store.fetch(candidate), str(candidate.url)))
+            continue
         loaded = _read(candidate) if isinstance(candidate, Candidate) else _read_s3(candidate, store)
         if loaded is None:
             continue  # an object under a prefix that is not a Prowler output, as in a directory
         source_file, read = loaded
-        findings.add_file(read, source_file.format, multiple=len(candidates) > 1)
+        findings.add_file(read, source_file.format, multiple=outputs > 1)
         files.append(source_file)
-    return FindingsSet(findings=tuple(findings.kept), files=tuple(files))
+        scans.append(file_scan(source_file.path, read))
+    for location in (p for p in paths if special(p)):
+        special_outputs, special_manifests = read_special(location)
+        manifests += special_manifests
+        for source_file, read in special_outputs:
+            findings.add_file(read, source_file.format, multiple=True)
+            files.append(source_file)
+            scans.append(file_scan(source_file.path, read))
+    manifests.sort(key=lambda m: m.location)
+    current, superseded = supersede(findings.kept, scans, manifests)
+    return FindingsSet(current, tuple(files), superseded, tuple(manifests))
 
 
 # The identity of one result of one scan, whichever format it was read from.
@@ -194,30 +214,4 @@ def _name(candidate: Candidate | S3Object) -> str:
 
 def _read_s3(item: S3Object, store: S3Store) -> tuple[SourceFile, list[Finding]] | None:
     """Read one object; None for an unrecognised object found under a prefix (skipped, like in a walk)."""
-    source = str(item.url)
-    raw = store.fetch(item)
-    data = _gunzip(raw, source) if item.gzipped else raw
-    reader = _recognise(item, data)
-    if reader is None:
-        return None
-    findings = list(reader.read(data, source))
-    return SourceFile(source, sha256_hex(raw), reader.format_name, len(findings)), findings
-
-
-def _recognise(item: S3Object, data: bytes) -> FindingsReader | None:
-    name = logical_name(item.name)
-    head = data[:HEAD_BYTES]
-    reader = next((reader for reader in READERS if reader.accepts(name, head)), None)
-    if reader is None and item.named:
-        problem = "empty object" if not head.strip() else "not a recognised Prowler output"
-        raise FindingsFormatError(f"{item.url}: {problem} (expected Prowler's *.ocsf.json, *.asff.json, CSV)")
-    return reader
-
-
-def _gunzip(raw: bytes, source: str) -> bytes:
-    try:
-        return gzip.decompress(raw)
-    except EOFError as exc:
-        raise FindingsFormatError(f"{source}: truncated gzip file ({exc})") from exc
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        raise FindingsFormatError(f"{source}: not a valid gzip file ({exc})") from exc
+    return read_blob(str(item.url), store.fetch(item), named=item.named)

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from verifier.model import Finding
+from verifier.inputs.findings.manifest import ScanManifest
+from verifier.model import Finding, Superseded
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,9 @@ class FindingsSet:
 
     findings: tuple[Finding, ...]
     files: tuple[SourceFile, ...]
+    # Older findings a newer covering scan replaced (not in ``findings``), and the manifests read.
+    superseded: tuple[Superseded, ...] = ()
+    manifests: tuple[ScanManifest, ...] = ()
 
     @property
     def prowler_versions(self) -> tuple[str, ...]:
