@@ -80,7 +80,21 @@ def effective_scope(poam_scope: Scope, entry: Entry) -> Scope:
         accounts=narrowing.accounts or poam_scope.accounts,
         regions=narrowing.regions or poam_scope.regions,
         resources=narrowing.resources or poam_scope.resources,
+        organization=poam_scope.organization,
     )
+
+
+def resolve_organization(scope: Scope, listed: Sequence[str] | None) -> Scope:
+    """The scope with an organization's listed accounts added (``listed``: None when never listed).
+
+    A resolved scope no longer names its organization; an unresolved one keeps it, and every entry
+    verified over it is NOT_VERIFIED (the accounts to prove are unknown).
+    """
+    if scope.organization is None or listed is None:
+        return scope
+    excluded = set(scope.organization.exclude_accounts)
+    accounts = sorted({*scope.accounts, *listed} - excluded)
+    return Scope(tuple(accounts), scope.regions, scope.resources, organization=None)
 
 
 def entry_checks(entry: Entry, mapping: CheckMapping, provider: str) -> tuple[str, ...]:
@@ -289,6 +303,11 @@ def _gap_reasons(
         for account in scope.accounts
         if account not in index.accounts
     ]
+    if scope.organization is not None:
+        reasons.append(
+            "the scope is an AWS Organization and no scan manifest lists its accounts "
+            "(run `poam scan` with the organization's credentials): the accounts to prove are unknown"
+        )
     reasons += [
         f"region {region} of account {account} does not appear in the scan results at all"
         for account in scope.accounts

@@ -27,7 +27,7 @@ from verifier.cli.options import (
 from verifier.cli.render import print_results
 from verifier.errors import GateError
 from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
-from verifier.pipeline.scan import ScanOptions, run_scan
+from verifier.pipeline.scan import ScanOptions, parse_shard, run_scan
 from verifier.pipeline.verify import VerifyOptions, run_verify
 
 
@@ -105,6 +105,12 @@ def scan_command(
     parallel: Annotated[
         int, typer.Option(help="Targets scanned at once (each is one Prowler process).", min=1)
     ] = 1,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            help="K/N: scan only the K-th of N equal shares of the targets (stable; one share per runner)."
+        ),
+    ] = None,
     verify_after: Annotated[bool, typer.Option("--verify", help="Run verify on the scan's output.")] = False,
     as_of: AsOfOption = None,
     max_scan_age: MaxScanAgeOption = 7,
@@ -131,6 +137,7 @@ def scan_command(
         tuple(profile or ()),
         tuple(role_arn or ()),
         parallel,
+        parse_shard(shard) if shard else None,
     )
     report = run_scan(options, progress=lambda message: err.print(message, highlight=False))
     failed = [r for r in report.results if r.error]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from verifier.model import (
     EntryStatus,
     Milestone,
     MilestoneStatus,
+    Organization,
     Owner,
     Poam,
     Resources,
@@ -67,6 +68,7 @@ def poam_from_json(document: dict[str, Any], source: str) -> Poam:
     """Build the model from a schema-valid document and enforce the cross-field invariants."""
     entries = tuple(_entry(raw) for raw in document["entries"])
     scope = _scope(document["scope"])
+    scope = replace(scope, organization=_organization(document["scope"].get("organization")))
     _require_unique_ids(entries, source)
     _require_known_practices(entries, source)
     _require_narrowing(entries, scope, source)
@@ -108,7 +110,9 @@ def _require_narrowing(entries: tuple[Entry, ...], scope: Scope, source: str) ->
         narrowing = entry.verification.scope
         if narrowing is None:
             continue
-        outside = [a for a in narrowing.accounts if a not in scope.accounts]
+        # An organization's accounts are known only at scan time; verify treats the listed ones as scope.
+        listed_later = scope.organization is not None
+        outside = [a for a in narrowing.accounts if a not in scope.accounts and not listed_later]
         if scope.regions:
             outside += [r for r in narrowing.regions if r not in scope.regions]
         if outside:
@@ -149,6 +153,14 @@ def _scope(raw: dict[str, Any]) -> Scope:
         accounts=tuple(raw.get("accounts", ())),
         regions=tuple(raw.get("regions", ())),
         resources=tuple(raw.get("resources", ())),
+    )
+
+
+def _organization(raw: dict[str, Any] | None) -> Organization | None:
+    if raw is None:
+        return None
+    return Organization(
+        ou_ids=tuple(raw.get("ou_ids", ())), exclude_accounts=tuple(raw.get("exclude_accounts", ()))
     )
 
 

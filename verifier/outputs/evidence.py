@@ -19,7 +19,7 @@ from verifier.model import EntryResult, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.serialize import dumps, finding_json, scope_json, tally_json
-from verifier.outputs.verification_json import inputs_provenance
+from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json
 
 BUNDLE_DIR = "evidence"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -129,6 +129,7 @@ def _manifest(run: VerificationRun, files: Mapping[str, bytes]) -> dict[str, Any
         "account_regions_seen": list(run.account_regions_seen),
         "inputs": inputs_provenance(run),
         "history_head": run.history_head,
+        **scope_accounts_json(run),
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
     }
 

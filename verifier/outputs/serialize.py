@@ -32,8 +32,14 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def scope_json(scope: Scope) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "accounts": list(scope.accounts),
         "regions": list(scope.regions),
         "resources": list(scope.resources),
     }
+    if scope.organization is not None:  # never listed: the accounts are unknown
+        document["organization"] = {
+            "ou_ids": list(scope.organization.ou_ids),
+            "exclude_accounts": list(scope.organization.exclude_accounts),
+        }
+    return document

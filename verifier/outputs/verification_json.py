@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from verifier.inputs.findings.manifest import organization_evidence
 from verifier.model import EntryResult, EntryStatus, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import is_regression, next_status
@@ -31,6 +32,7 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
         "regions_seen": list(run.regions_seen),
         "account_regions_seen": list(run.account_regions_seen),
         "history_head": run.history_head,
+        **scope_accounts_json(run),
         "entries": [
             {**_entry(r, statuses[r.entry_id]), "streak": streak_text(run.histories.get(r.entry_id))}
             for r in run.results
@@ -38,6 +40,19 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
         "score": score_json(run.assessment.score),
         "timeline": timeline_json(run.assessment.timeline),
         "lint": {"problems": [problem_json(p) for p in run.assessment.problems]},
+    }
+
+
+def scope_accounts_json(run: VerificationRun) -> dict[str, Any]:
+    """For an organization scope: the accounts verified and how the scans listed them (else nothing)."""
+    if "organization" not in run.poam.document["scope"]:
+        return {}
+    scope = run.poam.poam.scope
+    return {
+        "scope_accounts": {
+            "accounts": list(scope.accounts) if scope.organization is None else None,
+            "listed_by": organization_evidence(run.findings.manifests),
+        }
     }
 
 

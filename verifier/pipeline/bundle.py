@@ -48,6 +48,7 @@ from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
 from verifier.outputs.serialize import scope_json
 from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
 from verifier.pipeline.keys import read_public_key
+from verifier.pipeline.verify import with_listed_accounts
 
 SUMS_FILE = "SHA256SUMS"
 MANIFEST_FILE = "manifest.json"
@@ -369,7 +370,7 @@ class EntryRecord:
 def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], ...], tuple[str, ...]]:
     """Re-derive every entry's verdict from the bundled findings; returns the verdicts and any notes."""
     manifest = _manifest(files)
-    poam = _poam(files)
+    poam = with_listed_accounts(_poam(files), _listed_accounts(manifest))
     records = _entry_records(files)
     settings = _settings(manifest, poam)
     index = _coverage_index(records, manifest)
@@ -388,6 +389,17 @@ def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], .
         notes.extend([note] if note else [])
         _check_poam_result(poam, record, files[record.name])
     return tuple((r.entry_id, r.verdict) for r in records), tuple(notes)
+
+
+def _listed_accounts(manifest: Mapping[str, Any]) -> list[str] | None:
+    """The organization accounts the run verified over, as its manifest records them (None: not listed)."""
+    recorded = manifest.get("scope_accounts")
+    accounts = recorded.get("accounts") if isinstance(recorded, dict) else None
+    if accounts is None:
+        return None
+    if not isinstance(accounts, list) or not all(isinstance(a, str) for a in accounts):
+        raise BundleInvalid(f"{MANIFEST_FILE}: scope_accounts.accounts is not a list of account ids")
+    return accounts
 
 
 def _attestation_statuses(

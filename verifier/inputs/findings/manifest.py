@@ -8,6 +8,7 @@ that no longer exists. A failed scan covers nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -122,6 +123,21 @@ def _organization(raw: dict[str, Any]) -> OrganizationListing:
         ou_ids=tuple(raw.get("ou_ids", ())),
         exclude_accounts=tuple(raw.get("exclude_accounts", ())),
     )
+
+
+def listed_accounts(manifests: Sequence[ScanManifest]) -> tuple[str, ...] | None:
+    """Every account an organization listing recorded (union: shards listed it separately), or None."""
+    listings = [m.organization for m in manifests if m.organization is not None]
+    if not listings:
+        return None
+    return tuple(sorted({a for listing in listings for a in listing.accounts}))
+
+
+def organization_evidence(manifests: Sequence[ScanManifest]) -> list[dict[str, Any]]:
+    """How each recorded account list was obtained, for the evidence."""
+    return [
+        {"manifest": m.location, **m.organization.to_json()} for m in manifests if m.organization is not None
+    ]
 
 
 def utc_text(moment: datetime) -> str:
