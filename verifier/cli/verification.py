@@ -39,7 +39,8 @@ def verify(
         list[str] | None,
         typer.Option(
             help="Prowler output: a file (.ocsf.json, .csv, .asff.json, compliance CSV, .gz), a directory, "
-            "or s3://bucket/prefix/. Repeatable. Default: ./output, else the built-in example ./examples/prowler-output."
+            "a .zip (e.g. a Prowler App report), s3://bucket/prefix/ or securityhub://REGION[?accounts=ID,ID]. "
+            "scan-manifest.json files beside findings are read too. Repeatable. Default: ./output, else the built-in example ./examples/prowler-output."
         ),
     ] = None,
     out_dir: Annotated[
