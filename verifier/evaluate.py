@@ -24,6 +24,7 @@ from verifier.model import (
     Finding,
     Poam,
     Scope,
+    SourceError,
     Status,
     Superseded,
     Verdict,
@@ -46,7 +47,12 @@ class EvaluationSettings:
 class FindingsIndex:
     """Findings grouped by check id, built once per run and shared by every entry."""
 
-    def __init__(self, findings: Iterable[Finding], superseded: Iterable[Superseded] = ()) -> None:
+    def __init__(
+        self,
+        findings: Iterable[Finding],
+        superseded: Iterable[Superseded] = (),
+        source_errors: Iterable[SourceError] = (),
+    ) -> None:
         by_check: dict[str, list[Finding]] = defaultdict(list)
         accounts: set[str] = set()
         regions: set[tuple[str, str]] = set()
@@ -59,6 +65,7 @@ class FindingsIndex:
         for old in superseded:
             retired[old.finding.check_id].append(old)
         self._superseded = dict(retired)
+        self.source_errors: tuple[SourceError, ...] = tuple(source_errors)
         self.accounts: frozenset[str] = frozenset(accounts)
         # (account, region) pairs the scan covered: an in-scope region with no result at all was not scanned.
         self.account_regions: frozenset[tuple[str, str]] = frozenset(regions)
@@ -302,6 +309,12 @@ def _gap_reasons(
         f"account {account} does not appear in the scan results at all"
         for account in scope.accounts
         if account not in index.accounts
+    ]
+    reasons += [
+        f"findings source {error.location} could not be read ({error.reason}): it may hold newer results "
+        "for this scope, so none here can prove it"
+        for error in index.source_errors
+        if error.may_hold(scope.accounts, scope.regions)
     ]
     if scope.organization is not None:
         reasons.append(

@@ -218,6 +218,23 @@ class Superseded:
     removed: bool
 
 
+@dataclass(frozen=True, slots=True)
+class SourceError:
+    """A findings source that could not be read while others were: named, and fail-closed over what it
+    may hold (empty ``accounts`` / ``regions``: any account / any region)."""
+
+    location: str
+    reason: str
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    def may_hold(self, accounts: tuple[str, ...], regions: tuple[str, ...]) -> bool:
+        """Whether the source could hold results for a scope of ``accounts`` and ``regions``."""
+        if self.accounts and not set(self.accounts) & set(accounts):
+            return False
+        return not (self.regions and regions and not set(self.regions) & set(regions))
+
+
 def finding_provider(finding: Finding) -> str:
     """The cloud provider a finding belongs to; every reader today reads AWS output."""
     del finding

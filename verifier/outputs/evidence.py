@@ -19,7 +19,7 @@ from verifier.model import EntryResult, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.serialize import dumps, finding_json, scope_json, tally_json
-from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json
+from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
 
 BUNDLE_DIR = "evidence"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -130,6 +130,7 @@ def _manifest(run: VerificationRun, files: Mapping[str, bytes]) -> dict[str, Any
         "inputs": inputs_provenance(run),
         "history_head": run.history_head,
         **scope_accounts_json(run),
+        **source_errors_json(run),
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
     }
 

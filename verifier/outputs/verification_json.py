@@ -33,6 +33,7 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
         "account_regions_seen": list(run.account_regions_seen),
         "history_head": run.history_head,
         **scope_accounts_json(run),
+        **source_errors_json(run),
         "entries": [
             {**_entry(r, statuses[r.entry_id]), "streak": streak_text(run.histories.get(r.entry_id))}
             for r in run.results
@@ -40,6 +41,23 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
         "score": score_json(run.assessment.score),
         "timeline": timeline_json(run.assessment.timeline),
         "lint": {"problems": [problem_json(p) for p in run.assessment.problems]},
+    }
+
+
+def source_errors_json(run: VerificationRun) -> dict[str, Any]:
+    """Sources that could not be read while others were (else nothing): the verdicts fail closed on them."""
+    if not run.findings.source_errors:
+        return {}
+    return {
+        "unreadable_sources": [
+            {
+                "location": e.location,
+                "reason": e.reason,
+                "accounts": list(e.accounts),
+                "regions": list(e.regions),
+            }
+            for e in run.findings.source_errors
+        ]
     }
 
 

@@ -43,7 +43,7 @@ from verifier.inputs.attestations import Artifact, AttestationSet, attestation_s
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
-from verifier.model import AttestationStatus, Entry, Finding, Status, Verdict
+from verifier.model import AttestationStatus, Entry, Finding, SourceError, Status, Verdict
 from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
 from verifier.outputs.serialize import scope_json
 from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
@@ -437,7 +437,7 @@ def _settings(manifest: Mapping[str, Any], poam: LoadedPoam) -> EvaluationSettin
 def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any]) -> FindingsIndex:
     # The bundled findings, with the scan's coverage widened to what the manifest says was seen: the
     # exact account/region pairs where recorded, else (older bundles) accounts × regions.
-    index = FindingsIndex(f for r in records for f in r.findings)
+    index = FindingsIndex((f for r in records for f in r.findings), (), _source_errors(manifest))
     accounts = _seen(manifest, "accounts_seen")
     index.accounts = index.accounts | frozenset(accounts)
     if EXACT_COVERAGE in manifest:
@@ -446,6 +446,18 @@ def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any])
         pairs = {(a, r) for a in accounts for r in _seen(manifest, "regions_seen")}
     index.account_regions = index.account_regions | pairs
     return index
+
+
+def _source_errors(manifest: Mapping[str, Any]) -> list[SourceError]:
+    """The sources the run could not read, as its manifest records them: they withheld MET then, and do now."""
+    recorded = manifest.get("unreadable_sources", [])
+    try:
+        return [
+            SourceError(e["location"], e["reason"], tuple(e["accounts"]), tuple(e["regions"]))
+            for e in recorded
+        ]
+    except (KeyError, TypeError) as exc:
+        raise BundleInvalid(f"{MANIFEST_FILE}: unreadable_sources is malformed") from exc
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -144,7 +144,7 @@ def build_run(
     attested = load_attestations(options.attestations_path, required=options.attestations is not None)
     artifacts = _current_artifacts(attested, options.attestations_path.parent)
     statuses = _statuses(poam.poam.entries, attested, artifacts, options.as_of)
-    index = FindingsIndex(findings.findings, findings.superseded)
+    index = FindingsIndex(findings.findings, findings.superseded, findings.source_errors)
     results = evaluate(poam.poam, mapping, index, settings, attestations=statuses)
     context = RunContext(
         tool_version=__version__,

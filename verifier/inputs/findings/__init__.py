@@ -12,7 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from verifier.errors import FindingsFormatError
+from verifier.errors import EnvError, FindingsFormatError
 from verifier.inputs.findings.blob import gunzip as _gunzip
 from verifier.inputs.findings.blob import read_blob
 from verifier.inputs.findings.discover import Candidate, discover, is_gzip
@@ -21,10 +21,10 @@ from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, pa
 from verifier.inputs.findings.normalize import NotStreamable, stream_prowler_elements
 from verifier.inputs.findings.ocsf import OcsfReader
 from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
-from verifier.inputs.findings.sources import local_manifests, read_special, special
+from verifier.inputs.findings.sources import local_manifests, read_special, source_error, special
 from verifier.inputs.findings.supersede import FileScan, file_scan, supersede
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
-from verifier.model import Finding, Status
+from verifier.model import Finding, SourceError, Status
 
 __all__ = ["FindingsSet", "Progress", "SourceFile", "load_findings"]
 
@@ -49,7 +49,8 @@ def load_findings(paths: Sequence[Path | str], progress: Progress | None = None)
     store = S3Store()
     local = [Path(p) for p in paths if not is_s3_url(p) and not special(p)]
     candidates: list[Candidate | S3Object] = [*discover(local)]
-    candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store)
+    errors: list[SourceError] = []
+    candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store, errors)
     findings = _Collected()
     files: list[SourceFile] = []
     scans: list[FileScan] = []
@@ -58,10 +59,16 @@ def load_findings(paths: Sequence[Path | str], progress: Progress | None = None)
     for index, candidate in enumerate(candidates):
         if progress is not None:
             progress(_name(candidate), index, len(candidates))
-        if isinstance(candidate, S3Object) and is_manifest_name(candidate.url.key):
-            manifests.append(parse_manifest(store.fetch(candidate), str(candidate.url)))
+        try:
+            if isinstance(candidate, S3Object) and is_manifest_name(candidate.url.key):
+                manifests.append(parse_manifest(store.fetch(candidate), str(candidate.url)))
+                continue
+            loaded = _read(candidate) if isinstance(candidate, Candidate) else _read_s3(candidate, store)
+        except EnvError as exc:
+            if isinstance(candidate, Candidate):
+                raise  # this machine's own files: an I/O fault here is the run's, not one source's
+            errors.append(SourceError(str(candidate.url), exc.message))
             continue
-        loaded = _read(candidate) if isinstance(candidate, Candidate) else _read_s3(candidate, store)
         if loaded is None:
             continue  # an object under a prefix that is not a Prowler output, as in a directory
         source_file, read = loaded
@@ -69,15 +76,21 @@ def load_findings(paths: Sequence[Path | str], progress: Progress | None = None)
         files.append(source_file)
         scans.append(file_scan(source_file.path, read))
     for location in (p for p in paths if special(p)):
-        special_outputs, special_manifests = read_special(location)
+        try:
+            special_outputs, special_manifests = read_special(location)
+        except EnvError as exc:
+            errors.append(source_error(location, exc.message))
+            continue
         manifests += special_manifests
         for source_file, read in special_outputs:
             findings.add_file(read, source_file.format, multiple=True)
             files.append(source_file)
             scans.append(file_scan(source_file.path, read))
+    if errors and not files and not manifests:
+        raise EnvError(errors[0].reason)  # nothing could be read: not a partial result, a failed run
     manifests.sort(key=lambda m: m.location)
     current, superseded = supersede(findings.kept, scans, manifests)
-    return FindingsSet(current, tuple(files), superseded, tuple(manifests))
+    return FindingsSet(current, tuple(files), superseded, tuple(manifests), tuple(errors))
 
 
 # The identity of one result of one scan, whichever format it was read from.
@@ -199,11 +212,17 @@ class _BackgroundDigest:
 # --- S3 --------------------------------------------------------------------------------------------------
 
 
-def _s3_objects(urls: Sequence[S3Url], store: S3Store) -> list[S3Object]:
-    """Every object to read, listed before any is read (so a bad location fails first); each once."""
+def _s3_objects(urls: Sequence[S3Url], store: S3Store, errors: list[SourceError]) -> list[S3Object]:
+    """Every object to read, listed before any is read; each once. A location that cannot be listed is
+    recorded in ``errors`` and the others are still read."""
     objects: dict[str, S3Object] = {}
     for url in urls:
-        for item in store.objects(url):
+        try:
+            listed = store.objects(url)
+        except EnvError as exc:
+            errors.append(SourceError(str(url), exc.message))
+            continue
+        for item in listed:
             objects.setdefault(str(item.url), item)
     return list(objects.values())
 

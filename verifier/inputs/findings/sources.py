@@ -13,10 +13,10 @@ from pathlib import Path, PurePath
 from verifier.inputs.findings.discover import walk
 from verifier.inputs.findings.interface import SourceFile
 from verifier.inputs.findings.manifest import MANIFEST_NAME, ScanManifest, parse_manifest
-from verifier.inputs.findings.securityhub import is_securityhub_url, read_securityhub
+from verifier.inputs.findings.securityhub import is_securityhub_url, parse_securityhub_url, read_securityhub
 from verifier.inputs.findings.zip import is_zip, read_zip
 from verifier.inputs.jsondoc import read_bytes
-from verifier.model import Finding
+from verifier.model import Finding, SourceError
 
 SourceOutputs = tuple[list[tuple[SourceFile, list[Finding]]], list[ScanManifest]]
 
@@ -37,6 +37,15 @@ def read_special(location: str | PurePath) -> SourceOutputs:
     text = str(location)
     reader = next(read for claims, read in _SOURCES if claims(text))
     return reader(text)
+
+
+def source_error(location: str | PurePath, reason: str) -> SourceError:
+    """An unreadable special source, with the accounts and regions it could hold where its URL says."""
+    text = str(location)
+    if is_securityhub_url(text):
+        url = parse_securityhub_url(text)
+        return SourceError(str(url), reason, url.accounts, (url.region,))
+    return SourceError(text, reason)
 
 
 def local_manifests(paths: Sequence[Path]) -> list[ScanManifest]:
