@@ -74,8 +74,9 @@ class Organization:
 class Scope:
     """Which accounts, regions and resources an entry's verdict is decided over.
 
-    An empty ``regions`` or ``resources`` tuple means "no narrowing"; ``accounts`` is never empty
-    for an entry's effective scope (the top-level scope requires at least one account).
+    An empty ``regions`` or ``resources`` tuple means "no narrowing". ``accounts`` is never empty
+    for an entry's effective scope unless ``organization`` is set: then the accounts are the ones a scan
+    listed from the AWS Organization, and verify resolves them (``evaluate.resolve_organization``).
     """
 
     accounts: tuple[str, ...]
