@@ -125,7 +125,9 @@ def scan_command(
     """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
 
     Targets: --role-arn (repeatable), else --profile (repeatable), else scope.role_name assumed in every
-    scope account, else the current credentials. A failed target does not stop the others; its
+    scope account (with scope.organization: every ACTIVE account the AWS Organization lists now), else the
+    current credentials. --shard K/N scans one of N equal shares of the targets. Each target's output gets a
+    scan-manifest.json that verify reads. A failed target does not stop the others; its
     entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
     are verify's own (see `poam verify --help`).
     """
