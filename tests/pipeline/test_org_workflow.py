@@ -13,7 +13,7 @@ from pathlib import Path
 from tests.support.org_workflow import download, run_step, workspace
 from tests.support.supersession import write_poam
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prowler" / "supersession"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "supersession"
 GATHER = "Verify every shard's output (fails on NOT MET or NOT VERIFIED)"
 ACCOUNT = "123456789012"
 

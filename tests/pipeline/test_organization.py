@@ -22,7 +22,7 @@ from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.scan import Shard, Target, parse_shard, shard_targets
 from verifier.pipeline.verify import VerifyOptions, run_verify
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prowler" / "supersession"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "supersession"
 REPO = Path(__file__).resolve().parents[2]
 SCANNED = "123456789012"
 UNSCANNED = "111111111111"

@@ -21,7 +21,7 @@ from tests.support.supersession import CHECK, DELETED_BUCKET, ENTRY, write_poam
 from verifier.inputs.findings import load_findings
 from verifier.pipeline.verify import VerifyOptions, VerifyOutcome, run_verify
 
-HERE = Path(__file__).resolve().parents[2] / "fixtures" / "prowler" / "supersession"
+HERE = Path(__file__).resolve().parents[2] / "fixtures" / "supersession"
 OLDER, NEWER = HERE / "older", HERE / "newer"
 REPO = Path(__file__).resolve().parents[3]
 MANIFEST = "scan-manifest.json"
