@@ -225,6 +225,27 @@ def _merge(template: dict[str, str], plain: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def reindent(source: Path, target: Path) -> None:
+    """``source`` re-dumped as ``json.dump(records, indent=2)`` (or ``jq .``) writes it, one element at a time.
+
+    This is the layout of merged or post-processed scans: each element one level deeper than in
+    Prowler's own output, so no element ends with a closing brace at the start of a line.
+    """
+    import msgspec  # the verifier's dependency; the generator itself needs only the stdlib
+
+    from verifier.inputs.findings.elements import element_runs
+
+    decode = msgspec.json.Decoder(list[Any]).decode
+    with source.open("rb") as handle, target.open("w", encoding="utf-8") as out:
+        chunks = iter(lambda: handle.read(8 << 20), b"")
+        out.write("[")
+        records = (record for run in element_runs(chunks, decode) for record in run.records or ())
+        for index, record in enumerate(records):
+            out.write(",\n  " if index else "\n  ")
+            out.write(json.dumps(record, indent=2).replace("\n", "\n  "))
+        out.write("\n]")
+
+
 def _write_to(stream: TextIO, paths: Sequence[Path]) -> None:
     total = sum(p.stat().st_size for p in paths)
     stream.write(f"wrote {len(paths)} files, {total / 1e9:.2f} GB\n")

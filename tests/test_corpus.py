@@ -21,7 +21,8 @@ from tests.corpus.make_corpus import EXAMPLE, RECORDED_ON, REPO, make
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES: list[dict[str, Any]] = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))["cases"]
-TIMEOUT_SECONDS = 60
+# A hang guard, not a speed limit: generous enough for a loaded two-core machine.
+TIMEOUT_SECONDS = 240
 EXAMPLE_FINDINGS = "@example"  # a case's shorthand for the recorded example scan
 
 

@@ -109,7 +109,8 @@ def test_every_action_is_pinned_by_commit_and_every_job_has_permissions(workflow
     for name, job in document["jobs"].items():
         assert "permissions" in job, f"job {name} sets no permissions"
         for step in job.get("steps", ()):
-            if "uses" in step:
+            # ./ is this repository's own action (action.yml), which the checkout itself pins.
+            if "uses" in step and step["uses"] != "./":
                 assert PINNED.match(step["uses"]), f"{name}: {step['uses']} is not pinned to a commit SHA"
 
 

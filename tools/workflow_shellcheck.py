@@ -1,4 +1,5 @@
-"""ShellCheck every ``run:`` script of the GitHub workflows, as actionlint does with a native binary.
+"""ShellCheck every ``run:`` script of the GitHub workflows (and of a composite ``action.yml``), as actionlint
+does with a native binary.
 
 The WebAssembly actionlint cannot start ShellCheck, so this does that part: each step's script, with every
 ``${{ ... }}`` expression replaced by a same-length placeholder word (as actionlint does), is checked as
@@ -30,7 +31,11 @@ def run_scripts(workflow: Path) -> list[tuple[str, str, int]]:
     text = workflow.read_text(encoding="utf-8")
     document: Any = yaml.compose(text)
     scripts = []
-    for job_key, job in _mapping(_mapping(document).get("jobs")).items():
+    # A workflow's jobs, or a composite action's (action.yml) one list of steps under ``runs``.
+    parts = dict(_mapping(_mapping(document).get("jobs")))
+    if "runs" in _mapping(document):
+        parts["runs"] = _mapping(document)["runs"]
+    for job_key, job in parts.items():
         steps = _mapping(job).get("steps")
         for index, step in enumerate(steps.value if isinstance(steps, yaml.SequenceNode) else []):
             run = _mapping(step).get("run")

@@ -2,4 +2,6 @@
 
 from verifier.cli import main
 
-main()
+# Guarded: a multiprocessing server process may import the main module again.
+if __name__ == "__main__":
+    main()

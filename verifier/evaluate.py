@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fnmatch import fnmatchcase
 
 from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.inputs.mapping import CheckMapping
+from verifier.inputs.scope import (
+    CheckRef,
+    EntryScope,
+    entry_scope,
+    legacy_target,
+    poam_targets,
+    resolve_checks,
+)
 from verifier.model import (
     AttestationStatus,
     CheckTally,
@@ -24,11 +32,13 @@ from verifier.model import (
     Finding,
     Poam,
     Scope,
+    ScopeTarget,
     SourceError,
     Status,
     Superseded,
     Verdict,
 )
+from verifier.providers import ProviderSpec, provider_spec
 
 # When two results share a finding uid and a timestamp, the worse one stands.
 _SEVERITY = {Status.PASS: 0, Status.MANUAL: 1, Status.FAIL: 2}
@@ -104,6 +114,15 @@ def resolve_organization(scope: Scope, listed: Sequence[str] | None) -> Scope:
     return Scope(tuple(accounts), scope.regions, scope.resources, organization=None)
 
 
+def resolve_target_organization(target: ScopeTarget, listed: Sequence[str] | None) -> ScopeTarget:
+    """An AWS target's organization resolved into its ``accounts`` (see ``resolve_organization``)."""
+    if target.organization is None or listed is None:
+        return target
+    excluded = set(target.organization.exclude_accounts)
+    accounts = sorted({*target.accounts, *listed} - excluded)
+    return replace(target, accounts=tuple(accounts), organization=None)
+
+
 def entry_checks(entry: Entry, mapping: CheckMapping, provider: str) -> tuple[str, ...]:
     """Explicit checks on the entry, or the mapping's checks for its practice."""
     if entry.verification.checks is not None:
@@ -147,8 +166,11 @@ def evaluate(
     attestations: Mapping[str, AttestationStatus] | None = None,
 ) -> tuple[EntryResult, ...]:
     """Decide every entry of the POA&M, in file order."""
+    targets = poam_targets(poam)
     return tuple(
-        evaluate_entry(entry, poam.scope, mapping, index, settings, attestations=attestations)
+        evaluate_entry(
+            entry, poam.scope, mapping, index, settings, attestations=attestations, targets=targets
+        )
         for entry in poam.entries
     )
 
@@ -161,37 +183,45 @@ def evaluate_entry(
     settings: EvaluationSettings,
     *,
     attestations: Mapping[str, AttestationStatus] | None = None,
+    targets: Sequence[ScopeTarget] | None = None,
 ) -> EntryResult:
     """Decide one entry; see the module docstring for the rules.
 
+    ``targets`` are the POA&M's provider targets (without them, ``poam_scope`` is one target of
+    ``settings.provider``). Every check is judged per provider, over that provider's in-scope accounts.
     ``attestations`` maps entry ids to the status of their latest attestation, judged by the caller
     (expiry, artifact digests). It is consulted only for entries that need one: no checks, an
     explicit ``verification.attestation``, or a practice a scan cannot prove. It never overrides a FAIL.
     """
-    checks = entry_checks(entry, mapping, settings.provider)
+    scope = entry_scope(targets or (legacy_target(poam_scope, settings.provider),), entry)
+    refs = resolve_checks(entry, scope, mapping)
     attestation = (attestations or {}).get(entry.id)
-    if not checks:
+    if not refs:
         return _attestation_only(entry, attestation)
-    scope = effective_scope(poam_scope, entry)
-    evidence = latest_per_uid(f for c in checks for f in index.for_check(c) if in_scope(f, scope))
-    by_check: dict[str, list[Finding]] = {c: [] for c in checks}
+    labels = {ref: ref.label(scope.qualified) for ref in refs}
+    evidence = latest_per_uid(
+        f for ref in refs for f in index.for_check(ref.check_id) if selects(scope, ref, f)
+    )
+    by_check: dict[str, list[Finding]] = {label: [] for label in labels.values()}
     for finding in evidence:
-        by_check[finding.check_id].append(finding)
-    failures = [r for c in checks for r in _failure_reasons(c, by_check[c])]
-    gaps = _gap_reasons(checks, by_check, scope, index, settings)
+        by_check[labels[CheckRef(finding.provider, finding.check_id)]].append(finding)
+    failures = [r for label in labels.values() for r in _failure_reasons(label, by_check[label])]
+    gaps = _unchecked_providers(entry, scope, refs) + _gap_reasons(labels, by_check, scope, index, settings)
     gaps += _attestation_gaps(entry, attestation)
     verdict = Verdict.NOT_MET if failures else Verdict.NOT_VERIFIED if gaps else Verdict.MET
-    reasons = failures + gaps if failures or gaps else [_met_reason(checks, evidence, scope)]
+    reasons = failures + gaps if failures or gaps else [_met_reason(refs, evidence, scope.union())]
     if verdict is Verdict.MET and attestation is not None and _needs_attestation(entry):
         reasons.append(attestation.reason)
-    superseded = tuple(s for c in checks for s in index.superseded_for(c) if in_scope(s.finding, scope))
+    superseded = tuple(
+        s for ref in refs for s in index.superseded_for(ref.check_id) if selects(scope, ref, s.finding)
+    )
     reasons += _removal_reasons(superseded)
     return EntryResult(
         entry_id=entry.id,
         practice_id=entry.practice_id,
         verdict=verdict,
         reasons=tuple(reasons),
-        checks={c: _tally(by_check[c]) for c in checks},
+        checks={label: _tally(by_check[label]) for label in labels.values()},
         evidence=tuple(evidence),
         superseded=superseded,
     )
@@ -220,6 +250,45 @@ def _removal_reasons(superseded: Sequence[Superseded]) -> list[str]:
 def _scan_text(old: Superseded) -> str:
     others = [f for f in old.by.files if f != old.by.source]
     return old.by.source + (f" (files {', '.join(others)})" if others else "")
+
+
+def selects(scope: EntryScope, ref: CheckRef, finding: Finding) -> bool:
+    """Whether ``finding`` is a result of ``ref`` inside one of the entry's targets of that provider."""
+    if finding.provider != ref.provider:
+        return False
+    spec = provider_spec(ref.provider)
+    return any(
+        _in_target(finding, target, spec, scope.resources, spec.is_tenant_check(ref.check_id))
+        for target in scope.of(ref.provider)
+    )
+
+
+def _in_target(
+    finding: Finding, target: ScopeTarget, spec: ProviderSpec, resources: Sequence[str], tenant_check: bool
+) -> bool:
+    # A tenant-level check (Azure Entra ID) reports the tenant id as the account: it is one of the target's.
+    tenant = tenant_check and bool(target.tenant_id) and finding.account == target.tenant_id
+    if finding.account not in target.accounts and not tenant:
+        return False
+    located = finding.region in target.regions or (
+        bool(spec.global_region) and finding.region == spec.global_region
+    )
+    if target.regions and not located:
+        return False
+    return not resources or any(fnmatchcase(finding.resource_uid, p) for p in resources)
+
+
+def _unchecked_providers(entry: Entry, scope: EntryScope, refs: Sequence[CheckRef]) -> list[str]:
+    """Providers in the entry's scope that none of its checks examine: their accounts are unverified."""
+    checked = {ref.provider for ref in refs}
+    return [
+        f"{provider}: no {provider} check verifies {entry.practice_id} "
+        f"({'the entry names none' if entry.verification.checks is not None else 'the mapping has none'}), "
+        f"so its {provider} accounts ({', '.join(a for t in scope.of(provider) for a in t.accounts)}) are unverified; "
+        "narrow verification.scope to the accounts this gap concerns, or name checks for them"
+        for provider in scope.providers
+        if provider not in checked
+    ]
 
 
 _NO_ATTESTATION = "verification requires an attestation and no valid attestation is recorded for this entry"
@@ -299,53 +368,88 @@ def _failure_reasons(check: str, findings: Sequence[Finding]) -> list[str]:
 
 
 def _gap_reasons(
-    checks: Sequence[str],
+    labels: Mapping[CheckRef, str],
     by_check: Mapping[str, Sequence[Finding]],
-    scope: Scope,
+    scope: EntryScope,
     index: FindingsIndex,
     settings: EvaluationSettings,
 ) -> list[str]:
+    union = scope.union()
     reasons = [
         f"account {account} does not appear in the scan results at all"
-        for account in scope.accounts
+        for account in union.accounts
         if account not in index.accounts
     ]
     reasons += [
         f"findings source {error.location} could not be read ({error.reason}): it may hold newer results "
         "for this scope, so none here can prove it"
         for error in index.source_errors
-        if error.may_hold(scope.accounts, scope.regions)
+        if error.may_hold(union.accounts, union.regions)
     ]
-    if scope.organization is not None:
+    if any(target.organization is not None for target in scope.targets):
         reasons.append(
             "the scope is an AWS Organization and no scan manifest lists its accounts "
             "(run `poam scan` with the organization's credentials): the accounts to prove are unknown"
         )
     reasons += [
         f"region {region} of account {account} does not appear in the scan results at all"
-        for account in scope.accounts
+        for target in scope.targets
+        for account in target.accounts
         if account in index.accounts
-        for region in scope.regions
+        for region in target.regions
         if (account, region) not in index.account_regions
     ]
-    for check in checks:
-        reasons += _check_gaps(check, by_check[check], scope, index, settings)
+    for ref, label in labels.items():
+        reasons += _check_gaps(label, by_check[label], _check_scope(scope, ref), index, settings)
     return reasons
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckScope:
+    """Where one check must have results: its provider's targets, and what counts as covering an account."""
+
+    scope: Scope
+    # Per account that must be covered, the accounts whose findings cover it (a tenant check on an Azure
+    # target is covered by a finding for its tenant or any of its subscriptions).
+    coverage: tuple[tuple[str, tuple[str, ...]], ...]
+    hint: str = ""
+
+
+def _check_scope(scope: EntryScope, ref: CheckRef) -> _CheckScope:
+    targets = scope.of(ref.provider)
+    narrowed = EntryScope(targets, scope.resources).union()
+    spec = provider_spec(ref.provider)
+    limit = spec.endpoint_limit(ref.check_id, [t.environment for t in targets])
+    if not spec.is_tenant_check(ref.check_id):
+        return _CheckScope(narrowed, tuple((a, (a,)) for a in narrowed.accounts), limit)
+    coverage = tuple(
+        (t.tenant_id or ", ".join(t.accounts), (*t.accounts, *((t.tenant_id,) if t.tenant_id else ())))
+        for t in targets
+    )
+    untenanted = [", ".join(t.accounts) for t in targets if not t.tenant_id]
+    hint = (
+        f"; {ref.provider} target {untenanted[0]} names no tenant_id, and this check reports on the tenant"
+        if untenanted
+        else ""
+    )
+    return _CheckScope(narrowed, coverage, hint + limit)
 
 
 def _check_gaps(
     check: str,
     findings: Sequence[Finding],
-    scope: Scope,
+    where: _CheckScope,
     index: FindingsIndex,
     settings: EvaluationSettings,
 ) -> list[str]:
     if not findings:
-        return [f"{check}: no in-scope findings ({_scope_text(scope)}): absence of findings is not evidence"]
+        return [
+            f"{check}: no in-scope findings ({_scope_text(where.scope)}): absence of findings is not evidence{where.hint}"
+        ]
     reasons = [
         f"{check}: no findings for account {account}: absence of findings is not evidence"
-        for account in scope.accounts
-        if account in index.accounts and not any(f.account == account for f in findings)
+        for account, covering in where.coverage
+        if any(a in index.accounts for a in covering) and not any(f.account in covering for f in findings)
     ]
     manual = [f for f in findings if f.status is Status.MANUAL]
     if manual:
@@ -383,7 +487,7 @@ def _scope_text(scope: Scope) -> str:
     return "; ".join(parts)
 
 
-def _met_reason(checks: Sequence[str], evidence: Sequence[Finding], scope: Scope) -> str:
+def _met_reason(checks: Sequence[CheckRef], evidence: Sequence[Finding], scope: Scope) -> str:
     newest = max(f.time for f in evidence).date().isoformat()
     return (
         f"all {len(checks)} check(s) PASS on {len({f.resource_uid for f in evidence})} resource(s) "

@@ -9,6 +9,9 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+# Every file written before other providers were supported was about AWS; absent provider fields mean it.
+DEFAULT_PROVIDER = "aws"
+
 
 class Status(enum.StrEnum):
     """A Prowler finding's status code."""
@@ -59,6 +62,8 @@ class Finding:
     source_file: str
     status_extended: str = ""
     severity: str = ""
+    # Prowler's provider ("aws", "azure", "m365", "gcp"): account ids are only unique within one.
+    provider: str = DEFAULT_PROVIDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,26 @@ class Scope:
     accounts: tuple[str, ...]
     regions: tuple[str, ...] = ()
     resources: tuple[str, ...] = ()
+    organization: Organization | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeTarget:
+    """One provider account set of the POA&M's scope (schema_version 2 lists several; version 1 has one).
+
+    ``accounts`` and ``regions`` are what Prowler reports as ``cloud.account.uid`` and ``cloud.region``
+    for ``provider``; an empty ``regions`` means every region. The options are Prowler's own: ``partition``
+    (AWS, always resolved), ``role_name`` (AWS), ``environment`` and ``tenant_id`` (Azure, M365).
+    """
+
+    provider: str
+    accounts: tuple[str, ...]
+    regions: tuple[str, ...] = ()
+    partition: str = ""
+    role_name: str = ""
+    environment: str = ""
+    tenant_id: str = ""
+    # AWS: the accounts are (also) the Organization's, listed at scan time; None once they are resolved.
     organization: Organization | None = None
 
 
@@ -151,7 +176,11 @@ class Assessment:
 
 @dataclass(frozen=True, slots=True)
 class Poam:
-    """A validated POA&M. ``entries`` keep the file's order."""
+    """A validated POA&M. ``entries`` keep the file's order.
+
+    ``targets`` is the scope as written, one per provider account set; ``scope`` is their union (every
+    account and listed region) and ``provider`` the first target's, as version 1 files had exactly one.
+    """
 
     schema_version: int
     organization: str
@@ -159,7 +188,13 @@ class Poam:
     assessment: Assessment
     scope: Scope
     entries: tuple[Entry, ...]
-    provider: str = "aws"
+    provider: str = DEFAULT_PROVIDER
+    targets: tuple[ScopeTarget, ...] = ()
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """The providers in scope, in the order the scope names them."""
+        return tuple(dict.fromkeys(t.provider for t in self.targets)) or (self.provider,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,9 +272,8 @@ class SourceError:
 
 
 def finding_provider(finding: Finding) -> str:
-    """The cloud provider a finding belongs to; every reader today reads AWS output."""
-    del finding
-    return "aws"
+    """The cloud provider a finding belongs to (account ids are unique only within one)."""
+    return finding.provider
 
 
 def next_status(current: EntryStatus, verdict: Verdict) -> EntryStatus:

@@ -66,10 +66,13 @@ def test_a_suspended_account_is_not_listed(moto_aws: str) -> None:
 # --- the POA&M ------------------------------------------------------------------------------------
 
 
-def _org_poam(path: Path, organization: dict[str, Any], **scope: Any) -> Path:
+def _org_poam(path: Path, organization: dict[str, Any], version: int = 1, **scope: Any) -> Path:
     write_poam(path)
     document = json.loads(path.read_text())
-    document["scope"] = {"provider": "aws", "regions": ["us-east-1"], "organization": organization, **scope}
+    target = {"provider": "aws", "regions": ["us-east-1"], "organization": organization, **scope}
+    # Version 2 lists provider targets: the organization belongs to its AWS target.
+    document["scope"] = target if version == 1 else [target]
+    document["schema_version"] = version
     path.write_text(json.dumps(document))
     return path
 
@@ -78,6 +81,24 @@ def test_an_organization_scope_may_leave_out_accounts(tmp_path: Path) -> None:
     poam = load_poam(_org_poam(tmp_path / "poam.json", {"ou_ids": ["ou-ab12-cdefgh34"]})).poam
     assert poam.scope.accounts == ()
     assert poam.scope.organization == Organization(ou_ids=("ou-ab12-cdefgh34",))
+
+
+def test_a_version_2_aws_target_may_give_an_organization_instead_of_accounts(tmp_path: Path) -> None:
+    poam = load_poam(_org_poam(tmp_path / "poam.json", {"ou_ids": ["ou-ab12-cdefgh34"]}, version=2)).poam
+    (target,) = poam.targets
+    assert target.accounts == ()
+    assert target.organization == Organization(ou_ids=("ou-ab12-cdefgh34",))
+    assert poam.scope.organization == target.organization
+
+
+def test_a_version_2_target_of_another_provider_cannot_give_only_an_organization(tmp_path: Path) -> None:
+    path = _org_poam(tmp_path / "poam.json", {}, version=2)
+    document = json.loads(path.read_text())
+    document["scope"][0]["provider"] = "gcp"
+    del document["scope"][0]["regions"]
+    path.write_text(json.dumps(document))
+    with pytest.raises(InputError, match="schema violation at /scope"):
+        load_poam(path)
 
 
 def test_a_scope_with_neither_accounts_nor_organization_is_refused(tmp_path: Path) -> None:
@@ -107,8 +128,8 @@ def _scan_with_listing(tmp_path: Path, accounts: list[str] | None) -> Path:
     return scan
 
 
-def _verify(tmp_path: Path, scan: Path) -> tuple[Any, dict[str, Any]]:
-    poam = _org_poam(tmp_path / "poam.json", {})
+def _verify(tmp_path: Path, scan: Path, version: int = 1) -> tuple[Any, dict[str, Any]]:
+    poam = _org_poam(tmp_path / "poam.json", {}, version)
     started = json.loads((scan / "scan-manifest.json").read_text())["started"]
     options = VerifyOptions(
         poam=poam,
@@ -122,8 +143,9 @@ def _verify(tmp_path: Path, scan: Path) -> tuple[Any, dict[str, Any]]:
     return result, json.loads((tmp_path / "out" / "verification.json").read_text())
 
 
-def test_the_listed_accounts_are_the_scope(tmp_path: Path) -> None:
-    result, verification = _verify(tmp_path, _scan_with_listing(tmp_path, [SCANNED]))
+@pytest.mark.parametrize("version", [1, 2])
+def test_the_listed_accounts_are_the_scope(tmp_path: Path, version: int) -> None:
+    result, verification = _verify(tmp_path, _scan_with_listing(tmp_path, [SCANNED]), version)
     assert result.verdict.value == "MET", result.reasons
     listed = verification["scope_accounts"]
     assert listed["accounts"] == [SCANNED]
@@ -132,14 +154,16 @@ def test_the_listed_accounts_are_the_scope(tmp_path: Path) -> None:
     assert verify_bundle(tmp_path / "out" / "evidence.zip", None).verdicts == (("POAM-005", result.verdict),)
 
 
-def test_a_listed_account_with_no_scan_is_not_verified(tmp_path: Path) -> None:
-    result, _ = _verify(tmp_path, _scan_with_listing(tmp_path, [SCANNED, UNSCANNED]))
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_listed_account_with_no_scan_is_not_verified(tmp_path: Path, version: int) -> None:
+    result, _ = _verify(tmp_path, _scan_with_listing(tmp_path, [SCANNED, UNSCANNED]), version)
     assert result.verdict.value == "NOT_VERIFIED"
     assert f"account {UNSCANNED} does not appear in the scan results at all" in result.reasons
 
 
-def test_no_listing_leaves_every_entry_not_verified(tmp_path: Path) -> None:
-    result, verification = _verify(tmp_path, _scan_with_listing(tmp_path, None))
+@pytest.mark.parametrize("version", [1, 2])
+def test_no_listing_leaves_every_entry_not_verified(tmp_path: Path, version: int) -> None:
+    result, verification = _verify(tmp_path, _scan_with_listing(tmp_path, None), version)
     assert result.verdict.value == "NOT_VERIFIED"
     assert any("no scan manifest lists its accounts" in r for r in result.reasons)
     assert verification["scope_accounts"] == {"accounts": None, "listed_by": []}

@@ -221,3 +221,27 @@ def test_outputs_for_people_honour_the_umask(workdir: Path) -> None:
     assert stat.S_IMODE((out / "evidence").stat().st_mode) == 0o755
     assert stat.S_IMODE((workdir / "poam-history.jsonl").stat().st_mode) == 0o644
     assert stat.S_IMODE((workdir / "exports" / "report.html").stat().st_mode) == 0o644
+
+
+def _many_entries(path: Path, count: int) -> None:
+    document = _json(path)
+    originals = document["entries"]
+    document["entries"] = [{**originals[n % len(originals)], "id": f"POAM-{n + 1:05d}"} for n in range(count)]
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def test_the_table_shows_its_first_screens_and_a_count_and_all_prints_every_row(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _many_entries(workdir / "poam.json", 100)
+
+    assert _run_cli("verify", "--as-of", RECORDED_ON.isoformat()) == ExitCode.OK
+    shown = capsys.readouterr().out
+    assert _run_cli("verify", "--as-of", RECORDED_ON.isoformat(), "--all") == ExitCode.OK
+    everything = capsys.readouterr().out
+
+    assert "POAM-00060" in shown and "POAM-00061" not in shown
+    assert "40 more of 100 entries not shown (--all prints every row" in shown
+    assert all(f"POAM-{n:05d}" in everything for n in range(1, 101))
+    assert "more of" not in everything
+    assert len(_json(workdir / "out" / "verification.json")["entries"]) == 100

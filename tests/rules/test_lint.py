@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 from pathlib import Path
 
@@ -111,11 +110,8 @@ def test_lint_runs_without_a_mapping() -> None:
     assert lint(context(mapping=None)) == []
 
 
-def test_lint_of_100_entries_is_fast() -> None:
+def test_lint_of_100_entries_flags_each_repeat_once() -> None:
+    # Speed is measured by the benchmarks, never asserted here.
     entries = tuple(entry(id=f"POAM-{i:03}") for i in range(100))
-    ctx = context(poam(*entries))
-    started = time.perf_counter()
-    problems = lint(ctx)
-    elapsed = time.perf_counter() - started
+    problems = lint(context(poam(*entries)))
     assert len(problems) == 99  # every entry after the first repeats the practice (POAM005)
-    assert elapsed < 0.25, f"lint of 100 entries took {elapsed:.3f}s"

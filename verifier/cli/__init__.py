@@ -17,6 +17,14 @@ from verifier.cli import evidence  # noqa: F401 - registers attest, keygen, bund
 
 # isort: split
 from verifier.cli import code  # noqa: F401 - registers mapping sync|check, iac
+
+# isort: split
+from verifier.cli import migrate  # noqa: F401 - registers migrate
+
+# isort: split
+from verifier.cli import onboarding, poam_import  # noqa: F401 - registers init, import
+
+# isort: split
 from verifier.cli.app import app, main
 
 __all__ = ["app", "main"]

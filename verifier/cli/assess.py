@@ -13,12 +13,13 @@ from verifier.cli.options import (
     FormatOption,
     OutputFormat,
     PoamOption,
+    mapping_path,
     parse_date,
     print_json,
 )
 from verifier.cli.render import print_problems, print_score, print_timeline
 from verifier.errors import GateError
-from verifier.pipeline.assess import LintOptions, optional_mapping, run_lint, run_score, run_timeline
+from verifier.pipeline.assess import LintOptions, run_lint, run_score, run_timeline
 from verifier.rules.interface import Severity, problem_json
 from verifier.rules.score import score_json
 from verifier.rules.timeline import timeline_json
@@ -44,8 +45,12 @@ def score(poam: PoamOption = Path("poam.json"), output: FormatOption = OutputFor
 def lint_command(
     poam: PoamOption = Path("poam.json"),
     mapping: Annotated[
-        Path, typer.Option(help="Mapping used to check check ids (skipped if absent).")
-    ] = Path("mappings/cmmc-l2-aws.json"),
+        Path | None,
+        typer.Option(
+            help="Mapping used to check check ids. Default: ./mappings/cmmc-l2-aws.json if present, "
+            "else the one shipped with poam-verifier."
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     stale_days: Annotated[
         int, typer.Option(help="A milestone status date older than this is stale.", min=1)
@@ -61,9 +66,7 @@ def lint_command(
     causes, owners, 3-5 dated milestones inside the 180-day window, stale status, resources,
     verification path, entries added after the assessment). Exit 1 when any error is found.
     """
-    options = LintOptions(
-        poam, optional_mapping(mapping), parse_date(as_of, "--as-of"), stale_days, prowler_bin
-    )
+    options = LintOptions(poam, mapping_path(mapping), parse_date(as_of, "--as-of"), stale_days, prowler_bin)
     problems = run_lint(options)
     if output is OutputFormat.JSON:
         print_json({"problems": [problem_json(p) for p in problems]})

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from verifier.cli.app import app, err, mapping_app, out
+from verifier.cli.options import mapping_path
 from verifier.errors import GateError, InputError
 from verifier.pipeline.iac import IacOptions, run_iac
 from verifier.pipeline.mapping import CheckOptions, SyncOptions, check_mapping, sync_mapping
@@ -38,9 +39,13 @@ def mapping_sync(
 
 @mapping_app.command("check")
 def mapping_check(
-    mapping: Annotated[Path, typer.Option(help="Mapping file to validate.")] = Path(
-        "mappings/cmmc-l2-aws.json"
-    ),
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            help="Mapping file to validate. Default: ./mappings/cmmc-l2-aws.json if present, "
+            "else the one shipped with poam-verifier."
+        ),
+    ] = None,
     prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
     offline: Annotated[bool, typer.Option(help="Skip the check ids against the installed Prowler.")] = False,
 ) -> None:
@@ -48,6 +53,7 @@ def mapping_check(
 
     Lists the practices with no automated check: those need an attestation to close. Exit 3 on problems.
     """
+    mapping = mapping_path(mapping)
     report = check_mapping(CheckOptions(mapping, prowler_bin, offline))
     against = (
         f"Prowler {report.prowler_version}" if report.prowler_version else "no Prowler (ids not checked)"
@@ -76,9 +82,13 @@ def iac_command(
     poam: Annotated[
         Path | None, typer.Option(help="The POA&M: report which entries this PR closes in code.")
     ] = None,
-    mapping: Annotated[Path, typer.Option(help="Practice → Trivy IaC check table.")] = Path(
-        "mappings/cmmc-l2-iac.json"
-    ),
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            help="Practice → Trivy IaC check table. Default: ./mappings/cmmc-l2-iac.json if present, "
+            "else the one shipped with poam-verifier."
+        ),
+    ] = None,
     sarif: Annotated[Path | None, typer.Option(help="Also write SARIF 2.1.0 here (code scanning).")] = None,
     fail_on: Annotated[
         IacFailOn, typer.Option(help="regression: exit 1 when the PR adds a FAIL.")
@@ -103,7 +113,7 @@ def iac_command(
         findings=findings,
         base_findings=base_findings,
         poam=poam,
-        mapping=mapping,
+        mapping=mapping_path(mapping, "cmmc-l2-iac"),
         sarif=sarif,
         fail_on=fail_on,
         prowler_bin=prowler_bin,

@@ -17,6 +17,7 @@ from verifier.cli.app import err, out
 from verifier.errors import UsageError
 from verifier.inputs.findings.s3 import is_s3_url
 from verifier.inputs.findings.securityhub import is_securityhub_url
+from verifier.inputs.packaged import MappingOrigin, resolve_mapping
 from verifier.pipeline.verify import FailOn, ProgressCallback, default_findings
 
 
@@ -32,7 +33,13 @@ PoamOption = Annotated[Path, typer.Option("--poam", help="The POA&M file.")]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Judge as of this date (YYYY-MM-DD). Default: today (UTC).")
 ]
-MappingOption = Annotated[Path, typer.Option(help="Practice → Prowler check mapping.")]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Practice → Prowler check mapping. Default: ./mappings/cmmc-l2-aws.json if present, "
+        "else the one shipped with poam-verifier."
+    ),
+]
 MaxScanAgeOption = Annotated[
     int, typer.Option(help="Findings older than this many days are not evidence.", min=0)
 ]
@@ -54,6 +61,14 @@ AttestationsOption = Annotated[
     Path | None,
     typer.Option(help="Attestations file (poam attest). Default: poam-attestations.json beside the POA&M."),
 ]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        help="Worker processes reading findings files. Default: one per CPU core once the local files "
+        "reach 64 MB (smaller inputs are read in one process). The output is the same for every N.",
+        min=1,
+    ),
+]
 FailOnOption = Annotated[
     list[FailOn] | None,
     typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),
@@ -67,6 +82,14 @@ def parse_date(text: str | None, option: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
+
+
+def mapping_path(given: Path | None, name: str = "cmmc-l2-aws") -> Path:
+    """The mapping to use (see ``resolve_mapping``); says on stderr which one when it was not given."""
+    resolved = resolve_mapping(given, name)
+    if resolved.origin is not MappingOrigin.GIVEN:
+        err.print(resolved.describe(), highlight=False, soft_wrap=True)
+    return resolved.path
 
 
 def locations(findings: list[str] | None) -> tuple[Path | str, ...]:

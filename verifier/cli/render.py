@@ -12,16 +12,25 @@ from verifier.rules.score import ScoreReport
 from verifier.rules.timeline import Timeline
 
 STYLE = {Verdict.MET: "green", Verdict.NOT_MET: "red", Verdict.NOT_VERIFIED: "yellow"}
+# Rows the verify table shows unless --all: a few screens. Laying out a 10,000-row table takes longer
+# than verifying it, and every row is in verification.json and summary.md anyway.
+TABLE_ROWS = 60
 
 
-def print_results(run: VerificationRun) -> None:
+def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
     table = Table(title=f"{run.poam.poam.organization} — as of {run.context.as_of.isoformat()}")
     for column in ("Entry", "Practice", "Verdict", "Why"):
         table.add_column(column, overflow="fold")
-    for result in run.results:
+    shown = run.results if all_rows else run.results[:TABLE_ROWS]
+    for result in shown:
         verdict = f"[{STYLE[result.verdict]}]{result.verdict.value}[/]"
         table.add_row(result.entry_id, result.practice_id, verdict, "\n".join(result.reasons))
     out.print(table)
+    if len(shown) < len(run.results):
+        out.print(
+            f"… {len(run.results) - len(shown):,} more of {len(run.results):,} entries not shown "
+            "(--all prints every row; verification.json and summary.md hold them all)"
+        )
     out.print(" · ".join(f"{v.value}: {run.count(v)}" for v in Verdict))
     print_score(run.assessment.score)
     print_timeline(run.assessment.timeline, heading=False)

@@ -15,12 +15,14 @@ from verifier.cli.options import (
     FailOnOption,
     HistoryOption,
     InPlaceOption,
+    JobsOption,
     MappingOption,
     MaxGapOption,
     MaxScanAgeOption,
     PoamOption,
     SignKeyOption,
     locations,
+    mapping_path,
     parse_date,
     progress_bar,
 )
@@ -34,7 +36,7 @@ from verifier.pipeline.verify import VerifyOptions, run_verify
 @app.command()
 def verify(
     poam: Annotated[Path, typer.Option(help="The POA&M to verify.")] = Path("poam.json"),
-    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
+    mapping: MappingOption = None,
     findings: Annotated[
         list[str] | None,
         typer.Option(
@@ -59,6 +61,10 @@ def verify(
     sign_key: SignKeyOption = None,
     attestations: AttestationsOption = None,
     fail_on: FailOnOption = None,
+    jobs: JobsOption = None,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="Print every entry's row (default: the first screens and a count).")
+    ] = False,
 ) -> None:
     """Mark every POA&M entry MET / NOT_MET / NOT_VERIFIED from Prowler findings and write the evidence.
 
@@ -68,7 +74,7 @@ def verify(
     """
     options = VerifyOptions(
         poam=poam,
-        mapping=mapping,
+        mapping=mapping_path(mapping),
         findings=locations(findings),
         out=out_dir,
         as_of=parse_date(as_of, "--as-of"),
@@ -79,10 +85,11 @@ def verify(
         max_gap_days=max_gap,
         sign_key=sign_key,
         attestations=attestations,
+        jobs=jobs,
     )
     with progress_bar() as progress:
         outcome = run_verify(options, clock=lambda: datetime.now(UTC), progress=progress)
-    print_results(outcome.run)
+    print_results(outcome.run, all_rows=all_rows)
     err.print(f"wrote {', '.join(str(p) for p in outcome.written)}")
     if outcome.gates_hit:
         raise GateError("; ".join(outcome.gates_hit))
@@ -91,7 +98,7 @@ def verify(
 @app.command("scan")
 def scan_command(
     poam: PoamOption = Path("poam.json"),
-    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
+    mapping: MappingOption = None,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Results; Prowler output goes to OUT/scan/<target>.")
     ] = Path("out"),
@@ -112,6 +119,14 @@ def scan_command(
             help="K/N: scan only the K-th of N equal shares of the targets (stable; one share per runner)."
         ),
     ] = None,
+    auth: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="How Prowler signs in for a non-AWS provider, PROVIDER=METHOD[:VALUE]: azure=az-cli|sp-env|"
+            "managed-identity, m365=az-cli|sp-env|certificate:PATH, gcp=adc|credentials-file:PATH|"
+            "impersonate:SERVICE_ACCOUNT. Default az-cli (Azure, M365), adc (GCP). Repeatable."
+        ),
+    ] = None,
     verify_after: Annotated[bool, typer.Option("--verify", help="Run verify on the scan's output.")] = False,
     as_of: AsOfOption = None,
     max_scan_age: MaxScanAgeOption = 7,
@@ -124,13 +139,15 @@ def scan_command(
 ) -> None:
     """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
 
-    Targets: --role-arn (repeatable), else --profile (repeatable), else scope.role_name assumed in every
-    scope account (with scope.organization: every ACTIVE account the AWS Organization lists now), else the
-    current credentials. --shard K/N scans one of N equal shares of the targets. Each target's output gets a
-    scan-manifest.json that verify reads. A failed target does not stop the others; its
-    entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
+    AWS targets: --role-arn (repeatable, any partition), else --profile (repeatable), else each scope
+    target's role_name assumed in every account of it (in the target's partition; with organization: every
+    ACTIVE account the AWS Organization lists now), else the current credentials. Every Azure, M365 and GCP
+    scope target is one more Prowler run, signed in as --auth says. --shard K/N scans one of N equal shares of
+    the targets. Each target's output gets a scan-manifest.json that verify reads. A failed target does not
+    stop the others; its entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
     are verify's own (see `poam verify --help`).
     """
+    mapping = mapping_path(mapping)
     options = ScanOptions(
         poam,
         mapping,
@@ -140,7 +157,8 @@ def scan_command(
         tuple(profile or ()),
         tuple(role_arn or ()),
         parallel,
-        parse_shard(shard) if shard else None,
+        shard=parse_shard(shard) if shard else None,
+        auth=tuple(auth or ()),
     )
     report = run_scan(options, progress=lambda message: err.print(message, highlight=False))
     failed = [r for r in report.results if r.error]
@@ -172,7 +190,7 @@ def export_command(
     export_format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")],
     out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
     poam: PoamOption = Path("poam.json"),
-    mapping: MappingOption = Path("mappings/cmmc-l2-aws.json"),
+    mapping: MappingOption = None,
     findings: Annotated[
         list[str] | None,
         typer.Option(help="Prowler output, as for verify (files, directories, s3://). Repeatable."),
@@ -191,7 +209,7 @@ def export_command(
     options = ExportOptions(
         export_format,
         poam,
-        mapping,
+        mapping_path(mapping),
         locations(findings),
         out_file,
         parse_date(as_of, "--as-of"),

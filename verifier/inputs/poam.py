@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from verifier.catalog import practices
 from verifier.errors import InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
+from verifier.inputs.scope import narrow_target, narrowed_regions
 from verifier.model import (
     Assessment,
     Entry,
@@ -22,9 +23,11 @@ from verifier.model import (
     Poam,
     Resources,
     Scope,
+    ScopeTarget,
     Verdict,
     Verification,
 )
+from verifier.providers import provider_spec
 
 _VERDICTS = frozenset(v.value for v in Verdict)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -67,11 +70,11 @@ def parse_poam(data: bytes, source: str, path: Path | None = None) -> LoadedPoam
 def poam_from_json(document: dict[str, Any], source: str) -> Poam:
     """Build the model from a schema-valid document and enforce the cross-field invariants."""
     entries = tuple(_entry(raw) for raw in document["entries"])
-    scope = _scope(document["scope"])
-    scope = replace(scope, organization=_organization(document["scope"].get("organization")))
+    targets = scope_targets(document["scope"], source)
+    scope = _union(targets)
     _require_unique_ids(entries, source)
     _require_known_practices(entries, source)
-    _require_narrowing(entries, scope, source)
+    _require_narrowing(entries, targets, source)
     return Poam(
         schema_version=document["schema_version"],
         organization=document["organization"],
@@ -79,8 +82,71 @@ def poam_from_json(document: dict[str, Any], source: str) -> Poam:
         assessment=_assessment(document["assessment"]),
         scope=scope,
         entries=entries,
-        provider=document["scope"]["provider"],
+        provider=targets[0].provider,
+        targets=targets,
     )
+
+
+def scope_targets(raw: dict[str, Any] | list[dict[str, Any]], source: str) -> tuple[ScopeTarget, ...]:
+    """The scope as targets: version 2 lists them, version 1's single object is read as a one-target list."""
+    listed = raw if isinstance(raw, list) else [raw]
+    lenient = not isinstance(raw, list)  # version 1: it loaded before partitions were checked
+    targets = tuple(_target(item, f"{source}: scope[{index}]", lenient) for index, item in enumerate(listed))
+    _require_distinct_accounts(targets, source)
+    return targets
+
+
+def _target(raw: dict[str, Any], where: str, lenient: bool) -> ScopeTarget:
+    regions = tuple(raw.get("regions", ()))
+    # Resolved here (AWS only has partitions) so that role ARNs and scans never guess it.
+    partition = provider_spec(raw["provider"]).partition(
+        regions, raw.get("partition"), where, lenient=lenient
+    )
+    return ScopeTarget(
+        provider=raw["provider"],
+        accounts=tuple(raw.get("accounts", ())),
+        regions=regions,
+        partition=partition,
+        role_name=raw.get("role_name", ""),
+        environment=raw.get("environment", ""),
+        tenant_id=raw.get("tenant_id", ""),
+        organization=_organization(raw.get("organization")),
+    )
+
+
+def _require_distinct_accounts(targets: tuple[ScopeTarget, ...], source: str) -> None:
+    # One account in two targets would be scanned twice with different options and judged twice.
+    seen: set[tuple[str, str]] = set()
+    for target in targets:
+        for account in target.accounts:
+            if (target.provider, account) in seen:
+                raise InputError(f"{source}: {target.provider} account {account} is in two scope targets")
+            seen.add((target.provider, account))
+
+
+def _union(targets: tuple[ScopeTarget, ...]) -> Scope:
+    return Scope(
+        accounts=tuple(dict.fromkeys(a for t in targets for a in t.accounts)),
+        regions=tuple(dict.fromkeys(r for t in targets for r in t.regions)),
+        organization=next((t.organization for t in targets if t.organization is not None), None),
+    )
+
+
+CURRENT_SCHEMA_VERSION = 2
+
+
+def migrated_document(document: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 document as version 2: the scope object becomes a one-target list.
+
+    Nothing else changes: every other field (unknown ones included) keeps its value and its place,
+    and the scope object keeps all of its own fields. A version 2 document is returned as it is.
+    """
+    if document["schema_version"] == CURRENT_SCHEMA_VERSION:
+        return document
+    return {
+        key: CURRENT_SCHEMA_VERSION if key == "schema_version" else [value] if key == "scope" else value
+        for key, value in document.items()
+    }
 
 
 def _require_unique_ids(entries: tuple[Entry, ...], source: str) -> None:
@@ -104,21 +170,28 @@ def _require_known_practices(entries: tuple[Entry, ...], source: str) -> None:
         )
 
 
-def _require_narrowing(entries: tuple[Entry, ...], scope: Scope, source: str) -> None:
+def _require_narrowing(entries: tuple[Entry, ...], targets: tuple[ScopeTarget, ...], source: str) -> None:
     """An entry's scope may only narrow the POA&M's: widening it would verify systems nobody assessed."""
     for entry in entries:
         narrowing = entry.verification.scope
         if narrowing is None:
             continue
         # An organization's accounts are known only at scan time; verify treats the listed ones as scope.
-        listed_later = scope.organization is not None
-        outside = [a for a in narrowing.accounts if a not in scope.accounts and not listed_later]
-        if scope.regions:
-            outside += [r for r in narrowing.regions if r not in scope.regions]
+        outside = [
+            a
+            for a in narrowing.accounts
+            if not any(a in t.accounts or t.organization is not None for t in targets)
+        ]
+        outside += [r for r in narrowing.regions if not any(narrowed_regions(t, (r,)) for t in targets)]
         if outside:
             raise InputError(
                 f"{source}: entry {entry.id}: verification.scope names {', '.join(outside)}, "
                 "outside the POA&M's scope; an entry's scope can only narrow it"
+            )
+        if not any(narrow_target(t, narrowing) for t in targets):
+            raise InputError(
+                f"{source}: entry {entry.id}: verification.scope leaves no scope target: its accounts "
+                "and regions belong to different targets"
             )
 
 

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from verifier.evaluate import effective_scope
 from verifier.inputs.jsondoc import sha256_hex
+from verifier.inputs.scope import poam_entry_scope
 from verifier.model import EntryResult, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
-from verifier.outputs.serialize import dumps, finding_json, scope_json, tally_json
+from verifier.outputs.serialize import dumps, entry_scope_json, finding_json, tally_json
 from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
 
 BUNDLE_DIR = "evidence"
@@ -41,8 +41,9 @@ def entry_files(run: VerificationRun) -> EntryFiles:
     digests = {f.path: f.sha256 for f in run.findings.files}
     for result in run.results:
         name = _unique_name(result.entry_id, files)
-        scope = effective_scope(run.poam.poam.scope, entries[result.entry_id])
-        data = dumps(_entry_document(result, scope_json(scope), digests))
+        poam = run.poam.poam
+        scope = entry_scope_json(poam_entry_scope(poam, entries[result.entry_id]), poam.schema_version)
+        data = dumps(_entry_document(result, scope, digests))
         files[name] = data
         refs[result.entry_id] = EvidenceRef(path=f"{BUNDLE_DIR}/{name}", sha256=sha256_hex(data))
     return EntryFiles(files=files, refs=refs)

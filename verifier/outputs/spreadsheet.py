@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from verifier.catalog import practices
-from verifier.evaluate import effective_scope
+from verifier.inputs.scope import poam_entry_scope
 from verifier.model import Entry, EntryResult, EntryStatus, Milestone, MilestoneStatus, Resources, next_status
 from verifier.outputs import evidence
 from verifier.outputs.interface import VerificationRun, timestamp
@@ -147,7 +147,7 @@ def _detector_source(run: VerificationRun, result: EntryResult) -> str:
 
 def _asset_identifier(run: VerificationRun, entry: Entry, result: EntryResult) -> str:
     # The scope's named resources; else the resources the deciding findings were about; else the accounts.
-    scope = effective_scope(run.poam.poam.scope, entry)
+    scope = poam_entry_scope(run.poam.poam, entry).union()
     scanned = sorted({f.resource_uid for f in result.evidence if f.resource_uid})
     return "\n".join(scope.resources or scanned or scope.accounts)
 

@@ -63,9 +63,13 @@ def source_errors_json(run: VerificationRun) -> dict[str, Any]:
 
 def scope_accounts_json(run: VerificationRun) -> dict[str, Any]:
     """For an organization scope: the accounts verified and how the scans listed them (else nothing)."""
-    if "organization" not in run.poam.document["scope"]:
+    raw = run.poam.document["scope"]
+    # Version 1: the scope object; version 2: the AWS target that names the organization.
+    listed = raw if isinstance(raw, list) else [raw]
+    index = next((i for i, target in enumerate(listed) if "organization" in target), None)
+    if index is None:
         return {}
-    scope = run.poam.poam.scope
+    scope = run.poam.poam.targets[index] if isinstance(raw, list) else run.poam.poam.scope
     return {
         "scope_accounts": {
             "accounts": list(scope.accounts) if scope.organization is None else None,

@@ -42,11 +42,6 @@ def run_lint(options: LintOptions) -> list[Problem]:
     return lint(LintContext(loaded.poam, mapping, known, options.as_of, options.stale_days))
 
 
-def optional_mapping(path: Path) -> Path | None:
-    """The default mapping is used when present; lint still runs without it."""
-    return path if path.exists() else None
-
-
 def run_score(poam: Path) -> ScoreReport:
     """The SPRS-style score and § 170.21 eligibility of a POA&M file."""
     return score_poam(load_poam(poam).poam)

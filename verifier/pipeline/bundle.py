@@ -38,14 +38,15 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import EnvError, ExitCode, InputError, UsageError, VerifierError
-from verifier.evaluate import EvaluationSettings, FindingsIndex, effective_scope, evaluate_entry
+from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
 from verifier.inputs.attestations import Artifact, AttestationSet, attestation_statuses, parse_attestations
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
-from verifier.model import AttestationStatus, Entry, Finding, SourceError, Status, Verdict
+from verifier.inputs.scope import QUALIFIER, poam_entry_scope, poam_targets
+from verifier.model import DEFAULT_PROVIDER, AttestationStatus, Entry, Finding, SourceError, Status, Verdict
 from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
-from verifier.outputs.serialize import scope_json
+from verifier.outputs.serialize import entry_scope_json
 from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
 from verifier.pipeline.keys import read_public_key
 from verifier.pipeline.verify import with_listed_accounts
@@ -383,7 +384,13 @@ def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], .
         entry = _entry_as_recorded(entries[record.entry_id], record)
         _check_scope(record, entry, poam)
         result = evaluate_entry(
-            entry, poam.poam.scope, _NO_MAPPING, index, settings, attestations=attestations
+            entry,
+            poam.poam.scope,
+            _NO_MAPPING,
+            index,
+            settings,
+            attestations=attestations,
+            targets=poam_targets(poam.poam),
         )
         note = _compare(record, result.verdict, scanned, exact=EXACT_COVERAGE in manifest)
         notes.extend([note] if note else [])
@@ -471,15 +478,29 @@ def _entry_as_recorded(entry: Entry, record: EntryRecord) -> Entry:
     # Explicit checks on the entry must be the ones recorded: dropping a failing check from the
     # entry file would otherwise re-derive a MET. Mapped checks come from the mapping, pinned by
     # digest in the manifest but not bundled, so the recorded list stands for them.
-    if entry.verification.checks is not None and entry.verification.checks != record.checks:
+    if entry.verification.checks is not None and not _same_checks(entry.verification.checks, record.checks):
         raise BundleInvalid(f"{record.name}: its checks differ from the entry's verification.checks")
     verification = dataclasses.replace(entry.verification, checks=record.checks)
     return dataclasses.replace(entry, verification=verification)
 
 
+def _same_checks(written: tuple[str, ...], recorded: tuple[str, ...]) -> bool:
+    # A POA&M spanning several providers records every check as provider:check_id; the entry may name
+    # it bare. Qualified names must match exactly, bare ones by check id, in the same order.
+    if written == recorded:
+        return True
+    qualified = [w for w in written if QUALIFIER in w]
+    return _bare(written) == _bare(recorded) and all(w in recorded for w in qualified)
+
+
+def _bare(checks: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(c.rpartition(QUALIFIER)[2] for c in checks))
+
+
 def _check_scope(record: EntryRecord, entry: Entry, poam: LoadedPoam) -> None:
     # The verdict is re-derived over the POA&M's scope; the file must claim the same one.
-    if record.scope != scope_json(effective_scope(poam.poam.scope, entry)):
+    recorded = entry_scope_json(poam_entry_scope(poam.poam, entry), poam.poam.schema_version)
+    if record.scope != recorded:
         raise BundleInvalid(f"{record.name}: its scope differs from the entry's scope in {POAM_FILE}")
 
 
@@ -560,12 +581,13 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
         raise BundleInvalid(f"{name}: not a valid entry evidence file ({exc})") from exc
 
 
-_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding) if f.name != "provider")
 
 
 def _finding(record: Any) -> Finding:
     """A ``Finding`` from its ``finding_json`` form; raises ``ValueError``/``TypeError``/``KeyError``."""
     values = {name: record[name] for name in _FINDING_FIELDS}
+    values["provider"] = record.get("provider", DEFAULT_PROVIDER)  # absent in AWS evidence
     status, muted, moment = Status(values.pop("status")), values.pop("muted"), values.pop("time")
     if not isinstance(muted, bool) or not all(isinstance(v, str) for v in values.values()):
         raise TypeError("a finding field has the wrong type")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import assert_never
 
 from verifier.errors import UsageError
-from verifier.outputs import html_report, oscal, oscal_cd, spreadsheet
+from verifier.outputs import html_report, oscal, oscal_cd
 from verifier.outputs.interface import VerificationRun
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.verify import ProgressCallback, VerifyOptions, build_run
@@ -45,6 +45,10 @@ class ExportOptions:
 
 def render(run: VerificationRun, export_format: ExportFormat) -> bytes:
     """The bytes of ``run`` in ``export_format``."""
+    # Deferred: openpyxl (and numpy under it) take most of a second to import, and every poam command,
+    # verify included, imports this module.
+    from verifier.outputs import spreadsheet
+
     match export_format:
         case ExportFormat.OSCAL:
             return oscal.render_poam(run)

@@ -1,8 +1,9 @@
 """``poam scan``: run the real Prowler CLI for exactly the checks the POA&M still needs.
 
 One Prowler run per target (the current credentials, a named profile, or a role assumed into each
-in-scope account), all in-scope regions at once. A target that fails is reported and the others go
-on; entries that needed the failed account end up NOT_VERIFIED ("account ... does not appear").
+in-scope account), all in-scope regions at once; one more per Azure, Microsoft 365 or GCP scope target
+(``provider_commands``). A target that fails is reported and the others go on; entries that needed the
+failed account end up NOT_VERIFIED ("account ... does not appear").
 """
 
 from __future__ import annotations
@@ -19,20 +20,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from verifier.errors import EnvError, UsageError
-from verifier.evaluate import entry_checks, resolve_organization
+from verifier.evaluate import resolve_organization, resolve_target_organization
 from verifier.inputs.findings.manifest import MANIFEST_NAME, OrganizationListing, ScanManifest
 from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.organizations import list_organization
 from verifier.inputs.poam import load_poam
 from verifier.inputs.prowler_install import ProwlerInstall, find_prowler
-from verifier.model import EntryStatus, Poam
+from verifier.inputs.scope import poam_entry_scope, poam_targets, resolve_checks
+from verifier.model import EntryStatus, Poam, ScopeTarget
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
+from verifier.pipeline.provider_commands import COMMANDS, AuthChoice, parse_auth
 
 # Prowler exits 3 when a check FAILs: a normal outcome of a scan, not an error.
 PROWLER_OK = frozenset({0, 3})
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::([0-9]{12}):role/.+$")
 _SCAN_TIMEOUT_S = 3600
+AWS = "aws"
 
 ScanProgress = Callable[[str], None]
 Clock = Callable[[], datetime]
@@ -49,6 +53,9 @@ class Target:
     label: str
     account: str | None
     credential_args: tuple[str, ...]
+    provider: str = "aws"
+    # The regions to pass with -f (AWS); None means the scan's regions.
+    regions: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,8 @@ class ScanOptions:
     role_arns: tuple[str, ...] = ()
     parallel: int = 1
     shard: Shard | None = None
+    # --auth PROVIDER=METHOD[:VALUE] texts for the non-AWS providers (defaults in provider_commands).
+    auth: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,38 +95,91 @@ class ScanReport:
 
 
 def needed_checks(poam: Poam, mapping: CheckMapping, all_practices: bool) -> tuple[str, ...]:
-    """The checks of every entry not yet closed, or of every mapped practice."""
+    """The checks of every entry not yet closed, or of every mapped practice (every provider's, by id)."""
+    by_provider = needed_checks_by_provider(poam, mapping, all_practices)
+    return tuple(sorted({c for checks in by_provider.values() for c in checks}))
+
+
+def needed_checks_by_provider(
+    poam: Poam, mapping: CheckMapping, all_practices: bool
+) -> dict[str, tuple[str, ...]]:
+    """Per provider in scope, the checks its Prowler run needs; an ambiguous entry check is an input error."""
     if all_practices:
-        return tuple(sorted(mapping.all_checks(poam.provider)))
-    open_entries = (e for e in poam.entries if e.status is not EntryStatus.CLOSED)
-    return tuple(sorted({c for e in open_entries for c in entry_checks(e, mapping, poam.provider)}))
+        return {p: tuple(sorted(mapping.all_checks(p))) for p in poam.providers}
+    wanted: dict[str, set[str]] = {p: set() for p in poam.providers}
+    for entry in poam.entries:
+        if entry.status is not EntryStatus.CLOSED:
+            for ref in resolve_checks(entry, poam_entry_scope(poam, entry), mapping):
+                wanted[ref.provider].add(ref.check_id)
+    return {p: tuple(sorted(checks)) for p, checks in wanted.items()}
 
 
 def scan_targets(
     poam: Poam, profiles: Sequence[str], role_arns: Sequence[str], role_name: str | None
 ) -> tuple[Target, ...]:
-    """Roles given on the command line, else profiles, else a scope-level role per account, else ambient credentials."""
+    """AWS: roles given on the command line, else profiles, else each scope target's role per account, else
+    ambient credentials. ``role_name`` stands in for targets that name none."""
+    aws = [t for t in poam_targets(poam) if t.provider == AWS]
     if role_arns:
-        targets = tuple(_role_target(arn) for arn in role_arns)
+        targets = tuple(_role_target(arn, aws) for arn in role_arns)
     elif profiles:
         targets = tuple(Target(f"profile-{p}", None, ("-p", p)) for p in profiles)
-    elif role_name:
-        targets = tuple(_role_target(f"arn:aws:iam::{a}:role/{role_name}") for a in poam.scope.accounts)
+    elif any(t.role_name for t in aws) or role_name:
+        targets = tuple(_assumed(t, a, t.role_name or role_name) for t in aws for a in t.accounts)
     else:
         targets = (Target("default", None, ()),)
+    _require_distinct(targets)
+    return targets
+
+
+def provider_targets(poam: Poam, auth: dict[str, AuthChoice]) -> tuple[Target, ...]:
+    """One Prowler run per Azure, Microsoft 365 or GCP scope target, with its own flags and credentials."""
+    targets = tuple(
+        Target(
+            f"{t.provider}-{t.accounts[0]}",
+            None,
+            COMMANDS[t.provider].argv(t, auth.get(t.provider)),
+            t.provider,
+            (),
+        )
+        for t in poam_targets(poam)
+        if t.provider in COMMANDS
+    )
+    _require_distinct(targets)
+    return targets
+
+
+def _require_distinct(targets: Sequence[Target]) -> None:
     labels = [t.label for t in targets]
     twice = sorted({label for label in labels if labels.count(label) > 1})
     if twice:
         # Each target's output directory is named by its label: two runs would write into one.
         raise UsageError(f"the same target is given twice: {', '.join(twice)}")
-    return targets
 
 
-def _role_target(arn: str) -> Target:
+def _assumed(target: ScopeTarget, account: str, role_name: str | None) -> Target:
+    if not role_name:
+        raise UsageError(
+            f"scope target {', '.join(target.accounts)} names no role_name while another does; "
+            "give every AWS target a role_name, or use --role-arn"
+        )
+    if not target.partition:
+        raise UsageError(
+            f"scope regions {', '.join(target.regions)} span AWS partitions, so no role ARN can be built from "
+            "role_name; give each partition its own scope target (poam migrate), or use --role-arn"
+        )
+    # The partition is the scope's (us-gov-* regions: aws-us-gov), never assumed to be commercial.
+    return _role_target(f"arn:{target.partition}:iam::{account}:role/{role_name}", (target,))
+
+
+def _role_target(arn: str, scope: Sequence[ScopeTarget] = ()) -> Target:
     match = _ROLE_ARN.match(arn)
     if not match:
         raise UsageError(f"--role-arn {arn!r} is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)")
-    return Target(match.group(1), match.group(1), ("-R", arn))
+    account = match.group(1)
+    # The regions of the scope target holding the account; an account outside the scope gets the scan's.
+    regions = next((t.regions for t in scope if account in t.accounts and t.regions), None)
+    return Target(account, account, ("-R", arn), AWS, regions)
 
 
 def run_scan(
@@ -126,28 +188,35 @@ def run_scan(
     """Scan every target (of this shard); raises only when Prowler is missing or every target failed."""
     loaded = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
-    checks = needed_checks(loaded.poam, mapping, options.all_practices)
+    auth = parse_auth(options.auth)
+    by_provider = needed_checks_by_provider(loaded.poam, mapping, options.all_practices)
+    checks = tuple(sorted({c for provider_checks in by_provider.values() for c in provider_checks}))
     if not checks:
         raise UsageError("no checks to run: every open entry relies on attestation (or --all-practices)")
     prowler = find_prowler(options.prowler_bin)
-    role_name = loaded.document["scope"].get("role_name")
-    poam, listing = organization_scope(loaded.poam, options, role_name, clock, progress)
-    targets = shard_targets(scan_targets(poam, options.profiles, options.role_arns, role_name), options.shard)
-    regions = loaded.poam.scope.regions
+    poam, listing = organization_scope(loaded.poam, options, clock, progress)
+    aws = scan_targets(poam, options.profiles, options.role_arns, None) if by_provider.get(AWS) else ()
+    every = (*aws, *(t for t in provider_targets(poam, auth) if by_provider[t.provider]))
+    targets = shard_targets(every, options.shard)
+    regions = tuple(dict.fromkeys(r for t in poam_targets(poam) if t.provider == AWS for r in t.regions))
     started = time.monotonic()
     if not targets:
         return ScanReport(checks, regions, (), 0.0)  # a shard with nothing to do (more shards than targets)
-    recorder = ManifestRecorder(prowler, checks, regions, listing, options.shard, clock)
+    recorder = ManifestRecorder(prowler, listing, options.shard, clock)
+
+    def scan(target: Target) -> TargetResult:
+        own_regions = regions if target.regions is None else target.regions
+        own_checks = by_provider[target.provider]
+        return recorder.scan(
+            target,
+            own_checks,
+            own_regions,
+            lambda: _run_target(prowler, target, own_checks, own_regions, options.out, progress),
+        )
+
     with ThreadPoolExecutor(max_workers=min(options.parallel, len(targets))) as pool:
         # map keeps the targets' order; each Prowler is its own process, so threads only wait on them.
-        results = tuple(
-            pool.map(
-                lambda t: recorder.scan(
-                    t, lambda: _run_target(prowler, t, checks, regions, options.out, progress)
-                ),
-                targets,
-            )
-        )
+        results = tuple(pool.map(scan, targets))
     if all(r.error for r in results):
         raise EnvError(
             "every Prowler run failed: " + "; ".join(f"{r.target.label}: {r.error}" for r in results)
@@ -159,23 +228,28 @@ def run_scan(
 
 
 def organization_scope(
-    poam: Poam, options: ScanOptions, role_name: str | None, clock: Clock, progress: ScanProgress | None
+    poam: Poam, options: ScanOptions, clock: Clock, progress: ScanProgress | None
 ) -> tuple[Poam, OrganizationListing | None]:
     """The POA&M with its organization's ACTIVE accounts listed now, and the listing (None: no organization).
 
     Explicit --role-arn / --profile targets replace the scope's accounts, so nothing is listed then.
     """
-    organization = poam.scope.organization
-    if organization is None or options.role_arns or options.profiles:
+    target = next((t for t in poam_targets(poam) if t.organization is not None), None)
+    if target is None or target.organization is None or options.role_arns or options.profiles:
         return poam, None
-    if not role_name:
+    if not target.role_name:
         raise UsageError(
             "an organization scope needs scope.role_name: the role assumed in each member account"
         )
-    listing = list_organization(organization, clock)
+    listing = list_organization(target.organization, clock)
     if progress:
         progress(f"organization: {len(listing.accounts)} ACTIVE account(s) listed ({listing.method})")
-    return dataclasses.replace(poam, scope=resolve_organization(poam.scope, listing.accounts)), listing
+    resolved = dataclasses.replace(
+        poam,
+        scope=resolve_organization(poam.scope, listing.accounts),
+        targets=tuple(resolve_target_organization(t, listing.accounts) for t in poam.targets),
+    )
+    return resolved, listing
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,26 +286,25 @@ class ManifestRecorder:
     def __init__(
         self,
         prowler: ProwlerInstall,
-        checks: Sequence[str],
-        regions: Sequence[str],
         listing: OrganizationListing | None,
         shard: Shard | None,
         clock: Clock,
     ) -> None:
         self._version = prowler.package_version()
-        self._checks, self._regions = tuple(checks), tuple(regions)
         self._listing, self._shard, self._clock = listing, shard, clock
 
-    def scan(self, target: Target, run: Callable[[], TargetResult]) -> TargetResult:
+    def scan(
+        self, target: Target, checks: Sequence[str], regions: Sequence[str], run: Callable[[], TargetResult]
+    ) -> TargetResult:
         started = self._clock()
         result = run()
         manifest = ScanManifest(
             location="",
             directory="",
-            provider="aws",
+            provider=target.provider,
             account=target.account,
-            regions=self._regions,
-            checks=self._checks,
+            regions=tuple(regions),
+            checks=tuple(checks),
             prowler_version=self._version,
             exit_status=result.exit_status,
             succeeded=result.error is None,
@@ -240,7 +313,7 @@ class ManifestRecorder:
             target=target.label,
             error=result.error,
             shard=str(self._shard) if self._shard else None,
-            organization=self._listing,
+            organization=self._listing if target.provider == AWS else None,
         )
         self._write(result, manifest)
         return result
@@ -258,7 +331,7 @@ def prowler_argv(
     prowler: ProwlerInstall, target: Target, checks: Sequence[str], regions: Sequence[str], out_dir: Path
 ) -> list[str]:
     """The Prowler command line for one target."""
-    argv = [str(prowler.binary), "aws", *target.credential_args]
+    argv = [str(prowler.binary), target.provider, *target.credential_args]
     if regions:
         argv += ["-f", *regions]
     argv += ["--checks", *checks, "-M", "json-ocsf", "csv", "-o", str(out_dir)]

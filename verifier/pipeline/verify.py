@@ -16,7 +16,13 @@ from typing import assert_never
 
 from verifier import __version__
 from verifier.errors import UsageError
-from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate, resolve_organization
+from verifier.evaluate import (
+    EvaluationSettings,
+    FindingsIndex,
+    evaluate,
+    resolve_organization,
+    resolve_target_organization,
+)
 from verifier.inputs.attestations import (
     ATTESTATIONS_FILE,
     AttestationSet,
@@ -74,6 +80,7 @@ class VerifyOptions:
     max_gap_days: int = 7
     sign_key: Path | None = None
     attestations: Path | None = None
+    jobs: int | None = None  # worker processes reading findings; None: one per core for large inputs
 
     @property
     def history_path(self) -> Path:
@@ -137,7 +144,7 @@ def build_run(
     """Read and evaluate; raises before anything is written if an input is bad."""
     poam = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
-    findings = load_findings(options.findings, progress)
+    findings = load_findings(options.findings, progress, options.jobs)
     poam = with_listed_accounts(poam, listed_accounts(findings.manifests))
     settings = EvaluationSettings(as_of=options.as_of, max_scan_age_days=options.max_scan_age_days)
     # An explicit --attestations must exist; the default beside the POA&M is optional.
@@ -175,7 +182,8 @@ def build_run(
 def with_listed_accounts(poam: LoadedPoam, listed: Sequence[str] | None) -> LoadedPoam:
     """The POA&M with an organization scope's accounts as the scans listed them (the document untouched)."""
     scope = resolve_organization(poam.poam.scope, listed)
-    return dataclasses.replace(poam, poam=dataclasses.replace(poam.poam, scope=scope))
+    targets = tuple(resolve_target_organization(t, listed) for t in poam.poam.targets)
+    return dataclasses.replace(poam, poam=dataclasses.replace(poam.poam, scope=scope, targets=targets))
 
 
 def _current_artifacts(attested: AttestationSet, base_dir: Path) -> dict[str, bytes | None]:

@@ -45,6 +45,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from verifier.inputs.mapping import CheckMapping
+from verifier.inputs.scope import QUALIFIER
 from verifier.model import Entry, EntryStatus, Milestone, MilestoneStatus
 from verifier.rules import heuristics
 from verifier.rules.interface import LintContext, Problem, RuleSet, Severity
@@ -352,7 +353,7 @@ class NoVerificationPath(_EntryRule):
         elif (
             checks is None
             and ctx.mapping is not None
-            and not ctx.mapping.checks_for(entry.practice_id, ctx.poam.provider)
+            and not any(ctx.mapping.checks_for(entry.practice_id, p) for p in ctx.poam.providers)
         ):
             yield (
                 f"the mapping has no automated check for {entry.practice_id} and verification.attestation is not "
@@ -366,7 +367,9 @@ class UnknownCheck(CredibilityRule):
     severity = Severity.ERROR
 
     def findings(self, ctx: LintContext) -> Iterator[tuple[str | None, str]]:
-        mapped = ctx.mapping.all_checks(ctx.poam.provider) if ctx.mapping is not None else None
+        mapped = (
+            {p: ctx.mapping.all_checks(p) for p in ctx.poam.providers} if ctx.mapping is not None else None
+        )
         for entry in ctx.poam.entries:
             for check in entry.verification.checks or ():
                 sources = _unknown_to(check, mapped, ctx)
@@ -374,11 +377,14 @@ class UnknownCheck(CredibilityRule):
                     yield entry.id, f"check {check!r} is unknown to {' and '.join(sources)}"
 
 
-def _unknown_to(check: str, mapped: frozenset[str] | None, ctx: LintContext) -> list[str]:
+def _unknown_to(check: str, mapped: dict[str, frozenset[str]] | None, ctx: LintContext) -> list[str]:
+    provider, _, check_id = check.rpartition(QUALIFIER)
+    providers = (provider,) if provider else ctx.poam.providers
     sources: list[str] = []
-    if mapped is not None and check not in mapped:
+    if mapped is not None and not any(check_id in mapped.get(p, ()) for p in providers):
         sources.append(f"the mapping{_path(ctx.mapping)}")
-    if ctx.known_checks is not None and check not in ctx.known_checks:
+    # The installed Prowler's list is of its AWS checks; other providers' ids are judged by the mapping.
+    if ctx.known_checks is not None and providers == ("aws",) and check_id not in ctx.known_checks:
         sources.append("the installed Prowler")
     return sources
 
@@ -391,10 +397,10 @@ class CheckForAnotherPractice(CredibilityRule):
     def findings(self, ctx: LintContext) -> Iterator[tuple[str | None, str]]:
         if ctx.mapping is None:
             return
-        practices_of = _practices_by_check(ctx.mapping, ctx.poam.provider)
+        practices_of = _practices_by_check(ctx.mapping, ctx.poam.providers)
         for entry in ctx.poam.entries:
             for check in entry.verification.checks or ():
-                owners = practices_of.get(check, ())
+                owners = practices_of.get(check.rpartition(QUALIFIER)[2], ())
                 if owners and entry.practice_id not in owners:
                     yield (
                         entry.id,
@@ -405,10 +411,11 @@ class CheckForAnotherPractice(CredibilityRule):
                     )
 
 
-def _practices_by_check(mapping: CheckMapping, provider: str) -> dict[str, tuple[str, ...]]:
+def _practices_by_check(mapping: CheckMapping, providers: Iterable[str]) -> dict[str, tuple[str, ...]]:
     by_check: defaultdict[str, list[str]] = defaultdict(list)
     for practice_id in mapping.practices:
-        for check in mapping.checks_for(practice_id, provider):
+        checks = dict.fromkeys(c for p in providers for c in mapping.checks_for(practice_id, p))
+        for check in checks:
             by_check[check].append(practice_id)
     return {check: tuple(owners) for check, owners in by_check.items()}
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.inputs.findings.recorded import (
+    CMMC_COMPLIANCE_CSV,
     MUTED_ASFF,
     MUTED_CSV,
     MUTED_OCSF,
@@ -54,3 +55,9 @@ def test_the_muted_run_differs_from_the_plain_run_only_by_the_mute() -> None:
     changed = [key for key in plain if plain[key].muted != muted[key].muted]
     assert changed == [("s3_bucket_default_encryption", "arn:aws:s3:::cui-legacy-unencrypted")]
     assert all(plain[key].status == muted[key].status for key in plain)
+
+
+@pytest.mark.parametrize("path", [PLAIN_OCSF, PLAIN_CSV, PLAIN_ASFF, CMMC_COMPLIANCE_CSV])
+def test_every_format_names_the_provider_it_was_scanned_with(path: Path) -> None:
+    # Account ids are unique only within a provider, so each finding carries its provider from the file.
+    assert {f.provider for f in read(path)} == {"aws"}

@@ -50,6 +50,19 @@ def test_a_prowler_output_directory_is_read_recursively_in_sorted_order() -> Non
         ("plain/plain.asff.json", "asff", 8),
         ("plain/plain.csv", "csv", 9),
         ("plain/plain.ocsf.json", "ocsf", 9),
+        *(
+            (f"providers/{provider}/{name}", kind, count)
+            for provider, stem, count in (
+                ("azure", "contoso.onmicrosoft.us", 6),
+                ("gcp", "prowler-scan@cui-enclave-prod.iam.gserviceaccount.com", 5),
+                ("m365", "contoso.onmicrosoft.us", 5),
+            )
+            for name, kind in (
+                (f"compliance/prowler-output-{stem}-20261130140000_cmmc_2.0.csv", "compliance-csv"),
+                (f"prowler-output-{stem}-20261130140000.csv", "csv"),
+                (f"prowler-output-{stem}-20261130140000.ocsf.json", "ocsf"),
+            )
+        ),
     ]
     assert all(f.sha256 == sha256(Path(f.path)) for f in result.files)
 
@@ -149,3 +162,18 @@ def test_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
 
 def test_no_paths_give_an_empty_set() -> None:
     assert load_findings([]).findings == ()
+
+
+def test_repeats_are_found_by_their_whole_key_even_when_every_hash_collides() -> None:
+    from verifier.inputs.findings import _Collected
+
+    files = [PLAIN_ASFF, PLAIN_CSV, PLAIN_OCSF, MUTED / "muted.ocsf.json", PLAIN_OCSF]
+    read = [(load_findings([path]).findings, load_findings([path]).files[0].format) for path in files]
+    usual, colliding = _Collected(), _Collected(hasher=lambda key: 0)
+    for findings, format_name in read:
+        usual.add_file(list(findings), format_name, multiple=True)
+        colliding.add_file(list(findings), format_name, multiple=True)
+
+    assert colliding.kept == usual.kept
+    assert len(usual.kept) < sum(len(findings) for findings, _ in read)
+    assert {f.source_file for f in usual.kept} >= {str(PLAIN_OCSF), str(MUTED / "muted.ocsf.json")}

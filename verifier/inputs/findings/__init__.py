@@ -1,28 +1,35 @@
 """Findings ingestion: read Prowler outputs (OCSF, CSV, ASFF, compliance CSV) into ``Finding`` records.
 
-``load_findings`` is the one entry point. Every file is read whole and every record must parse:
-one bad record fails the whole load, because a FAIL skipped in silence could become a wrong MET.
+``load_findings`` is the one entry point. Every record of every file must parse: one bad record fails
+the whole load, because a FAIL skipped in silence could become a wrong MET. Files are read on every core
+(``pool.py``), each hashed in the same pass that decodes it, and merged in input order.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Callable, Sequence
+import operator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from verifier.errors import EnvError, FindingsFormatError
+from verifier.errors import EnvError
+from verifier.inputs.findings import asff, ocsf
 from verifier.inputs.findings.blob import gunzip as _gunzip
 from verifier.inputs.findings.blob import read_blob
 from verifier.inputs.findings.discover import Candidate, discover, is_gzip
 from verifier.inputs.findings.interface import FindingsSet, SourceFile
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
-from verifier.inputs.findings.normalize import NotStreamable, stream_prowler_elements
-from verifier.inputs.findings.ocsf import OcsfReader
+from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable
+from verifier.inputs.findings.pool import POOL_MIN_BYTES, default_jobs, ordered_map
 from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
 from verifier.inputs.findings.sources import local_manifests, read_special, source_error, special
 from verifier.inputs.findings.supersede import FileScan, file_scan, supersede
+from verifier.inputs.findings.typed import TypedFormat, typed_findings
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.model import Finding, SourceError, Status
 
@@ -32,15 +39,19 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(path, index, total)`` before each file; ``index`` counts files already read."""
 
 
-def load_findings(paths: Sequence[Path | str], progress: Progress | None = None) -> FindingsSet:
+def load_findings(
+    paths: Sequence[Path | str], progress: Progress | None = None, jobs: int | None = None
+) -> FindingsSet:
     """Read every Prowler output at ``paths`` (files, ``.gz`` files or directories searched recursively).
 
     A location starting ``s3://`` (or pathlib's collapsed ``s3:/``) is read from S3: one object, or
-    every Prowler output under a prefix, one object at a time (see ``s3.py``). Local files come
-    first, then S3 objects in the order given.
+    every Prowler output under a prefix (see ``s3.py``). Local files come first, then S3 objects in the
+    order given.
 
     Files are read in a deterministic order (each directory's files sorted by path) and a file
-    reached twice is read once. A result repeated exactly in several files (the same scan saved in
+    reached twice is read once. ``jobs`` worker processes read them (default: one per core once the
+    local files reach ``POOL_MIN_BYTES``; 1 reads in this process); the result is the same whatever
+    ``jobs`` is. A result repeated exactly in several files (the same scan saved in
     several formats) is kept once, from the richest format; ``files`` still counts every finding
     each file held. Raises ``FindingsFormatError`` naming the file and record for
     anything that is not a readable Prowler output, ``InputError`` for a path that does not exist
@@ -56,18 +67,12 @@ def load_findings(paths: Sequence[Path | str], progress: Progress | None = None)
     scans: list[FileScan] = []
     manifests: list[ScanManifest] = local_manifests(local)
     outputs = len(candidates) + sum(1 for p in paths if special(p))
-    for index, candidate in enumerate(candidates):
-        if progress is not None:
-            progress(_name(candidate), index, len(candidates))
-        try:
-            if isinstance(candidate, S3Object) and is_manifest_name(candidate.url.key):
-                manifests.append(parse_manifest(store.fetch(candidate), str(candidate.url)))
-                continue
-            loaded = _read(candidate) if isinstance(candidate, Candidate) else _read_s3(candidate, store)
-        except EnvError as exc:
-            if isinstance(candidate, Candidate):
-                raise  # this machine's own files: an I/O fault here is the run's, not one source's
-            errors.append(SourceError(str(candidate.url), exc.message))
+    stored = [c for c in candidates if isinstance(c, S3Object) and is_manifest_name(c.url.key)]
+    manifests += _s3_manifests(stored, store, errors)
+    candidates = [c for c in candidates if c not in stored]
+    for loaded in _read_all(candidates, store, progress, jobs):
+        if isinstance(loaded, SourceError):
+            errors.append(loaded)
             continue
         if loaded is None:
             continue  # an object under a prefix that is not a Prowler output, as in a directory
@@ -93,6 +98,80 @@ def load_findings(paths: Sequence[Path | str], progress: Progress | None = None)
     return FindingsSet(current, tuple(files), superseded, tuple(manifests), tuple(errors))
 
 
+_Loaded = tuple[SourceFile, list[Finding]]
+_Packed = tuple[SourceFile, list[tuple[Any, ...]]]
+# A finding crosses the process boundary as the tuple of its fields: a tenth of the cost of pickling
+# the frozen dataclass, and a field added to ``Finding`` travels without a change here.
+_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Finding)))
+
+
+def _s3_manifests(
+    objects: Sequence[S3Object], store: S3Store, errors: list[SourceError]
+) -> list[ScanManifest]:
+    """The scan manifests stored beside S3 outputs; one that cannot be fetched is that source's error."""
+    manifests: list[ScanManifest] = []
+    for item in objects:
+        try:
+            manifests.append(parse_manifest(store.fetch(item), str(item.url)))
+        except EnvError as exc:
+            errors.append(SourceError(str(item.url), exc.message))
+    return manifests
+
+
+def _read_all(
+    candidates: Sequence[Candidate | S3Object], store: S3Store, progress: Progress | None, jobs: int | None
+) -> Iterator[_Loaded | SourceError | None]:
+    def started(index: int) -> None:
+        if progress is not None:
+            progress(_name(candidates[index]), index, len(candidates))
+
+    workers = _workers(candidates, jobs)
+    if workers <= 1:
+        yield from ordered_map(lambda candidate: _load(candidate, store), candidates, 1, started)
+        return
+    for packed in ordered_map(_load_packed, candidates, workers, started):
+        if packed is None or isinstance(packed, SourceError):
+            yield packed
+        else:
+            yield packed[0], [Finding(*row) for row in packed[1]]
+
+
+def _workers(candidates: Sequence[Candidate | S3Object], jobs: int | None) -> int:
+    if jobs is not None:
+        return jobs
+    local = sum(_size(c.path) for c in candidates if isinstance(c, Candidate))
+    return default_jobs() if local >= POOL_MIN_BYTES else 1
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it reports the error
+
+
+def _load(candidate: Candidate | S3Object, store: S3Store) -> _Loaded | SourceError | None:
+    """One source read, decoded and hashed; None for an unrecognised object under an S3 prefix.
+
+    An S3 object the OS or network fails to deliver is that source's error (the others still count);
+    an I/O fault on this machine's own files is the run's and raises.
+    """
+    if isinstance(candidate, Candidate):
+        return _read(candidate)
+    try:
+        return _read_s3(candidate, store)
+    except EnvError as exc:
+        return SourceError(str(candidate.url), exc.message)
+
+
+def _load_packed(candidate: Candidate | S3Object) -> _Packed | SourceError | None:
+    """``_load`` in a worker process (its own S3 client), findings flattened for the trip back."""
+    loaded = _load(candidate, S3Store())
+    if loaded is None or isinstance(loaded, SourceError):
+        return loaded
+    return loaded[0], [_FIELDS(finding) for finding in loaded[1]]
+
+
 # The identity of one result of one scan, whichever format it was read from.
 _ResultKey = tuple[str, str, str, str, Status, bool, datetime]
 # Which copy of a duplicated result to keep: the format that carries the most (OCSF has every field;
@@ -110,9 +189,16 @@ class _Collected:
     file are kept (a check may report one resource several times, under different finding ids).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, hasher: Callable[[_ResultKey], int] = hash) -> None:
         self.kept: list[Finding] = []
-        self._seen: dict[_ResultKey, tuple[int, int, int]] = {}  # key → (position, file number, richness)
+        self._hash = hasher
+        # A million findings are tracked, so the result key is not stored: its hash maps to the position
+        # of the last finding holding it, and the kept finding itself confirms the key on a hit. A
+        # different key with the same hash (rare) is tracked by its whole key instead.
+        self._by_hash: dict[int, int] = {}
+        self._collided: dict[_ResultKey, int] = {}
+        self._file_of = array("I")  # per kept position: the number of the file it came from
+        self._richness = bytearray()  # per kept position: the richness of its format
         self._files = 0
 
     def add_file(self, findings: list[Finding], format_name: str, *, multiple: bool) -> None:
@@ -126,13 +212,30 @@ class _Collected:
 
     def _add(self, finding: Finding, richness: int) -> None:
         key = _result_key(finding)
-        earlier = self._seen.get(key)
-        if earlier is None or earlier[1] == self._files:
-            self._seen[key] = (len(self.kept), self._files, richness)
+        earlier = self._position(key)
+        if earlier is None or self._file_of[earlier] == self._files:
+            self._remember(key, len(self.kept))
             self.kept.append(finding)
-        elif richness > earlier[2]:
-            self.kept[earlier[0]] = finding
-            self._seen[key] = (earlier[0], self._files, richness)
+            self._file_of.append(self._files)
+            self._richness.append(richness)
+        elif richness > self._richness[earlier]:
+            self.kept[earlier] = finding
+            self._file_of[earlier] = self._files
+            self._richness[earlier] = richness
+
+    def _position(self, key: _ResultKey) -> int | None:
+        position = self._by_hash.get(self._hash(key))
+        if position is not None and _result_key(self.kept[position]) == key:
+            return position
+        return self._collided.get(key) if self._collided else None
+
+    def _remember(self, key: _ResultKey, position: int) -> None:
+        slot = self._hash(key)
+        held = self._by_hash.get(slot)
+        if held is None or _result_key(self.kept[held]) == key:
+            self._by_hash[slot] = position
+        else:
+            self._collided[key] = position
 
 
 def _result_key(finding: Finding) -> _ResultKey:
@@ -147,7 +250,11 @@ def _result_key(finding: Finding) -> _ResultKey:
     )
 
 
-def _read(candidate: Candidate) -> tuple[SourceFile, list[Finding]]:
+# The JSON formats decoded typed and streamed; the CSV formats are read whole with the csv module.
+_TYPED: dict[str, TypedFormat[Any]] = {ocsf.FORMAT: ocsf.TYPED, asff.FORMAT: asff.TYPED}
+
+
+def _read(candidate: Candidate) -> _Loaded:
     streamed = _read_streamed(candidate)
     if streamed is not None:
         return streamed
@@ -161,25 +268,32 @@ def _read(candidate: Candidate) -> tuple[SourceFile, list[Finding]]:
     return SourceFile(source, digest, candidate.reader.format_name, len(findings)), findings
 
 
-def _read_streamed(candidate: Candidate) -> tuple[SourceFile, list[Finding]] | None:
-    """A plain OCSF file read piece by piece (a 2 GB file never sits in memory), or None to read it whole.
+def _read_streamed(candidate: Candidate) -> _Loaded | None:
+    """A plain JSON file decoded piece by piece (a 2 GB file never sits in memory), or None to read it whole.
 
-    Only the happy path is streamed: anything unexpected (another layout, a bad element or record,
-    an OS error) returns None and the whole-file read runs instead, which decides the error and its
-    message exactly as for any other file.
+    Each chunk is hashed as it is read, so the file is read once. A record that cannot be trusted
+    raises its error here, naming the file and element; anything else unexpected (not a JSON array, a
+    syntax error, an OS error) returns None and the whole-file read runs instead, which decides the
+    error and its message exactly as for any other file.
     """
-    reader = candidate.reader
-    if not isinstance(reader, OcsfReader) or is_gzip(candidate.path):
+    typed = _TYPED.get(candidate.reader.format_name)
+    if typed is None or is_gzip(candidate.path):
         return None
     source = str(candidate.path)
     with _BackgroundDigest() as digest:
         try:
             with candidate.path.open("rb") as handle:
-                findings = list(reader.read_elements(stream_prowler_elements(handle, digest), source))
-        except (NotStreamable, FindingsFormatError, OSError):
+                findings = list(typed_findings(_chunks(handle, digest), typed, source))
+        except (NotStreamable, OSError):
             return None
         sha256 = digest.hexdigest()
-    return SourceFile(source, sha256, reader.format_name, len(findings)), findings
+    return SourceFile(source, sha256, candidate.reader.format_name, len(findings)), findings
+
+
+def _chunks(handle: Any, digest: _BackgroundDigest) -> Iterator[bytes]:
+    while chunk := handle.read(STREAM_CHUNK):
+        digest.update(chunk)
+        yield chunk
 
 
 class _BackgroundDigest:
@@ -231,6 +345,6 @@ def _name(candidate: Candidate | S3Object) -> str:
     return str(candidate.path) if isinstance(candidate, Candidate) else str(candidate.url)
 
 
-def _read_s3(item: S3Object, store: S3Store) -> tuple[SourceFile, list[Finding]] | None:
+def _read_s3(item: S3Object, store: S3Store) -> _Loaded | None:
     """Read one object; None for an unrecognised object found under a prefix (skipped, like in a walk)."""
     return read_blob(str(item.url), store.fetch(item), named=item.named)

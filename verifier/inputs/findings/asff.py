@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.normalize import (
-    json_elements,
     lookup,
     optional_text,
     required_text,
     unnamed_json,
     utc_time,
 )
+from verifier.inputs.findings.typed import TypedFormat, read_json_array, typed_time
 from verifier.model import Finding, Status
 
 _GENERATOR_PREFIX = "prowler-"
@@ -32,10 +34,13 @@ _COMPLIANCE_STATUS = {
 }
 
 
+FORMAT = "asff"
+
+
 class AsffReader:
     """Reads Prowler's ASFF JSON findings."""
 
-    format_name = "asff"
+    format_name = FORMAT
 
     def accepts(self, name: str, head: bytes) -> bool:
         """``*.asff.json``, or any ``*.json`` whose start looks like an ASFF finding."""
@@ -45,8 +50,70 @@ class AsffReader:
 
     def read(self, data: bytes, source: str) -> Iterator[Finding]:
         """Yield one ``Finding`` per array element; any unreadable element stops the read."""
-        for index, record in enumerate(json_elements(data, source)):
-            yield _finding(record, f"{source}, element {index}", source)
+        return read_json_array(data, source, TYPED)
+
+
+# --- typed decoding: exactly the fields ``_finding`` reads ------------------------------------------------
+
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class _Compliance(msgspec.Struct, rename="pascal"):
+    status: str | None = None
+
+
+class _Resource(msgspec.Struct, rename="pascal"):
+    id: NonEmpty
+    region: str | None = None
+
+
+class _ProductFields(msgspec.Struct, rename="pascal"):
+    provider_version: str | None = None
+
+
+class _Severity(msgspec.Struct, rename="pascal"):
+    label: str | None = None
+
+
+class AsffRecord(msgspec.Struct, rename="pascal"):
+    """The fields of an ASFF finding a verdict uses; every other field is skipped unbuilt."""
+
+    generator_id: NonEmpty
+    compliance: _Compliance
+    aws_account_id: NonEmpty
+    resources: Annotated[list[_Resource], msgspec.Meta(min_length=1)]
+    id: NonEmpty
+    updated_at: str | int | float | None = None
+    created_at: str | int | float | None = None
+    product_fields: _ProductFields | None = None
+    description: str | None = None
+    severity: _Severity | None = None
+
+
+def from_record(record: AsffRecord, source: str) -> Finding | None:
+    """The ``Finding`` of a typed record, or None when ``_finding`` must judge it (and word any error)."""
+    mapped = _COMPLIANCE_STATUS.get(record.compliance.status or "")
+    check_id = record.generator_id.removeprefix(_GENERATOR_PREFIX)
+    region = record.resources[0].region
+    when = typed_time(record.updated_at, record.created_at)
+    if mapped is None or check_id == record.generator_id or not check_id or not region or when is None:
+        return None  # a top-level Region instead of the resource's, or anything _finding refuses
+    status, muted = mapped
+    fields, severity = record.product_fields, record.severity
+    return Finding(
+        check_id=check_id,
+        status=status,
+        muted=muted,
+        account=record.aws_account_id,
+        region=region,
+        resource_uid=record.resources[0].id,
+        finding_uid=record.id,
+        time=when,
+        prowler_version=(fields.provider_version or "") if fields is not None else "",
+        source_file=source,
+        status_extended=record.description or "",
+        severity=(severity.label or "").lower() if severity is not None else "",
+    )
 
 
 def _finding(record: Any, where: str, source: str) -> Finding:
@@ -101,3 +168,8 @@ def _time(record: dict[str, Any], where: str) -> datetime:
         if value is not None:
             return utc_time(value, f"{where}: {key}")
     raise FindingsFormatError(f"{where}: UpdatedAt and CreatedAt are both missing")
+
+
+TYPED: TypedFormat[AsffRecord] = TypedFormat(
+    decode=msgspec.json.Decoder(list[AsffRecord]).decode, convert=from_record, judge=_finding
+)

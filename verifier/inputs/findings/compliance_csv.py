@@ -22,6 +22,7 @@ from verifier.inputs.findings.normalize import (
     utc_time,
 )
 from verifier.model import Finding, Status
+from verifier.providers import PROVIDERS
 
 KIND = "compliance CSV"
 REQUIRED_COLUMNS = (
@@ -34,6 +35,9 @@ REQUIRED_COLUMNS = (
     "REGION",
     "ASSESSMENTDATE",
 )
+# Prowler heads the account and location columns per provider (AccountId/Region for AWS,
+# SubscriptionId/Location, TenantId/Location, ProjectId/Location): the first pair the header has is read.
+_LOCATION_COLUMNS = tuple(dict.fromkeys(spec.compliance_columns for spec in PROVIDERS.values()))
 # Prowler's placeholder check id on the rows of requirements that have no checks.
 _MANUAL_CHECK_IDS = frozenset({"", "manual"})
 # When rows of one finding disagree (Prowler turns a PASS into FAIL for a requirement whose scan
@@ -55,8 +59,10 @@ class ComplianceCsvReader:
 
     def read(self, data: bytes, source: str) -> Iterator[Finding]:
         """Yield one ``Finding`` per distinct (check, account, region, resource, finding id), in file order."""
-        table = SemicolonTable(data, source, REQUIRED_COLUMNS, KIND)
-        columns = _Columns(table.columns)
+        account, location = _location_columns(first_line(data[:_HEADER_PEEK]))
+        required = tuple({"ACCOUNTID": account, "REGION": location}.get(c, c) for c in REQUIRED_COLUMNS)
+        table = SemicolonTable(data, source, required, KIND)
+        columns = _Columns(table.columns, account, location)
         merged: dict[tuple[str, ...], Finding] = {}
         for where, cells in table.rows():
             finding = columns.finding(cells, where, source)
@@ -76,6 +82,15 @@ class ComplianceCsvReader:
         yield from merged.values()
 
 
+_HEADER_PEEK = 64 * 1024
+
+
+def _location_columns(header: bytes) -> tuple[str, str]:
+    names = set(header.rstrip(b"\r").decode("utf-8", "replace").lstrip("\ufeff").split(";"))
+    found = (pair for pair in _LOCATION_COLUMNS if set(pair) <= names)
+    return next(found, _LOCATION_COLUMNS[0])
+
+
 def _merge(earlier: Finding, later: Finding) -> Finding:
     """One finding from two rows of it: the worse status wins, and it is muted only if both are."""
     worse = later if _STRICTNESS[later.status] > _STRICTNESS[earlier.status] else earlier
@@ -87,13 +102,14 @@ def _merge(earlier: Finding, later: Finding) -> Finding:
 class _Columns:
     """Column positions, looked up once per file rather than once per row."""
 
-    def __init__(self, positions: dict[str, int]) -> None:
+    def __init__(self, positions: dict[str, int], account: str, location: str) -> None:
         self.status = positions["STATUS"]
         self.check_id = positions["CHECKID"]
         self.resource = positions["RESOURCEID"]
         self.muted = positions["MUTED"]
-        self.account = positions["ACCOUNTID"]
-        self.region = positions["REGION"]
+        self.account_column, self.region_column = account, location
+        self.account = positions[account]
+        self.region = positions[location]
         self.time = positions["ASSESSMENTDATE"]
         self.provider = positions.get("PROVIDER")
         self.resource_name = positions.get("RESOURCENAME")
@@ -110,8 +126,8 @@ class _Columns:
         return self._checked(cells, check_id, status, where, source)
 
     def _checked(self, cells: list[str], check_id: str, status: Status, where: str, source: str) -> Finding:
-        account = required_cell(cells, self.account, "ACCOUNTID", where)
-        region = required_cell(cells, self.region, "REGION", where)
+        account = required_cell(cells, self.account, self.account_column, where)
+        region = required_cell(cells, self.region, self.region_column, where)
         resource = required_cell(cells, self.resource, "RESOURCEID", where)
         return Finding(
             check_id=check_id,
@@ -125,6 +141,7 @@ class _Columns:
             prowler_version="",  # compliance CSVs do not record it
             source_file=source,
             status_extended=optional_cell(cells, self.status_extended),
+            provider=optional_cell(cells, self.provider) or "aws",
         )
 
     def _finding_uid(self, cells: list[str], identity: _Identity) -> str:

@@ -68,6 +68,7 @@ class _Columns:
         self.version = positions.get("PROWLER_VERSION")
         self.status_extended = positions.get("STATUS_EXTENDED")
         self.severity = positions.get("SEVERITY")
+        self.provider = positions.get("PROVIDER")
 
     def finding(self, cells: list[str], where: str, source: str) -> Finding:
         return Finding(
@@ -83,4 +84,5 @@ class _Columns:
             source_file=source,
             status_extended=optional_cell(cells, self.status_extended),
             severity=optional_cell(cells, self.severity).lower(),
+            provider=optional_cell(cells, self.provider) or "aws",
         )

@@ -9,28 +9,34 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from sys import intern
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import msgspec
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.normalize import (
-    json_elements,
     optional_text,
     parse_status,
     required_text,
     unnamed_json,
     utc_time,
 )
-from verifier.model import Finding
+from verifier.inputs.findings.typed import TypedFormat, read_json_array, typed_time
+from verifier.model import DEFAULT_PROVIDER, Finding, Status
 
 _DETECTION_FINDING = 2004
 _COMPLIANCE_FINDING = 2003
 _SUPPRESSED = "Suppressed"
+_STATUS = {status.value: status for status in Status}
+
+
+FORMAT = "ocsf"
 
 
 class OcsfReader:
     """Reads Prowler's OCSF JSON findings."""
 
-    format_name = "ocsf"
+    format_name = FORMAT
 
     def accepts(self, name: str, head: bytes) -> bool:
         """``*.ocsf.json``, or any ``*.json`` whose start looks like an OCSF finding."""
@@ -40,12 +46,89 @@ class OcsfReader:
 
     def read(self, data: bytes, source: str) -> Iterator[Finding]:
         """Yield one ``Finding`` per array element; any unreadable element stops the read."""
-        return self.read_elements(json_elements(data, source), source)
+        return read_json_array(data, source, TYPED)
 
     def read_elements(self, records: Iterable[Any], source: str) -> Iterator[Finding]:
         """One ``Finding`` per parsed element, for a file streamed element by element."""
         for index, record in enumerate(records):
             yield _finding(record, f"{source}, element {index}", source)
+
+
+# --- typed decoding: exactly the fields ``_finding`` reads ------------------------------------------------
+
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class _Account(msgspec.Struct):
+    uid: NonEmpty
+
+
+class _Cloud(msgspec.Struct):
+    account: _Account
+    region: NonEmpty
+    provider: str | None = None
+
+
+class _Product(msgspec.Struct):
+    version: str | None = None
+
+
+class _Metadata(msgspec.Struct):
+    event_code: NonEmpty
+    product: _Product | None = None
+
+
+class _Resource(msgspec.Struct):
+    uid: NonEmpty
+
+
+class _FindingInfo(msgspec.Struct):
+    uid: NonEmpty
+
+
+class _Unmapped(msgspec.Struct):
+    muted: bool | None = None
+
+
+class OcsfRecord(msgspec.Struct):
+    """The fields of an OCSF Detection Finding a verdict uses; every other field is skipped unbuilt."""
+
+    metadata: _Metadata
+    status_code: Literal["PASS", "FAIL", "MANUAL"]
+    cloud: _Cloud
+    resources: Annotated[list[_Resource], msgspec.Meta(min_length=1)]
+    finding_info: _FindingInfo
+    class_uid: int = _DETECTION_FINDING
+    status: str | None = None
+    unmapped: _Unmapped | None = None
+    time: int | float | str | None = None
+    time_dt: str | None = None
+    status_detail: str | None = None
+    severity: str | None = None
+
+
+def from_record(record: OcsfRecord, source: str) -> Finding | None:
+    """The ``Finding`` of a typed record, or None when ``_finding`` must judge it (and word any error)."""
+    when = typed_time(record.time, record.time_dt)
+    if record.class_uid != _DETECTION_FINDING or when is None:
+        return None
+    product = record.metadata.product
+    unmapped = record.unmapped
+    return Finding(
+        check_id=intern(record.metadata.event_code),
+        status=_STATUS[record.status_code],
+        muted=record.status == _SUPPRESSED or (unmapped is not None and unmapped.muted is True),
+        account=intern(record.cloud.account.uid),
+        region=intern(record.cloud.region),
+        resource_uid=record.resources[0].uid,
+        finding_uid=record.finding_info.uid,
+        time=when,
+        prowler_version=intern(product.version or "") if product is not None else "",
+        source_file=source,
+        status_extended=intern(record.status_detail or ""),
+        severity=intern((record.severity or "").lower()),
+        provider=intern(record.cloud.provider or DEFAULT_PROVIDER),
+    )
 
 
 def _finding(record: Any, where: str, source: str) -> Finding:
@@ -65,6 +148,7 @@ def _finding(record: Any, where: str, source: str) -> Finding:
         source_file=source,
         status_extended=intern(optional_text(record, ("status_detail",), where)),
         severity=intern(optional_text(record, ("severity",), where).lower()),
+        provider=intern(optional_text(record, ("cloud", "provider"), where) or DEFAULT_PROVIDER),
     )
 
 
@@ -100,3 +184,8 @@ def _time(record: dict[str, Any], where: str) -> datetime:
         if value is not None:
             return utc_time(value, f"{where}: {key}")
     raise FindingsFormatError(f"{where}: time and time_dt are both missing")
+
+
+TYPED: TypedFormat[OcsfRecord] = TypedFormat(
+    decode=msgspec.json.Decoder(list[OcsfRecord]).decode, convert=from_record, judge=_finding
+)

@@ -1,0 +1,44 @@
+"""Every file the verifier writes is the stdlib's ``json.dumps(indent=2)`` text, whatever the values."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verifier.outputs.poam_json import _json_copy
+from verifier.outputs.serialize import dumps
+
+AWKWARD: list[Any] = [
+    {"float": [1e-05, 1e16, 1.5e300, -0.0, 5e-324, 0.1, 100.0], "int": 12345678901234567890},
+    {"text": 'x\x00\x1b\x7f\u2028 é "\\ /\t\n', "empty": [{}, [], [[]], {"a": {}}]},
+    [],
+    "plain",
+]
+json_documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+def _stdlib(document: Any) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()
+
+
+@pytest.mark.parametrize("document", AWKWARD)
+def test_dumps_writes_the_stdlib_text(document: Any) -> None:
+    assert dumps(document) == _stdlib(document)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_documents)
+def test_dumps_and_the_poam_copy_agree_with_the_stdlib_on_any_document(document: Any) -> None:
+    assert dumps(document) == _stdlib(document)
+    wrapped = {"entries": [document]}
+    copied = _json_copy(wrapped)
+    assert _stdlib(copied) == _stdlib(wrapped)
+    assert copied is not wrapped

@@ -1,0 +1,199 @@
+"""``poam export`` → ``poam import`` gives back the same entries (verdict columns aside), and OSCAL POA&Ms
+from other tools (FedRAMP and compliance-trestle put the POA&M id and control in different places) import."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from verifier.inputs.poam import load_poam
+from verifier.inputs.poam_import.interface import ImportFormat
+from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
+from verifier.pipeline.poam_import import HeaderOptions, ImportOptions, run_import
+from verifier.pipeline.verify import VerifyOptions, run_verify
+
+REPO = Path(__file__).resolve().parents[2]
+SCAN = REPO / "examples" / "prowler-output"
+AS_OF = date.fromisoformat((SCAN / "recorded-on.txt").read_text(encoding="utf-8").strip())
+CLOCK = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+HEADER = HeaderOptions(
+    organization="Ridgeline Avionics, Inc.",
+    system="Program Delta CUI Enclave (AWS)",
+    assessment_date=date(2026, 9, 14),
+    accounts=("123456789012",),
+)
+# What each format carries of an entry; the rest (checks, attestation flags, result) is not in the export.
+# The export has FedRAMP's column names, so --format auto reads its workbook as the FedRAMP layout.
+SPREADSHEET_FIELDS = ("id", "practice_id", "finding", "root_cause", "owner", "resources", "status", "created")
+OSCAL_FIELDS = ("id", "practice_id", "finding", "root_cause", "owner", "status")
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The example POA&M after a verify of the recorded scan: the entries an export describes."""
+    out = tmp_path_factory.mktemp("verified")
+    poam = out / "poam.json"
+    poam.write_bytes((REPO / "poam.json").read_bytes())
+    options = VerifyOptions(
+        poam=poam,
+        mapping=REPO / "mappings" / "cmmc-l2-aws.json",
+        findings=(SCAN,),
+        out=out / "out",
+        as_of=AS_OF,
+    )
+    run_verify(options, clock=lambda: CLOCK)
+    return {
+        e["id"]: e for e in json.loads((out / "out" / "poam.json").read_text(encoding="utf-8"))["entries"]
+    }
+
+
+def _export(tmp_path: Path, export_format: ExportFormat, name: str) -> Path:
+    target = tmp_path / name
+    options = ExportOptions(
+        export_format, REPO / "poam.json", REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
+    )
+    run_export(options, clock=lambda: CLOCK)
+    return target
+
+
+def _milestones(entry: dict[str, Any], with_status_date: bool) -> list[dict[str, Any]]:
+    keys = ("title", "due", "status", "status_date") if with_status_date else ("title", "due", "status")
+    return [{k: m.get(k) for k in keys} for m in entry.get("milestones", ())]
+
+
+@pytest.mark.parametrize(
+    ("export_format", "name", "source_format", "fields", "status_dates"),
+    [
+        (ExportFormat.XLSX, "poam.xlsx", ImportFormat.FEDRAMP, SPREADSHEET_FIELDS, False),
+        (ExportFormat.CSV, "poam.csv", ImportFormat.CSV, SPREADSHEET_FIELDS, False),
+        (ExportFormat.OSCAL, "poam.oscal.json", ImportFormat.OSCAL, OSCAL_FIELDS, True),
+    ],
+    ids=["xlsx", "csv", "oscal"],
+)
+def test_export_then_import_gives_back_the_same_entries(
+    tmp_path: Path,
+    verified: dict[str, Any],
+    export_format: ExportFormat,
+    name: str,
+    source_format: ImportFormat,
+    fields: tuple[str, ...],
+    status_dates: bool,
+) -> None:
+    exported = _export(tmp_path, export_format, name)
+    out = tmp_path / "imported.json"
+    report = run_import(ImportOptions(source=exported, out=out, header=HEADER, as_of=AS_OF))
+    assert report.source_format is source_format
+    assert not report.unresolved and not report.skipped
+    imported = {e["id"]: e for e in json.loads(out.read_text(encoding="utf-8"))["entries"]}
+    assert list(imported) == list(verified)
+    for entry_id, original in verified.items():
+        again = imported[entry_id]
+        assert {k: again.get(k) for k in fields} == {k: original.get(k) for k in fields}, entry_id
+        assert _milestones(again, status_dates) == _milestones(original, status_dates), entry_id
+    assert len(load_poam(out).poam.entries) == len(verified)
+
+
+def _oscal(tmp_path: Path, item: dict[str, Any], risk: dict[str, Any]) -> Path:
+    document = {
+        "plan-of-action-and-milestones": {
+            "uuid": "6c1a9f62-6b7e-4a55-9a53-2a7e2f0e6d01",
+            "metadata": {
+                "title": "POA&M",
+                "last-modified": "2026-10-01T00:00:00Z",
+                "version": "1",
+                "oscal-version": "1.0.4",
+            },
+            "risks": [risk],
+            "poam-items": [item],
+        }
+    }
+    path = tmp_path / "poam.oscal.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+RISK_UUID = "0b6d5e9c-4a0e-4a8f-9d1e-6a1f6c2b7d10"
+
+
+def _risk(props: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "uuid": RISK_UUID,
+        "title": "Unencrypted bucket",
+        "description": "cui-exports has no default encryption",
+        "statement": "No baseline for S3 encryption",
+        "props": props,
+        "status": "open",
+        "deadline": "2027-03-13T23:59:59Z",
+        "remediations": [
+            {
+                "uuid": "a6b1e3b1-0e3c-4c1f-8c5a-2d4b7e9f1a20",
+                "lifecycle": "planned",
+                "title": "Fix",
+                "description": "Fix",
+                "tasks": [
+                    {
+                        "uuid": "c1",
+                        "type": "milestone",
+                        "title": "Encrypt",
+                        "timing": {"on-date": {"date": "2026-10-20T00:00:00Z"}},
+                    },
+                    {
+                        "uuid": "c2",
+                        "type": "milestone",
+                        "title": "Verify",
+                        "timing": {
+                            "within-date-range": {
+                                "start": "2026-11-01T00:00:00Z",
+                                "end": "2026-11-10T00:00:00Z",
+                            }
+                        },
+                    },
+                ],
+            }
+        ],
+    }
+
+
+def test_fedramp_style_oscal_id_on_the_item_control_on_the_risk(tmp_path: Path) -> None:
+    item = {
+        "uuid": "9e1f",
+        "title": "Unencrypted bucket",
+        "description": "cui-exports has no default encryption",
+        "props": [{"name": "POAM-ID", "ns": "https://fedramp.gov/ns/oscal", "value": "V-42"}],
+        "related-risks": [{"risk-uuid": RISK_UUID}],
+    }
+    risk = _risk(
+        [
+            {
+                "name": "impacted-control-id",
+                "ns": "https://fedramp.gov/ns/oscal",
+                "value": "sp800-171r2-3.13.16",
+            }
+        ]
+    )
+    out = tmp_path / "p.json"
+    run_import(ImportOptions(source=_oscal(tmp_path, item, risk), out=out, header=HEADER, as_of=AS_OF))
+    (entry,) = json.loads(out.read_text(encoding="utf-8"))["entries"]
+    assert (entry["id"], entry["practice_id"], entry["status"]) == ("V-42", "SC.L2-3.13.16", "open")
+    assert entry["root_cause"] == "No baseline for S3 encryption"
+    assert [(m["title"], m["due"]) for m in entry["milestones"]] == [
+        ("Encrypt", "2026-10-20"),
+        ("Verify", "2026-11-10"),
+    ]
+    assert entry["import"]["source_columns"]["Scheduled Completion Date"] == "2027-03-13"
+
+
+def test_trestle_style_oscal_props_on_the_risk_and_an_800_53_control_is_unresolved(tmp_path: Path) -> None:
+    item = {"uuid": "9e1f", "title": "t", "description": "d", "related-risks": [{"risk-uuid": RISK_UUID}]}
+    risk = _risk([{"name": "poam-id", "value": "T-1"}, {"name": "impacted-control-id", "value": "ac-3"}])
+    out = tmp_path / "p.json"
+    report = run_import(
+        ImportOptions(source=_oscal(tmp_path, item, risk), out=out, header=HEADER, as_of=AS_OF)
+    )
+    assert report.blocked and not out.exists()
+    (unresolved,) = report.unresolved
+    assert unresolved.id == "T-1" and "NIST SP 800-53 controls (ac-3)" in unresolved.unresolved

@@ -1,0 +1,211 @@
+"""Source rows into POA&M entries (plain JSON objects, schema version 1's entry shape) and what to report.
+
+Each entry keeps where it came from under ``import`` (file, sheet, row, and every source column that has
+no home in the schema), so nothing the source said is lost. A row naming several practices becomes one
+entry per practice; a row naming none (or only NIST SP 800-53 controls) keeps the source text as its
+``practice_id``, which no POA&M loader accepts: it is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from verifier.inputs.poam_import.interface import Cell, Field, SourceDocument, SourceRow
+from verifier.inputs.poam_import.milestones import milestones
+from verifier.inputs.poam_import.table import as_text
+from verifier.inputs.poam_import.values import entry_status, parse_date, practice_ids
+
+UNRESOLVED = "UNRESOLVED"
+_CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_RESOURCE_PART = re.compile(r"^\s*(budget|fte|tooling)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_ROOT_CAUSE_LINE = re.compile(r"^\s*root cause:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedEntry:
+    """One entry to write, with the notes the import report lists for it."""
+
+    document: JsonObject
+    sheet: str
+    row: int
+    unresolved: str = ""
+    split_into: tuple[str, ...] = ()
+    free_text_status: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def id(self) -> str:
+        return str(self.document["id"])
+
+
+def entries(source: SourceDocument) -> list[ImportedEntry]:
+    """Every row's entries, in source order."""
+    return [entry for row in source.rows for entry in row_entries(source, row)]
+
+
+def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
+    base, notes = _base_entry(source, row)
+    status = entry_status(row.cells.get(Field.STATUS), row.default_status)
+    base["status"] = status.status
+    free_text = "" if status.exact else as_text(row.cells.get(Field.STATUS))
+    if free_text:
+        base["import"]["original_status"] = free_text
+    ids = practice_ids(row.cells.get(Field.PRACTICE_ID))
+    if not ids.found:
+        base["practice_id"] = as_text(row.cells.get(Field.PRACTICE_ID)) or UNRESOLVED
+        base["import"]["unresolved_practice"] = ids.problem
+        return [ImportedEntry(_ordered(base), row.sheet, row.row, ids.problem, (), free_text, notes)]
+    if len(ids.found) == 1:
+        base["practice_id"] = ids.found[0]
+        return [ImportedEntry(_ordered(base), row.sheet, row.row, "", (), free_text, notes)]
+    split_ids = tuple(f"{base['id']}.{n}" for n in range(1, len(ids.found) + 1))
+    return [
+        ImportedEntry(
+            _ordered(
+                {
+                    **base,
+                    "id": new_id,
+                    "practice_id": practice,
+                    "import": {**base["import"], "split_from": base["id"]},
+                }
+            ),
+            row.sheet,
+            row.row,
+            "",
+            split_ids,
+            free_text,
+            notes,
+        )
+        for new_id, practice in zip(split_ids, ids.found, strict=True)
+    ]
+
+
+_ORDER = (
+    "id",
+    "practice_id",
+    "finding",
+    "root_cause",
+    "owner",
+    "milestones",
+    "resources",
+    "verification",
+    "status",
+    "created",
+    "comments",
+    "import",
+)
+
+
+def _ordered(entry: JsonObject) -> JsonObject:
+    return {key: entry[key] for key in _ORDER if key in entry}
+
+
+def _base_entry(source: SourceDocument, row: SourceRow) -> tuple[JsonObject, tuple[str, ...]]:
+    cells = row.cells
+    notes: list[str] = []
+    columns = {name: _json_cell(value) for name, value in row.source_columns.items()}
+    entry: JsonObject = {"id": as_text(cells.get(Field.ID)) or f"ROW-{row.row}"}
+    if not as_text(cells.get(Field.ID)):
+        notes.append(f"no id in the source: named {entry['id']}")
+    entry["finding"] = as_text(cells.get(Field.FINDING))
+    root_cause = as_text(cells.get(Field.ROOT_CAUSE)) or _root_cause_from_plan(row)
+    if root_cause:
+        entry["root_cause"] = root_cause
+    if owner := _owner(cells.get(Field.OWNER)):
+        entry["owner"] = owner
+    found = milestones(
+        [c for c in (cells.get(Field.MILESTONES), *row.milestones) if c is not None], source.epoch_1904
+    )
+    completion = _date_or_text(cells.get(Field.COMPLETION_DATE), source.epoch_1904)
+    if completion:
+        columns["Scheduled Completion Date"] = completion
+        if not found:
+            found = [{"title": "Scheduled completion", "due": completion, "status": "planned"}]
+    entry["milestones"] = found
+    if (resources := _resources(cells.get(Field.RESOURCES))) is not None:
+        entry["resources"] = resources
+    if checks := _checks(cells.get(Field.CHECKS), columns):
+        entry["verification"] = {"checks": checks}
+    created = _date_or_text(cells.get(Field.CREATED), source.epoch_1904)
+    if created and parse_date(cells.get(Field.CREATED), source.epoch_1904) is not None:
+        entry["created"] = created
+    elif created:
+        columns["Original Detection Date"] = created
+    if status_date := _date_or_text(cells.get(Field.STATUS_DATE), source.epoch_1904):
+        columns["Status Date"] = status_date
+    if comments := as_text(cells.get(Field.COMMENTS)):
+        entry["comments"] = comments
+    record: JsonObject = {"file": source.file.name, "format": source.format.value}
+    if row.sheet:
+        record["sheet"] = row.sheet
+    record["row"] = row.row
+    record["source_columns"] = columns
+    entry["import"] = record
+    return entry, tuple(notes)
+
+
+def _json_cell(cell: Cell) -> str | int | float | bool:
+    if isinstance(cell, bool | int | float):
+        return cell
+    return as_text(cell)
+
+
+def _date_or_text(cell: Cell, epoch_1904: bool) -> str:
+    parsed = parse_date(cell, epoch_1904)
+    return parsed.value.isoformat() if parsed else as_text(cell)
+
+
+def _root_cause_from_plan(row: SourceRow) -> str:
+    # This tool's export writes "Root cause: …" as the first line of the Overall Remediation Plan.
+    plan = row.source_columns.get("Overall Remediation Plan")
+    match = _ROOT_CAUSE_LINE.search(as_text(plan))
+    return match.group(1).strip() if match else ""
+
+
+def _owner(cell: Cell) -> JsonObject | None:
+    text = " ".join(as_text(cell).split())
+    if not text:
+        return None
+    name, _, role = text.partition(", ")
+    return {"name": name.strip(), "role": role.strip()}
+
+
+def _resources(cell: Cell) -> JsonObject | str | None:
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return {"budget_usd": cell}
+    text = as_text(cell)
+    if not text:
+        return None
+    parts = [_RESOURCE_PART.match(p) for p in text.split(";")]
+    if not all(parts):
+        return text
+    resources: JsonObject = {}
+    for match in parts:
+        assert match is not None  # noqa: S101 - checked by all() above
+        key, value = match.group(1).casefold(), match.group(2)
+        if key == "tooling":
+            resources["tooling"] = [t.strip() for t in value.split(",") if t.strip()]
+        else:
+            resources["budget_usd" if key == "budget" else "fte"] = _number(value.removeprefix("USD").strip())
+    return resources
+
+
+def _number(text: str) -> float | int | str:
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def _checks(cell: Cell, columns: dict[str, Any]) -> list[str]:
+    words = [w for w in re.split(r"[\s,;]+", as_text(cell)) if w]
+    checks = [w for w in words if _CHECK_ID.match(w)]
+    if len(checks) != len(words):
+        columns["Checks"] = as_text(cell)
+        return []
+    return list(dict.fromkeys(checks))

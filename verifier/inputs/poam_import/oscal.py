@@ -1,0 +1,132 @@
+"""An OSCAL plan-of-action-and-milestones (1.0.x to 1.2.x JSON): each poam-item with its related risks.
+
+FedRAMP puts ``POAM-ID`` on the item and ``impacted-control-id`` on the risk, compliance-trestle and this
+tool put them elsewhere: a property is looked for on the item first, then on its risks, by name
+(case-insensitive, any namespace). A risk's remediation tasks are the milestones, its deadline the
+scheduled completion, its statement the root cause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from verifier.inputs.jsondoc import parse_json, read_bytes
+from verifier.inputs.poam_import.interface import (
+    Cell,
+    Field,
+    ImportFormat,
+    MilestoneCell,
+    PoamImportError,
+    ReadOptions,
+    SkippedRow,
+    SourceDocument,
+    SourceRow,
+)
+
+SHEET = "poam-items"
+_ID_PROPS = ("poam-id", "entry-id")
+_PRACTICE_PROPS = ("impacted-control-id", "practice-id")
+_STATUS_PROPS = ("entry-status",)
+_NOT_ISO_DUE = "Due (not an ISO date): "
+
+JsonObject = Mapping[str, Any]
+
+
+def read(path: Path, options: ReadOptions) -> SourceDocument:
+    del options  # an OSCAL document has no sheets and no columns to name
+    document = parse_json(read_bytes(path, "OSCAL POA&M"), str(path))
+    body = document.get("plan-of-action-and-milestones") if isinstance(document, dict) else None
+    if not isinstance(body, dict):
+        raise PoamImportError(f"{path}: not an OSCAL document with a plan-of-action-and-milestones")
+    risks = {r.get("uuid"): r for r in body.get("risks", ()) if isinstance(r, dict)}
+    parties = {p.get("uuid"): p for p in body.get("metadata", {}).get("parties", ()) if isinstance(p, dict)}
+    rows: list[SourceRow] = []
+    skipped: list[SkippedRow] = []
+    for number, item in enumerate(body.get("poam-items", ()), start=1):
+        if not isinstance(item, dict):
+            skipped.append(SkippedRow(SHEET, number, "not an object"))
+            continue
+        related = [
+            risks[r["risk-uuid"]] for r in item.get("related-risks", ()) if r.get("risk-uuid") in risks
+        ]
+        rows.append(_row(number, item, related, parties))
+    metadata = {"system": _system(body)} if _system(body) else {}
+    return SourceDocument(path, ImportFormat.OSCAL, tuple(rows), tuple(skipped), metadata)
+
+
+def _system(body: JsonObject) -> str:
+    system_id = body.get("system-id")
+    return str(system_id.get("id", "")) if isinstance(system_id, dict) else ""
+
+
+def _props(objects: Iterable[JsonObject], names: tuple[str, ...]) -> list[str]:
+    """Values of the named properties, the item's before its risks', without repeats."""
+    values: list[str] = []
+    for obj in objects:
+        for prop in obj.get("props", ()):
+            name = str(prop.get("name", "")).casefold()
+            value = str(prop.get("value", ""))
+            if name in names and value and value not in values:
+                values.append(value)
+    return values
+
+
+def _first(objects: Iterable[JsonObject], key: str) -> str:
+    return next((str(o[key]) for o in objects if o.get(key)), "")
+
+
+def _row(
+    number: int, item: JsonObject, risks: Sequence[JsonObject], parties: Mapping[Any, JsonObject]
+) -> SourceRow:
+    both = [item, *risks]
+    cells: dict[Field, Cell] = {}
+    identifiers = _props(both, _ID_PROPS)
+    if identifiers:
+        cells[Field.ID] = identifiers[0]
+    practices = _props(both, _PRACTICE_PROPS)
+    if practices:
+        cells[Field.PRACTICE_ID] = "; ".join(practices)
+    finding = _first(both, "description") or _first(both, "title")
+    if finding:
+        cells[Field.FINDING] = finding
+    if root_cause := _first(risks, "statement"):
+        cells[Field.ROOT_CAUSE] = root_cause
+    status = _props(risks, _STATUS_PROPS) or [r["status"] for r in risks if r.get("status")]
+    if status:
+        cells[Field.STATUS] = status[0]
+    if deadline := _first(risks, "deadline"):
+        cells[Field.COMPLETION_DATE] = deadline[:10]
+    tasks = [t for r in risks for rem in r.get("remediations", ()) for t in rem.get("tasks", ())]
+    if owner := _owner(tasks, parties):
+        cells[Field.OWNER] = owner
+    source = {"title": item["title"]} if item.get("title") else {}
+    return SourceRow(SHEET, number, cells, source, tuple(_milestone(t) for t in tasks))
+
+
+def _owner(tasks: list[JsonObject], parties: Mapping[Any, JsonObject]) -> str:
+    for task in tasks:
+        for role in task.get("responsible-roles", ()):
+            for party_uuid in role.get("party-uuids", ()):
+                party = parties.get(party_uuid)
+                if party and party.get("name"):
+                    titles = _props([party], ("job-title",))
+                    return ", ".join([str(party["name"]), *titles[:1]])
+    return ""
+
+
+def _milestone(task: JsonObject) -> MilestoneCell:
+    timing = task.get("timing", {})
+    due = timing.get("on-date", {}).get("date") or timing.get("within-date-range", {}).get("end") or ""
+    remarks = str(task.get("remarks", ""))
+    if not due and remarks.startswith(_NOT_ISO_DUE):
+        due = remarks.removeprefix(_NOT_ISO_DUE)
+    status = _props([task], ("milestone-status",))
+    status_date = _props([task], ("status-date",))
+    return MilestoneCell(
+        title=str(task.get("title", "")),
+        due=str(due)[:10] if due and str(due)[:4].isdigit() else str(due),
+        status=status[0] if status else "",
+        status_date=status_date[0] if status_date else "",
+    )

@@ -1,0 +1,216 @@
+"""Find the header row of a sheet by its column names and cut the rows below it into ``SourceRow``s.
+
+Columns are matched by normalised header text (trimmed, spaces collapsed, case-insensitive), never by
+letter: the FedRAMP template has its header at A5 (v2.1) or B5 (v3.0), eMASS at row 7 with stray spaces.
+Rows that are the template's own guidance, format hints or examples are skipped and reported; empty
+rows (FedRAMP's formulas run to row 4022) are passed over silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from verifier.inputs.poam_import.interface import Cell, Field, SkippedRow, SourceRow
+
+HEADER_SEARCH_ROWS = 30
+MIN_HEADER_MATCHES = 3
+# A sheet ends after this many empty rows in a row: FedRAMP's template carries empty formula rows to 4022.
+TRAILING_EMPTY_ROWS = 200
+
+# Known header texts (normalised) per field: FedRAMP v2.1/v3.0, eMASS, this tool's export, common synonyms.
+SYNONYMS: Mapping[Field, tuple[str, ...]] = {
+    Field.ID: ("poam id", "poa&m id", "poa&m item id", "poam item id", "item id", "id", "weakness id"),
+    Field.PRACTICE_ID: (
+        "controls",
+        "control",
+        "control id",
+        "security control number (nc/na controls only)",
+        "security control number",
+        "requirement",
+        "requirements",
+        "requirement id",
+        "practice",
+        "practice id",
+        "cmmc practice",
+        "security requirement",
+    ),
+    Field.FINDING: (
+        "weakness description",
+        "control vulnerability description",
+        "finding",
+        "description",
+        "weakness",
+        "deficiency",
+        "gap",
+    ),
+    Field.ROOT_CAUSE: ("root cause",),
+    Field.OWNER: ("point of contact", "poc", "owner", "office/org", "responsible party", "responsible"),
+    Field.MILESTONES: (
+        "planned milestones",
+        "milestone with completion dates",
+        "milestones",
+        "remediation plan",
+    ),
+    Field.COMPLETION_DATE: (
+        "scheduled completion date",
+        "completion date",
+        "planned completion date",
+        "due date",
+    ),
+    Field.STATUS: ("status",),
+    Field.STATUS_DATE: ("status date",),
+    Field.RESOURCES: ("resources required", "resources", "estimated cost"),
+    Field.CREATED: (
+        "original detection date",
+        "detection date",
+        "date identified",
+        "discovery date",
+        "created",
+    ),
+    Field.CHECKS: ("checks", "prowler checks", "check ids"),
+    Field.COMMENTS: ("comments", "remarks", "notes"),
+}
+_BY_HEADER = {header: f for f, headers in SYNONYMS.items() for header in headers}
+_KEY_FIELDS = frozenset({Field.ID, Field.PRACTICE_ID, Field.FINDING})
+_DATE_FIELDS = (Field.CREATED, Field.COMPLETION_DATE, Field.STATUS_DATE)
+_HINT_PREFIXES = ("date", "permanent column")
+
+
+def normalise(text: object) -> str:
+    """Header text as compared: trimmed, inner whitespace collapsed, lower case."""
+    return " ".join(str(text).split()).casefold() if text is not None else ""
+
+
+def is_empty(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The header row: its 1-based row number, field → column indexes, and the columns with no field."""
+
+    row: int
+    fields: Mapping[Field, tuple[int, ...]]
+    others: Mapping[int, str]
+    texts: frozenset[str]
+
+
+def find_header(grid: Sequence[Sequence[Cell]], columns: Mapping[str, Field]) -> Header | None:
+    """The first row (within the first 30) naming at least three known columns, one of them a key."""
+    explicit = {normalise(k): v for k, v in columns.items()}
+    for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        header = _header_at(index + 1, cells, explicit)
+        if header is not None:
+            return header
+    return None
+
+
+def _header_at(row: int, cells: Sequence[Cell], explicit: Mapping[str, Field]) -> Header | None:
+    fields: dict[Field, list[int]] = {}
+    others: dict[int, str] = {}
+    for column, cell in enumerate(cells):
+        text = normalise(cell)
+        if not text or not isinstance(cell, str):
+            continue
+        found = explicit.get(text) or _BY_HEADER.get(text)
+        if found is None:
+            others[column] = " ".join(cell.split())
+        else:
+            fields.setdefault(found, []).append(column)
+    matched = sum(len(v) for v in fields.values())
+    if matched < MIN_HEADER_MATCHES and not (explicit and matched >= 1):
+        return None
+    if not _KEY_FIELDS & fields.keys():
+        return None
+    texts = frozenset(normalise(c) for c in cells if isinstance(c, str) and c.strip())
+    return Header(row, {k: tuple(v) for k, v in fields.items()}, others, texts)
+
+
+def _value(cells: Sequence[Cell], columns: tuple[int, ...]) -> Cell:
+    # Two columns with the same header (eMASS has two "Control Vulnerability Description"): the first filled.
+    for column in columns:
+        if column < len(cells) and not is_empty(cells[column]):
+            return cells[column]
+    return None
+
+
+def _template_row_reason(cells: Mapping[Field, Cell]) -> str | None:
+    identifier = cells.get(Field.ID)
+    if isinstance(identifier, str) and "example" in identifier.casefold():
+        return f"example row ({' '.join(identifier.split())!r})"
+    for name in _DATE_FIELDS:
+        value = cells.get(name)
+        if isinstance(value, str) and normalise(value).startswith(_HINT_PREFIXES):
+            return "template guidance or format-hint row"
+    return None
+
+
+@dataclass(slots=True)
+class _Pending:
+    row: int
+    cells: dict[Field, Cell]
+    source: dict[str, Cell]
+    milestones: list[Cell]
+
+
+def cut_rows(
+    below: Iterable[Sequence[Cell]], header: Header, sheet: str, default_status: str | None
+) -> tuple[list[SourceRow], list[SkippedRow]]:
+    """Every item in the rows ``below`` the header; a row with only a milestone continues the item above.
+
+    Reading stops after ``TRAILING_EMPTY_ROWS`` empty rows in a row.
+    """
+    items: list[_Pending] = []
+    skipped: list[SkippedRow] = []
+    empty_run = 0
+    for offset, cells in enumerate(below):
+        number = header.row + 1 + offset
+        fields = {f: v for f, cols in header.fields.items() if not is_empty(v := _value(cells, cols))}
+        source = {
+            name: cells[col]
+            for col, name in header.others.items()
+            if col < len(cells) and not is_empty(cells[col])
+        }
+        if not fields and not source:
+            empty_run += 1
+            if empty_run >= TRAILING_EMPTY_ROWS:
+                break
+            continue
+        empty_run = 0
+        reason = _template_row_reason(fields)
+        if reason is not None:
+            skipped.append(SkippedRow(sheet, number, reason))
+        elif _KEY_FIELDS & fields.keys():
+            items.append(_Pending(number, fields, source, []))
+        elif Field.MILESTONES in fields and items:
+            items[-1].milestones.append(fields[Field.MILESTONES])
+        else:
+            skipped.append(SkippedRow(sheet, number, "no id, practice or finding"))
+    rows = [SourceRow(sheet, p.row, p.cells, p.source, tuple(p.milestones), default_status) for p in items]
+    return rows, skipped
+
+
+def sheet_status(sheet: str) -> str | None:
+    """What a sheet's name says about its items (FedRAMP: Open / Closed POA&M Items)."""
+    name = normalise(sheet)
+    if re.search(r"\bclosed\b", name):
+        return "closed"
+    if re.search(r"\bopen\b", name):
+        return "open"
+    return None
+
+
+def as_text(cell: Cell) -> str:
+    """A cell as one trimmed string (dates as ISO)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()

@@ -1,0 +1,47 @@
+"""``poam migrate``: rewrite a POA&M in the current schema version, losslessly and atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from verifier.inputs.poam import CURRENT_SCHEMA_VERSION, load_poam, migrated_document, parse_poam
+from verifier.outputs.serialize import dumps
+from verifier.outputs.writer import exclusive_lock, write_atomic
+
+
+@dataclass(frozen=True, slots=True)
+class MigrateOptions:
+    """Which POA&M to migrate (in place)."""
+
+    poam: Path
+
+
+@dataclass(frozen=True, slots=True)
+class MigrateResult:
+    """What migration did: the versions before and after, and whether the file was rewritten."""
+
+    path: Path
+    from_version: int
+    to_version: int
+
+    @property
+    def rewritten(self) -> bool:
+        return self.from_version != self.to_version
+
+
+def migrate_poam(options: MigrateOptions) -> MigrateResult:
+    """Rewrite ``options.poam`` as the current version; a current file is left untouched.
+
+    The migrated bytes are parsed and validated as a POA&M before anything is written, so a file the
+    migration could not express is never replaced; the write is one atomic rename under the run lock.
+    """
+    with exclusive_lock(options.poam):
+        loaded = load_poam(options.poam)
+        version = loaded.poam.schema_version
+        if version == CURRENT_SCHEMA_VERSION:
+            return MigrateResult(options.poam, version, version)
+        data = dumps(migrated_document(loaded.document))
+        parse_poam(data, str(options.poam), options.poam)
+        write_atomic(options.poam, data)
+        return MigrateResult(options.poam, version, CURRENT_SCHEMA_VERSION)

@@ -1,0 +1,143 @@
+"""What differs between the Prowler providers a POA&M can span, as data: one row per provider.
+
+Every layer that must treat providers differently reads this table instead of testing provider names:
+how Prowler names a provider's accounts and locations in its output, which of its checks report on a
+tenant rather than an account, and how the compliance CSV heads its columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from verifier.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    """One Prowler provider, as its findings describe it."""
+
+    name: str
+    title: str
+    # What Prowler reports as cloud.account.uid: an AWS account, an Azure subscription, an M365 tenant
+    # domain, a GCP project.
+    account_noun: str
+    # Which region/location names belong to this provider; an entry's region narrowing applies to the
+    # targets whose provider it can name.
+    region_pattern: re.Pattern[str]
+    # A finding in this "region" is about the whole account or tenant, not one location: it is in scope
+    # whatever locations the target lists (Azure, M365 and GCP write "global").
+    global_region: str = ""
+    # Services whose checks report the tenant (Azure: Entra ID), not a subscription, as cloud.account.uid.
+    tenant_services: tuple[str, ...] = ()
+    # The compliance CSV's account and location column headers (Prowler's PROVIDER_HEADER_MAP, upper case).
+    compliance_columns: tuple[str, str] = ("ACCOUNTID", "REGION")
+    # Services Prowler reaches only through PowerShell modules connected to commercial endpoints (M365:
+    # Exchange, Teams, Defender, Purview, m365_powershell.py in 5.46): in these environments (GCC High)
+    # their checks may produce no findings at all, and an entry waiting on them must say why.
+    commercial_only_services: tuple[str, ...] = ()
+    sovereign_environments: tuple[str, ...] = ()
+    # Whether accounts live in partitions that credentials and ARNs must match (AWS: aws, aws-us-gov, aws-cn).
+    partitioned: bool = False
+
+    def is_tenant_check(self, check_id: str) -> bool:
+        """Whether the check reports on the tenant (its findings carry the tenant id as the account)."""
+        return check_id.split("_", 1)[0] in self.tenant_services
+
+    def endpoint_limit(self, check_id: str, environments: Sequence[str]) -> str:
+        """Why ``check_id`` may have no findings in these environments ("" when nothing is known)."""
+        service = check_id.split("_", 1)[0]
+        sovereign = sorted({e for e in environments if e in self.sovereign_environments})
+        if service not in self.commercial_only_services or not sovereign:
+            return ""
+        return (
+            f"; Prowler runs {self.name} {service} checks through PowerShell connected to commercial "
+            f"endpoints, so in {', '.join(sovereign)} (GCC High) they may produce no findings: "
+            "this practice needs another proof there (an attestation)"
+        )
+
+    def names_region(self, region: str) -> bool:
+        return region == self.global_region or bool(self.region_pattern.fullmatch(region))
+
+    def partition(
+        self, regions: Sequence[str], explicit: str | None, where: str, *, lenient: bool = False
+    ) -> str:
+        """A target's partition ("" for providers without partitions); see ``aws_partition``."""
+        return aws_partition(regions, explicit, where, lenient=lenient) if self.partitioned else ""
+
+
+_AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
+
+PROVIDERS: dict[str, ProviderSpec] = {
+    "aws": ProviderSpec("aws", "AWS", "account", _AWS_REGION, partitioned=True),
+    "azure": ProviderSpec(
+        "azure",
+        "Azure",
+        "subscription",
+        re.compile(r"[a-z0-9]+"),
+        global_region="global",
+        tenant_services=("entra",),
+        compliance_columns=("SUBSCRIPTIONID", "LOCATION"),
+    ),
+    "m365": ProviderSpec(
+        "m365",
+        "Microsoft 365",
+        "tenant",
+        re.compile(r"global"),
+        global_region="global",
+        compliance_columns=("TENANTID", "LOCATION"),
+        commercial_only_services=("exchange", "teams", "defender", "purview"),
+        sovereign_environments=("M365USGovernment",),
+    ),
+    "gcp": ProviderSpec(
+        "gcp",
+        "GCP",
+        "project",
+        # As the APIs report them: compute regions "us-east4", bucket locations "US-EAST4" and "US".
+        re.compile(r"[A-Za-z]+(-[A-Za-z]+)*[0-9]*"),
+        global_region="global",
+        compliance_columns=("PROJECTID", "LOCATION"),
+    ),
+}
+
+
+def provider_spec(name: str) -> ProviderSpec:
+    """The row for ``name``; a provider outside the table is an input error, never a silent default."""
+    spec = PROVIDERS.get(name)
+    if spec is None:
+        raise InputError(f"unknown provider {name!r} (known: {', '.join(PROVIDERS)})")
+    return spec
+
+
+# AWS partitions by region prefix (Prowler takes the partition from the caller's or role's ARN).
+_PARTITION_PREFIXES = (("us-gov-", "aws-us-gov"), ("cn-", "aws-cn"))
+AWS_PARTITION = "aws"
+
+
+def region_partition(region: str) -> str:
+    """The AWS partition a region belongs to: ``us-gov-west-1`` → ``aws-us-gov``."""
+    return next((p for prefix, p in _PARTITION_PREFIXES if region.startswith(prefix)), AWS_PARTITION)
+
+
+def aws_partition(regions: Sequence[str], explicit: str | None, where: str, *, lenient: bool = False) -> str:
+    """The partition of an AWS scope target: the explicit one, else the one its regions imply.
+
+    Regions from two partitions in one target, or regions outside an explicit partition, are refused:
+    one role and one set of credentials can never reach both, so half the scope would go unscanned.
+    ``lenient`` (version 1 files, which loaded before partitions existed) leaves a mixed target's
+    partition unknown ("") instead; nothing is then ever built from it (``poam scan`` refuses a role_name).
+    """
+    implied = sorted({region_partition(r) for r in regions})
+    if len(implied) > 1 and lenient and explicit is None:
+        return ""
+    if len(implied) > 1:
+        raise InputError(
+            f"{where}: regions from different AWS partitions ({', '.join(implied)}) in one scope target; "
+            "give each partition its own target"
+        )
+    if explicit is not None and implied and implied[0] != explicit:
+        raise InputError(
+            f"{where}: partition {explicit!r} but region(s) {', '.join(regions)} belong to {implied[0]!r}"
+        )
+    return explicit or (implied[0] if implied else AWS_PARTITION)
