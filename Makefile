@@ -7,7 +7,7 @@ PROWLER_VERSION := 5.46.0
 BIN := $(VENV)/bin
 AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
 
-.PHONY: setup prowler chromium actionlint shellcheck demo demo-mixed examples-govcloud test lint unit live bench bench-scan examples examples-providers mapping clean
+.PHONY: setup prowler chromium actionlint shellcheck demo demo-mixed examples-govcloud test lint unit live bench bench-scan bench-org examples examples-providers mapping clean
 
 setup: $(VENV)/.installed
 
@@ -91,6 +91,10 @@ bench: setup
 
 bench-scan: setup prowler
 	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/python -m benchmarks.scan_vs_compliance
+
+# 12 moto accounts in an AWS Organization: serial vs --parallel 2 vs 3 shards as 3 processes.
+bench-org: setup prowler
+	POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/python -m benchmarks.org_scan
 
 # Re-record the example scan with real Prowler against a local moto server.
 examples: setup prowler

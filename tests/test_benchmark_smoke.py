@@ -85,3 +85,16 @@ def test_scan_benchmark_runs_the_same_checks_and_region_on_both_sides(tmp_path: 
     for name in ("compliance", "prowler-only"):
         assert commands[name][commands[name].index("-f") + 1] == scan_vs_compliance.REGION
     assert "--history" in commands["targeted"]  # the benchmark never writes a ledger into the repository
+
+
+def test_the_org_benchmark_runs_every_shard_once_and_verifies_each_mode_over_its_own_outputs(
+    tmp_path: Path,
+) -> None:
+    from benchmarks import org_scan
+
+    modes = org_scan._modes(tmp_path / "poam.json", tmp_path)
+    assert list(modes) == ["serial", "--parallel 2", "3 shards, 3 processes"]
+    commands, outputs = modes["3 shards, 3 processes"]
+    assert [c[c.index("--shard") + 1] for c in commands] == ["1/3", "2/3", "3/3"]
+    assert outputs == [tmp_path / f"shard-{k}" / "scan" for k in (1, 2, 3)]
+    assert "--parallel" in modes["--parallel 2"][0][0]

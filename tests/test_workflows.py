@@ -41,9 +41,10 @@ def _zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_there_are_four_workflows() -> None:
+def test_there_are_five_workflows() -> None:
     assert [w.name for w in WORKFLOWS] == [
         "ci.yml",
+        "poam-org-scan.yml",
         "poam-scheduled.yml",
         "poam-verify.yml",
         "terraform-pr.yml",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fnmatch import fnmatchcase
 
@@ -33,7 +33,9 @@ from verifier.model import (
     Poam,
     Scope,
     ScopeTarget,
+    SourceError,
     Status,
+    Superseded,
     Verdict,
 )
 from verifier.providers import ProviderSpec, provider_spec
@@ -55,7 +57,12 @@ class EvaluationSettings:
 class FindingsIndex:
     """Findings grouped by check id, built once per run and shared by every entry."""
 
-    def __init__(self, findings: Iterable[Finding]) -> None:
+    def __init__(
+        self,
+        findings: Iterable[Finding],
+        superseded: Iterable[Superseded] = (),
+        source_errors: Iterable[SourceError] = (),
+    ) -> None:
         by_check: dict[str, list[Finding]] = defaultdict(list)
         accounts: set[str] = set()
         regions: set[tuple[str, str]] = set()
@@ -64,12 +71,21 @@ class FindingsIndex:
             accounts.add(finding.account)
             regions.add((finding.account, finding.region))
         self._by_check = dict(by_check)
+        retired: dict[str, list[Superseded]] = defaultdict(list)
+        for old in superseded:
+            retired[old.finding.check_id].append(old)
+        self._superseded = dict(retired)
+        self.source_errors: tuple[SourceError, ...] = tuple(source_errors)
         self.accounts: frozenset[str] = frozenset(accounts)
         # (account, region) pairs the scan covered: an in-scope region with no result at all was not scanned.
         self.account_regions: frozenset[tuple[str, str]] = frozenset(regions)
 
     def for_check(self, check_id: str) -> Sequence[Finding]:
         return self._by_check.get(check_id, ())
+
+    def superseded_for(self, check_id: str) -> Sequence[Superseded]:
+        """Older findings of the check that a newer covering scan replaced (shown, never judged)."""
+        return self._superseded.get(check_id, ())
 
 
 def effective_scope(poam_scope: Scope, entry: Entry) -> Scope:
@@ -81,7 +97,30 @@ def effective_scope(poam_scope: Scope, entry: Entry) -> Scope:
         accounts=narrowing.accounts or poam_scope.accounts,
         regions=narrowing.regions or poam_scope.regions,
         resources=narrowing.resources or poam_scope.resources,
+        organization=poam_scope.organization,
     )
+
+
+def resolve_organization(scope: Scope, listed: Sequence[str] | None) -> Scope:
+    """The scope with an organization's listed accounts added (``listed``: None when never listed).
+
+    A resolved scope no longer names its organization; an unresolved one keeps it, and every entry
+    verified over it is NOT_VERIFIED (the accounts to prove are unknown).
+    """
+    if scope.organization is None or listed is None:
+        return scope
+    excluded = set(scope.organization.exclude_accounts)
+    accounts = sorted({*scope.accounts, *listed} - excluded)
+    return Scope(tuple(accounts), scope.regions, scope.resources, organization=None)
+
+
+def resolve_target_organization(target: ScopeTarget, listed: Sequence[str] | None) -> ScopeTarget:
+    """An AWS target's organization resolved into its ``accounts`` (see ``resolve_organization``)."""
+    if target.organization is None or listed is None:
+        return target
+    excluded = set(target.organization.exclude_accounts)
+    accounts = sorted({*target.accounts, *listed} - excluded)
+    return replace(target, accounts=tuple(accounts), organization=None)
 
 
 def entry_checks(entry: Entry, mapping: CheckMapping, provider: str) -> tuple[str, ...]:
@@ -173,6 +212,10 @@ def evaluate_entry(
     reasons = failures + gaps if failures or gaps else [_met_reason(refs, evidence, scope.union())]
     if verdict is Verdict.MET and attestation is not None and _needs_attestation(entry):
         reasons.append(attestation.reason)
+    superseded = tuple(
+        s for ref in refs for s in index.superseded_for(ref.check_id) if selects(scope, ref, s.finding)
+    )
+    reasons += _removal_reasons(superseded)
     return EntryResult(
         entry_id=entry.id,
         practice_id=entry.practice_id,
@@ -180,7 +223,33 @@ def evaluate_entry(
         reasons=tuple(reasons),
         checks={label: _tally(by_check[label]) for label in labels.values()},
         evidence=tuple(evidence),
+        superseded=superseded,
     )
+
+
+def _removal_reasons(superseded: Sequence[Superseded]) -> list[str]:
+    """One line per FAIL whose resource a newer covering scan no longer finds: the resource is gone."""
+    latest: dict[tuple[str, str, str, str], Superseded] = {}
+    for old in superseded:
+        if old.removed and old.finding.status is Status.FAIL:
+            f = old.finding
+            key = (f.check_id, f.account, f.region, f.resource_uid)
+            if key not in latest or (f.time, f.source_file) > (
+                latest[key].finding.time,
+                latest[key].finding.source_file,
+            ):
+                latest[key] = old  # of several old FAILs of one gone resource, name the last one
+    return [
+        f"{old.finding.check_id}: {old.finding.resource_uid} [{old.finding.account}/{old.finding.region}] "
+        f"resolved by removal: FAIL in {old.finding.source_file} ({old.finding.time.isoformat()}) is absent "
+        f"from the newer scan {_scan_text(old)} ({old.by.started.isoformat()})"
+        for _, old in sorted(latest.items())
+    ]
+
+
+def _scan_text(old: Superseded) -> str:
+    others = [f for f in old.by.files if f != old.by.source]
+    return old.by.source + (f" (files {', '.join(others)})" if others else "")
 
 
 def selects(scope: EntryScope, ref: CheckRef, finding: Finding) -> bool:
@@ -311,6 +380,17 @@ def _gap_reasons(
         for account in union.accounts
         if account not in index.accounts
     ]
+    reasons += [
+        f"findings source {error.location} could not be read ({error.reason}): it may hold newer results "
+        "for this scope, so none here can prove it"
+        for error in index.source_errors
+        if error.may_hold(union.accounts, union.regions)
+    ]
+    if any(target.organization is not None for target in scope.targets):
+        reasons.append(
+            "the scope is an AWS Organization and no scan manifest lists its accounts "
+            "(run `poam scan` with the organization's credentials): the accounts to prove are unknown"
+        )
     reasons += [
         f"region {region} of account {account} does not appear in the scan results at all"
         for target in scope.targets

@@ -67,16 +67,27 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Organization:
+    """An AWS Organization as the source of a scope's accounts: every ACTIVE member account at scan
+    time, under ``ou_ids`` when given (recursively), except ``exclude_accounts``."""
+
+    ou_ids: tuple[str, ...] = ()
+    exclude_accounts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Scope:
     """Which accounts, regions and resources an entry's verdict is decided over.
 
-    An empty ``regions`` or ``resources`` tuple means "no narrowing"; ``accounts`` is never empty
-    for an entry's effective scope (the top-level scope requires at least one account).
+    An empty ``regions`` or ``resources`` tuple means "no narrowing". ``accounts`` is never empty
+    for an entry's effective scope unless ``organization`` is set: then the accounts are the ones a scan
+    listed from the AWS Organization, and verify resolves them (``evaluate.resolve_organization``).
     """
 
     accounts: tuple[str, ...]
     regions: tuple[str, ...] = ()
     resources: tuple[str, ...] = ()
+    organization: Organization | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +106,8 @@ class ScopeTarget:
     role_name: str = ""
     environment: str = ""
     tenant_id: str = ""
+    # AWS: the accounts are (also) the Organization's, listed at scan time; None once they are resolved.
+    organization: Organization | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +226,54 @@ class EntryResult:
     reasons: tuple[str, ...]
     checks: dict[str, CheckTally] = field(default_factory=dict)
     evidence: tuple[Finding, ...] = ()
+    superseded: tuple[Superseded, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScanCoverage:
+    """A scan known to have run: where that is shown (a scan manifest or a findings file) and when it started.
+
+    ``files`` are the findings files of that scan, named in evidence next to ``source``.
+    """
+
+    source: str
+    started: datetime
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Superseded:
+    """An older finding replaced by a newer scan that covered its (provider, account, region, check).
+
+    ``removed``: the newer scan has no result for the finding's resource at all, so the resource is
+    gone ("resolved by removal"), not merely re-scanned.
+    """
+
+    finding: Finding
+    by: ScanCoverage
+    removed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SourceError:
+    """A findings source that could not be read while others were: named, and fail-closed over what it
+    may hold (empty ``accounts`` / ``regions``: any account / any region)."""
+
+    location: str
+    reason: str
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    def may_hold(self, accounts: tuple[str, ...], regions: tuple[str, ...]) -> bool:
+        """Whether the source could hold results for a scope of ``accounts`` and ``regions``."""
+        if self.accounts and not set(self.accounts) & set(accounts):
+            return False
+        return not (self.regions and regions and not set(self.regions) & set(regions))
+
+
+def finding_provider(finding: Finding) -> str:
+    """The cloud provider a finding belongs to (account ids are unique only within one)."""
+    return finding.provider
 
 
 def next_status(current: EntryStatus, verdict: Verdict) -> EntryStatus:

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from verifier.cli.app import err, out
 from verifier.errors import UsageError
 from verifier.inputs.findings.s3 import is_s3_url
+from verifier.inputs.findings.securityhub import is_securityhub_url
 from verifier.inputs.packaged import MappingOrigin, resolve_mapping
 from verifier.pipeline.verify import FailOn, ProgressCallback, default_findings
 
@@ -92,10 +93,10 @@ def mapping_path(given: Path | None, name: str = "cmmc-l2-aws") -> Path:
 
 
 def locations(findings: list[str] | None) -> tuple[Path | str, ...]:
-    """S3 URLs stay text (a Path would collapse their ``//``); everything else is a local path."""
+    """S3 and Security Hub URLs stay text (a Path would collapse their ``//``); the rest are local paths."""
     if not findings:
         return default_findings()
-    return tuple(f if is_s3_url(f) else Path(f) for f in findings)
+    return tuple(f if is_s3_url(f) or is_securityhub_url(f) else Path(f) for f in findings)
 
 
 @contextmanager

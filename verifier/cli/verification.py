@@ -29,7 +29,7 @@ from verifier.cli.options import (
 from verifier.cli.render import print_results
 from verifier.errors import GateError
 from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
-from verifier.pipeline.scan import ScanOptions, run_scan
+from verifier.pipeline.scan import ScanOptions, parse_shard, run_scan
 from verifier.pipeline.verify import VerifyOptions, run_verify
 
 
@@ -41,7 +41,8 @@ def verify(
         list[str] | None,
         typer.Option(
             help="Prowler output: a file (.ocsf.json, .csv, .asff.json, compliance CSV, .gz), a directory, "
-            "or s3://bucket/prefix/. Repeatable. Default: ./output, else the built-in example ./examples/prowler-output."
+            "a .zip (e.g. a Prowler App report), s3://bucket/prefix/ or securityhub://REGION[?accounts=ID,ID]. "
+            "scan-manifest.json files beside findings are read too. Repeatable. Default: ./output, else the built-in example ./examples/prowler-output."
         ),
     ] = None,
     out_dir: Annotated[
@@ -112,6 +113,12 @@ def scan_command(
     parallel: Annotated[
         int, typer.Option(help="Targets scanned at once (each is one Prowler process).", min=1)
     ] = 1,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            help="K/N: scan only the K-th of N equal shares of the targets (stable; one share per runner)."
+        ),
+    ] = None,
     auth: Annotated[
         list[str] | None,
         typer.Option(
@@ -133,9 +140,11 @@ def scan_command(
     """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
 
     AWS targets: --role-arn (repeatable, any partition), else --profile (repeatable), else each scope
-    target's role_name assumed in every account of it (in the target's partition), else the current
-    credentials. Every Azure, M365 and GCP scope target is one more Prowler run, signed in as --auth says. A failed target does not stop the others; its
-    entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
+    target's role_name assumed in every account of it (in the target's partition; with organization: every
+    ACTIVE account the AWS Organization lists now), else the current credentials. Every Azure, M365 and GCP
+    scope target is one more Prowler run, signed in as --auth says. --shard K/N scans one of N equal shares of
+    the targets. Each target's output gets a scan-manifest.json that verify reads. A failed target does not
+    stop the others; its entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
     are verify's own (see `poam verify --help`).
     """
     mapping = mapping_path(mapping)
@@ -148,6 +157,7 @@ def scan_command(
         tuple(profile or ()),
         tuple(role_arn or ()),
         parallel,
+        shard=parse_shard(shard) if shard else None,
         auth=tuple(auth or ()),
     )
     report = run_scan(options, progress=lambda message: err.print(message, highlight=False))

@@ -18,6 +18,7 @@ from verifier.model import (
     EntryStatus,
     Milestone,
     MilestoneStatus,
+    Organization,
     Owner,
     Poam,
     Resources,
@@ -103,12 +104,13 @@ def _target(raw: dict[str, Any], where: str, lenient: bool) -> ScopeTarget:
     )
     return ScopeTarget(
         provider=raw["provider"],
-        accounts=tuple(raw["accounts"]),
+        accounts=tuple(raw.get("accounts", ())),
         regions=regions,
         partition=partition,
         role_name=raw.get("role_name", ""),
         environment=raw.get("environment", ""),
         tenant_id=raw.get("tenant_id", ""),
+        organization=_organization(raw.get("organization")),
     )
 
 
@@ -126,6 +128,7 @@ def _union(targets: tuple[ScopeTarget, ...]) -> Scope:
     return Scope(
         accounts=tuple(dict.fromkeys(a for t in targets for a in t.accounts)),
         regions=tuple(dict.fromkeys(r for t in targets for r in t.regions)),
+        organization=next((t.organization for t in targets if t.organization is not None), None),
     )
 
 
@@ -173,7 +176,12 @@ def _require_narrowing(entries: tuple[Entry, ...], targets: tuple[ScopeTarget, .
         narrowing = entry.verification.scope
         if narrowing is None:
             continue
-        outside = [a for a in narrowing.accounts if not any(a in t.accounts for t in targets)]
+        # An organization's accounts are known only at scan time; verify treats the listed ones as scope.
+        outside = [
+            a
+            for a in narrowing.accounts
+            if not any(a in t.accounts or t.organization is not None for t in targets)
+        ]
         outside += [r for r in narrowing.regions if not any(narrowed_regions(t, (r,)) for t in targets)]
         if outside:
             raise InputError(
@@ -218,6 +226,14 @@ def _scope(raw: dict[str, Any]) -> Scope:
         accounts=tuple(raw.get("accounts", ())),
         regions=tuple(raw.get("regions", ())),
         resources=tuple(raw.get("resources", ())),
+    )
+
+
+def _organization(raw: dict[str, Any] | None) -> Organization | None:
+    if raw is None:
+        return None
+    return Organization(
+        ou_ids=tuple(raw.get("ou_ids", ())), exclude_accounts=tuple(raw.get("exclude_accounts", ()))
     )
 
 

@@ -53,6 +53,22 @@ class ProwlerInstall:
             raise EnvError(f"`{self.binary} --version` printed {printed[:80]!r}, not `Prowler <version>`")
         return match.group(1)
 
+    def package_version(self) -> str:
+        """The installed package's version, read by Prowler's own interpreter (``prowler --version``
+        loads every check and framework first, ~20 s); "" when it cannot be read."""
+        code = "import importlib.metadata as m; print(m.version('prowler'))"
+        try:
+            done = subprocess.run(  # noqa: S603 - fixed argv, no shell
+                [_interpreter(self.binary), "-c", code],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            )
+        except (EnvError, OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip()
+
     def aws_checks(self) -> frozenset[str]:
         """Every AWS check id the installed Prowler knows."""
         return self.checks("aws")

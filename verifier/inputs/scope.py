@@ -53,6 +53,7 @@ class EntryScope:
             accounts=_unique(a for t in self.targets for a in t.accounts),
             regions=_unique(r for t in self.targets for r in t.regions),
             resources=self.resources,
+            organization=next((t.organization for t in self.targets if t.organization is not None), None),
         )
 
 
@@ -69,7 +70,9 @@ def poam_entry_scope(poam: Poam, entry: Entry) -> EntryScope:
 
 
 def legacy_target(scope: Scope, provider: str) -> ScopeTarget:
-    return ScopeTarget(provider=provider, accounts=scope.accounts, regions=scope.regions)
+    return ScopeTarget(
+        provider=provider, accounts=scope.accounts, regions=scope.regions, organization=scope.organization
+    )
 
 
 def entry_scope(targets: Sequence[ScopeTarget], entry: Entry) -> EntryScope:
@@ -86,11 +89,13 @@ def narrow_target(target: ScopeTarget, narrowing: Scope) -> ScopeTarget | None:
     """``target`` cut down to the narrowing's accounts and regions, or None when nothing of it is left."""
     accounts = target.accounts
     if narrowing.accounts:
-        accounts = tuple(a for a in narrowing.accounts if a in target.accounts)
+        # An unresolved organization's accounts are unknown: the narrowing's stand (and stay unproven).
+        listed_later = target.organization is not None
+        accounts = tuple(a for a in narrowing.accounts if a in target.accounts or listed_later)
     regions = target.regions
     if narrowing.regions:
         regions = narrowed_regions(target, narrowing.regions)
-    if not accounts or (narrowing.regions and not regions):
+    if (not accounts and target.organization is None) or (narrowing.regions and not regions):
         return None
     return replace(target, accounts=accounts, regions=regions)
 

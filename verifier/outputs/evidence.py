@@ -15,11 +15,11 @@ from typing import Any
 
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.scope import poam_entry_scope
-from verifier.model import EntryResult
+from verifier.model import EntryResult, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.serialize import dumps, entry_scope_json, finding_json, tally_json
-from verifier.outputs.verification_json import inputs_provenance
+from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
 
 BUNDLE_DIR = "evidence"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -60,7 +60,7 @@ def _unique_name(entry_id: str, taken: Mapping[str, bytes]) -> str:
 
 
 def _entry_document(result: EntryResult, scope: dict[str, Any], digests: Mapping[str, str]) -> dict[str, Any]:
-    return {
+    document = {
         "entry": result.entry_id,
         "practice_id": result.practice_id,
         "verdict": result.verdict.value,
@@ -70,6 +70,23 @@ def _entry_document(result: EntryResult, scope: dict[str, Any], digests: Mapping
         "findings": [
             {**finding_json(f), "source_sha256": digests.get(f.source_file, "")} for f in result.evidence
         ],
+    }
+    if result.superseded:
+        document["superseded"] = [_superseded_json(s, digests) for s in result.superseded]
+    return document
+
+
+def _superseded_json(old: Superseded, digests: Mapping[str, str]) -> dict[str, Any]:
+    """An older finding a newer covering scan replaced, and that scan (not part of the verdict)."""
+    return {
+        **finding_json(old.finding),
+        "source_sha256": digests.get(old.finding.source_file, ""),
+        "resolved_by_removal": old.removed,
+        "superseded_by": {
+            "source": old.by.source,
+            "started": timestamp(old.by.started),
+            "files": list(old.by.files),
+        },
     }
 
 
@@ -113,6 +130,8 @@ def _manifest(run: VerificationRun, files: Mapping[str, bytes]) -> dict[str, Any
         "account_regions_seen": list(run.account_regions_seen),
         "inputs": inputs_provenance(run),
         "history_head": run.history_head,
+        **scope_accounts_json(run),
+        **source_errors_json(run),
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
     }
 

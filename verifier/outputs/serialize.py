@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from verifier.inputs.scope import EntryScope
-from verifier.model import DEFAULT_PROVIDER, CheckTally, Finding, Scope, ScopeTarget
+from verifier.model import DEFAULT_PROVIDER, CheckTally, Finding, Organization, Scope, ScopeTarget
 
 _FINDING_FIELDS = tuple(field.name for field in fields(Finding))
 
@@ -63,12 +63,21 @@ def _target_json(target: ScopeTarget) -> dict[str, Any]:
     }
     if target.tenant_id:
         document["tenant_id"] = target.tenant_id
+    if target.organization is not None:  # never listed: the accounts are unknown
+        document["organization"] = _organization_json(target.organization)
     return document
 
 
 def scope_json(scope: Scope) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "accounts": list(scope.accounts),
         "regions": list(scope.regions),
         "resources": list(scope.resources),
     }
+    if scope.organization is not None:  # never listed: the accounts are unknown
+        document["organization"] = _organization_json(scope.organization)
+    return document
+
+
+def _organization_json(organization: Organization) -> dict[str, Any]:
+    return {"ou_ids": list(organization.ou_ids), "exclude_accounts": list(organization.exclude_accounts)}

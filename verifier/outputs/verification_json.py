@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from verifier.inputs.findings.manifest import organization_evidence
 from verifier.model import EntryResult, EntryStatus, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import is_regression, next_status
@@ -31,6 +32,8 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
         "regions_seen": list(run.regions_seen),
         "account_regions_seen": list(run.account_regions_seen),
         "history_head": run.history_head,
+        **scope_accounts_json(run),
+        **source_errors_json(run),
         "entries": [
             {**_entry(r, statuses[r.entry_id]), "streak": streak_text(run.histories.get(r.entry_id))}
             for r in run.results
@@ -38,6 +41,40 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
         "score": score_json(run.assessment.score),
         "timeline": timeline_json(run.assessment.timeline),
         "lint": {"problems": [problem_json(p) for p in run.assessment.problems]},
+    }
+
+
+def source_errors_json(run: VerificationRun) -> dict[str, Any]:
+    """Sources that could not be read while others were (else nothing): the verdicts fail closed on them."""
+    if not run.findings.source_errors:
+        return {}
+    return {
+        "unreadable_sources": [
+            {
+                "location": e.location,
+                "reason": e.reason,
+                "accounts": list(e.accounts),
+                "regions": list(e.regions),
+            }
+            for e in run.findings.source_errors
+        ]
+    }
+
+
+def scope_accounts_json(run: VerificationRun) -> dict[str, Any]:
+    """For an organization scope: the accounts verified and how the scans listed them (else nothing)."""
+    raw = run.poam.document["scope"]
+    # Version 1: the scope object; version 2: the AWS target that names the organization.
+    listed = raw if isinstance(raw, list) else [raw]
+    index = next((i for i, target in enumerate(listed) if "organization" in target), None)
+    if index is None:
+        return {}
+    scope = run.poam.poam.targets[index] if isinstance(raw, list) else run.poam.poam.scope
+    return {
+        "scope_accounts": {
+            "accounts": list(scope.accounts) if scope.organization is None else None,
+            "listed_by": organization_evidence(run.findings.manifests),
+        }
     }
 
 

@@ -44,11 +44,12 @@ from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
 from verifier.inputs.scope import QUALIFIER, poam_entry_scope, poam_targets
-from verifier.model import DEFAULT_PROVIDER, AttestationStatus, Entry, Finding, Status, Verdict
+from verifier.model import DEFAULT_PROVIDER, AttestationStatus, Entry, Finding, SourceError, Status, Verdict
 from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
 from verifier.outputs.serialize import entry_scope_json
 from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
 from verifier.pipeline.keys import read_public_key
+from verifier.pipeline.verify import with_listed_accounts
 
 SUMS_FILE = "SHA256SUMS"
 MANIFEST_FILE = "manifest.json"
@@ -370,7 +371,7 @@ class EntryRecord:
 def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], ...], tuple[str, ...]]:
     """Re-derive every entry's verdict from the bundled findings; returns the verdicts and any notes."""
     manifest = _manifest(files)
-    poam = _poam(files)
+    poam = with_listed_accounts(_poam(files), _listed_accounts(manifest))
     records = _entry_records(files)
     settings = _settings(manifest, poam)
     index = _coverage_index(records, manifest)
@@ -395,6 +396,17 @@ def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], .
         notes.extend([note] if note else [])
         _check_poam_result(poam, record, files[record.name])
     return tuple((r.entry_id, r.verdict) for r in records), tuple(notes)
+
+
+def _listed_accounts(manifest: Mapping[str, Any]) -> list[str] | None:
+    """The organization accounts the run verified over, as its manifest records them (None: not listed)."""
+    recorded = manifest.get("scope_accounts")
+    accounts = recorded.get("accounts") if isinstance(recorded, dict) else None
+    if accounts is None:
+        return None
+    if not isinstance(accounts, list) or not all(isinstance(a, str) for a in accounts):
+        raise BundleInvalid(f"{MANIFEST_FILE}: scope_accounts.accounts is not a list of account ids")
+    return accounts
 
 
 def _attestation_statuses(
@@ -432,7 +444,7 @@ def _settings(manifest: Mapping[str, Any], poam: LoadedPoam) -> EvaluationSettin
 def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any]) -> FindingsIndex:
     # The bundled findings, with the scan's coverage widened to what the manifest says was seen: the
     # exact account/region pairs where recorded, else (older bundles) accounts × regions.
-    index = FindingsIndex(f for r in records for f in r.findings)
+    index = FindingsIndex((f for r in records for f in r.findings), (), _source_errors(manifest))
     accounts = _seen(manifest, "accounts_seen")
     index.accounts = index.accounts | frozenset(accounts)
     if EXACT_COVERAGE in manifest:
@@ -441,6 +453,18 @@ def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any])
         pairs = {(a, r) for a in accounts for r in _seen(manifest, "regions_seen")}
     index.account_regions = index.account_regions | pairs
     return index
+
+
+def _source_errors(manifest: Mapping[str, Any]) -> list[SourceError]:
+    """The sources the run could not read, as its manifest records them: they withheld MET then, and do now."""
+    recorded = manifest.get("unreadable_sources", [])
+    try:
+        return [
+            SourceError(e["location"], e["reason"], tuple(e["accounts"]), tuple(e["regions"]))
+            for e in recorded
+        ]
+    except (KeyError, TypeError) as exc:
+        raise BundleInvalid(f"{MANIFEST_FILE}: unreadable_sources is malformed") from exc
 
 
 def _pair(text: str) -> tuple[str, str]:

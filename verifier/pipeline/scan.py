@@ -8,6 +8,7 @@ failed account end up NOT_VERIFIED ("account ... does not appear").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -15,14 +16,20 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from verifier.errors import EnvError, UsageError
+from verifier.evaluate import resolve_organization, resolve_target_organization
+from verifier.inputs.findings.manifest import MANIFEST_NAME, OrganizationListing, ScanManifest
 from verifier.inputs.mapping import CheckMapping, load_mapping
+from verifier.inputs.organizations import list_organization
 from verifier.inputs.poam import load_poam
 from verifier.inputs.prowler_install import ProwlerInstall, find_prowler
 from verifier.inputs.scope import poam_entry_scope, poam_targets, resolve_checks
 from verifier.model import EntryStatus, Poam, ScopeTarget
+from verifier.outputs.serialize import dumps
+from verifier.outputs.writer import write_atomic
 from verifier.pipeline.provider_commands import COMMANDS, AuthChoice, parse_auth
 
 # Prowler exits 3 when a check FAILs: a normal outcome of a scan, not an error.
@@ -32,6 +39,11 @@ _SCAN_TIMEOUT_S = 3600
 AWS = "aws"
 
 ScanProgress = Callable[[str], None]
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +68,7 @@ class ScanOptions:
     profiles: tuple[str, ...] = ()
     role_arns: tuple[str, ...] = ()
     parallel: int = 1
+    shard: Shard | None = None
     # --auth PROVIDER=METHOD[:VALUE] texts for the non-AWS providers (defaults in provider_commands).
     auth: tuple[str, ...] = ()
 
@@ -66,6 +79,7 @@ class TargetResult:
     output_dir: Path
     error: str | None
     seconds: float
+    exit_status: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +182,10 @@ def _role_target(arn: str, scope: Sequence[ScopeTarget] = ()) -> Target:
     return Target(account, account, ("-R", arn), AWS, regions)
 
 
-def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> ScanReport:
-    """Scan every target; raises only when Prowler is missing or every target failed."""
+def run_scan(
+    options: ScanOptions, progress: ScanProgress | None = None, clock: Clock = _utc_now
+) -> ScanReport:
+    """Scan every target (of this shard); raises only when Prowler is missing or every target failed."""
     loaded = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
     auth = parse_auth(options.auth)
@@ -178,16 +194,25 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
     if not checks:
         raise UsageError("no checks to run: every open entry relies on attestation (or --all-practices)")
     prowler = find_prowler(options.prowler_bin)
-    aws = scan_targets(loaded.poam, options.profiles, options.role_arns, None) if by_provider.get(AWS) else ()
-    targets = (*aws, *(t for t in provider_targets(loaded.poam, auth) if by_provider[t.provider]))
-    regions = tuple(
-        dict.fromkeys(r for t in poam_targets(loaded.poam) if t.provider == AWS for r in t.regions)
-    )
+    poam, listing = organization_scope(loaded.poam, options, clock, progress)
+    aws = scan_targets(poam, options.profiles, options.role_arns, None) if by_provider.get(AWS) else ()
+    every = (*aws, *(t for t in provider_targets(poam, auth) if by_provider[t.provider]))
+    targets = shard_targets(every, options.shard)
+    regions = tuple(dict.fromkeys(r for t in poam_targets(poam) if t.provider == AWS for r in t.regions))
     started = time.monotonic()
+    if not targets:
+        return ScanReport(checks, regions, (), 0.0)  # a shard with nothing to do (more shards than targets)
+    recorder = ManifestRecorder(prowler, listing, options.shard, clock)
 
     def scan(target: Target) -> TargetResult:
         own_regions = regions if target.regions is None else target.regions
-        return _run_target(prowler, target, by_provider[target.provider], own_regions, options.out, progress)
+        own_checks = by_provider[target.provider]
+        return recorder.scan(
+            target,
+            own_checks,
+            own_regions,
+            lambda: _run_target(prowler, target, own_checks, own_regions, options.out, progress),
+        )
 
     with ThreadPoolExecutor(max_workers=min(options.parallel, len(targets))) as pool:
         # map keeps the targets' order; each Prowler is its own process, so threads only wait on them.
@@ -197,6 +222,109 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
             "every Prowler run failed: " + "; ".join(f"{r.target.label}: {r.error}" for r in results)
         )
     return ScanReport(checks, regions, results, time.monotonic() - started)
+
+
+# --- organizations, shards and scan manifests --------------------------------------------------------
+
+
+def organization_scope(
+    poam: Poam, options: ScanOptions, clock: Clock, progress: ScanProgress | None
+) -> tuple[Poam, OrganizationListing | None]:
+    """The POA&M with its organization's ACTIVE accounts listed now, and the listing (None: no organization).
+
+    Explicit --role-arn / --profile targets replace the scope's accounts, so nothing is listed then.
+    """
+    target = next((t for t in poam_targets(poam) if t.organization is not None), None)
+    if target is None or target.organization is None or options.role_arns or options.profiles:
+        return poam, None
+    if not target.role_name:
+        raise UsageError(
+            "an organization scope needs scope.role_name: the role assumed in each member account"
+        )
+    listing = list_organization(target.organization, clock)
+    if progress:
+        progress(f"organization: {len(listing.accounts)} ACTIVE account(s) listed ({listing.method})")
+    resolved = dataclasses.replace(
+        poam,
+        scope=resolve_organization(poam.scope, listing.accounts),
+        targets=tuple(resolve_target_organization(t, listing.accounts) for t in poam.targets),
+    )
+    return resolved, listing
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """``--shard K/N``: this runner scans the K-th of N shares of the targets."""
+
+    index: int
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def parse_shard(text: str) -> Shard:
+    """``K/N`` with 1 <= K <= N; anything else is a usage error."""
+    index, slash, count = text.partition("/")
+    if not slash or not index.isdigit() or not count.isdigit() or not 1 <= int(index) <= int(count):
+        raise UsageError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/3")
+    return Shard(int(index), int(count))
+
+
+def shard_targets(targets: Sequence[Target], shard: Shard | None) -> tuple[Target, ...]:
+    """This shard's targets: sorted by label and dealt round-robin, so every shard gets an equal share
+    of accounts (one target scans one account) and the same targets on every run with the same scope."""
+    if shard is None:
+        return tuple(targets)
+    ordered = sorted(targets, key=lambda t: t.label)
+    return tuple(t for i, t in enumerate(ordered) if i % shard.count == shard.index - 1)
+
+
+class ManifestRecorder:
+    """Writes ``scan-manifest.json`` beside each target's output: what ran, where, when, and how it ended."""
+
+    def __init__(
+        self,
+        prowler: ProwlerInstall,
+        listing: OrganizationListing | None,
+        shard: Shard | None,
+        clock: Clock,
+    ) -> None:
+        self._version = prowler.package_version()
+        self._listing, self._shard, self._clock = listing, shard, clock
+
+    def scan(
+        self, target: Target, checks: Sequence[str], regions: Sequence[str], run: Callable[[], TargetResult]
+    ) -> TargetResult:
+        started = self._clock()
+        result = run()
+        manifest = ScanManifest(
+            location="",
+            directory="",
+            provider=target.provider,
+            account=target.account,
+            regions=tuple(regions),
+            checks=tuple(checks),
+            prowler_version=self._version,
+            exit_status=result.exit_status,
+            succeeded=result.error is None,
+            started=started,
+            ended=self._clock(),
+            target=target.label,
+            error=result.error,
+            shard=str(self._shard) if self._shard else None,
+            organization=self._listing if target.provider == AWS else None,
+        )
+        self._write(result, manifest)
+        return result
+
+    @staticmethod
+    def _write(result: TargetResult, manifest: ScanManifest) -> None:
+        # A failed scan keeps an earlier good output untouched; where there is none, its manifest records the failure.
+        if result.error is not None and result.output_dir.exists():
+            return
+        result.output_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(result.output_dir / MANIFEST_NAME, dumps(manifest.to_json()))
 
 
 def prowler_argv(
@@ -226,7 +354,7 @@ def _run_target(
     # left from an earlier run (or a run that wrote nothing) must never pass as this scan's evidence.
     partial = out / f".{target.label}.partial"
     _remove_tree(partial)
-    error = _invoke(prowler_argv(prowler, target, checks, regions, partial))
+    error, exit_status = _invoke(prowler_argv(prowler, target, checks, regions, partial))
     if error is None:
         _replace_tree(partial, out_dir)
     else:
@@ -234,7 +362,7 @@ def _run_target(
     seconds = time.monotonic() - started
     if progress:
         progress(f"{target.label}: {'failed: ' + error if error else 'done'} in {seconds:.0f}s")
-    return TargetResult(target, out_dir, error, seconds)
+    return TargetResult(target, out_dir, error, seconds, exit_status)
 
 
 def _replace_tree(fresh: Path, target: Path) -> None:
@@ -256,14 +384,15 @@ def _remove_tree(path: Path) -> None:
         raise EnvError(f"cannot clear {path} for a fresh scan: {exc.strerror or exc}") from exc
 
 
-def _invoke(argv: list[str]) -> str | None:
+def _invoke(argv: list[str]) -> tuple[str | None, int | None]:
+    """``(error, exit status)``: error is None when Prowler ran to the end (exit 0, or 3 for FAILs)."""
     try:
         done = subprocess.run(  # noqa: S603 - fixed argv, no shell
             argv, capture_output=True, text=True, timeout=_SCAN_TIMEOUT_S, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return str(exc)
+        return str(exc), None
     if done.returncode in PROWLER_OK:
-        return None
+        return None, done.returncode
     lines = [ln for ln in (done.stderr + done.stdout).splitlines() if ln.strip()]
-    return f"prowler exited {done.returncode}: {lines[-1] if lines else 'no output'}"
+    return f"prowler exited {done.returncode}: {lines[-1] if lines else 'no output'}", done.returncode

@@ -6,6 +6,7 @@ prints. Gates are evaluated after the outputs are written, so a failing gate sti
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,13 @@ from typing import assert_never
 
 from verifier import __version__
 from verifier.errors import UsageError
-from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate
+from verifier.evaluate import (
+    EvaluationSettings,
+    FindingsIndex,
+    evaluate,
+    resolve_organization,
+    resolve_target_organization,
+)
 from verifier.inputs.attestations import (
     ATTESTATIONS_FILE,
     AttestationSet,
@@ -24,11 +31,12 @@ from verifier.inputs.attestations import (
     read_artifact,
 )
 from verifier.inputs.findings import load_findings
+from verifier.inputs.findings.manifest import listed_accounts
 from verifier.inputs.findings.s3 import is_s3_url, parse_s3_url
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.ledger import read_ledger
 from verifier.inputs.mapping import load_mapping
-from verifier.inputs.poam import load_poam
+from verifier.inputs.poam import LoadedPoam, load_poam
 from verifier.model import AttestationStatus, Entry, Verdict
 from verifier.outputs import evidence, s3, signing, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
@@ -137,12 +145,13 @@ def build_run(
     poam = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
     findings = load_findings(options.findings, progress, options.jobs)
+    poam = with_listed_accounts(poam, listed_accounts(findings.manifests))
     settings = EvaluationSettings(as_of=options.as_of, max_scan_age_days=options.max_scan_age_days)
     # An explicit --attestations must exist; the default beside the POA&M is optional.
     attested = load_attestations(options.attestations_path, required=options.attestations is not None)
     artifacts = _current_artifacts(attested, options.attestations_path.parent)
     statuses = _statuses(poam.poam.entries, attested, artifacts, options.as_of)
-    index = FindingsIndex(findings.findings)
+    index = FindingsIndex(findings.findings, findings.superseded, findings.source_errors)
     results = evaluate(poam.poam, mapping, index, settings, attestations=statuses)
     context = RunContext(
         tool_version=__version__,
@@ -168,6 +177,13 @@ def build_run(
         attestations=attested,
         attested_artifacts=_intact_artifacts(attested, artifacts),
     )
+
+
+def with_listed_accounts(poam: LoadedPoam, listed: Sequence[str] | None) -> LoadedPoam:
+    """The POA&M with an organization scope's accounts as the scans listed them (the document untouched)."""
+    scope = resolve_organization(poam.poam.scope, listed)
+    targets = tuple(resolve_target_organization(t, listed) for t in poam.poam.targets)
+    return dataclasses.replace(poam, poam=dataclasses.replace(poam.poam, scope=scope, targets=targets))
 
 
 def _current_artifacts(attested: AttestationSet, base_dir: Path) -> dict[str, bytes | None]:

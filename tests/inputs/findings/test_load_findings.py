@@ -82,9 +82,11 @@ def test_one_scan_saved_in_three_formats_is_kept_once_from_the_ocsf() -> None:
 
 
 def test_different_results_for_one_resource_are_all_kept() -> None:
-    # The muted run mutes one FAIL the plain run reports unmuted: both results survive.
+    # The muted run mutes one FAIL the plain run reports unmuted: both results survive. The muted run
+    # is the newer scan of the same checks, so the plain run's result is kept as superseded.
     result = load_findings([PLAIN_OCSF, MUTED / "muted.ocsf.json"])
-    legacy = [f for f in result.findings if f.resource_uid == "arn:aws:s3:::cui-legacy-unencrypted"]
+    kept = [*result.findings, *(s.finding for s in result.superseded)]
+    legacy = [f for f in kept if f.resource_uid == "arn:aws:s3:::cui-legacy-unencrypted"]
     assert sorted(f.muted for f in legacy) == [False, True]
 
 

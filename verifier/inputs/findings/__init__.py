@@ -8,10 +8,8 @@ the whole load, because a FAIL skipped in silence could become a wrong MET. File
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import hashlib
 import operator
-import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,16 +17,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from verifier.errors import FindingsFormatError
+from verifier.errors import EnvError
 from verifier.inputs.findings import asff, ocsf
-from verifier.inputs.findings.discover import READERS, Candidate, discover, is_gzip, logical_name
-from verifier.inputs.findings.interface import FindingsReader, FindingsSet, SourceFile
-from verifier.inputs.findings.normalize import HEAD_BYTES, STREAM_CHUNK, NotStreamable
+from verifier.inputs.findings.blob import gunzip as _gunzip
+from verifier.inputs.findings.blob import read_blob
+from verifier.inputs.findings.discover import Candidate, discover, is_gzip
+from verifier.inputs.findings.interface import FindingsSet, SourceFile
+from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
+from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable
 from verifier.inputs.findings.pool import POOL_MIN_BYTES, default_jobs, ordered_map
 from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
+from verifier.inputs.findings.sources import local_manifests, read_special, source_error, special
+from verifier.inputs.findings.supersede import FileScan, file_scan, supersede
 from verifier.inputs.findings.typed import TypedFormat, typed_findings
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
-from verifier.model import Finding, Status
+from verifier.model import Finding, SourceError, Status
 
 __all__ = ["FindingsSet", "Progress", "SourceFile", "load_findings"]
 
@@ -55,17 +58,44 @@ def load_findings(
     and ``EnvError`` when the OS fails us. No findings at all is not an error.
     """
     store = S3Store()
-    candidates: list[Candidate | S3Object] = [*discover([Path(p) for p in paths if not is_s3_url(p)])]
-    candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store)
+    local = [Path(p) for p in paths if not is_s3_url(p) and not special(p)]
+    candidates: list[Candidate | S3Object] = [*discover(local)]
+    errors: list[SourceError] = []
+    candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store, errors)
     findings = _Collected()
     files: list[SourceFile] = []
+    scans: list[FileScan] = []
+    manifests: list[ScanManifest] = local_manifests(local)
+    outputs = len(candidates) + sum(1 for p in paths if special(p))
+    stored = [c for c in candidates if isinstance(c, S3Object) and is_manifest_name(c.url.key)]
+    manifests += _s3_manifests(stored, store, errors)
+    candidates = [c for c in candidates if c not in stored]
     for loaded in _read_all(candidates, store, progress, jobs):
+        if isinstance(loaded, SourceError):
+            errors.append(loaded)
+            continue
         if loaded is None:
             continue  # an object under a prefix that is not a Prowler output, as in a directory
         source_file, read = loaded
-        findings.add_file(read, source_file.format, multiple=len(candidates) > 1)
+        findings.add_file(read, source_file.format, multiple=outputs > 1)
         files.append(source_file)
-    return FindingsSet(findings=tuple(findings.kept), files=tuple(files))
+        scans.append(file_scan(source_file.path, read))
+    for location in (p for p in paths if special(p)):
+        try:
+            special_outputs, special_manifests = read_special(location)
+        except EnvError as exc:
+            errors.append(source_error(location, exc.message))
+            continue
+        manifests += special_manifests
+        for source_file, read in special_outputs:
+            findings.add_file(read, source_file.format, multiple=True)
+            files.append(source_file)
+            scans.append(file_scan(source_file.path, read))
+    if errors and not files and not manifests:
+        raise EnvError(errors[0].reason)  # nothing could be read: not a partial result, a failed run
+    manifests.sort(key=lambda m: m.location)
+    current, superseded = supersede(findings.kept, scans, manifests)
+    return FindingsSet(current, tuple(files), superseded, tuple(manifests), tuple(errors))
 
 
 _Loaded = tuple[SourceFile, list[Finding]]
@@ -75,9 +105,22 @@ _Packed = tuple[SourceFile, list[tuple[Any, ...]]]
 _FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Finding)))
 
 
+def _s3_manifests(
+    objects: Sequence[S3Object], store: S3Store, errors: list[SourceError]
+) -> list[ScanManifest]:
+    """The scan manifests stored beside S3 outputs; one that cannot be fetched is that source's error."""
+    manifests: list[ScanManifest] = []
+    for item in objects:
+        try:
+            manifests.append(parse_manifest(store.fetch(item), str(item.url)))
+        except EnvError as exc:
+            errors.append(SourceError(str(item.url), exc.message))
+    return manifests
+
+
 def _read_all(
     candidates: Sequence[Candidate | S3Object], store: S3Store, progress: Progress | None, jobs: int | None
-) -> Iterator[_Loaded | None]:
+) -> Iterator[_Loaded | SourceError | None]:
     def started(index: int) -> None:
         if progress is not None:
             progress(_name(candidates[index]), index, len(candidates))
@@ -87,7 +130,10 @@ def _read_all(
         yield from ordered_map(lambda candidate: _load(candidate, store), candidates, 1, started)
         return
     for packed in ordered_map(_load_packed, candidates, workers, started):
-        yield None if packed is None else (packed[0], [Finding(*row) for row in packed[1]])
+        if packed is None or isinstance(packed, SourceError):
+            yield packed
+        else:
+            yield packed[0], [Finding(*row) for row in packed[1]]
 
 
 def _workers(candidates: Sequence[Candidate | S3Object], jobs: int | None) -> int:
@@ -104,18 +150,25 @@ def _size(path: Path) -> int:
         return 0  # reading it reports the error
 
 
-def _load(candidate: Candidate | S3Object, store: S3Store) -> _Loaded | None:
-    """One source read, decoded and hashed; None for an unrecognised object under an S3 prefix."""
+def _load(candidate: Candidate | S3Object, store: S3Store) -> _Loaded | SourceError | None:
+    """One source read, decoded and hashed; None for an unrecognised object under an S3 prefix.
+
+    An S3 object the OS or network fails to deliver is that source's error (the others still count);
+    an I/O fault on this machine's own files is the run's and raises.
+    """
     if isinstance(candidate, Candidate):
         return _read(candidate)
-    return _read_s3(candidate, store)
+    try:
+        return _read_s3(candidate, store)
+    except EnvError as exc:
+        return SourceError(str(candidate.url), exc.message)
 
 
-def _load_packed(candidate: Candidate | S3Object) -> _Packed | None:
+def _load_packed(candidate: Candidate | S3Object) -> _Packed | SourceError | None:
     """``_load`` in a worker process (its own S3 client), findings flattened for the trip back."""
     loaded = _load(candidate, S3Store())
-    if loaded is None:
-        return None
+    if loaded is None or isinstance(loaded, SourceError):
+        return loaded
     return loaded[0], [_FIELDS(finding) for finding in loaded[1]]
 
 
@@ -273,11 +326,17 @@ class _BackgroundDigest:
 # --- S3 --------------------------------------------------------------------------------------------------
 
 
-def _s3_objects(urls: Sequence[S3Url], store: S3Store) -> list[S3Object]:
-    """Every object to read, listed before any is read (so a bad location fails first); each once."""
+def _s3_objects(urls: Sequence[S3Url], store: S3Store, errors: list[SourceError]) -> list[S3Object]:
+    """Every object to read, listed before any is read; each once. A location that cannot be listed is
+    recorded in ``errors`` and the others are still read."""
     objects: dict[str, S3Object] = {}
     for url in urls:
-        for item in store.objects(url):
+        try:
+            listed = store.objects(url)
+        except EnvError as exc:
+            errors.append(SourceError(str(url), exc.message))
+            continue
+        for item in listed:
             objects.setdefault(str(item.url), item)
     return list(objects.values())
 
@@ -288,30 +347,4 @@ def _name(candidate: Candidate | S3Object) -> str:
 
 def _read_s3(item: S3Object, store: S3Store) -> _Loaded | None:
     """Read one object; None for an unrecognised object found under a prefix (skipped, like in a walk)."""
-    source = str(item.url)
-    raw = store.fetch(item)
-    data = _gunzip(raw, source) if item.gzipped else raw
-    reader = _recognise(item, data)
-    if reader is None:
-        return None
-    findings = list(reader.read(data, source))
-    return SourceFile(source, sha256_hex(raw), reader.format_name, len(findings)), findings
-
-
-def _recognise(item: S3Object, data: bytes) -> FindingsReader | None:
-    name = logical_name(item.name)
-    head = data[:HEAD_BYTES]
-    reader = next((reader for reader in READERS if reader.accepts(name, head)), None)
-    if reader is None and item.named:
-        problem = "empty object" if not head.strip() else "not a recognised Prowler output"
-        raise FindingsFormatError(f"{item.url}: {problem} (expected Prowler's *.ocsf.json, *.asff.json, CSV)")
-    return reader
-
-
-def _gunzip(raw: bytes, source: str) -> bytes:
-    try:
-        return gzip.decompress(raw)
-    except EOFError as exc:
-        raise FindingsFormatError(f"{source}: truncated gzip file ({exc})") from exc
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        raise FindingsFormatError(f"{source}: not a valid gzip file ({exc})") from exc
+    return read_blob(str(item.url), store.fetch(item), named=item.named)

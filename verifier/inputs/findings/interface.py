@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from verifier.model import Finding
+from verifier.inputs.findings.manifest import ScanManifest
+from verifier.model import Finding, SourceError, Superseded
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,11 @@ class FindingsSet:
 
     findings: tuple[Finding, ...]
     files: tuple[SourceFile, ...]
+    # Older findings a newer covering scan replaced (not in ``findings``), and the manifests read.
+    superseded: tuple[Superseded, ...] = ()
+    manifests: tuple[ScanManifest, ...] = ()
+    # Sources that could not be read while others were (every source failing is an error instead).
+    source_errors: tuple[SourceError, ...] = ()
 
     @property
     def prowler_versions(self) -> tuple[str, ...]:

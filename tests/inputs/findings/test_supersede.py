@@ -1,0 +1,173 @@
+"""Supersession on real recorded scans: a bucket deleted between two ``poam scan`` runs (real Prowler, moto).
+
+``older/`` found ``cui-logs`` FAIL and ``cui-data`` PASS; ``newer/`` ran after ``cui-logs`` was deleted and
+found ``cui-data`` only. Both directories hold the scan's own ``scan-manifest.json``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.moto import aws_client
+from tests.support.supersession import CHECK, DELETED_BUCKET, ENTRY, write_poam
+from verifier.inputs.findings import load_findings
+from verifier.pipeline.verify import VerifyOptions, VerifyOutcome, run_verify
+
+HERE = Path(__file__).resolve().parents[2] / "fixtures" / "supersession"
+OLDER, NEWER = HERE / "older", HERE / "newer"
+REPO = Path(__file__).resolve().parents[3]
+MANIFEST = "scan-manifest.json"
+
+
+def _as_of() -> date:
+    return datetime.fromisoformat(json.loads((NEWER / MANIFEST).read_text())["ended"]).date()
+
+
+def _verify(tmp_path: Path, *findings: Path | str) -> VerifyOutcome:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    poam = tmp_path / "poam.json"
+    write_poam(poam)
+    options = VerifyOptions(
+        poam=poam,
+        mapping=REPO / "mappings" / "cmmc-l2-aws.json",
+        findings=tuple(findings),
+        out=tmp_path / "out",
+        as_of=_as_of(),
+    )
+    return run_verify(options, clock=lambda: datetime(2026, 12, 31, tzinfo=UTC))
+
+
+def _result(outcome: VerifyOutcome) -> Any:
+    (result,) = [r for r in outcome.run.results if r.entry_id == ENTRY]
+    return result
+
+
+def test_a_deleted_resource_is_resolved_by_removal(tmp_path: Path) -> None:
+    outcome = _verify(tmp_path, OLDER, NEWER)
+    result = _result(outcome)
+    assert result.verdict.value == "MET", result.reasons
+    (removal,) = [r for r in result.reasons if "resolved by removal" in r]
+    older_time = datetime.fromtimestamp(
+        json.loads((OLDER / "prowler-output-default.ocsf.json").read_text())[0]["time"], UTC
+    )
+    newer_start = json.loads((NEWER / MANIFEST).read_text())["started"]
+    assert f"arn:aws:s3:::{DELETED_BUCKET}" in removal
+    assert str(OLDER / "prowler-output-default.ocsf.json") in removal and older_time.isoformat() in removal
+    assert str(NEWER / MANIFEST) in removal and str(NEWER / "prowler-output-default.ocsf.json") in removal
+    assert newer_start.replace("Z", "+00:00") in removal
+    # The evidence shows the superseded FAIL and the scan that superseded it.
+    entry = json.loads((tmp_path / "out" / "evidence" / "entries" / f"{ENTRY}.json").read_text())
+    gone = [s for s in entry["superseded"] if s["resolved_by_removal"]]
+    assert [(s["resource_uid"], s["status"]) for s in gone] == [(f"arn:aws:s3:::{DELETED_BUCKET}", "FAIL")]
+    assert gone[0]["superseded_by"]["source"] == str(NEWER / MANIFEST)
+    assert [f["status"] for f in entry["findings"]] == ["PASS"]
+
+
+def test_the_older_scan_alone_stays_not_met(tmp_path: Path) -> None:
+    assert _result(_verify(tmp_path, OLDER)).verdict.value == "NOT_MET"
+
+
+def test_order_of_the_scans_does_not_matter(tmp_path: Path) -> None:
+    forward = _result(_verify(tmp_path / "a", OLDER, NEWER))
+    backward = _result(_verify(tmp_path / "b", NEWER, OLDER))
+    assert (forward.verdict, forward.reasons) == (backward.verdict, backward.reasons)
+
+
+def _copy_newer(tmp_path: Path, **manifest_changes: Any) -> Path:
+    newer = tmp_path / "newer"
+    shutil.copytree(NEWER, newer)
+    manifest = json.loads((newer / MANIFEST).read_text())
+    manifest.update(manifest_changes)
+    (newer / MANIFEST).write_text(json.dumps(manifest))
+    return newer
+
+
+def test_a_newer_scan_that_failed_covers_nothing(tmp_path: Path) -> None:
+    newer = _copy_newer(tmp_path, status="failed", exit_status=1, error="prowler exited 1")
+    result = _result(_verify(tmp_path, OLDER, newer))
+    assert result.verdict.value == "NOT_MET"
+    assert not any("resolved by removal" in r for r in result.reasons)
+
+
+def test_a_manifest_that_ran_the_check_covers_it_even_with_no_findings(tmp_path: Path) -> None:
+    newer = _copy_newer(tmp_path, account="123456789012")
+    for output in newer.glob("prowler-output-*"):
+        output.unlink()  # every bucket gone: Prowler reports nothing for the check
+    result = _result(_verify(tmp_path, OLDER, newer))
+    # The FAIL is retired, but nothing proves the check passes: absence is not evidence.
+    assert result.verdict.value == "NOT_VERIFIED"
+    assert any("resolved by removal" in r for r in result.reasons)
+
+
+def test_a_manifest_without_account_or_findings_covers_nothing(tmp_path: Path) -> None:
+    # The runner's own credentials: which account it scanned is known only from findings, and there are none.
+    newer = _copy_newer(tmp_path, account=None)
+    for output in newer.glob("prowler-output-*"):
+        output.unlink()
+    assert _result(_verify(tmp_path, OLDER, newer)).verdict.value == "NOT_MET"
+
+
+def test_a_newer_scan_of_another_check_does_not_cover_this_one(tmp_path: Path) -> None:
+    newer = _copy_newer(tmp_path, checks=["s3_bucket_public_access"])
+    for output in newer.glob("prowler-output-*"):
+        output.unlink()
+    assert _result(_verify(tmp_path, OLDER, newer)).verdict.value == "NOT_MET"
+
+
+def test_a_newer_scan_of_another_region_does_not_cover_this_one(tmp_path: Path) -> None:
+    newer = _copy_newer(tmp_path, regions=["eu-west-1"], account="123456789012")
+    for output in newer.glob("prowler-output-*"):
+        output.unlink()
+    assert _result(_verify(tmp_path, OLDER, newer)).verdict.value == "NOT_MET"
+
+
+def test_a_malformed_manifest_is_invalid_input(tmp_path: Path) -> None:
+    from verifier.errors import InputError
+
+    newer = _copy_newer(tmp_path, status="maybe")
+    with pytest.raises(InputError, match=r"scan-manifest.json: schema violation at /status"):
+        load_findings([OLDER, newer])
+
+
+def _zip_of(*directories: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for directory in directories:
+            for file in sorted(directory.iterdir()):
+                if file.is_file():
+                    archive.write(file, f"{directory.name}/{file.name}")
+    return buffer.getvalue()
+
+
+def test_a_zip_of_both_scans_reads_its_manifests_too(tmp_path: Path) -> None:
+    report = tmp_path / "scans.zip"
+    report.write_bytes(_zip_of(OLDER, NEWER))
+    result = _result(_verify(tmp_path, report))
+    assert result.verdict.value == "MET"
+    assert any(f"{report}!/newer/{MANIFEST}" in r for r in result.reasons if "resolved by removal" in r)
+
+
+def test_an_s3_prefix_of_nightly_scans_reads_its_manifests_too(moto_aws: str, tmp_path: Path) -> None:
+    client = aws_client(moto_aws, "s3")
+    client.create_bucket(Bucket="nightly")
+    for directory in (OLDER, NEWER):
+        for file in directory.iterdir():
+            if file.is_file():
+                client.put_object(
+                    Bucket="nightly", Key=f"scans/{directory.name}/{file.name}", Body=file.read_bytes()
+                )
+    result = _result(_verify(tmp_path, "s3://nightly/scans/"))
+    assert result.verdict.value == "MET"
+    loaded = load_findings(["s3://nightly/scans/"])
+    assert [m.location for m in loaded.manifests] == [
+        f"s3://nightly/scans/{name}/{MANIFEST}" for name in ("newer", "older")
+    ]
+    assert [s.finding.check_id for s in loaded.superseded if s.removed] == [CHECK]

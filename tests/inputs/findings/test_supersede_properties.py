@@ -1,0 +1,94 @@
+"""Properties of supersession over generated scan histories: read order never matters, and an older
+scan can never turn NOT_MET into MET."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.test_evaluate import ACCOUNT, REGION, S3_ENCRYPTION, SCANNED, decide, make_entry, make_finding
+from verifier.inputs.findings.manifest import ScanManifest
+from verifier.inputs.findings.supersede import FileScan, file_scan, supersede
+from verifier.model import Finding, Status
+
+RESOURCES = ("arn:aws:s3:::cui-a", "arn:aws:s3:::cui-b", "arn:aws:s3:::cui-c")
+# One scan: minutes before SCANNED, each resource's result (absent = not reported), and how its manifest reads.
+scan_strategy = st.tuples(
+    st.integers(min_value=1, max_value=600),
+    st.dictionaries(st.sampled_from(RESOURCES), st.sampled_from([Status.PASS, Status.FAIL])),
+    st.sampled_from(["none", "succeeded", "failed"]),
+)
+
+
+class History:
+    """Generated scans as the loader would see them: files, their findings and manifests."""
+
+    def __init__(self, scans: list[tuple[int, dict[str, Status], str]]) -> None:
+        self.files: list[tuple[str, list[Finding]]] = []
+        self.manifests: list[ScanManifest] = []
+        for number, (minutes, results, manifest) in enumerate(scans):
+            when = SCANNED - timedelta(minutes=minutes)
+            path = f"scans/{number}/prowler-output.ocsf.json"
+            findings = [
+                make_finding(S3_ENCRYPTION, status, resource=resource, time=when)
+                for resource, status in sorted(results.items())
+            ]
+            self.files.append((path, [_sourced(f, path) for f in findings]))
+            if manifest != "none":
+                self.manifests.append(_manifest(number, when, succeeded=manifest == "succeeded"))
+
+    def verdict(self, order: list[int]) -> tuple[str, tuple[str, ...]]:
+        files = [self.files[i] for i in order]
+        findings = [f for _, read in files for f in read]
+        scans: list[FileScan] = [file_scan(path, read) for path, read in files]
+        current, superseded = supersede(findings, scans, list(reversed(self.manifests)))
+        result = decide(current, make_entry((S3_ENCRYPTION,)))
+        return result.verdict.value, tuple(sorted(result.reasons))
+
+
+def _sourced(finding: Finding, path: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, source_file=path)
+
+
+def _manifest(number: int, when: object, *, succeeded: bool) -> ScanManifest:
+    started = when - timedelta(seconds=5)  # type: ignore[operator]
+    return ScanManifest(
+        location=f"scans/{number}/scan-manifest.json",
+        directory=f"scans/{number}/",
+        provider="aws",
+        account=ACCOUNT,
+        regions=(REGION,),
+        checks=(S3_ENCRYPTION,),
+        prowler_version="5.46.0",
+        exit_status=0 if succeeded else 1,
+        succeeded=succeeded,
+        started=started,
+        ended=started + timedelta(seconds=30),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(scan_strategy, min_size=1, max_size=5), st.randoms(use_true_random=False))
+def test_the_order_scans_are_read_in_never_changes_the_verdict(scans: list, random: object) -> None:
+    history = History(scans)
+    order = list(range(len(scans)))
+    shuffled = order[:]
+    random.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert history.verdict(order) == history.verdict(shuffled)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(scan_strategy, min_size=1, max_size=4), scan_strategy)
+def test_adding_an_older_scan_never_turns_not_met_into_met(scans: list, older: tuple) -> None:
+    before = History(scans)
+    oldest = max(minutes for minutes, _, _ in scans)
+    with_older = History([*scans, (oldest + older[0], older[1], older[2])])
+    verdict_before, _ = before.verdict(list(range(len(scans))))
+    verdict_after, _ = with_older.verdict(list(range(len(scans) + 1)))
+    assert not (verdict_before == "NOT_MET" and verdict_after == "MET")
+    if verdict_before == "NOT_MET":
+        assert verdict_after == "NOT_MET"

@@ -1,0 +1,75 @@
+"""An Organizations-scoped POA&M with real Prowler: every member account moto's Organizations lists at run time
+is scanned through STS assume-role, and poam-org-scan.yml's shard steps, gathered, verify as one serial scan."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.moto import REPO_ROOT, aws_env, start_moto_server
+from tests.support.org_workflow import SHARDS, download, run_step, start_shard, workspace
+from tests.support.organization import ENTRY, create_organization, seed_password_policies, write_org_poam
+
+pytestmark = pytest.mark.live
+
+GATHER = "Verify every shard's output (fails on NOT MET or NOT VERIFIED)"
+
+
+def _serial_scan_verify(poam: Path, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "verifier", "scan", "--poam", str(poam), "--out", str(out), "--verify"]
+    command += ["--mapping", str(REPO_ROOT / "mappings" / "cmmc-l2-aws.json"), "--parallel", "2"]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600, check=False)  # noqa: S603
+
+
+def _verdicts(verification: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
+    entries = json.loads(verification.read_text(encoding="utf-8"))["entries"]
+    return {e["id"]: (e["verdict"], tuple(sorted(e["reasons"]))) for e in entries}
+
+
+def test_organization_scan_serially_and_in_shards(tmp_path: Path, prowler_bin: str) -> None:
+    poam = tmp_path / "poam.json"
+    write_org_poam(poam, {})
+    with start_moto_server() as endpoint:
+        org = create_organization(endpoint, 2)  # the management account and two members: three accounts
+        seed_password_policies(endpoint, org.accounts[:-1])
+        seed_password_policies(endpoint, org.accounts[-1:], reuse=5)  # one account fails the check
+        env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
+        serial = _serial_scan_verify(poam, tmp_path / "serial", env)
+        root = workspace(tmp_path / "ws", poam, prowler_bin)
+        shards = [start_shard(k, root, env) for k in range(1, SHARDS + 1)]
+        for shard in shards:
+            _, stderr = shard.communicate(timeout=3600)
+            assert shard.returncode == 0, stderr
+    assert serial.returncode == 0, serial.stderr
+    # Every account moto listed was scanned, and each manifest records the listing and how it was made.
+    scanned = sorted(p.name for p in (tmp_path / "serial" / "scan").iterdir())
+    assert scanned == list(org.accounts)
+    manifest = json.loads((tmp_path / "serial" / "scan" / org.members[0] / "scan-manifest.json").read_text())
+    assert manifest["organization"]["accounts"] == list(org.accounts)
+    assert manifest["organization"]["method"].startswith("organizations:ListAccounts in o-")
+    assert manifest["status"] == "succeeded" and manifest["account"] == org.members[0]
+    serial_verdicts = _verdicts(tmp_path / "serial" / "verification.json")
+    assert serial_verdicts[ENTRY][0] == "NOT_MET"
+    assert any(org.accounts[-1] in reason for reason in serial_verdicts[ENTRY][1])
+
+    # Shards 1/3..3/3 scanned every account exactly once; gathered, they verify as the serial scan did.
+    per_shard = [
+        sorted(p.name for p in (root / f"out/shard-{k}/scan").iterdir()) for k in range(1, SHARDS + 1)
+    ]
+    assert sorted(a for share in per_shard for a in share) == list(org.accounts)
+    assert [len(share) for share in per_shard] == [1, 1, 1]
+    for k in range(1, SHARDS + 1):
+        download(root / f"out/shard-{k}/scan", tmp_path / "scans", k)
+    gathered = run_step(
+        "verify",
+        GATHER,
+        root,
+        {**env, "SCANS_DIR": str(tmp_path / "scans"), "HOME": os.environ.get("HOME", "/")},
+    )
+    assert gathered.returncode == 1, gathered.stderr  # the NOT_MET entry trips the gate
+    assert _verdicts(root / "out" / "verification.json") == serial_verdicts
