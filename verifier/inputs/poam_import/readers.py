@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import assert_never
 
-from verifier.inputs.poam_import import csv_source, emass, fedramp, oscal
+from verifier.inputs.poam_import import emass, fedramp, oscal
 from verifier.inputs.poam_import.interface import (
     ImportFormat,
     PoamImportError,
     ReadOptions,
     SourceDocument,
 )
-from verifier.inputs.poam_import.workbook import read_workbook
+
+# pandas and openpyxl take most of a second to import; every other command would pay it at start-up,
+# so the CSV and workbook readers are imported when a file of theirs is read.
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -35,10 +37,16 @@ def read_source(path: Path, source_format: ImportFormat, options: ReadOptions) -
         case ImportFormat.OSCAL:
             return oscal.read(path, options)
         case ImportFormat.CSV:
+            from verifier.inputs.poam_import import csv_source
+
             return csv_source.read(path, options)
         case ImportFormat.AUTO:
+            from verifier.inputs.poam_import.workbook import read_workbook
+
             document = read_workbook(path, options, classify)
         case ImportFormat.FEDRAMP | ImportFormat.EMASS | ImportFormat.XLSX:
+            from verifier.inputs.poam_import.workbook import read_workbook
+
             document = read_workbook(path, options, lambda _texts: chosen)
         case _:
             assert_never(chosen)
