@@ -6,8 +6,10 @@ Core code sees only these types, never raw dicts; loaders build them after schem
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import Any
 
 # Every file written before other providers were supported was about AWS; absent provider fields mean it.
 DEFAULT_PROVIDER = "aws"
@@ -64,6 +66,20 @@ class Finding:
     severity: str = ""
     # Prowler's provider ("aws", "azure", "m365", "gcp"): account ids are only unique within one.
     provider: str = DEFAULT_PROVIDER
+
+
+FindingRow = tuple[Any, ...]
+"""A ``Finding``'s fields in declaration order: ``Finding(*row)`` builds it. Readers produce rows and
+worker processes hand them back (a tenth of the cost of pickling the frozen dataclass); only the
+findings a run keeps are built into objects."""
+
+finding_row: operator.attrgetter[Any] = operator.attrgetter(*(f.name for f in fields(Finding)))
+"""The ``FindingRow`` of a ``Finding``."""
+
+ROW_CHECK, ROW_ACCOUNT, ROW_REGION, ROW_TIME, ROW_VERSION, ROW_SOURCE, ROW_PROVIDER = (
+    [f.name for f in fields(Finding)].index(name)
+    for name in ("check_id", "account", "region", "time", "prowler_version", "source_file", "provider")
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,23 @@ def resolve_checks(entry: Entry, scope: EntryScope, mapping: CheckMapping) -> tu
     return tuple(dict.fromkeys(refs))
 
 
+def referenced_checks(entries: Iterable[Entry], mapping: CheckMapping) -> frozenset[str]:
+    """Every check id some entry could be judged by, whichever providers its scope names.
+
+    A superset of ``resolve_checks`` for any scope (a qualified name counts as its bare check id, a
+    practice as its checks for every provider the mapping lists), so findings of other checks can never
+    reach a verdict.
+    """
+    ids: set[str] = set()
+    providers = mapping.providers()
+    for entry in entries:
+        if entry.verification.checks is None:
+            ids.update(c for p in providers for c in mapping.checks_for(entry.practice_id, p))
+        else:
+            ids.update(name.rpartition(QUALIFIER)[2] for name in entry.verification.checks)
+    return frozenset(ids)
+
+
 def resolve_check(name: str, entry_id: str, providers: Sequence[str], mapping: CheckMapping) -> CheckRef:
     """One check name → its provider; a bare name two in-scope providers could mean is refused."""
     provider, qualifier, check_id = name.rpartition(QUALIFIER)

@@ -47,16 +47,16 @@ class VerificationRun:
 
     @property
     def accounts_seen(self) -> tuple[str, ...]:
-        return tuple(sorted({f.account for f in self.findings.findings}))
+        return tuple(sorted({account for account, _ in self.findings.account_regions}))
 
     @property
     def regions_seen(self) -> tuple[str, ...]:
-        return tuple(sorted({f.region for f in self.findings.findings}))
+        return tuple(sorted({region for _, region in self.findings.account_regions}))
 
     @property
     def account_regions_seen(self) -> tuple[str, ...]:
         """Every ``account/region`` pair the scan reached: exact coverage, not accounts × regions."""
-        return tuple(sorted({f"{f.account}/{f.region}" for f in self.findings.findings}))
+        return tuple(sorted({f"{account}/{region}" for account, region in self.findings.account_regions}))
 
 
 def timestamp(moment: datetime) -> str:

@@ -43,7 +43,7 @@ def _footer(run: VerificationRun) -> str:
     versions = ", ".join(run.findings.prowler_versions) or "none"
     accounts = ", ".join(run.accounts_seen) or "none"
     return (
-        f"Findings: {len(run.findings.findings)} from {len(run.findings.files)} file(s); "
+        f"Findings: {run.findings.count} from {len(run.findings.files)} file(s); "
         f"Prowler {versions}; accounts seen: {accounts}. Evidence bundle: `evidence/` and `evidence.zip`."
     )
 

@@ -37,6 +37,7 @@ from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.ledger import read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import LoadedPoam, load_poam
+from verifier.inputs.scope import referenced_checks
 from verifier.model import AttestationStatus, Entry, Verdict
 from verifier.outputs import evidence, s3, signing, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
@@ -144,14 +145,19 @@ def build_run(
     """Read and evaluate; raises before anything is written if an input is bad."""
     poam = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
-    findings = load_findings(options.findings, progress, options.jobs)
+    # Only the findings of checks some entry is judged by are kept; the others are still read and
+    # checked, and tallied (accounts and regions reached, versions, count) for the outputs.
+    checks = referenced_checks(poam.poam.entries, mapping)
+    findings = load_findings(options.findings, progress, options.jobs, checks)
     poam = with_listed_accounts(poam, listed_accounts(findings.manifests))
     settings = EvaluationSettings(as_of=options.as_of, max_scan_age_days=options.max_scan_age_days)
     # An explicit --attestations must exist; the default beside the POA&M is optional.
     attested = load_attestations(options.attestations_path, required=options.attestations is not None)
     artifacts = _current_artifacts(attested, options.attestations_path.parent)
     statuses = _statuses(poam.poam.entries, attested, artifacts, options.as_of)
-    index = FindingsIndex(findings.findings, findings.superseded, findings.source_errors)
+    index = FindingsIndex(
+        findings.findings, findings.superseded, findings.source_errors, findings.others.account_regions
+    )
     results = evaluate(poam.poam, mapping, index, settings, attestations=statuses)
     context = RunContext(
         tool_version=__version__,

@@ -7,12 +7,15 @@ the whole load, because a FAIL skipped in silence could become a wrong MET. File
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import hashlib
-import operator
+import itertools
+import pickle
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,25 +25,28 @@ from verifier.inputs.findings import asff, ocsf
 from verifier.inputs.findings.blob import gunzip as _gunzip
 from verifier.inputs.findings.blob import read_blob
 from verifier.inputs.findings.discover import Candidate, discover, is_gzip
-from verifier.inputs.findings.interface import FindingsSet, SourceFile
+from verifier.inputs.findings.interface import FindingsSet, SourceFile, Tally
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
 from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable
 from verifier.inputs.findings.pool import POOL_MIN_BYTES, default_jobs, ordered_map
 from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
 from verifier.inputs.findings.sources import local_manifests, read_special, source_error, special
-from verifier.inputs.findings.supersede import FileScan, file_scan, supersede
-from verifier.inputs.findings.typed import TypedFormat, typed_findings
+from verifier.inputs.findings.supersede import Coverage, FileScan, rows_scan
+from verifier.inputs.findings.typed import TypedFormat, typed_rows
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
-from verifier.model import Finding, SourceError, Status
+from verifier.model import ROW_CHECK, Finding, FindingRow, SourceError, Status, finding_row
 
-__all__ = ["FindingsSet", "Progress", "SourceFile", "load_findings"]
+__all__ = ["FindingsSet", "Progress", "SourceFile", "Tally", "load_findings"]
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(path, index, total)`` before each file; ``index`` counts files already read."""
 
 
 def load_findings(
-    paths: Sequence[Path | str], progress: Progress | None = None, jobs: int | None = None
+    paths: Sequence[Path | str],
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    checks: Collection[str] | None = None,
 ) -> FindingsSet:
     """Read every Prowler output at ``paths`` (files, ``.gz`` files or directories searched recursively).
 
@@ -53,33 +59,29 @@ def load_findings(
     local files reach ``POOL_MIN_BYTES``; 1 reads in this process); the result is the same whatever
     ``jobs`` is. A result repeated exactly in several files (the same scan saved in
     several formats) is kept once, from the richest format; ``files`` still counts every finding
-    each file held. Raises ``FindingsFormatError`` naming the file and record for
-    anything that is not a readable Prowler output, ``InputError`` for a path that does not exist
-    and ``EnvError`` when the OS fails us. No findings at all is not an error.
+    each file held. ``checks``: keep only these checks' findings as objects (a POA&M names a few
+    practices, Prowler's output holds every check); the others are read, checked, de-duplicated and
+    superseded the same way and only counted (``FindingsSet.others``). Raises ``FindingsFormatError``
+    naming the file and record for anything that is not a readable Prowler output, ``InputError`` for a
+    path that does not exist and ``EnvError`` when the OS fails us. No findings at all is not an error.
     """
     store = S3Store()
+    keep = frozenset(checks) if checks is not None else None
     local = [Path(p) for p in paths if not is_s3_url(p) and not special(p)]
     candidates: list[Candidate | S3Object] = [*discover(local)]
     errors: list[SourceError] = []
     candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store, errors)
-    findings = _Collected()
-    files: list[SourceFile] = []
-    scans: list[FileScan] = []
+    reads: list[_FileRead] = []
     manifests: list[ScanManifest] = local_manifests(local)
     outputs = len(candidates) + sum(1 for p in paths if special(p))
     stored = [c for c in candidates if isinstance(c, S3Object) and is_manifest_name(c.url.key)]
     manifests += _s3_manifests(stored, store, errors)
     candidates = [c for c in candidates if c not in stored]
-    for loaded in _read_all(candidates, store, progress, jobs):
+    for loaded in _read_all(candidates, store, progress, jobs, keep):
         if isinstance(loaded, SourceError):
             errors.append(loaded)
-            continue
-        if loaded is None:
-            continue  # an object under a prefix that is not a Prowler output, as in a directory
-        source_file, read = loaded
-        findings.add_file(read, source_file.format, multiple=outputs > 1)
-        files.append(source_file)
-        scans.append(file_scan(source_file.path, read))
+        elif loaded is not None:  # None: an object under a prefix that is not a Prowler output
+            reads.append(loaded)
     for location in (p for p in paths if special(p)):
         try:
             special_outputs, special_manifests = read_special(location)
@@ -87,22 +89,96 @@ def load_findings(
             errors.append(source_error(location, exc.message))
             continue
         manifests += special_manifests
-        for source_file, read in special_outputs:
-            findings.add_file(read, source_file.format, multiple=True)
-            files.append(source_file)
-            scans.append(file_scan(source_file.path, read))
-    if errors and not files and not manifests:
+        reads += [
+            _unpack(_pack(source, [finding_row(f) for f in read], keep)) for source, read in special_outputs
+        ]
+    if errors and not reads and not manifests:
         raise EnvError(errors[0].reason)  # nothing could be read: not a partial result, a failed run
     manifests.sort(key=lambda m: m.location)
-    current, superseded = supersede(findings.kept, scans, manifests)
-    return FindingsSet(current, tuple(files), superseded, tuple(manifests), tuple(errors))
+    return _assemble(reads, manifests, errors, multiple=outputs > 1)
 
 
-_Loaded = tuple[SourceFile, list[Finding]]
-_Packed = tuple[SourceFile, list[tuple[Any, ...]]]
-# A finding crosses the process boundary as the tuple of its fields: a tenth of the cost of pickling
-# the frozen dataclass, and a field added to ``Finding`` travels without a change here.
-_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Finding)))
+@dataclass(frozen=True, slots=True)
+class _Others:
+    """The findings of a file that are not kept: their tally, and their rows (pickled) for the rare case
+    where they must be de-duplicated or superseded one by one."""
+
+    tally: Tally
+    rows: bytes
+
+    def findings(self) -> list[Finding]:
+        # Pickled by this program's own reader a moment ago (in a worker or here), never read from input.
+        rows = pickle.loads(self.rows) if self.rows else []  # noqa: S301
+        return [Finding(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """One file read: kept findings as rows (cheap to hand back from a worker), the rest set aside."""
+
+    source: SourceFile
+    scan: FileScan
+    kept: list[FindingRow]
+    others: _Others | None  # None: every finding is kept
+
+
+@dataclass(frozen=True, slots=True)
+class _FileRead:
+    source: SourceFile
+    scan: FileScan
+    kept: list[Finding]
+    others: _Others | None
+
+
+def _pack(source: SourceFile, rows: list[FindingRow], keep: frozenset[str] | None) -> _Packed:
+    scan = rows_scan(source.path, rows)
+    if keep is None:
+        return _Packed(source, scan, rows, None)
+    kept = [row for row in rows if row[ROW_CHECK] in keep]
+    if len(kept) == len(rows):
+        return _Packed(source, scan, rows, _Others(Tally(), b""))
+    other = [row for row in rows if row[ROW_CHECK] not in keep]
+    return _Packed(source, scan, kept, _Others(Tally.of_rows(other), pickle.dumps(other, protocol=5)))
+
+
+def _unpack(packed: _Packed) -> _FileRead:
+    return _FileRead(packed.source, packed.scan, [Finding(*row) for row in packed.kept], packed.others)
+
+
+def _assemble(
+    reads: Sequence[_FileRead], manifests: list[ScanManifest], errors: list[SourceError], *, multiple: bool
+) -> FindingsSet:
+    """De-duplicate across files, supersede, and tally what was not kept; in read order throughout.
+
+    A file whose accounts no other file shows cannot repeat another's results, and a file no newer
+    scan touched keeps every finding: findings not kept from such a file are only tallied. The rest
+    (nightly scans of one account read together) go through the same steps one by one.
+    """
+    coverage = Coverage([r.scan for r in reads], manifests)
+    shared = _shared_accounts(reads) if multiple else frozenset()
+    kept, set_aside = _Collected(), _Collected()
+    others = Tally()
+    for read in reads:
+        isolated = not read.scan.accounts & shared
+        kept.add_file(read.kept, read.source.format, multiple=multiple, isolated=isolated)
+        if read.others is None:
+            continue
+        if isolated and read.scan.path in coverage.untouched:
+            others += read.others.tally
+        else:
+            set_aside.add_file(
+                read.others.findings(), read.source.format, multiple=multiple, isolated=isolated
+            )
+    current, superseded = coverage.split(kept.kept)
+    others += Tally.of(coverage.split(set_aside.kept)[0])
+    files = tuple(read.source for read in reads)
+    return FindingsSet(current, files, superseded, tuple(manifests), tuple(errors), others)
+
+
+def _shared_accounts(reads: Sequence[_FileRead]) -> frozenset[str]:
+    """Accounts more than one file shows: only their results can repeat across files."""
+    counts = Counter(account for read in reads for account in read.scan.accounts)
+    return frozenset(account for account, count in counts.items() if count > 1)
 
 
 def _s3_manifests(
@@ -119,21 +195,23 @@ def _s3_manifests(
 
 
 def _read_all(
-    candidates: Sequence[Candidate | S3Object], store: S3Store, progress: Progress | None, jobs: int | None
-) -> Iterator[_Loaded | SourceError | None]:
+    candidates: Sequence[Candidate | S3Object],
+    store: S3Store,
+    progress: Progress | None,
+    jobs: int | None,
+    keep: frozenset[str] | None,
+) -> Iterator[_FileRead | SourceError | None]:
     def started(index: int) -> None:
         if progress is not None:
             progress(_name(candidates[index]), index, len(candidates))
 
     workers = _workers(candidates, jobs)
     if workers <= 1:
-        yield from ordered_map(lambda candidate: _load(candidate, store), candidates, 1, started)
-        return
-    for packed in ordered_map(_load_packed, candidates, workers, started):
-        if packed is None or isinstance(packed, SourceError):
-            yield packed
-        else:
-            yield packed[0], [Finding(*row) for row in packed[1]]
+        read = functools.partial(_load_packed, keep=keep, store=store)
+    else:  # each worker process makes its own S3 client
+        read = functools.partial(_load_packed, keep=keep)
+    for packed in ordered_map(read, candidates, workers, started):
+        yield _unpack(packed) if isinstance(packed, _Packed) else packed
 
 
 def _workers(candidates: Sequence[Candidate | S3Object], jobs: int | None) -> int:
@@ -150,26 +228,23 @@ def _size(path: Path) -> int:
         return 0  # reading it reports the error
 
 
-def _load(candidate: Candidate | S3Object, store: S3Store) -> _Loaded | SourceError | None:
-    """One source read, decoded and hashed; None for an unrecognised object under an S3 prefix.
+def _load_packed(
+    candidate: Candidate | S3Object, keep: frozenset[str] | None, store: S3Store | None = None
+) -> _Packed | SourceError | None:
+    """One source read, decoded, hashed and packed; None for an unrecognised object under an S3 prefix.
 
     An S3 object the OS or network fails to deliver is that source's error (the others still count);
     an I/O fault on this machine's own files is the run's and raises.
     """
     if isinstance(candidate, Candidate):
-        return _read(candidate)
+        return _pack(*_read_rows(candidate), keep)
     try:
-        return _read_s3(candidate, store)
+        loaded = _read_s3(candidate, store or S3Store())
     except EnvError as exc:
         return SourceError(str(candidate.url), exc.message)
-
-
-def _load_packed(candidate: Candidate | S3Object) -> _Packed | SourceError | None:
-    """``_load`` in a worker process (its own S3 client), findings flattened for the trip back."""
-    loaded = _load(candidate, S3Store())
-    if loaded is None or isinstance(loaded, SourceError):
-        return loaded
-    return loaded[0], [_FIELDS(finding) for finding in loaded[1]]
+    if loaded is None:
+        return None
+    return _pack(loaded[0], [finding_row(f) for f in loaded[1]], keep)
 
 
 # The identity of one result of one scan, whichever format it was read from.
@@ -201,10 +276,18 @@ class _Collected:
         self._richness = bytearray()  # per kept position: the richness of its format
         self._files = 0
 
-    def add_file(self, findings: list[Finding], format_name: str, *, multiple: bool) -> None:
+    def add_file(
+        self, findings: list[Finding], format_name: str, *, multiple: bool, isolated: bool = False
+    ) -> None:
+        """Add one file's findings; ``isolated``: no other file shows any of its accounts."""
         self._files += 1
         if not multiple:
             self.kept.extend(findings)  # one file cannot repeat another: skip the bookkeeping
+            return
+        if isolated:  # nothing can repeat its results: kept whole, never looked up
+            self.kept.extend(findings)
+            self._file_of.extend(itertools.repeat(self._files, len(findings)))
+            self._richness.extend(itertools.repeat(_RICHNESS.get(format_name, 0), len(findings)))
             return
         richness = _RICHNESS.get(format_name, 0)
         for finding in findings:
@@ -254,21 +337,21 @@ def _result_key(finding: Finding) -> _ResultKey:
 _TYPED: dict[str, TypedFormat[Any]] = {ocsf.FORMAT: ocsf.TYPED, asff.FORMAT: asff.TYPED}
 
 
-def _read(candidate: Candidate) -> _Loaded:
+def _read_rows(candidate: Candidate) -> tuple[SourceFile, list[FindingRow]]:
     streamed = _read_streamed(candidate)
     if streamed is not None:
         return streamed
     source = str(candidate.path)
     raw = read_bytes(candidate.path, "findings file")
     data = _gunzip(raw, source) if is_gzip(candidate.path) else raw
-    findings = list(candidate.reader.read(data, source))
+    rows = [finding_row(finding) for finding in candidate.reader.read(data, source)]
     # The digest is of the bytes on disk (compressed or not), so the evidence manifest can be
     # checked against the very file that was handed in.
     digest = sha256_hex(raw)
-    return SourceFile(source, digest, candidate.reader.format_name, len(findings)), findings
+    return SourceFile(source, digest, candidate.reader.format_name, len(rows)), rows
 
 
-def _read_streamed(candidate: Candidate) -> _Loaded | None:
+def _read_streamed(candidate: Candidate) -> tuple[SourceFile, list[FindingRow]] | None:
     """A plain JSON file decoded piece by piece (a 2 GB file never sits in memory), or None to read it whole.
 
     Each chunk is hashed as it is read, so the file is read once. A record that cannot be trusted
@@ -283,11 +366,11 @@ def _read_streamed(candidate: Candidate) -> _Loaded | None:
     with _BackgroundDigest() as digest:
         try:
             with candidate.path.open("rb") as handle:
-                findings = list(typed_findings(_chunks(handle, digest), typed, source))
+                rows = list(typed_rows(_chunks(handle, digest), typed, source))
         except (NotStreamable, OSError):
             return None
         sha256 = digest.hexdigest()
-    return SourceFile(source, sha256, candidate.reader.format_name, len(findings)), findings
+    return SourceFile(source, sha256, candidate.reader.format_name, len(rows)), rows
 
 
 def _chunks(handle: Any, digest: _BackgroundDigest) -> Iterator[bytes]:
@@ -345,6 +428,6 @@ def _name(candidate: Candidate | S3Object) -> str:
     return str(candidate.path) if isinstance(candidate, Candidate) else str(candidate.url)
 
 
-def _read_s3(item: S3Object, store: S3Store) -> _Loaded | None:
+def _read_s3(item: S3Object, store: S3Store) -> tuple[SourceFile, list[Finding]] | None:
     """Read one object; None for an unrecognised object found under a prefix (skipped, like in a walk)."""
     return read_blob(str(item.url), store.fetch(item), named=item.named)

@@ -22,7 +22,7 @@ from verifier.inputs.findings.normalize import (
     utc_time,
 )
 from verifier.inputs.findings.typed import TypedFormat, read_json_array, typed_time
-from verifier.model import Finding, Status
+from verifier.model import DEFAULT_PROVIDER, Finding, FindingRow, Status
 
 _GENERATOR_PREFIX = "prowler-"
 # Compliance.Status → (status, muted); see prowler/lib/outputs/asff/asff.py generate_status.
@@ -90,8 +90,8 @@ class AsffRecord(msgspec.Struct, rename="pascal"):
     severity: _Severity | None = None
 
 
-def from_record(record: AsffRecord, source: str) -> Finding | None:
-    """The ``Finding`` of a typed record, or None when ``_finding`` must judge it (and word any error)."""
+def from_record(record: AsffRecord, source: str) -> FindingRow | None:
+    """The ``Finding`` row of a typed record, or None when ``_finding`` must judge it (and word any error)."""
     mapped = _COMPLIANCE_STATUS.get(record.compliance.status or "")
     check_id = record.generator_id.removeprefix(_GENERATOR_PREFIX)
     region = record.resources[0].region
@@ -100,19 +100,21 @@ def from_record(record: AsffRecord, source: str) -> Finding | None:
         return None  # a top-level Region instead of the resource's, or anything _finding refuses
     status, muted = mapped
     fields, severity = record.product_fields, record.severity
-    return Finding(
-        check_id=check_id,
-        status=status,
-        muted=muted,
-        account=record.aws_account_id,
-        region=region,
-        resource_uid=record.resources[0].id,
-        finding_uid=record.id,
-        time=when,
-        prowler_version=(fields.provider_version or "") if fields is not None else "",
-        source_file=source,
-        status_extended=record.description or "",
-        severity=(severity.label or "").lower() if severity is not None else "",
+    # In ``Finding``'s field order (see ``_finding``, which names them).
+    return (
+        check_id,
+        status,
+        muted,
+        record.aws_account_id,
+        region,
+        record.resources[0].id,
+        record.id,
+        when,
+        (fields.provider_version or "") if fields is not None else "",
+        source,
+        record.description or "",
+        (severity.label or "").lower() if severity is not None else "",
+        DEFAULT_PROVIDER,
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 from verifier.inputs.findings.manifest import ScanManifest
-from verifier.model import Finding, SourceError, Superseded
+from verifier.model import ROW_ACCOUNT, ROW_REGION, ROW_VERSION, Finding, FindingRow, SourceError, Superseded
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +22,45 @@ class SourceFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """What a group of current findings tells without being kept: how many, where, by which Prowler."""
+
+    count: int = 0
+    account_regions: frozenset[tuple[str, str]] = frozenset()
+    versions: frozenset[str] = frozenset()  # never the empty version
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.count + other.count,
+            self.account_regions | other.account_regions,
+            self.versions | other.versions,
+        )
+
+    @staticmethod
+    def of(findings: Sequence[Finding]) -> Tally:
+        return Tally(
+            len(findings),
+            frozenset((f.account, f.region) for f in findings),
+            frozenset(f.prowler_version for f in findings if f.prowler_version),
+        )
+
+    @staticmethod
+    def of_rows(rows: Sequence[FindingRow]) -> Tally:
+        return Tally(
+            len(rows),
+            frozenset((r[ROW_ACCOUNT], r[ROW_REGION]) for r in rows),
+            frozenset(r[ROW_VERSION] for r in rows if r[ROW_VERSION]),
+        )
+
+
+@dataclass(frozen=True)  # no slots: the tally is computed once, on first use
 class FindingsSet:
-    """Every finding read from the inputs, plus the provenance of each file (for the evidence manifest)."""
+    """Every current finding read from the inputs, plus the provenance of each file (for the evidence manifest).
+
+    When the reader was told which checks to keep, ``findings`` holds only theirs; the rest were read,
+    checked, de-duplicated and superseded all the same, and ``others`` counts them. Every property
+    below covers both.
+    """
 
     findings: tuple[Finding, ...]
     files: tuple[SourceFile, ...]
@@ -31,10 +69,25 @@ class FindingsSet:
     manifests: tuple[ScanManifest, ...] = ()
     # Sources that could not be read while others were (every source failing is an error instead).
     source_errors: tuple[SourceError, ...] = ()
+    others: Tally = Tally()
+
+    @cached_property
+    def tally(self) -> Tally:
+        return Tally.of(self.findings) + self.others
+
+    @property
+    def count(self) -> int:
+        """Current findings, kept or not."""
+        return len(self.findings) + self.others.count
+
+    @property
+    def account_regions(self) -> frozenset[tuple[str, str]]:
+        """(account, region) pairs with a current finding: the places the scans reached."""
+        return self.tally.account_regions
 
     @property
     def prowler_versions(self) -> tuple[str, ...]:
-        return tuple(sorted({f.prowler_version for f in self.findings if f.prowler_version}))
+        return tuple(sorted(self.tally.versions))
 
 
 class FindingsReader(Protocol):

@@ -22,7 +22,7 @@ from verifier.inputs.findings.normalize import (
     utc_time,
 )
 from verifier.inputs.findings.typed import TypedFormat, read_json_array, typed_time
-from verifier.model import DEFAULT_PROVIDER, Finding, Status
+from verifier.model import DEFAULT_PROVIDER, Finding, FindingRow, Status
 
 _DETECTION_FINDING = 2004
 _COMPLIANCE_FINDING = 2003
@@ -107,27 +107,28 @@ class OcsfRecord(msgspec.Struct):
     severity: str | None = None
 
 
-def from_record(record: OcsfRecord, source: str) -> Finding | None:
-    """The ``Finding`` of a typed record, or None when ``_finding`` must judge it (and word any error)."""
+def from_record(record: OcsfRecord, source: str) -> FindingRow | None:
+    """The ``Finding`` row of a typed record, or None when ``_finding`` must judge it (and word any error)."""
     when = typed_time(record.time, record.time_dt)
     if record.class_uid != _DETECTION_FINDING or when is None:
         return None
     product = record.metadata.product
     unmapped = record.unmapped
-    return Finding(
-        check_id=intern(record.metadata.event_code),
-        status=_STATUS[record.status_code],
-        muted=record.status == _SUPPRESSED or (unmapped is not None and unmapped.muted is True),
-        account=intern(record.cloud.account.uid),
-        region=intern(record.cloud.region),
-        resource_uid=record.resources[0].uid,
-        finding_uid=record.finding_info.uid,
-        time=when,
-        prowler_version=intern(product.version or "") if product is not None else "",
-        source_file=source,
-        status_extended=intern(record.status_detail or ""),
-        severity=intern((record.severity or "").lower()),
-        provider=intern(record.cloud.provider or DEFAULT_PROVIDER),
+    # In ``Finding``'s field order (see ``_finding``, which names them).
+    return (
+        intern(record.metadata.event_code),
+        _STATUS[record.status_code],
+        record.status == _SUPPRESSED or (unmapped is not None and unmapped.muted is True),
+        intern(record.cloud.account.uid),
+        intern(record.cloud.region),
+        record.resources[0].uid,
+        record.finding_info.uid,
+        when,
+        intern(product.version or "") if product is not None else "",
+        source,
+        intern(record.status_detail or ""),
+        intern((record.severity or "").lower()),
+        intern(record.cloud.provider or DEFAULT_PROVIDER),
     )
 
 

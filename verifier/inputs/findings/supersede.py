@@ -17,7 +17,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from verifier.inputs.findings.manifest import ScanManifest
-from verifier.model import Finding, ScanCoverage, Superseded, finding_provider
+from verifier.model import (
+    ROW_ACCOUNT,
+    ROW_CHECK,
+    ROW_PROVIDER,
+    ROW_REGION,
+    ROW_TIME,
+    Finding,
+    FindingRow,
+    ScanCoverage,
+    Superseded,
+    finding_provider,
+)
 
 # (provider, account, region, check)
 CoverageKey = tuple[str, str, str, str]
@@ -48,32 +59,66 @@ def file_scan(path: str, findings: Sequence[Finding]) -> FileScan:
     return FileScan(path, ScanCoverage(path, started, (path,)), keys, frozenset(f.account for f in findings))
 
 
+def rows_scan(path: str, rows: Sequence[FindingRow]) -> FileScan:
+    """``file_scan`` of the findings' rows (``FindingRow``)."""
+    if not rows:
+        return FileScan(path, None, frozenset(), frozenset())
+    started = min(row[ROW_TIME] for row in rows)
+    keys = frozenset((r[ROW_PROVIDER], r[ROW_ACCOUNT], r[ROW_REGION], r[ROW_CHECK]) for r in rows)
+    return FileScan(path, ScanCoverage(path, started, (path,)), keys, frozenset(k[1] for k in keys))
+
+
 def supersede(
     findings: Sequence[Finding], files: Sequence[FileScan], manifests: Sequence[ScanManifest]
 ) -> tuple[tuple[Finding, ...], tuple[Superseded, ...]]:
     """``(current, superseded)``: findings in their order, split by whether a newer scan covered them."""
-    newest = _NewestCoverage()
-    owners = {scan.path: _owner(scan.path, manifests) for scan in files}
-    for scan in files:
-        _add_file(newest, scan, owners[scan.path])
-    for manifest in manifests:
-        if manifest.succeeded:
-            under = [scan for scan in files if owners[scan.path] is manifest]
-            _add_manifest(newest, manifest, under)
-    current: list[Finding] = []
-    retired: list[tuple[Finding, ScanCoverage]] = []
-    for finding in findings:
-        by = newest.for_key(coverage_key(finding))
-        if by is not None and by.started > finding.time:
-            retired.append((finding, by))
-        else:
-            current.append(finding)
-    present = {(coverage_key(f), f.resource_uid) for f in current}
-    superseded = tuple(
-        Superseded(finding, by, removed=(coverage_key(finding), finding.resource_uid) not in present)
-        for finding, by in retired
-    )
-    return tuple(current), superseded
+    return Coverage(files, manifests).split(findings)
+
+
+class Coverage:
+    """The newest covering scan of every key, from the files read and the manifests found beside them."""
+
+    def __init__(self, files: Sequence[FileScan], manifests: Sequence[ScanManifest]) -> None:
+        self._newest = _NewestCoverage()
+        owners = {scan.path: _owner(scan.path, manifests) for scan in files}
+        for scan in files:
+            _add_file(self._newest, scan, owners[scan.path])
+        for manifest in manifests:
+            if manifest.succeeded:
+                under = [scan for scan in files if owners[scan.path] is manifest]
+                _add_manifest(self._newest, manifest, under)
+        # A file none of whose keys a scan newer than its oldest finding covered keeps every finding:
+        # its findings need no look one by one (at organisation scale, nearly every file).
+        dirty = {scan.path for scan in files if not self._untouched(scan)}
+        self.untouched = frozenset(scan.path for scan in files) - dirty
+
+    def _untouched(self, scan: FileScan) -> bool:
+        if scan.coverage is None:
+            return True
+        oldest = scan.coverage.started
+        return all((by := self._newest.for_key(key)) is None or by.started <= oldest for key in scan.keys)
+
+    def split(self, findings: Sequence[Finding]) -> tuple[tuple[Finding, ...], tuple[Superseded, ...]]:
+        """``(current, superseded)``: findings in their order, split by whether a newer scan covered them."""
+        current: list[Finding] = []
+        retired: list[tuple[Finding, ScanCoverage]] = []
+        for finding in findings:
+            if finding.source_file in self.untouched:
+                current.append(finding)
+                continue
+            by = self._newest.for_key(coverage_key(finding))
+            if by is not None and by.started > finding.time:
+                retired.append((finding, by))
+            else:
+                current.append(finding)
+        if not retired:
+            return tuple(current), ()
+        present = {(coverage_key(f), f.resource_uid) for f in current}
+        superseded = tuple(
+            Superseded(finding, by, removed=(coverage_key(finding), finding.resource_uid) not in present)
+            for finding, by in retired
+        )
+        return tuple(current), superseded
 
 
 def _owner(path: str, manifests: Iterable[ScanManifest]) -> ScanManifest | None:

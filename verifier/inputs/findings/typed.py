@@ -1,7 +1,7 @@
 """Typed decoding of a JSON findings array: the fast path every JSON reader shares.
 
 A reader declares a ``msgspec`` Struct with exactly the fields it uses, a function that turns one
-decoded Struct into a ``Finding`` (or None when the record needs a closer look), and its dict-based
+decoded Struct into a ``Finding``'s row (or None when the record needs a closer look), and its dict-based
 ``judge``, which is the one place that decides whether a record is acceptable and words the error. The
 typed path never words an error itself: any record the Struct refuses, or the conversion doubts, is
 parsed again from its own bytes and handed to ``judge``, so a file is accepted or refused, with the same
@@ -20,7 +20,7 @@ import orjson
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.elements import Run, element_runs, spans_of
 from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable, json_elements, utc_time
-from verifier.model import Finding
+from verifier.model import Finding, FindingRow, finding_row
 
 Record = TypeVar("Record")
 
@@ -30,7 +30,7 @@ class TypedFormat(Generic[Record]):
     """How one JSON format is decoded: the array decoder, the conversion and the dict-based judge."""
 
     decode: Callable[[bytes | memoryview], list[Record]]
-    convert: Callable[[Record, str], Finding | None]
+    convert: Callable[[Record, str], FindingRow | None]
     judge: Callable[[Any, str, str], Finding]
 
 
@@ -40,13 +40,18 @@ def typed_findings(chunks: Iterable[bytes], form: TypedFormat[Any], source: str)
     Raises ``FindingsFormatError`` (from ``judge``) for a record that cannot be trusted, and
     ``NotStreamable`` when the bytes are not a plain JSON array (the caller re-reads them whole).
     """
+    return (Finding(*row) for row in typed_rows(chunks, form, source))
+
+
+def typed_rows(chunks: Iterable[bytes], form: TypedFormat[Any], source: str) -> Iterator[FindingRow]:
+    """``typed_findings`` as rows, for a caller that builds objects only for the findings it keeps."""
     for run in element_runs(chunks, form.decode):
         if run.records is None:
-            yield from _judged(run, range(len(run.spans)), form, source)
+            yield from map(finding_row, _judged(run, range(len(run.spans)), form, source))
             continue
         for offset, record in enumerate(run.records):
-            finding = form.convert(record, source)
-            yield finding if finding is not None else next(_judged(run, (offset,), form, source))
+            row = form.convert(record, source)
+            yield row if row is not None else finding_row(next(_judged(run, (offset,), form, source)))
 
 
 def read_json_array(data: bytes, source: str, form: TypedFormat[Any]) -> Iterator[Finding]:
