@@ -27,7 +27,7 @@ from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, pa
 from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable
 from verifier.inputs.findings.pool import POOL_MIN_BYTES, default_jobs, ordered_map
 from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
-from verifier.inputs.findings.sources import local_manifests, read_special, source_error, special
+from verifier.inputs.findings.sources import local_manifests, read_special, s3_archive, source_error, special
 from verifier.inputs.findings.supersede import FileScan, file_scan, supersede
 from verifier.inputs.findings.typed import TypedFormat, typed_findings
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
@@ -69,7 +69,8 @@ def load_findings(
     outputs = len(candidates) + sum(1 for p in paths if special(p))
     stored = [c for c in candidates if isinstance(c, S3Object) and is_manifest_name(c.url.key)]
     manifests += _s3_manifests(stored, store, errors)
-    candidates = [c for c in candidates if c not in stored]
+    archives = [c for c in candidates if s3_archive(c)]  # zips in S3 are read whole, like a local zip
+    candidates = [c for c in candidates if c not in stored and c not in archives]
     for loaded in _read_all(candidates, store, progress, jobs):
         if isinstance(loaded, SourceError):
             errors.append(loaded)
@@ -80,9 +81,9 @@ def load_findings(
         findings.add_file(read, source_file.format, multiple=outputs > 1)
         files.append(source_file)
         scans.append(file_scan(source_file.path, read))
-    for location in (p for p in paths if special(p)):
+    for location in [*(p for p in paths if special(p)), *archives]:
         try:
-            special_outputs, special_manifests = read_special(location)
+            special_outputs, special_manifests = read_special(location, store)
         except EnvError as exc:
             errors.append(source_error(location, exc.message))
             continue
