@@ -175,6 +175,18 @@ def test_a_prowler_app_report_in_s3_reads_like_the_local_zip(
     assert remote.source_errors == ()
 
 
+def test_prowler_apps_own_s3_layout_reads_like_its_report(moto_aws: str) -> None:
+    """Prowler App's output bucket keeps the report zip and, beside it, ``compliance/`` with the same CSV."""
+    members = _prowler_app_report()
+    compliance = next(name for name in members if name.endswith("_cmmc_2.0.csv"))
+    report = _zip(members)
+    _bucket(moto_aws, {REPORT_KEY: report, f"tenant-1/scan-1/{compliance}": members[compliance]})
+    loaded = load_findings([f"s3://{BUCKET}/tenant-1/"])
+    beside = f"s3://{BUCKET}/tenant-1/scan-1/{compliance}"
+    assert [f.path for f in loaded.files if f.container is None] == [beside]
+    assert signatures(loaded.findings) == signatures(load_findings([REPORT_URL]).findings)
+
+
 @pytest.mark.parametrize(("members", "links", "message"), HOSTILE)
 def test_a_hostile_zip_under_an_s3_prefix_is_refused_with_exit_3(
     moto_aws: str,
