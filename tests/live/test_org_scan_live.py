@@ -1,5 +1,6 @@
 """An Organizations-scoped POA&M with real Prowler: every member account moto's Organizations lists at run time
-is scanned through STS assume-role, and poam-org-scan.yml's shard steps, gathered, verify as one serial scan."""
+is scanned through STS assume-role, and poam-org-scan.yml's shard steps, gathered, verify as one serial scan.
+The same holds for a version 2 POA&M, whose AWS provider target names the organization."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.moto import REPO_ROOT, aws_env, start_moto_server
+from tests.support.moto import REPO_ROOT, aws_client, aws_env, start_moto_server
 from tests.support.org_workflow import SHARDS, download, run_step, start_shard, workspace
 from tests.support.organization import ENTRY, create_organization, seed_password_policies, write_org_poam
 
@@ -73,3 +74,35 @@ def test_organization_scan_serially_and_in_shards(tmp_path: Path, prowler_bin: s
     )
     assert gathered.returncode == 1, gathered.stderr  # the NOT_MET entry trips the gate
     assert _verdicts(root / "out" / "verification.json") == serial_verdicts
+
+
+def test_a_version_2_aws_target_scans_the_active_members_listed_at_run_time(
+    tmp_path: Path, prowler_bin: str
+) -> None:
+    poam = tmp_path / "poam.json"
+    with start_moto_server() as endpoint:
+        org = create_organization(endpoint, 3)
+        closed, excluded, member = org.members
+        aws_client(endpoint, "organizations").close_account(AccountId=closed)  # no longer ACTIVE
+        # The POA&M lists no account: only the excluded one is named.
+        write_org_poam(poam, {"exclude_accounts": [excluded]}, version=2)
+        # Only the accounts that must be scanned get a password policy: scanning the closed or the excluded
+        # account would find none (a FAIL) and the entry could not be MET.
+        seed_password_policies(endpoint, (org.management, member))
+        scan = _serial_scan_verify(
+            poam, tmp_path / "out", {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
+        )
+    assert scan.returncode == 0, scan.stderr
+    (target,) = json.loads(poam.read_text(encoding="utf-8"))["scope"]  # version 2: a list of provider targets
+    assert target["provider"] == "aws" and "accounts" not in target and target["organization"]
+    expected = sorted((org.management, member))
+    assert sorted(p.name for p in (tmp_path / "out" / "scan").iterdir()) == expected
+    manifest = json.loads((tmp_path / "out" / "scan" / member / "scan-manifest.json").read_text())
+    assert manifest["organization"]["accounts"] == expected
+    assert manifest["organization"]["exclude_accounts"] == [excluded]
+    verdict, reasons = _verdicts(tmp_path / "out" / "verification.json")[ENTRY]
+    assert verdict == "MET", reasons
+    evidence = json.loads((tmp_path / "out" / "evidence" / "entries" / f"{ENTRY}.json").read_text())
+    assert sorted({f["account"] for f in evidence["findings"]}) == expected
+    listed = json.loads((tmp_path / "out" / "verification.json").read_text())["scope_accounts"]["listed_by"]
+    assert {tuple(listing["accounts"]) for listing in listed} == {tuple(expected)}

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 import sys
 import zipfile
 from datetime import UTC, date, datetime
@@ -245,3 +246,29 @@ def test_the_table_shows_its_first_screens_and_a_count_and_all_prints_every_row(
     assert all(f"POAM-{n:05d}" in everything for n in range(1, 101))
     assert "more of" not in everything
     assert len(_json(workdir / "out" / "verification.json")["entries"]) == 100
+
+
+def test_the_evidence_manifest_pins_the_zip_handed_in(workdir: Path) -> None:
+    """``sha256sum report.zip`` (what an assessor runs on the archive they were given) matches the manifest,
+    which also says which ``findings`` entries are the zip's members."""
+    with zipfile.ZipFile(workdir / "report.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted((workdir / "examples" / "prowler-output").iterdir()):
+            archive.write(file, file.name)
+    code = _run_cli("verify", "--findings", "report.zip", "--as-of", RECORDED_ON.isoformat())
+    assert code == ExitCode.OK
+    verification = _json(workdir / "out" / "verification.json")
+    assert {e["id"]: e["verdict"] for e in verification["entries"]} == EXPECTED  # as from the directory
+    checked = subprocess.run(
+        ["sha256sum", "report.zip"],  # noqa: S607 - coreutils, as an assessor would run it
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    digest, name = checked.stdout.split()
+    manifest = _json(workdir / "out" / "evidence" / "manifest.json")
+    members = [source["path"] for source in manifest["inputs"]["findings"]]
+    assert manifest["inputs"]["archives"] == [{"path": name, "sha256": digest, "members": members}]
+    assert members == [f"report.zip!/{f.name}" for f in sorted(EXAMPLE_SCAN.glob("prowler-output-*"))]
+    assert verification["inputs"] == manifest["inputs"]
+    with zipfile.ZipFile(workdir / "out" / "evidence.zip") as bundle:
+        assert json.loads(bundle.read("evidence/manifest.json"))["inputs"]["archives"][0]["sha256"] == digest

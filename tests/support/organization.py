@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 
 from tests.support.moto import ACCOUNT_ID, REGION, REPO_ROOT, aws_client
+from verifier.inputs.poam import migrated_document
 
 ROLE_NAME = "Scanner"
 ENTRY = "POAM-003"  # iam_password_policy_reuse_24: one quick check per account
@@ -67,8 +68,12 @@ def _in_account(endpoint: str, account: str, service: str) -> Any:
     )
 
 
-def write_org_poam(path: Path, organization: dict[str, Any]) -> None:
-    """The example POA&M with one quick entry, scoped to an organization instead of listed accounts."""
+def write_org_poam(path: Path, organization: dict[str, Any], version: int = 1) -> None:
+    """The example POA&M with one quick entry, scoped to an organization instead of listed accounts.
+
+    Version 2 is the same document as ``poam migrate`` writes it: the scope becomes a list of provider
+    targets, and the organization belongs to its AWS target.
+    """
     document = json.loads((REPO_ROOT / "poam.json").read_text(encoding="utf-8"))
     document["scope"] = {
         "provider": "aws",
@@ -77,4 +82,6 @@ def write_org_poam(path: Path, organization: dict[str, Any]) -> None:
         "organization": organization,
     }
     document["entries"] = [e for e in document["entries"] if e["id"] == ENTRY]
+    if version == 2:
+        document = migrated_document(document)
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")

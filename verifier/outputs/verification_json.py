@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from verifier.inputs.findings.interface import Container, SourceFile
 from verifier.inputs.findings.manifest import organization_evidence
 from verifier.model import EntryResult, EntryStatus, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
@@ -91,6 +93,24 @@ def inputs_provenance(run: VerificationRun) -> dict[str, Any]:
             {"path": f.path, "sha256": f.sha256, "format": f.format, "findings": f.findings}
             for f in run.findings.files
         ],
+        **archives_json(run.findings.files),
+    }
+
+
+def archives_json(files: Sequence[SourceFile]) -> dict[str, Any]:
+    """The zips findings were read from (else nothing): each zip's own digest, so the manifest can be checked
+    against the archive an assessor was handed, and which ``findings`` entries are its members."""
+    members: dict[Container, list[str]] = {}
+    for file in files:
+        if file.container is not None and file.path not in members.setdefault(file.container, []):
+            members[file.container].append(file.path)
+    if not members:
+        return {}
+    return {
+        "archives": [
+            {"path": container.path, "sha256": container.sha256, "members": paths}
+            for container, paths in members.items()
+        ]
     }
 
 

@@ -171,3 +171,19 @@ def test_an_s3_prefix_of_nightly_scans_reads_its_manifests_too(moto_aws: str, tm
         f"s3://nightly/scans/{name}/{MANIFEST}" for name in ("newer", "older")
     ]
     assert [s.finding.check_id for s in loaded.superseded if s.removed] == [CHECK]
+
+
+def test_nightly_zips_under_an_s3_prefix_read_their_manifests_too(moto_aws: str, tmp_path: Path) -> None:
+    client = aws_client(moto_aws, "s3")
+    client.create_bucket(Bucket="nightly")
+    for directory in (OLDER, NEWER):
+        client.put_object(Bucket="nightly", Key=f"app/{directory.name}/report.zip", Body=_zip_of(directory))
+    result = _result(_verify(tmp_path, "s3://nightly/app/"))
+    assert result.verdict.value == "MET", result.reasons
+    newer_manifest = f"s3://nightly/app/newer/report.zip!/newer/{MANIFEST}"
+    assert any(newer_manifest in r for r in result.reasons if "resolved by removal" in r)
+    loaded = load_findings(["s3://nightly/app/"])
+    assert [m.location for m in loaded.manifests] == [
+        newer_manifest,
+        f"s3://nightly/app/older/report.zip!/older/{MANIFEST}",
+    ]

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import stat
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.inputs.findings.recorded import signatures
 from tests.support.cli import run_cli
+from tests.support.moto import aws_client
+from tests.support.poam import poam_copy
 from verifier.errors import ExitCode, FindingsFormatError
-from verifier.inputs.findings import load_findings
+from verifier.inputs.findings import FindingsSet, load_findings
 from verifier.inputs.findings import zip as zip_source
+from verifier.inputs.findings.interface import Container
 from verifier.inputs.findings.zip import HostileZip
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "prowler"
@@ -71,18 +76,18 @@ def test_nothing_is_extracted_to_disk(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["report.zip"]
 
 
-@pytest.mark.parametrize(
-    ("members", "links", "message"),
-    [
-        ({"../evil.ocsf.json": b"[]"}, (), "escapes the archive"),
-        ({"a/../../evil.csv": b""}, (), "escapes the archive"),
-        ({"/etc/evil.ocsf.json": b"[]"}, (), "absolute or backslashed"),
-        ({"C:/evil.ocsf.json": b"[]"}, (), "absolute or backslashed"),
-        ({"dir\\evil.ocsf.json": b"[]"}, (), "absolute or backslashed"),
-        ({"link.ocsf.json": b"/etc/passwd"}, ("link.ocsf.json",), "symbolic link"),
-        ({"bomb.ocsf.json": b"\0" * (20 * 1024 * 1024)}, (), "zip bomb"),
-    ],
-)
+HOSTILE = [
+    ({"../evil.ocsf.json": b"[]"}, (), "escapes the archive"),
+    ({"a/../../evil.csv": b""}, (), "escapes the archive"),
+    ({"/etc/evil.ocsf.json": b"[]"}, (), "absolute or backslashed"),
+    ({"C:/evil.ocsf.json": b"[]"}, (), "absolute or backslashed"),
+    ({"dir\\evil.ocsf.json": b"[]"}, (), "absolute or backslashed"),
+    ({"link.ocsf.json": b"/etc/passwd"}, ("link.ocsf.json",), "symbolic link"),
+    ({"bomb.ocsf.json": b"\0" * (20 * 1024 * 1024)}, (), "zip bomb"),
+]
+
+
+@pytest.mark.parametrize(("members", "links", "message"), HOSTILE)
 def test_hostile_zips_are_refused_with_exit_3(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -130,3 +135,92 @@ def test_a_bad_output_inside_names_the_member(tmp_path: Path) -> None:
     report.write_bytes(_zip({"scan/x.ocsf.json": b"[{]"}))
     with pytest.raises(FindingsFormatError, match=r"report\.zip!/scan/x\.ocsf\.json: not valid JSON"):
         load_findings([report])
+
+
+# --- the same zips stored in S3 (Prowler App keeps each report as <tenant>/<scan>/prowler-output-….zip) ---
+
+BUCKET = "prowler-app-outputs"
+REPORT_KEY = f"tenant-1/scan-1/prowler-output-{STAMP}.zip"
+REPORT_URL = f"s3://{BUCKET}/{REPORT_KEY}"
+
+
+def _bucket(endpoint: str, objects: dict[str, bytes]) -> Any:
+    client = aws_client(endpoint, "s3")
+    client.create_bucket(Bucket=BUCKET)
+    for key, body in objects.items():
+        client.put_object(Bucket=BUCKET, Key=key, Body=body)
+    return client
+
+
+def _members(loaded: FindingsSet, zip_name: str) -> list[tuple[str, str, str, int]]:
+    return [(f.path.removeprefix(f"{zip_name}!/"), f.sha256, f.format, f.findings) for f in loaded.files]
+
+
+@pytest.mark.parametrize("location", [f"s3://{BUCKET}/tenant-1/", REPORT_URL])
+def test_a_prowler_app_report_in_s3_reads_like_the_local_zip(
+    moto_aws: str, tmp_path: Path, location: str
+) -> None:
+    body = _zip(_prowler_app_report())
+    report = tmp_path / "report.zip"
+    report.write_bytes(body)
+    _bucket(moto_aws, {REPORT_KEY: body, "tenant-1/scan-1/notes.txt": b"not a Prowler output"})
+    local, remote = load_findings([report]), load_findings([location])
+    assert _members(remote, REPORT_URL) == _members(local, str(report))
+    assert all(f.path.startswith(f"{REPORT_URL}!/") for f in remote.files)
+    assert signatures(remote.findings) == signatures(local.findings)
+    assert signatures(s.finding for s in remote.superseded) == signatures(s.finding for s in local.superseded)
+    digest = hashlib.sha256(body).hexdigest()
+    assert {f.container for f in remote.files} == {Container(REPORT_URL, digest)}
+    assert {f.container for f in local.files} == {Container(str(report), digest)}
+    assert remote.source_errors == ()
+
+
+def test_prowler_apps_own_s3_layout_reads_like_its_report(moto_aws: str) -> None:
+    """Prowler App's output bucket keeps the report zip and, beside it, ``compliance/`` with the same CSV."""
+    members = _prowler_app_report()
+    compliance = next(name for name in members if name.endswith("_cmmc_2.0.csv"))
+    report = _zip(members)
+    _bucket(moto_aws, {REPORT_KEY: report, f"tenant-1/scan-1/{compliance}": members[compliance]})
+    loaded = load_findings([f"s3://{BUCKET}/tenant-1/"])
+    beside = f"s3://{BUCKET}/tenant-1/scan-1/{compliance}"
+    assert [f.path for f in loaded.files if f.container is None] == [beside]
+    assert signatures(loaded.findings) == signatures(load_findings([REPORT_URL]).findings)
+
+
+@pytest.mark.parametrize(("members", "links", "message"), HOSTILE)
+def test_a_hostile_zip_under_an_s3_prefix_is_refused_with_exit_3(
+    moto_aws: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    members: dict[str, bytes],
+    links: tuple[str, ...],
+    message: str,
+) -> None:
+    # A readable scan beside it does not make the run partial: the archive's content is hostile, not
+    # unreachable, as a malformed output under a prefix is invalid input rather than one source's error.
+    readable = (PLAIN / "plain.ocsf.json").read_bytes()
+    _bucket(moto_aws, {REPORT_KEY: _zip(members, links=links), "tenant-1/scan-0/x.ocsf.json": readable})
+    with pytest.raises(HostileZip, match=message) as refused:
+        load_findings([f"s3://{BUCKET}/tenant-1/"])
+    assert refused.value.message.startswith(f"{REPORT_URL}: member ")
+    args = ["verify", "--poam", str(poam_copy(tmp_path)), "--findings", f"s3://{BUCKET}/tenant-1/"]
+    code, _ = run_cli(capsys, *args, "--out", str(tmp_path / "out"))
+    assert code == ExitCode.INVALID_INPUT
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_archived_zip_object_is_that_sources_error_and_the_others_still_read(moto_aws: str) -> None:
+    readable_key = f"tenant-1/scan-2/prowler-output-{STAMP}.zip"
+    client = _bucket(moto_aws, {readable_key: _zip(_prowler_app_report())})
+    client.put_object(Bucket=BUCKET, Key=REPORT_KEY, Body=_zip(_prowler_app_report()), StorageClass="GLACIER")
+    loaded = load_findings([f"s3://{BUCKET}/tenant-1/"])
+    assert {f.path.partition("!/")[0] for f in loaded.files} == {f"s3://{BUCKET}/{readable_key}"}
+    (error,) = loaded.source_errors
+    assert error.location == REPORT_URL
+    assert error.reason == f"cannot read {REPORT_URL}: archived (Glacier): restore the object first"
+
+
+def test_a_zip_object_that_is_not_a_zip_is_a_format_error(moto_aws: str) -> None:
+    _bucket(moto_aws, {REPORT_KEY: b"<html>an error page saved as the report</html>"})
+    with pytest.raises(FindingsFormatError, match=f"{REPORT_URL}: not a valid zip file"):
+        load_findings([f"s3://{BUCKET}/tenant-1/"])

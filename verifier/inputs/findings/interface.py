@@ -12,13 +12,25 @@ from verifier.model import ROW_ACCOUNT, ROW_REGION, ROW_VERSION, Finding, Findin
 
 
 @dataclass(frozen=True, slots=True)
+class Container:
+    """The archive a findings file was read from (a zip, on disk or in S3) and the digest of its bytes."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A findings file that was read: where from, its digest, its format and how many findings it held."""
+    """A findings file that was read: where from, its digest, its format and how many findings it held.
+
+    ``container`` is the zip it is a member of (``sha256`` is then the member's own), else None.
+    """
 
     path: str
     sha256: str
     format: str
     findings: int
+    container: Container | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from verifier.errors import EnvError, UsageError
 from verifier.inputs.findings.discover import _skipped, is_gzip
+from verifier.inputs.findings.zip import is_zip
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -37,6 +38,7 @@ _REASONS = {
     "SignatureDoesNotMatch": "AWS credentials rejected",
     "ExpiredToken": "AWS credentials expired",
     "InvalidBucketName": "invalid bucket name",
+    "InvalidObjectState": "archived (Glacier): restore the object first",
 }
 
 
@@ -165,8 +167,9 @@ class S3Store:
 
 
 def _candidate(key: str, prefix: str) -> bool:
-    """The directory-walk rules: no hidden parts, Prowler output names, no OCSF compliance copies."""
+    """The directory-walk rules (no hidden parts, Prowler output names, no OCSF compliance copies), plus
+    zips: Prowler App stores each scan's report as ``<tenant>/<scan>/prowler-output-….zip``."""
     relative = key[len(prefix) :]
     if not relative or key.endswith("/") or any(part.startswith(".") for part in relative.split("/")):
         return False
-    return not _skipped(Path(key))
+    return is_zip(key) or not _skipped(Path(key))

@@ -1,4 +1,5 @@
-"""A zip of Prowler outputs (``--findings report.zip``): Prowler App's scan report or any zip of outputs.
+"""A zip of Prowler outputs (``--findings report.zip``, or a ``*.zip`` object in S3): Prowler App's scan
+report or any zip of outputs.
 
 Prowler App's report (``GET /api/v1/scans/{id}/report``) holds ``prowler-output-<uid>-<time>.csv``,
 ``.ocsf.json`` and ``.html`` at the root and ``compliance/…`` beside them. Every member is read in
@@ -6,11 +7,13 @@ memory and never extracted to disk. The archive is judged before a byte is infla
 name escapes the archive (``..``, absolute, backslash), a symbolic link, too many members, too much
 data or a compression ratio no Prowler output reaches is refused as hostile (exit 3). Inside, the
 directory rules apply: hidden members, non-outputs and OCSF compliance copies are passed over;
-``scan-manifest.json`` members are read as scan manifests.
+``scan-manifest.json`` members are read as scan manifests. Each output read from a zip records the zip
+itself (its name and the SHA-256 of its bytes), so the evidence can be checked against the archive handed in.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import stat
@@ -22,9 +25,9 @@ from pathlib import Path, PurePosixPath
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.blob import read_blob
 from verifier.inputs.findings.discover import _skipped
-from verifier.inputs.findings.interface import SourceFile
+from verifier.inputs.findings.interface import Container, SourceFile
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
-from verifier.inputs.jsondoc import read_bytes
+from verifier.inputs.jsondoc import sha256_hex
 from verifier.model import Finding
 
 ZIP_SUFFIX = ".zip"
@@ -48,19 +51,21 @@ def is_zip(location: str | Path) -> bool:
     return str(location).lower().endswith(ZIP_SUFFIX)
 
 
-def read_zip(
-    path: Path, data: bytes | None = None
-) -> tuple[list[tuple[SourceFile, list[Finding]]], list[ScanManifest]]:
-    """Every Prowler output in the zip (with its findings, in member order) and every scan manifest."""
-    raw = read_bytes(path, "findings zip") if data is None else data
+def read_zip(name: str, raw: bytes) -> tuple[list[tuple[SourceFile, list[Finding]]], list[ScanManifest]]:
+    """Every Prowler output in the zip ``raw`` (with its findings, in member order) and every scan manifest.
+
+    ``name`` is the zip's own location (a path or an ``s3://`` URL); members are named ``name!/member``.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile as exc:
-        raise FindingsFormatError(f"{path}: not a valid zip file ({exc})") from exc
+        raise FindingsFormatError(f"{name}: not a valid zip file ({exc})") from exc
     with archive:
         members = archive.infolist()
-        _check_members(members, str(path))
-        return _read_members(archive, members, str(path))
+        _check_members(members, name)
+        outputs, manifests = _read_members(archive, members, name)
+    container = Container(name, sha256_hex(raw))
+    return [(dataclasses.replace(file, container=container), read) for file, read in outputs], manifests
 
 
 def _read_members(
