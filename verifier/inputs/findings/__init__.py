@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-import pickle
 from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -96,21 +95,19 @@ def load_findings(
     if errors and not reads and not manifests:
         raise EnvError(errors[0].reason)  # nothing could be read: not a partial result, a failed run
     manifests.sort(key=lambda m: m.location)
-    return _assemble(reads, manifests, errors, multiple=outputs > 1)
+    return _assemble(reads, manifests, errors, multiple=outputs > 1, keep=keep, store=store)
 
 
 @dataclass(frozen=True, slots=True)
 class _Others:
-    """The findings of a file that are not kept: their tally, and their rows (pickled) for the rare case
-    where they must be de-duplicated or superseded one by one."""
+    """The findings of a file that are not kept: their tally, and their rows when read in this process.
+
+    A worker process drops the rows (handing them back would cost more than reading them): the rare
+    file whose set-aside findings must be de-duplicated or superseded one by one is read again.
+    """
 
     tally: Tally
-    rows: bytes
-
-    def findings(self) -> list[Finding]:
-        # Pickled by this program's own reader a moment ago (in a worker or here), never read from input.
-        rows = pickle.loads(self.rows) if self.rows else []  # noqa: S301
-        return [Finding(*row) for row in rows]
+    rows: list[FindingRow] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,25 +126,33 @@ class _FileRead:
     scan: FileScan
     kept: list[Finding]
     others: _Others | None
+    origin: Candidate | S3Object | None = None  # where to read it again (None: it was read here)
 
 
-def _pack(source: SourceFile, rows: list[FindingRow], keep: frozenset[str] | None) -> _Packed:
+def _pack(
+    source: SourceFile, rows: list[FindingRow], keep: frozenset[str] | None, *, hold: bool = True
+) -> _Packed:
     scan = rows_scan(source.path, rows)
     if keep is None:
         return _Packed(source, scan, rows, None)
     kept = [row for row in rows if row[ROW_CHECK] in keep]
-    if len(kept) == len(rows):
-        return _Packed(source, scan, rows, _Others(Tally(), b""))
-    other = [row for row in rows if row[ROW_CHECK] not in keep]
-    return _Packed(source, scan, kept, _Others(Tally.of_rows(other), pickle.dumps(other, protocol=5)))
+    other = [row for row in rows if row[ROW_CHECK] not in keep] if len(kept) < len(rows) else []
+    return _Packed(source, scan, kept, _Others(Tally.of_rows(other), other if hold else None))
 
 
-def _unpack(packed: _Packed) -> _FileRead:
-    return _FileRead(packed.source, packed.scan, [Finding(*row) for row in packed.kept], packed.others)
+def _unpack(packed: _Packed, origin: Candidate | S3Object | None = None) -> _FileRead:
+    kept = [Finding(*row) for row in packed.kept]
+    return _FileRead(packed.source, packed.scan, kept, packed.others, origin)
 
 
 def _assemble(
-    reads: Sequence[_FileRead], manifests: list[ScanManifest], errors: list[SourceError], *, multiple: bool
+    reads: Sequence[_FileRead],
+    manifests: list[ScanManifest],
+    errors: list[SourceError],
+    *,
+    multiple: bool,
+    keep: frozenset[str] | None,
+    store: S3Store,
 ) -> FindingsSet:
     """De-duplicate across files, supersede, and tally what was not kept; in read order throughout.
 
@@ -167,13 +172,29 @@ def _assemble(
         if isolated and read.scan.path in coverage.untouched:
             others += read.others.tally
         else:
-            set_aside.add_file(
-                read.others.findings(), read.source.format, multiple=multiple, isolated=isolated
-            )
+            findings = _set_aside(read, keep, store)
+            set_aside.add_file(findings, read.source.format, multiple=multiple, isolated=isolated)
     current, superseded = coverage.split(kept.kept)
     others += Tally.of(coverage.split(set_aside.kept)[0])
     files = tuple(read.source for read in reads)
     return FindingsSet(current, files, superseded, tuple(manifests), tuple(errors), others)
+
+
+def _set_aside(read: _FileRead, keep: frozenset[str] | None, store: S3Store) -> list[Finding]:
+    """The findings of ``read`` that were not kept: held, or read again (the same bytes, or an error)."""
+    assert read.others is not None  # noqa: S101 - only files with findings set aside come here
+    rows = read.others.rows
+    if rows is None:
+        assert read.origin is not None  # noqa: S101 - a worker's read always names its origin
+        again = _load_packed(read.origin, keep, store)
+        if (
+            not isinstance(again, _Packed)
+            or again.source.sha256 != read.source.sha256
+            or again.others is None
+        ):
+            raise EnvError(f"{read.source.path}: changed while it was being read; read it again")
+        rows = again.others.rows or []
+    return [Finding(*row) for row in rows]
 
 
 def _shared_accounts(reads: Sequence[_FileRead]) -> frozenset[str]:
@@ -209,10 +230,11 @@ def _read_all(
     workers = _workers(candidates, jobs)
     if workers <= 1:
         read = functools.partial(_load_packed, keep=keep, store=store)
-    else:  # each worker process makes its own S3 client
-        read = functools.partial(_load_packed, keep=keep)
-    for packed in ordered_map(read, candidates, workers, started):
-        yield _unpack(packed) if isinstance(packed, _Packed) else packed
+    else:  # each worker process makes its own S3 client, and hands back no findings set aside
+        read = functools.partial(_load_packed, keep=keep, hold=False)
+    # (Not zip(): in this package's namespace that name is the zip-archive reader module.)
+    for index, packed in enumerate(ordered_map(read, candidates, workers, started)):
+        yield _unpack(packed, candidates[index]) if isinstance(packed, _Packed) else packed
 
 
 def _workers(candidates: Sequence[Candidate | S3Object], jobs: int | None) -> int:
@@ -230,22 +252,28 @@ def _size(path: Path) -> int:
 
 
 def _load_packed(
-    candidate: Candidate | S3Object, keep: frozenset[str] | None, store: S3Store | None = None
+    candidate: Candidate | S3Object,
+    keep: frozenset[str] | None,
+    store: S3Store | None = None,
+    *,
+    hold: bool = True,
 ) -> _Packed | SourceError | None:
     """One source read, decoded, hashed and packed; None for an unrecognised object under an S3 prefix.
+
+    ``hold``: keep the rows of the findings set aside (False in a worker, see ``_Others``).
 
     An S3 object the OS or network fails to deliver is that source's error (the others still count);
     an I/O fault on this machine's own files is the run's and raises.
     """
     if isinstance(candidate, Candidate):
-        return _pack(*_read_rows(candidate), keep)
+        return _pack(*_read_rows(candidate), keep, hold=hold)
     try:
         loaded = _read_s3(candidate, store or S3Store())
     except EnvError as exc:
         return SourceError(str(candidate.url), exc.message)
     if loaded is None:
         return None
-    return _pack(loaded[0], [finding_row(f) for f in loaded[1]], keep)
+    return _pack(loaded[0], [finding_row(f) for f in loaded[1]], keep, hold=hold)
 
 
 # The identity of one result of one scan, whichever format it was read from.
