@@ -9,7 +9,7 @@ No I/O and no clock here: ``as_of`` is passed in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from fnmatch import fnmatchcase
@@ -200,9 +200,7 @@ def evaluate_entry(
     if not refs:
         return _attestation_only(entry, attestation)
     labels = {ref: ref.label(scope.qualified) for ref in refs}
-    evidence = latest_per_uid(
-        f for ref in refs for f in index.for_check(ref.check_id) if selects(scope, ref, f)
-    )
+    evidence = latest_per_uid(f for ref in refs for f in _selected(scope, ref, index.for_check(ref.check_id)))
     by_check: dict[str, list[Finding]] = {label: [] for label in labels.values()}
     for finding in evidence:
         by_check[labels[CheckRef(finding.provider, finding.check_id)]].append(finding)
@@ -262,6 +260,22 @@ def selects(scope: EntryScope, ref: CheckRef, finding: Finding) -> bool:
         _in_target(finding, target, spec, scope.resources, spec.is_tenant_check(ref.check_id))
         for target in scope.of(ref.provider)
     )
+
+
+def _selected(scope: EntryScope, ref: CheckRef, findings: Iterable[Finding]) -> Iterator[Finding]:
+    """``selects`` over many findings, decided once per (provider, account, region) when no resource
+    pattern narrows the scope: an organisation's findings share a few thousand such places."""
+    if scope.resources:
+        yield from (f for f in findings if selects(scope, ref, f))
+        return
+    decided: dict[tuple[str, str, str], bool] = {}
+    for finding in findings:
+        place = (finding.provider, finding.account, finding.region)
+        chosen = decided.get(place)
+        if chosen is None:
+            chosen = decided[place] = selects(scope, ref, finding)
+        if chosen:
+            yield finding
 
 
 def _in_target(
