@@ -73,9 +73,12 @@ def replace_directory(path: Path, files: Mapping[str, bytes]) -> None:
     except OSError as exc:
         raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
+        made: set[Path] = set()  # a 10,000-entry POA&M's bundle has 10,000 files in one folder
         for name, data in files.items():
             target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(data)
         os.chmod(staging, 0o777 & ~current_umask())  # mkdtemp creates 0700
         _swap(staging, path)
