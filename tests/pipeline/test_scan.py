@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,32 @@ def test_missing_prowler_is_exit_4_with_the_install_hint(tmp_path: Path) -> None
     with pytest.raises(EnvError, match="make prowler") as info:
         run_scan(options)
     assert info.value.exit_code is ExitCode.ENVIRONMENT
+
+
+def test_scan_verify_passes_jobs_on_to_verify(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``poam scan --verify --jobs N`` reads the scan's output on N processes, as ``poam verify --jobs N``."""
+    from tests.support.cli import run_cli
+    from verifier.cli import verification
+    from verifier.pipeline.scan import ScanReport, Target, TargetResult
+
+    scanned = Path(__file__).resolve().parents[2] / "examples" / "prowler-output"
+    done = TargetResult(Target("default", None, ()), scanned, None, 1.0)
+    monkeypatch.setattr(verification, "run_scan", lambda options, progress: ScanReport((), (), (done,), 1.0))
+    seen: list[int | None] = []
+    real_verify = verification.run_verify
+
+    def recording(options: verification.VerifyOptions, **kwargs: object) -> object:
+        seen.append(options.jobs)
+        return real_verify(options, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verification, "run_verify", recording)
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(scanned.parents[1] / "poam.json", tmp_path / "poam.json")
+
+    code, _ = run_cli(capsys, "scan", "--verify", "--jobs", "2", "--as-of", "2026-11-26")
+
+    assert code == 0
+    assert seen == [2]
+    assert (tmp_path / "out" / "evidence" / "manifest.json").is_file()

@@ -136,6 +136,7 @@ def scan_command(
     sign_key: SignKeyOption = None,
     attestations: AttestationsOption = None,
     fail_on: FailOnOption = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
 
@@ -182,6 +183,7 @@ def scan_command(
             sign_key=sign_key,
             attestations=attestations,
             fail_on=fail_on,
+            jobs=jobs,
         )
 
 
