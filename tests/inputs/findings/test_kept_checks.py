@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,37 @@ def test_a_file_that_changes_before_its_set_aside_findings_are_read_again_fails_
 
     with pytest.raises(EnvError, match="changed while it was being read"):
         load_findings([scans], jobs=1, checks=_some_checks(full))
+
+
+def test_verify_writes_the_same_bytes_whether_it_keeps_every_finding_or_only_its_checks(
+    scans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verifier.pipeline import verify
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "prowler-output"
+    shutil.copytree(example, scans / "example")
+    shutil.copy(example.parents[1] / "poam.json", tmp_path / "poam.json")
+    as_of = date.fromisoformat((example / "recorded-on.txt").read_text().strip())
+    outputs = {}
+    for keep_all in (False, True):
+        if keep_all:  # what verify did before it kept only its checks' findings
+            monkeypatch.setattr(verify, "referenced_checks", lambda entries, mapping: None)
+        out = tmp_path / f"out-{keep_all}"
+        options = verify.VerifyOptions(
+            poam=tmp_path / "poam.json",
+            mapping=example.parents[1] / "mappings" / "cmmc-l2-aws.json",
+            findings=(scans,),
+            out=out,
+            as_of=as_of,
+            history=tmp_path / f"history-{keep_all}.jsonl",
+        )
+        outcome = verify.run_verify(options, clock=lambda: datetime(2026, 11, 25, 12, tzinfo=UTC))
+        held = len(outcome.run.findings.findings)
+        outputs[keep_all] = (
+            held,
+            {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()},
+        )
+
+    (kept, only_checks), (everything, all_findings) = outputs[False], outputs[True]
+    assert kept < everything if (scans / "plain").exists() else kept <= everything
+    assert only_checks == all_findings
