@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verifier.outputs.poam_json import _json_copy
-from verifier.outputs.serialize import dumps
+from verifier.outputs.serialize import dumps, dumps_findings
 
 AWKWARD: list[Any] = [
     {"float": [1e-05, 1e16, 1.5e300, -0.0, 5e-324, 0.1, 100.0], "int": 12345678901234567890},
@@ -42,3 +42,25 @@ def test_dumps_and_the_poam_copy_agree_with_the_stdlib_on_any_document(document:
     copied = _json_copy(wrapped)
     assert _stdlib(copied) == _stdlib(wrapped)
     assert copied is not wrapped
+
+
+findings_documents = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(findings_documents)
+def test_dumps_findings_writes_the_stdlib_text_for_documents_without_floats(document: Any) -> None:
+    assert dumps_findings(document) == _stdlib(document)
+
+
+@pytest.mark.parametrize("document", [*AWKWARD, {1: "int key"}])
+def test_dumps_findings_falls_back_to_the_stdlib_text_where_orjson_would_differ_or_refuse(
+    document: Any,
+) -> None:
+    if isinstance(document, dict) and "float" in document:
+        document = {k: v for k, v in document.items() if k != "float"}  # floats: use dumps, as documented
+    assert dumps_findings(document) == _stdlib(document)

@@ -18,7 +18,7 @@ from verifier.inputs.scope import poam_entry_scope
 from verifier.model import EntryResult, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
-from verifier.outputs.serialize import dumps, entry_scope_json, finding_json, tally_json
+from verifier.outputs.serialize import dumps, dumps_findings, entry_scope_json, finding_json, tally_json
 from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
 
 BUNDLE_DIR = "evidence"
@@ -43,7 +43,7 @@ def entry_files(run: VerificationRun) -> EntryFiles:
         name = _unique_name(result.entry_id, files)
         poam = run.poam.poam
         scope = entry_scope_json(poam_entry_scope(poam, entries[result.entry_id]), poam.schema_version)
-        data = dumps(_entry_document(result, scope, digests))
+        data = dumps_findings(_entry_document(result, scope, digests))
         files[name] = data
         refs[result.entry_id] = EvidenceRef(path=f"{BUNDLE_DIR}/{name}", sha256=sha256_hex(data))
     return EntryFiles(files=files, refs=refs)

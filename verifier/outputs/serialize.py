@@ -7,6 +7,7 @@ from dataclasses import fields
 from typing import Any
 
 import msgspec
+import orjson
 
 from verifier.inputs.scope import EntryScope
 from verifier.model import DEFAULT_PROVIDER, CheckTally, Finding, Organization, Scope, ScopeTarget
@@ -23,6 +24,20 @@ def dumps(document: Any) -> bytes:
     """
     compact = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return msgspec.json.format(compact.encode("utf-8"), indent=2) + b"\n"
+
+
+def dumps_findings(document: Any) -> bytes:
+    """``dumps`` of a document the verifier built from findings (texts, integers, booleans; no floats).
+
+    orjson writes such documents' compact text byte for byte as the stdlib does, several times faster
+    (an organisation's evidence holds every deciding finding); it writes floats differently, so a user's
+    own document always goes through ``dumps``. Anything orjson refuses falls back to ``dumps``.
+    """
+    try:
+        compact = orjson.dumps(document)
+    except orjson.JSONEncodeError:
+        return dumps(document)
+    return msgspec.json.format(compact, indent=2) + b"\n"
 
 
 def tally_json(tally: CheckTally) -> dict[str, Any]:
