@@ -124,21 +124,6 @@ def resolve_target_organization(target: ScopeTarget, listed: Sequence[str] | Non
     return replace(target, accounts=tuple(accounts), organization=None)
 
 
-def entry_checks(entry: Entry, mapping: CheckMapping, provider: str) -> tuple[str, ...]:
-    """Explicit checks on the entry, or the mapping's checks for its practice."""
-    if entry.verification.checks is not None:
-        return entry.verification.checks
-    return mapping.checks_for(entry.practice_id, provider)
-
-
-def in_scope(finding: Finding, scope: Scope) -> bool:
-    if finding.account not in scope.accounts:
-        return False
-    if scope.regions and finding.region not in scope.regions:
-        return False
-    return not scope.resources or any(fnmatchcase(finding.resource_uid, p) for p in scope.resources)
-
-
 def latest_per_uid(findings: Iterable[Finding]) -> list[Finding]:
     """Keep the newest result of each finding uid; on a tie the worse status wins (fail closed).
 
