@@ -69,6 +69,22 @@ def test_a_prowler_app_report_reads_like_its_files(tmp_path: Path) -> None:
     assert signatures(plain) == signatures(load_findings([PLAIN / "plain.ocsf.json"]).findings)
 
 
+def test_a_report_downloaded_into_a_folder_is_read_with_the_folder(tmp_path: Path) -> None:
+    """``--findings downloads/`` reads the zip inside it as ``--findings downloads/…/report.zip`` would."""
+    folder = tmp_path / "downloads"
+    (folder / "scan-1").mkdir(parents=True)
+    report = folder / "scan-1" / "report.zip"
+    report.write_bytes(_zip(_prowler_app_report()))
+    (folder / "notes.txt").write_text("not a Prowler output", encoding="utf-8")
+
+    with_folder, alone = load_findings([folder]), load_findings([report])
+
+    assert with_folder.files == alone.files
+    assert all(f.container is not None for f in with_folder.files)
+    assert with_folder.findings == alone.findings
+    assert with_folder.superseded == alone.superseded
+
+
 def test_nothing_is_extracted_to_disk(tmp_path: Path) -> None:
     report = tmp_path / "report.zip"
     report.write_bytes(_zip(_prowler_app_report()))

@@ -29,7 +29,14 @@ from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, pa
 from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable
 from verifier.inputs.findings.pool import POOL_MIN_BYTES, default_jobs, ordered_map
 from verifier.inputs.findings.s3 import S3Object, S3Store, S3Url, is_s3_url, parse_s3_url
-from verifier.inputs.findings.sources import local_manifests, read_special, s3_archive, source_error, special
+from verifier.inputs.findings.sources import (
+    local_archives,
+    local_manifests,
+    read_special,
+    s3_archive,
+    source_error,
+    special,
+)
 from verifier.inputs.findings.supersede import Coverage, FileScan, rows_scan
 from verifier.inputs.findings.typed import TypedFormat, typed_rows
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
@@ -72,7 +79,8 @@ def load_findings(
     candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store, errors)
     reads: list[_FileRead] = []
     manifests: list[ScanManifest] = local_manifests(local)
-    outputs = len(candidates) + sum(1 for p in paths if special(p))
+    zipped = local_archives(local)
+    outputs = len(candidates) + sum(1 for p in paths if special(p)) + len(zipped)
     stored = [c for c in candidates if isinstance(c, S3Object) and is_manifest_name(c.url.key)]
     manifests += _s3_manifests(stored, store, errors)
     archives = [c for c in candidates if s3_archive(c)]  # zips in S3 are read whole, like a local zip
@@ -82,7 +90,7 @@ def load_findings(
             errors.append(loaded)
         elif loaded is not None:  # None: an object under a prefix that is not a Prowler output
             reads.append(loaded)
-    for location in [*(p for p in paths if special(p)), *archives]:
+    for location in [*(p for p in paths if special(p)), *zipped, *archives]:
         try:
             special_outputs, special_manifests = read_special(location, store)
         except EnvError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,8 +102,10 @@ def _head(path: Path) -> bytes:
         raise EnvError(f"cannot read findings file {path}: {exc.strerror or exc}") from exc
 
 
-def walk(root: Path) -> list[Path]:
-    """Every non-hidden candidate file under ``root``, sorted; symlinked directories are followed once."""
+def walk(root: Path, keep: Callable[[Path], bool] | None = None) -> list[Path]:
+    """Every non-hidden candidate file under ``root`` (or every file ``keep`` accepts), sorted; symlinked
+    directories are followed once."""
+    accepts = keep if keep is not None else lambda path: not _skipped(path)
     files: list[Path] = []
     visited: set[tuple[int, int]] = set()
     pending = [root]
@@ -117,7 +119,7 @@ def walk(root: Path) -> list[Path]:
             is_dir, is_file = _entry_kind(entry)
             if is_dir:
                 pending.append(Path(entry.path))
-            elif is_file and not _skipped(Path(entry.path)):
+            elif is_file and accepts(Path(entry.path)):
                 files.append(Path(entry.path))
     return sorted(files)
 

@@ -62,6 +62,11 @@ def source_error(location: str | PurePath | S3Object, reason: str) -> SourceErro
     return SourceError(text, reason)
 
 
+def local_archives(paths: Sequence[Path]) -> list[Path]:
+    """The zips inside the given directories (a downloaded Prowler App report), read like a named zip."""
+    return [file for path in paths if path.is_dir() for file in walk(path, keep=is_zip)]
+
+
 def local_manifests(paths: Sequence[Path]) -> list[ScanManifest]:
     """The scan manifests inside the given directories, and beside the given files."""
     found: dict[str, Path] = {}
