@@ -28,6 +28,7 @@ from verifier.model import (
     ScanCoverage,
     Superseded,
     finding_provider,
+    finding_row,
 )
 
 # (provider, account, region, check)
@@ -52,15 +53,11 @@ def coverage_key(finding: Finding) -> CoverageKey:
 
 def file_scan(path: str, findings: Sequence[Finding]) -> FileScan:
     """The scan a file shows, from every finding it held (before duplicates across files are dropped)."""
-    if not findings:
-        return FileScan(path, None, frozenset(), frozenset())
-    started = min(f.time for f in findings)
-    keys = frozenset(coverage_key(f) for f in findings)
-    return FileScan(path, ScanCoverage(path, started, (path,)), keys, frozenset(f.account for f in findings))
+    return rows_scan(path, [finding_row(f) for f in findings])
 
 
 def rows_scan(path: str, rows: Sequence[FindingRow]) -> FileScan:
-    """``file_scan`` of the findings' rows (``FindingRow``)."""
+    """``file_scan`` of the findings' rows (``FindingRow``): what readers hand back."""
     if not rows:
         return FileScan(path, None, frozenset(), frozenset())
     started = min(row[ROW_TIME] for row in rows)
