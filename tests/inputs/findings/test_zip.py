@@ -69,6 +69,25 @@ def test_a_prowler_app_report_reads_like_its_files(tmp_path: Path) -> None:
     assert signatures(plain) == signatures(load_findings([PLAIN / "plain.ocsf.json"]).findings)
 
 
+def test_one_scan_saved_in_three_formats_counts_once_in_a_zip_as_in_a_folder(tmp_path: Path) -> None:
+    """A zip's members are files like a folder's: a result repeated across them is kept once."""
+    example = Path(__file__).resolve().parents[3] / "examples" / "prowler-output"
+    outputs = sorted(example.glob("prowler-output-*"))
+    report = tmp_path / "report.zip"
+    report.write_bytes(_zip({f.name: f.read_bytes() for f in outputs}))
+
+    zipped, folder = load_findings([report]), load_findings([example])
+
+    def plain(loaded: FindingsSet) -> list[tuple[str, ...]]:
+        return sorted(
+            (f.check_id, f.resource_uid, f.status.value, Path(f.source_file).name) for f in loaded.findings
+        )
+
+    assert len(outputs) == 3
+    assert plain(zipped) == plain(folder)
+    assert zipped.count == folder.count
+
+
 def test_a_report_downloaded_into_a_folder_is_read_with_the_folder(tmp_path: Path) -> None:
     """``--findings downloads/`` reads the zip inside it as ``--findings downloads/…/report.zip`` would."""
     folder = tmp_path / "downloads"

@@ -80,7 +80,6 @@ def load_findings(
     reads: list[_FileRead] = []
     manifests: list[ScanManifest] = local_manifests(local)
     zipped = local_archives(local)
-    outputs = len(candidates) + sum(1 for p in paths if special(p)) + len(zipped)
     stored = [c for c in candidates if isinstance(c, S3Object) and is_manifest_name(c.url.key)]
     manifests += _s3_manifests(stored, store, errors)
     archives = [c for c in candidates if s3_archive(c)]  # zips in S3 are read whole, like a local zip
@@ -103,7 +102,8 @@ def load_findings(
     if errors and not reads and not manifests:
         raise EnvError(errors[0].reason)  # nothing could be read: not a partial result, a failed run
     manifests.sort(key=lambda m: m.location)
-    return _assemble(reads, manifests, errors, multiple=outputs > 1, keep=keep, store=store)
+    # Results repeat only across files: a zip holding one scan's OCSF, CSV and ASFF is three files.
+    return _assemble(reads, manifests, errors, multiple=len(reads) > 1, keep=keep, store=store)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,8 +370,9 @@ def _result_key(finding: Finding) -> _ResultKey:
     )
 
 
-# The JSON formats decoded typed and streamed; the CSV formats are read whole with the csv module.
-_TYPED: dict[str, TypedFormat[Any]] = {ocsf.FORMAT: ocsf.TYPED, asff.FORMAT: asff.TYPED}
+# The JSON formats decoded typed and streamed (and whose findings carry a location); the CSV formats are
+# read whole with the csv module.
+TYPED_FORMATS: dict[str, TypedFormat[Any]] = {ocsf.FORMAT: ocsf.TYPED, asff.FORMAT: asff.TYPED}
 
 
 def _read_rows(candidate: Candidate) -> tuple[SourceFile, list[FindingRow]]:
@@ -396,7 +397,7 @@ def _read_streamed(candidate: Candidate) -> tuple[SourceFile, list[FindingRow]] 
     syntax error, an OS error) returns None and the whole-file read runs instead, which decides the
     error and its message exactly as for any other file.
     """
-    typed = _TYPED.get(candidate.reader.format_name)
+    typed = TYPED_FORMATS.get(candidate.reader.format_name)
     if typed is None or is_gzip(candidate.path):
         return None
     source = str(candidate.path)
