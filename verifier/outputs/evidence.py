@@ -9,13 +9,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.scope import poam_entry_scope
-from verifier.model import EntryResult, Superseded
+from verifier.model import EntryResult, Finding, Status, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.serialize import dumps, dumps_findings, entry_scope_json, finding_json, tally_json
@@ -98,12 +99,102 @@ def bundle_files(
     files["poam.json"] = updated_poam
     files["verification.json"] = verification
     files.update(attestation_files(run))
+    files.update(excerpt_files(run))
     files["manifest.json"] = dumps(_manifest(run, files))
     files["SHA256SUMS"] = sha256sums(files)
     return dict(sorted(files.items()))
 
 
 ATTESTATIONS_FILE = "attestations/attestations.json"
+EXCERPTS_DIR = "prowler"
+EXCERPTS_INDEX = f"{EXCERPTS_DIR}/index.json"
+EXCERPTS_PER_ENTRY = 20
+"""How many deciding findings of one entry the bundle quotes in Prowler's own JSON, FAILs first."""
+
+
+def excerpted_findings(result: EntryResult) -> list[Finding]:
+    """The deciding findings of ``result`` whose exact Prowler JSON the bundle quotes.
+
+    Its FAIL findings first (they make a NOT_MET and tell the owner what to fix), then the others, in
+    evidence order, up to ``EXCERPTS_PER_ENTRY``; only findings read from a JSON array have a text to
+    quote. Every deciding finding is listed in the entry file whatever this chooses.
+    """
+    located = [f for f in result.evidence if f.location is not None]
+    failing = [f for f in located if f.status is Status.FAIL]
+    return [*failing, *(f for f in located if f.status is not Status.FAIL)][:EXCERPTS_PER_ENTRY]
+
+
+def excerpt_files(run: VerificationRun) -> dict[str, bytes]:
+    """One file per source quoting its chosen elements exactly (a valid array in the source's own format),
+    and ``prowler/index.json`` tracing each element to its source bytes and the entries it decides.
+
+    Nothing is written when no finding is quoted, so bundles of CSV-only runs are as before.
+    """
+    excerpts = run.excerpts
+    if not excerpts.texts and not excerpts.not_read:
+        return {}
+    quoted = _quoted_by(run.results)
+    sources = {source.path: source for source in run.findings.files}
+    files: dict[str, bytes] = {}
+    listed: list[dict[str, Any]] = []
+    for path, texts in excerpts.texts.items():
+        source = sources[path]
+        name = _unique_excerpt_name(path, source.format, files)
+        files[name] = b"[\n" + b",\n".join(texts.values()) + b"\n]\n"
+        elements = [
+            _element_json(*quoted[(path, *location)], location, text) for location, text in texts.items()
+        ]
+        listed.append(
+            {
+                "path": path,
+                "sha256": source.sha256,
+                "format": source.format,
+                "file": name,
+                "elements": elements,
+            }
+        )
+    index = {
+        "excerpts_per_entry": EXCERPTS_PER_ENTRY,
+        "sources": listed,
+        "not_read_again": [{"path": path, "reason": why} for path, why in excerpts.not_read.items()],
+    }
+    files[EXCERPTS_INDEX] = dumps(index)
+    return files
+
+
+def _quoted_by(results: Sequence[EntryResult]) -> dict[tuple[str, int, int], tuple[Finding, list[str]]]:
+    """Each quoted element (source, offset, length): its finding and the entries whose evidence quotes it."""
+    quoted: dict[tuple[str, int, int], tuple[Finding, list[str]]] = {}
+    for result in results:
+        for finding in excerpted_findings(result):
+            assert finding.location is not None  # noqa: S101 - chosen findings are located
+            _, entries = quoted.setdefault((finding.source_file, *finding.location), (finding, []))
+            if result.entry_id not in entries:
+                entries.append(result.entry_id)
+    return quoted
+
+
+def _element_json(
+    finding: Finding, entries: list[str], location: tuple[int, int], text: bytes
+) -> dict[str, Any]:
+    return {
+        "offset": location[0],
+        "length": location[1],
+        "sha256": sha256_hex(text),
+        "check_id": finding.check_id,
+        "finding_uid": finding.finding_uid,
+        "status": finding.status.value,
+        "entries": entries,
+    }
+
+
+def _unique_excerpt_name(path: str, format_name: str, taken: Mapping[str, bytes]) -> str:
+    stem = _UNSAFE.sub("_", PurePath(path).name.split(".")[0]).strip(".") or "findings"
+    name, n = f"{EXCERPTS_DIR}/{stem}.{format_name}.json", 1
+    while name in taken:
+        n += 1
+        name = f"{EXCERPTS_DIR}/{stem}-{n}.{format_name}.json"
+    return name
 
 
 def attestation_files(run: VerificationRun) -> dict[str, bytes]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from verifier.inputs.attestations import AttestationSet
+from verifier.inputs.findings.excerpts import Excerpts
 from verifier.inputs.findings.interface import FindingsSet
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam
@@ -41,6 +42,8 @@ class VerificationRun:
     attestations: AttestationSet = field(default_factory=AttestationSet)
     # Bundle-relative name → bytes of every attested artifact that still hashes as recorded.
     attested_artifacts: Mapping[str, bytes] = field(default_factory=dict)
+    # The exact Prowler JSON of the findings the bundle quotes (``evidence.excerpted_findings``).
+    excerpts: Excerpts = field(default_factory=Excerpts)
 
     def count(self, verdict: Verdict) -> int:
         return sum(r.verdict is verdict for r in self.results)

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from typing import Any
 
 import msgspec
 import orjson
 
 from verifier.inputs.scope import EntryScope
-from verifier.model import DEFAULT_PROVIDER, CheckTally, Finding, Organization, Scope, ScopeTarget
+from verifier.model import (
+    DEFAULT_PROVIDER,
+    RECORD_FIELDS,
+    CheckTally,
+    Finding,
+    Organization,
+    Scope,
+    ScopeTarget,
+)
 
-_FINDING_FIELDS = tuple(field.name for field in fields(Finding))
+_FINDING_FIELDS = RECORD_FIELDS
 
 
 def dumps(document: Any) -> bytes:

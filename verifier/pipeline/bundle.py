@@ -44,7 +44,16 @@ from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
 from verifier.inputs.scope import QUALIFIER, poam_entry_scope, poam_targets
-from verifier.model import DEFAULT_PROVIDER, AttestationStatus, Entry, Finding, SourceError, Status, Verdict
+from verifier.model import (
+    DEFAULT_PROVIDER,
+    RECORD_FIELDS,
+    AttestationStatus,
+    Entry,
+    Finding,
+    SourceError,
+    Status,
+    Verdict,
+)
 from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
 from verifier.outputs.serialize import entry_scope_json
 from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
@@ -581,7 +590,7 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
         raise BundleInvalid(f"{name}: not a valid entry evidence file ({exc})") from exc
 
 
-_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding) if f.name != "provider")
+_FINDING_FIELDS = tuple(name for name in RECORD_FIELDS if name != "provider")
 
 
 def _finding(record: Any) -> Finding:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from verifier.inputs.attestations import (
     read_artifact,
 )
 from verifier.inputs.findings import load_findings
+from verifier.inputs.findings.excerpts import read_excerpts
 from verifier.inputs.findings.manifest import listed_accounts
 from verifier.inputs.findings.s3 import is_s3_url, parse_s3_url
 from verifier.inputs.jsondoc import sha256_hex
@@ -38,7 +39,7 @@ from verifier.inputs.ledger import read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import LoadedPoam, load_poam
 from verifier.inputs.scope import referenced_checks
-from verifier.model import AttestationStatus, Entry, Verdict
+from verifier.model import AttestationStatus, Entry, EntryResult, Finding, Verdict
 from verifier.outputs import evidence, s3, signing, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.ledger import ledger_lines
@@ -182,7 +183,14 @@ def build_run(
         ledger.data,
         attestations=attested,
         attested_artifacts=_intact_artifacts(attested, artifacts),
+        excerpts=read_excerpts(_quoted(results), findings.files),
     )
+
+
+def _quoted(results: Sequence[EntryResult]) -> Iterator[Finding]:
+    """Every finding some entry's evidence quotes in Prowler's own JSON (read again from its source)."""
+    for result in results:
+        yield from evidence.excerpted_findings(result)
 
 
 def with_listed_accounts(poam: LoadedPoam, listed: Sequence[str] | None) -> LoadedPoam:

@@ -187,3 +187,53 @@ def test_memory_stays_flat_however_long_the_array(layout: str) -> None:
     assert count == 2000
     assert len(data) > 50 * chunk
     assert max(seen) <= 3 * chunk
+
+
+def _element_texts(data: bytes, chunk: int, decode: Any = ANY) -> list[bytes]:
+    runs = element_runs(memory_chunks(data, chunk), decode)
+    return [data[o : o + n] for run in runs for o, n in map(run.location, range(len(run.spans)))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    elements=st.lists(json_values, min_size=1, max_size=8),
+    indent=st.sampled_from([None, 0, 1, 2, "\t"]),
+    chunk=st.integers(1, 40),
+    bom=st.booleans(),
+)
+def test_every_element_is_located_exactly_in_the_stream(
+    elements: list[Any], indent: int | str | None, chunk: int, bom: bool
+) -> None:
+    data = (b"\xef\xbb\xbf" if bom else b"") + json.dumps(elements, indent=indent).encode()
+
+    texts = _element_texts(data, chunk)
+
+    assert [json.loads(text) for text in texts] == elements
+    assert all(text == text.strip(b" \t\r\n") for text in texts)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("chunk", [1000, 64 * 1024, 1 << 20])
+def test_separator_runs_locate_each_element_of_every_layout(layout: str, chunk: int) -> None:
+    """Long arrays go through the learned separator: each element's text is still its exact bytes."""
+    records = _hostile(raw_json(PLAIN_OCSF)) * 40
+    data = LAYOUTS[layout](records).encode()
+
+    texts = _element_texts(data, chunk)
+
+    assert [json.loads(text) for text in texts] == records
+    assert all(text.startswith(b"{") and text.endswith(b"}") for text in texts)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_each_typed_finding_carries_where_its_own_json_lies(layout: str) -> None:
+    records = raw_json(PLAIN_OCSF) * 30
+    data = LAYOUTS[layout](records).encode()
+
+    findings = list(typed_findings(memory_chunks(data, 4096), ocsf.TYPED, "f"))
+
+    assert len(findings) == len(records)
+    for finding, record in zip(findings, records, strict=True):
+        assert finding.location is not None
+        offset, length = finding.location
+        assert json.loads(data[offset : offset + length]) == record

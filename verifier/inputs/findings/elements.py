@@ -51,9 +51,11 @@ class Run:
     """Consecutive whole elements, typed, and where their text lies in the scanner's buffer.
 
     ``records`` is None when the typed decode refused the run (a field missing or of another type):
-    the reader then judges each element on its own, found by ``spans`` (offsets into ``text``, or
-    computed from it when empty). The buffer changes once the next run is asked for, so ``text`` must
-    be read before that; it is copied out only when asked for (an error path).
+    the reader then judges each element on its own, found by ``spans`` (each element's ``(start, end)``
+    in ``text``, blanks and separators excluded). ``origin`` is where ``text`` starts in the whole
+    stream, so ``origin + start`` is an element's byte offset in the file (the evidence bundle re-reads
+    the exact text of a deciding finding from there). The buffer changes once the next run is asked
+    for, so ``text`` must be read before that; it is copied out only when asked for.
     """
 
     first_index: int
@@ -62,10 +64,16 @@ class Run:
     _buffer: bytearray
     _start: int
     _end: int
+    origin: int = 0
 
     @property
     def text(self) -> bytes:
         return bytes(self._buffer[self._start : self._end])
+
+    def location(self, offset: int) -> tuple[int, int]:
+        """The ``(byte offset in the stream, length)`` of element ``offset`` of this run."""
+        start, end = self.spans[offset]
+        return self.origin + start, end - start
 
 
 def element_runs(chunks: Iterable[bytes], decode: Decode) -> Iterator[Run]:
@@ -82,6 +90,7 @@ class _Scanner:
         self._chunks = chunks
         self._decode = decode
         self._buffer = bytearray()
+        self._base = 0  # where the buffer's first byte lies in the stream
         self._pos = 0  # where the next element starts (blanks may precede it)
         self._final = False
         self._index = 0
@@ -127,6 +136,7 @@ class _Scanner:
         # One byte before the next element is kept: a typed decode borrows it for the opening "[".
         keep = max(self._pos - 1, 0)
         del self._buffer[:keep]
+        self._base += keep
         self._pos -= keep
         self._buffer += chunk
         self._final = not chunk
@@ -195,10 +205,38 @@ class _Scanner:
             self._misses += 1  # nested, or a record the typed decode refuses: walk exactly
             self._missed = True
             return None
-        run = Run(self._index, records, (), self._buffer, self._pos, cut)
+        start = self._pos
+        while self._buffer[start] in _BLANK:
+            start += 1  # the first run after the exact walk starts past a comma, maybe before blanks
+        spans = self._separated_spans(start, cut, len(records))
+        run = Run(self._index, records, spans, self._buffer, start, cut, self._base + start)
         self._index += len(records)
         self._pos = found + len(self._separator) - 1
         return run
+
+    def _separated_spans(self, start: int, cut: int, count: int) -> tuple[tuple[int, int], ...]:
+        """Each element's span in ``buffer[start:cut]``, cut at the separator.
+
+        The decode proved the run holds ``count`` whole elements; when a separator holding a line break
+        (which no JSON string can contain) occurs exactly ``count - 1`` times in it, each occurrence is
+        the boundary between two of them (a nested one would add an occurrence). Otherwise the run is
+        walked exactly. The evidence bundle still checks every text it re-reads against its finding.
+        """
+        buffer, separator, close_at = self._buffer, self._separator, self._close_at
+        if b"\n" not in separator:
+            return spans_of(bytes(buffer[start:cut]))
+        step = len(separator) - 1
+        spans: list[tuple[int, int]] = []
+        begin = start
+        found = buffer.find(separator, begin, cut)
+        while found != -1 and len(spans) < count:
+            spans.append((begin - start, found + close_at + 1 - start))
+            begin = found + step
+            found = buffer.find(separator, begin, cut)
+        if found == -1 and len(spans) == count - 1:
+            spans.append((begin - start, cut - start))
+            return tuple(spans)
+        return spans_of(bytes(buffer[start:cut]))
 
     def _decode_in_place(self, before: int, after: int) -> list[Any]:
         """Decode the elements between ``before`` and ``after`` as an array without copying them.
@@ -235,7 +273,13 @@ class _Scanner:
         start, end = spans[0][0], spans[-1][1]
         records = self._try_decode(start, end)
         run = Run(
-            self._index, records, tuple((s - start, e - start) for s, e in spans), self._buffer, start, end
+            self._index,
+            records,
+            tuple((s - start, e - start) for s, e in spans),
+            self._buffer,
+            start,
+            end,
+            self._base + start,
         )
         self._index += len(spans)
         self._pos = position

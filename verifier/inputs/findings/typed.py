@@ -18,9 +18,9 @@ from typing import Any, Generic, TypeVar
 import orjson
 
 from verifier.errors import FindingsFormatError
-from verifier.inputs.findings.elements import Run, element_runs, spans_of
+from verifier.inputs.findings.elements import Run, element_runs
 from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable, json_elements, utc_time
-from verifier.model import Finding, FindingRow, finding_row
+from verifier.model import RECORD_FIELDS, Finding, FindingRow, finding_row
 
 Record = TypeVar("Record")
 
@@ -47,11 +47,22 @@ def typed_rows(chunks: Iterable[bytes], form: TypedFormat[Any], source: str) -> 
     """``typed_findings`` as rows, for a caller that builds objects only for the findings it keeps."""
     for run in element_runs(chunks, form.decode):
         if run.records is None:
-            yield from map(finding_row, _judged(run, range(len(run.spans)), form, source))
+            for offset, finding in enumerate(_judged(run, range(len(run.spans)), form, source)):
+                yield _located(finding_row(finding), run.location(offset))
             continue
         for offset, record in enumerate(run.records):
             row = form.convert(record, source)
-            yield row if row is not None else finding_row(next(_judged(run, (offset,), form, source)))
+            if row is None:
+                row = finding_row(next(_judged(run, (offset,), form, source)))
+            yield _located(row, run.location(offset))
+
+
+def _located(row: FindingRow, location: tuple[int, int]) -> FindingRow:
+    """``row`` with where its element's text lies in the stream (``Finding.location``, the last field)."""
+    return row + (location,) if len(row) == _LOCATION else (*row[:_LOCATION], location)
+
+
+_LOCATION = len(RECORD_FIELDS)
 
 
 def read_json_array(data: bytes, source: str, form: TypedFormat[Any]) -> Iterator[Finding]:
@@ -84,7 +95,7 @@ def memory_chunks(data: bytes, chunk: int = STREAM_CHUNK) -> Iterator[bytes]:
 
 
 def _judged(run: Run, offsets: Iterable[int], form: TypedFormat[Any], source: str) -> Iterator[Finding]:
-    spans = run.spans or spans_of(run.text)
+    spans = run.spans
     for offset in offsets:
         start, end = spans[offset]
         try:

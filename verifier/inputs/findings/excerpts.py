@@ -1,0 +1,126 @@
+"""The exact JSON text of chosen findings, read again from where they lie in their source files.
+
+A finding read from a JSON array knows where its element lies (``Finding.location``: byte offset and
+length in the file as read, decompressed). The evidence bundle quotes the Prowler JSON of the findings
+that decide verdicts; holding every finding's full text through a run of a million findings would cost
+gigabytes, so only the chosen ones are read again here, after evaluation.
+
+Every text read again is decoded by its format's own reader and must give back the very finding the
+run judged: a file changed since it was read fails the run (``EnvError``) rather than put bytes in the
+evidence that decided nothing. Sources this machine cannot simply read again (an S3 object, a member of
+a zip) are named with the reason; their findings keep their digest-pinned record in the entry files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+
+from verifier.errors import EnvError, FindingsFormatError
+from verifier.inputs.findings import TYPED_FORMATS
+from verifier.inputs.findings.blob import gunzip
+from verifier.inputs.findings.discover import is_gzip
+from verifier.inputs.findings.interface import SourceFile
+from verifier.inputs.findings.s3 import is_s3_url
+from verifier.inputs.jsondoc import sha256_hex
+from verifier.model import Finding
+
+Located = tuple[int, int]
+"""``(byte offset, length)`` of an element in its source."""
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpts:
+    """Source path → each chosen element's exact text by location; and why a source was not read again."""
+
+    texts: Mapping[str, Mapping[Located, bytes]] = field(default_factory=dict)
+    not_read: Mapping[str, str] = field(default_factory=dict)
+
+
+def read_excerpts(findings: Iterable[Finding], files: Sequence[SourceFile]) -> Excerpts:
+    """The exact JSON text of each of ``findings`` that has a location, by source, in offset order.
+
+    Raises ``EnvError`` when a source no longer holds the finding at its location (changed since it
+    was read) or cannot be read again.
+    """
+    wanted: dict[str, dict[Located, Finding]] = defaultdict(dict)
+    for finding in findings:
+        if finding.location is not None:
+            wanted[finding.source_file][finding.location] = finding
+    by_path = {source.path: source for source in files}
+    texts: dict[str, dict[Located, bytes]] = {}
+    not_read: dict[str, str] = {}
+    for path in sorted(wanted):
+        source = by_path[path]
+        reason = _why_not_read(source)
+        if reason:
+            not_read[path] = reason
+            continue
+        chosen = dict(sorted(wanted[path].items()))
+        texts[path] = _checked(source, chosen, _read_spans(source, list(chosen)))
+    return Excerpts(texts, not_read)
+
+
+def _why_not_read(source: SourceFile) -> str:
+    if source.container is not None:
+        return "a member of a zip: not read again (the zip's digest pins it)"
+    if is_s3_url(source.path):
+        return "an S3 object: not fetched again (its digest pins it)"
+    if source.format not in TYPED_FORMATS:
+        return f"{source.format}: no JSON text per finding"
+    if not Path(source.path).is_file():
+        return "not a file on this machine now"
+    return ""
+
+
+def _read_spans(source: SourceFile, spans: Sequence[Located]) -> list[bytes]:
+    path = Path(source.path)
+    try:
+        if is_gzip(path):
+            raw = path.read_bytes()
+            if sha256_hex(raw) != source.sha256:
+                raise EnvError(_changed(source.path, "its digest differs"))
+            data = gunzip(raw, source.path)
+            return [data[offset : offset + length] for offset, length in spans]
+        with path.open("rb") as handle:
+            return [_pread(handle, offset, length) for offset, length in spans]
+    except FindingsFormatError as exc:
+        raise EnvError(_changed(source.path, exc.message)) from exc
+    except OSError as exc:
+        raise EnvError(
+            f"{source.path}: cannot read it again for the evidence: {exc.strerror or exc}"
+        ) from exc
+
+
+def _pread(handle: BinaryIO, offset: int, length: int) -> bytes:
+    handle.seek(offset)
+    return handle.read(length)
+
+
+def _checked(
+    source: SourceFile, chosen: Mapping[Located, Finding], texts: Sequence[bytes]
+) -> dict[Located, bytes]:
+    """Each text, proven to be its finding's own element by reading it again with the format's reader."""
+    judge = TYPED_FORMATS[source.format].judge
+    checked: dict[Located, bytes] = {}
+    for (location, finding), text in zip(chosen.items(), texts, strict=True):
+        where = f"{source.path}, byte {location[0]}"
+        try:
+            again = judge(orjson.loads(text), where, source.path)
+        except (orjson.JSONDecodeError, FindingsFormatError):
+            again = None
+        if again != finding:
+            raise EnvError(
+                _changed(source.path, f"byte {location[0]} no longer holds finding {finding.finding_uid}")
+            )
+        checked[location] = text
+    return checked
+
+
+def _changed(path: str, detail: str) -> str:
+    return f"{path}: changed since it was read ({detail}); run the verification again"
