@@ -8,6 +8,7 @@ No I/O and no clock here: ``as_of`` is passed in.
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -132,11 +133,15 @@ def latest_per_uid(findings: Iterable[Finding]) -> list[Finding]:
     """
     latest: dict[tuple[str, str, str, str, str], Finding] = {}
     for finding in findings:
-        key = (finding.finding_uid, finding.check_id, finding.account, finding.region, finding.resource_uid)
-        current = latest.get(key)
-        if current is None or _rank(finding) > _rank(current):
+        key = _uid_key(finding)
+        current = latest.setdefault(key, finding)
+        if current is not finding and _rank(finding) > _rank(current):
             latest[key] = finding
-    return sorted(latest.values(), key=lambda f: (f.check_id, f.account, f.region, f.resource_uid))
+    return sorted(latest.values(), key=_resource_order)
+
+
+_uid_key = operator.attrgetter("finding_uid", "check_id", "account", "region", "resource_uid")
+_resource_order = operator.attrgetter("check_id", "account", "region", "resource_uid")
 
 
 def _rank(finding: Finding) -> tuple[object, int, bool]:

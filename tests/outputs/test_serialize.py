@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from verifier.model import Finding, Status
 from verifier.outputs.poam_json import _json_copy
-from verifier.outputs.serialize import dumps, dumps_findings
+from verifier.outputs.serialize import dumps, dumps_findings, finding_json
 
 AWKWARD: list[Any] = [
     {"float": [1e-05, 1e16, 1.5e300, -0.0, 5e-324, 0.1, 100.0], "int": 12345678901234567890},
@@ -64,3 +67,27 @@ def test_dumps_findings_falls_back_to_the_stdlib_text_where_orjson_would_differ_
     if isinstance(document, dict) and "float" in document:
         document = {k: v for k, v in document.items() if k != "float"}  # floats: use dumps, as documented
     assert dumps_findings(document) == _stdlib(document)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    moment=st.datetimes(
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5)), timezone(timedelta(0))])
+    ),
+    status=st.sampled_from(Status),
+    provider=st.sampled_from(["aws", "m365"]),
+    location=st.none() | st.tuples(st.integers(0, 2**40), st.integers(1, 2**20)),
+)
+def test_finding_json_is_every_recorded_field_as_asdict_gives_it(
+    moment: datetime, status: Status, provider: str, location: tuple[int, int] | None
+) -> None:
+    finding = Finding(
+        "c", status, False, "1", "r", "res", "uid", moment, "5", "f", "x", "high", provider, location
+    )
+    expected = {name: value for name, value in dataclasses.asdict(finding).items() if name != "location"}
+    expected |= {"status": status.value, "time": moment.isoformat()}
+    if provider == "aws":
+        del expected["provider"]
+
+    assert finding_json(finding) == expected
+    assert list(finding_json(finding)) == list(expected)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -20,6 +23,7 @@ from verifier.model import (
 )
 
 _FINDING_FIELDS = RECORD_FIELDS
+_record_values = operator.attrgetter(*RECORD_FIELDS)
 
 
 def dumps(document: Any) -> bytes:
@@ -59,14 +63,27 @@ def tally_json(tally: CheckTally) -> dict[str, Any]:
 
 def finding_json(finding: Finding) -> dict[str, Any]:
     # Every field, in declaration order, as ``asdict`` gives them, without its deep copy of each value.
-    record = {name: getattr(finding, name) for name in _FINDING_FIELDS}
+    record = dict(zip(_FINDING_FIELDS, _record_values(finding), strict=True))
     record["status"] = finding.status.value
-    record["time"] = finding.time.isoformat()
+    record["time"] = _isoformat(finding.time)
     # Files written before findings named a provider meant AWS; writing the field only when it says
     # something else keeps AWS evidence byte-identical to theirs (and readers default it to aws).
     if finding.provider == DEFAULT_PROVIDER:
         del record["provider"]
     return record
+
+
+def _isoformat(moment: datetime) -> str:
+    """A scan time as text; one scan's findings share a few times, so each is written out once.
+
+    Keyed with the UTC offset too: equal instants at different offsets are written differently.
+    """
+    return _offset_isoformat(moment, moment.utcoffset())
+
+
+@functools.lru_cache(maxsize=4096)
+def _offset_isoformat(moment: datetime, _offset: timedelta | None) -> str:
+    return moment.isoformat()
 
 
 def entry_scope_json(scope: EntryScope, schema_version: int) -> dict[str, Any]:
