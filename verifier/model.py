@@ -66,10 +66,11 @@ class Finding:
     severity: str = ""
     # Prowler's provider ("aws", "azure", "m365", "gcp"): account ids are only unique within one.
     provider: str = DEFAULT_PROVIDER
-    # Where the finding's own JSON text lies in its source, ``(byte offset, length)`` in the file as read
-    # (decompressed); None for a CSV row. Not part of the result: the same finding read from another
-    # file is the same finding, so it is left out of equality, hashing and every serialised record.
-    location: tuple[int, int] | None = field(default=None, compare=False)
+    # Where the finding's own JSON text lies in its source (decompressed): the run of whole elements it
+    # was decoded in, ``(byte offset, length, index in the run)``; None for a CSV row. Not part of the
+    # result: the same finding read from another file is the same finding, so it is left out of
+    # equality, hashing and every serialised record.
+    location: tuple[int, int, int] | None = field(default=None, compare=False)
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "location")

@@ -170,7 +170,7 @@ def test_a_source_changed_since_it_was_read_fails_the_run(tmp_path: Path) -> Non
 
 def test_a_shifted_source_fails_the_run(tmp_path: Path) -> None:
     findings, files = _changed_file(tmp_path, lambda records, data: b" " + data)
-    with pytest.raises(EnvError, match="no longer holds finding"):
+    with pytest.raises(EnvError, match="changed since it was read"):
         read_excerpts(findings[-1:], files)
 
 

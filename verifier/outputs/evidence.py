@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from verifier.inputs.findings.excerpts import Excerpt
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.scope import poam_entry_scope
 from verifier.model import EntryResult, Finding, Status, Superseded
@@ -119,9 +120,17 @@ def excerpted_findings(result: EntryResult) -> list[Finding]:
     evidence order, up to ``EXCERPTS_PER_ENTRY``; only findings read from a JSON array have a text to
     quote. Every deciding finding is listed in the entry file whatever this chooses.
     """
-    located = [f for f in result.evidence if f.location is not None]
-    failing = [f for f in located if f.status is Status.FAIL]
-    return [*failing, *(f for f in located if f.status is not Status.FAIL)][:EXCERPTS_PER_ENTRY]
+    failing: list[Finding] = []
+    others: list[Finding] = []
+    for finding in result.evidence:  # an organisation's entry has 100,000: stop once the FAILs fill it
+        if finding.location is None:
+            continue
+        chosen = failing if finding.status is Status.FAIL else others
+        if len(chosen) < EXCERPTS_PER_ENTRY:
+            chosen.append(finding)
+        if len(failing) == EXCERPTS_PER_ENTRY:
+            break
+    return [*failing, *others][:EXCERPTS_PER_ENTRY]
 
 
 def excerpt_files(run: VerificationRun) -> dict[str, bytes]:
@@ -140,10 +149,8 @@ def excerpt_files(run: VerificationRun) -> dict[str, bytes]:
     for path, texts in excerpts.texts.items():
         source = sources[path]
         name = _unique_excerpt_name(path, source.format, files)
-        files[name] = b"[\n" + b",\n".join(texts.values()) + b"\n]\n"
-        elements = [
-            _element_json(*quoted[(path, *location)], location, text) for location, text in texts.items()
-        ]
+        files[name] = b"[\n" + b",\n".join(excerpt.text for excerpt in texts.values()) + b"\n]\n"
+        elements = [_element_json(*quoted[(path, *location)], excerpt) for location, excerpt in texts.items()]
         listed.append(
             {
                 "path": path,
@@ -162,9 +169,9 @@ def excerpt_files(run: VerificationRun) -> dict[str, bytes]:
     return files
 
 
-def _quoted_by(results: Sequence[EntryResult]) -> dict[tuple[str, int, int], tuple[Finding, list[str]]]:
-    """Each quoted element (source, offset, length): its finding and the entries whose evidence quotes it."""
-    quoted: dict[tuple[str, int, int], tuple[Finding, list[str]]] = {}
+def _quoted_by(results: Sequence[EntryResult]) -> dict[tuple[str, int, int, int], tuple[Finding, list[str]]]:
+    """Each quoted element (source, location): its finding and the entries whose evidence quotes it."""
+    quoted: dict[tuple[str, int, int, int], tuple[Finding, list[str]]] = {}
     for result in results:
         for finding in excerpted_findings(result):
             assert finding.location is not None  # noqa: S101 - chosen findings are located
@@ -174,13 +181,11 @@ def _quoted_by(results: Sequence[EntryResult]) -> dict[tuple[str, int, int], tup
     return quoted
 
 
-def _element_json(
-    finding: Finding, entries: list[str], location: tuple[int, int], text: bytes
-) -> dict[str, Any]:
+def _element_json(finding: Finding, entries: list[str], excerpt: Excerpt) -> dict[str, Any]:
     return {
-        "offset": location[0],
-        "length": location[1],
-        "sha256": sha256_hex(text),
+        "offset": excerpt.offset,
+        "length": len(excerpt.text),
+        "sha256": sha256_hex(excerpt.text),
         "check_id": finding.check_id,
         "finding_uid": finding.finding_uid,
         "status": finding.status.value,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.inputs.findings.recorded import MUTED_ASFF, MUTED_OCSF, PLAIN_ASFF, PLAIN_OCSF, raw_json
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings import asff, load_findings, ocsf
-from verifier.inputs.findings.elements import element_runs
+from verifier.inputs.findings.elements import element_runs, spans_of
 from verifier.inputs.findings.normalize import NotStreamable, json_elements
 from verifier.inputs.findings.typed import TypedFormat, memory_chunks, typed_findings
 from verifier.model import Finding
@@ -190,8 +190,15 @@ def test_memory_stays_flat_however_long_the_array(layout: str) -> None:
 
 
 def _element_texts(data: bytes, chunk: int, decode: Any = ANY) -> list[bytes]:
-    runs = element_runs(memory_chunks(data, chunk), decode)
-    return [data[o : o + n] for run in runs for o, n in map(run.location, range(len(run.spans)))]
+    """Each element's text found as the evidence bundle finds it: its run read from the stream, walked."""
+    texts: list[bytes] = []
+    for run in element_runs(memory_chunks(data, chunk), decode):
+        count = len(run.records) if run.records is not None else len(run.spans)
+        for origin, length, index in map(run.location, range(count)):
+            text = data[origin : origin + length]
+            start, end = spans_of(text)[index]
+            texts.append(text[start:end])
+    return texts
 
 
 @settings(max_examples=200, deadline=None)
@@ -235,5 +242,7 @@ def test_each_typed_finding_carries_where_its_own_json_lies(layout: str) -> None
     assert len(findings) == len(records)
     for finding, record in zip(findings, records, strict=True):
         assert finding.location is not None
-        offset, length = finding.location
-        assert json.loads(data[offset : offset + length]) == record
+        origin, length, index = finding.location
+        run = data[origin : origin + length]
+        start, end = spans_of(run)[index]
+        assert json.loads(run[start:end]) == record

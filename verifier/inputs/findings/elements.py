@@ -51,11 +51,11 @@ class Run:
     """Consecutive whole elements, typed, and where their text lies in the scanner's buffer.
 
     ``records`` is None when the typed decode refused the run (a field missing or of another type):
-    the reader then judges each element on its own, found by ``spans`` (each element's ``(start, end)``
-    in ``text``, blanks and separators excluded). ``origin`` is where ``text`` starts in the whole
-    stream, so ``origin + start`` is an element's byte offset in the file (the evidence bundle re-reads
-    the exact text of a deciding finding from there). The buffer changes once the next run is asked
-    for, so ``text`` must be read before that; it is copied out only when asked for.
+    the reader then judges each element on its own, found by ``spans`` (offsets into ``text``, or
+    computed from it when empty). ``origin`` is where ``text`` starts in the whole stream: the evidence
+    bundle reads a run again from there to quote one element exactly (``location``). The buffer changes
+    once the next run is asked for, so ``text`` must be read before that; it is copied out only when
+    asked for (an error path).
     """
 
     first_index: int
@@ -70,10 +70,14 @@ class Run:
     def text(self) -> bytes:
         return bytes(self._buffer[self._start : self._end])
 
-    def location(self, offset: int) -> tuple[int, int]:
-        """The ``(byte offset in the stream, length)`` of element ``offset`` of this run."""
-        start, end = self.spans[offset]
-        return self.origin + start, end - start
+    def location(self, offset: int) -> tuple[int, int, int]:
+        """Where element ``offset`` lies: ``(run's byte offset in the stream, run's length, offset)``.
+
+        The run is named rather than the element: cutting every element out as it is read would scan
+        every byte a second time, while the few elements the evidence quotes are found by walking
+        their runs again (``spans_of``) after evaluation.
+        """
+        return self.origin, self._end - self._start, offset
 
 
 def element_runs(chunks: Iterable[bytes], decode: Decode) -> Iterator[Run]:
@@ -205,38 +209,10 @@ class _Scanner:
             self._misses += 1  # nested, or a record the typed decode refuses: walk exactly
             self._missed = True
             return None
-        start = self._pos
-        while self._buffer[start] in _BLANK:
-            start += 1  # the first run after the exact walk starts past a comma, maybe before blanks
-        spans = self._separated_spans(start, cut, len(records))
-        run = Run(self._index, records, spans, self._buffer, start, cut, self._base + start)
+        run = Run(self._index, records, (), self._buffer, self._pos, cut, self._base + self._pos)
         self._index += len(records)
         self._pos = found + len(self._separator) - 1
         return run
-
-    def _separated_spans(self, start: int, cut: int, count: int) -> tuple[tuple[int, int], ...]:
-        """Each element's span in ``buffer[start:cut]``, cut at the separator.
-
-        The decode proved the run holds ``count`` whole elements; when a separator holding a line break
-        (which no JSON string can contain) occurs exactly ``count - 1`` times in it, each occurrence is
-        the boundary between two of them (a nested one would add an occurrence). Otherwise the run is
-        walked exactly. The evidence bundle still checks every text it re-reads against its finding.
-        """
-        buffer, separator, close_at = self._buffer, self._separator, self._close_at
-        if b"\n" not in separator:
-            return spans_of(bytes(buffer[start:cut]))
-        step = len(separator) - 1
-        spans: list[tuple[int, int]] = []
-        begin = start
-        found = buffer.find(separator, begin, cut)
-        while found != -1 and len(spans) < count:
-            spans.append((begin - start, found + close_at + 1 - start))
-            begin = found + step
-            found = buffer.find(separator, begin, cut)
-        if found == -1 and len(spans) == count - 1:
-            spans.append((begin - start, cut - start))
-            return tuple(spans)
-        return spans_of(bytes(buffer[start:cut]))
 
     def _decode_in_place(self, before: int, after: int) -> list[Any]:
         """Decode the elements between ``before`` and ``after`` as an array without copying them.

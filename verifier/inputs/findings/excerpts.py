@@ -25,35 +25,46 @@ from verifier.errors import EnvError, FindingsFormatError
 from verifier.inputs.findings import TYPED_FORMATS
 from verifier.inputs.findings.blob import gunzip
 from verifier.inputs.findings.discover import is_gzip
+from verifier.inputs.findings.elements import spans_of
 from verifier.inputs.findings.interface import SourceFile
+from verifier.inputs.findings.normalize import NotStreamable
 from verifier.inputs.findings.s3 import is_s3_url
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.model import Finding
 
-Located = tuple[int, int]
-"""``(byte offset, length)`` of an element in its source."""
+Located = tuple[int, int, int]
+"""``Finding.location``: the run of elements a finding was decoded in (byte offset, length) and its index there."""
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """One element's exact text and where it starts in its source (decompressed)."""
+
+    offset: int
+    text: bytes
 
 
 @dataclass(frozen=True, slots=True)
 class Excerpts:
-    """Source path → each chosen element's exact text by location; and why a source was not read again."""
+    """Source path → each chosen finding's element by its location; and why a source was not read again."""
 
-    texts: Mapping[str, Mapping[Located, bytes]] = field(default_factory=dict)
+    texts: Mapping[str, Mapping[Located, Excerpt]] = field(default_factory=dict)
     not_read: Mapping[str, str] = field(default_factory=dict)
 
 
 def read_excerpts(findings: Iterable[Finding], files: Sequence[SourceFile]) -> Excerpts:
-    """The exact JSON text of each of ``findings`` that has a location, by source, in offset order.
+    """The exact JSON text of each of ``findings`` that has a location, by source, in stream order.
 
-    Raises ``EnvError`` when a source no longer holds the finding at its location (changed since it
-    was read) or cannot be read again.
+    Each run holding a chosen finding is read once and walked exactly to its elements. Raises
+    ``EnvError`` when a source no longer holds the finding at its location (changed since it was read)
+    or cannot be read again.
     """
     wanted: dict[str, dict[Located, Finding]] = defaultdict(dict)
     for finding in findings:
         if finding.location is not None:
             wanted[finding.source_file][finding.location] = finding
     by_path = {source.path: source for source in files}
-    texts: dict[str, dict[Located, bytes]] = {}
+    texts: dict[str, dict[Located, Excerpt]] = {}
     not_read: dict[str, str] = {}
     for path in sorted(wanted):
         source = by_path[path]
@@ -62,7 +73,7 @@ def read_excerpts(findings: Iterable[Finding], files: Sequence[SourceFile]) -> E
             not_read[path] = reason
             continue
         chosen = dict(sorted(wanted[path].items()))
-        texts[path] = _checked(source, chosen, _read_spans(source, list(chosen)))
+        texts[path] = _checked(source, chosen, _read_elements(source, list(chosen)))
     return Excerpts(texts, not_read)
 
 
@@ -78,23 +89,40 @@ def _why_not_read(source: SourceFile) -> str:
     return ""
 
 
-def _read_spans(source: SourceFile, spans: Sequence[Located]) -> list[bytes]:
+def _read_elements(source: SourceFile, locations: Sequence[Located]) -> list[Excerpt]:
+    """Each located element, read from its run in the source (a plain file: only those runs)."""
     path = Path(source.path)
+    runs = sorted({(offset, length) for offset, length, _ in locations})
     try:
         if is_gzip(path):
             raw = path.read_bytes()
             if sha256_hex(raw) != source.sha256:
                 raise EnvError(_changed(source.path, "its digest differs"))
             data = gunzip(raw, source.path)
-            return [data[offset : offset + length] for offset, length in spans]
-        with path.open("rb") as handle:
-            return [_pread(handle, offset, length) for offset, length in spans]
+            texts = {run: data[run[0] : run[0] + run[1]] for run in runs}
+        else:
+            with path.open("rb") as handle:
+                texts = {run: _pread(handle, *run) for run in runs}
+        spans = {run: spans_of(text) for run, text in texts.items()}
+    except NotStreamable as exc:
+        raise EnvError(_changed(source.path, "a run of elements no longer parses")) from exc
     except FindingsFormatError as exc:
         raise EnvError(_changed(source.path, exc.message)) from exc
     except OSError as exc:
         raise EnvError(
             f"{source.path}: cannot read it again for the evidence: {exc.strerror or exc}"
         ) from exc
+    return [
+        _element(texts[(offset, length)], spans[(offset, length)], offset, index, source.path)
+        for offset, length, index in locations
+    ]
+
+
+def _element(text: bytes, spans: Sequence[tuple[int, int]], origin: int, index: int, path: str) -> Excerpt:
+    if index >= len(spans):
+        raise EnvError(_changed(path, f"the run at byte {origin} holds fewer elements"))
+    start, end = spans[index]
+    return Excerpt(origin + start, text[start:end])
 
 
 def _pread(handle: BinaryIO, offset: int, length: int) -> bytes:
@@ -103,22 +131,21 @@ def _pread(handle: BinaryIO, offset: int, length: int) -> bytes:
 
 
 def _checked(
-    source: SourceFile, chosen: Mapping[Located, Finding], texts: Sequence[bytes]
-) -> dict[Located, bytes]:
-    """Each text, proven to be its finding's own element by reading it again with the format's reader."""
+    source: SourceFile, chosen: Mapping[Located, Finding], excerpts: Sequence[Excerpt]
+) -> dict[Located, Excerpt]:
+    """Each excerpt, proven to be its finding's own element by reading it again with the format's reader."""
     judge = TYPED_FORMATS[source.format].judge
-    checked: dict[Located, bytes] = {}
-    for (location, finding), text in zip(chosen.items(), texts, strict=True):
-        where = f"{source.path}, byte {location[0]}"
+    checked: dict[Located, Excerpt] = {}
+    for (location, finding), excerpt in zip(chosen.items(), excerpts, strict=True):
+        where = f"{source.path}, byte {excerpt.offset}"
         try:
-            again = judge(orjson.loads(text), where, source.path)
+            again = judge(orjson.loads(excerpt.text), where, source.path)
         except (orjson.JSONDecodeError, FindingsFormatError):
             again = None
         if again != finding:
-            raise EnvError(
-                _changed(source.path, f"byte {location[0]} no longer holds finding {finding.finding_uid}")
-            )
-        checked[location] = text
+            detail = f"byte {excerpt.offset} no longer holds finding {finding.finding_uid}"
+            raise EnvError(_changed(source.path, detail))
+        checked[location] = excerpt
     return checked
 
 

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 import orjson
 
 from verifier.errors import FindingsFormatError
-from verifier.inputs.findings.elements import Run, element_runs
+from verifier.inputs.findings.elements import Run, element_runs, spans_of
 from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable, json_elements, utc_time
 from verifier.model import RECORD_FIELDS, Finding, FindingRow, finding_row
 
@@ -57,7 +57,7 @@ def typed_rows(chunks: Iterable[bytes], form: TypedFormat[Any], source: str) -> 
             yield _located(row, run.location(offset))
 
 
-def _located(row: FindingRow, location: tuple[int, int]) -> FindingRow:
+def _located(row: FindingRow, location: tuple[int, int, int]) -> FindingRow:
     """``row`` with where its element's text lies in the stream (``Finding.location``, the last field)."""
     return row + (location,) if len(row) == _LOCATION else (*row[:_LOCATION], location)
 
@@ -95,7 +95,7 @@ def memory_chunks(data: bytes, chunk: int = STREAM_CHUNK) -> Iterator[bytes]:
 
 
 def _judged(run: Run, offsets: Iterable[int], form: TypedFormat[Any], source: str) -> Iterator[Finding]:
-    spans = run.spans
+    spans = run.spans or spans_of(run.text)
     for offset in offsets:
         start, end = spans[offset]
         try:
