@@ -348,13 +348,18 @@ def _require_incomplete(message: str, available: int, final: bool) -> None:
 
 def spans_of(text: bytes) -> tuple[tuple[int, int], ...]:
     """The element spans of ``text``: whole elements joined by their separators, as in a ``Run``."""
+    return tuple(leading_spans(text, len(text)))
+
+
+def leading_spans(text: bytes, last: int) -> list[tuple[int, int]]:
+    """The spans of the elements of ``text`` up to index ``last`` (fewer when it holds fewer), walked no further."""
     closed = text + b"]"
     spans: list[tuple[int, int]] = []
     position, ended = 0, False
-    while not ended:
+    while not ended and len(spans) <= last:
         step = _next_element(closed, position, final=True)
         if step is None:  # pragma: no cover - final=True either steps or raises
             raise NotStreamable
         start, end, position, ended = step
         spans.append((start, end))
-    return tuple(spans)
+    return spans

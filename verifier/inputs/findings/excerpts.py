@@ -14,7 +14,7 @@ a zip) are named with the reason; their findings keep their digest-pinned record
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +25,7 @@ from verifier.errors import EnvError, FindingsFormatError
 from verifier.inputs.findings import TYPED_FORMATS
 from verifier.inputs.findings.blob import gunzip
 from verifier.inputs.findings.discover import is_gzip
-from verifier.inputs.findings.elements import spans_of
+from verifier.inputs.findings.elements import leading_spans
 from verifier.inputs.findings.interface import SourceFile
 from verifier.inputs.findings.normalize import NotStreamable
 from verifier.inputs.findings.s3 import is_s3_url
@@ -90,20 +90,20 @@ def _why_not_read(source: SourceFile) -> str:
 
 
 def _read_elements(source: SourceFile, locations: Sequence[Located]) -> list[Excerpt]:
-    """Each located element, read from its run in the source (a plain file: only those runs)."""
-    path = Path(source.path)
-    runs = sorted({(offset, length) for offset, length, _ in locations})
+    """Each located element, from its run read again: one run at a time, walked only as far as needed."""
+    wanted: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for offset, length, index in locations:
+        wanted[(offset, length)].append(index)
+    found: dict[Located, Excerpt] = {}
     try:
-        if is_gzip(path):
-            raw = path.read_bytes()
-            if sha256_hex(raw) != source.sha256:
-                raise EnvError(_changed(source.path, "its digest differs"))
-            data = gunzip(raw, source.path)
-            texts = {run: data[run[0] : run[0] + run[1]] for run in runs}
-        else:
-            with path.open("rb") as handle:
-                texts = {run: _pread(handle, *run) for run in runs}
-        spans = {run: spans_of(text) for run, text in texts.items()}
+        for (offset, length), text in _runs(source, sorted(wanted)):
+            indices = wanted[(offset, length)]
+            spans = leading_spans(text, max(indices))
+            for index in indices:
+                if index >= len(spans):
+                    raise EnvError(_changed(source.path, f"the run at byte {offset} holds fewer elements"))
+                start, end = spans[index]
+                found[(offset, length, index)] = Excerpt(offset + start, text[start:end])
     except NotStreamable as exc:
         raise EnvError(_changed(source.path, "a run of elements no longer parses")) from exc
     except FindingsFormatError as exc:
@@ -112,17 +112,23 @@ def _read_elements(source: SourceFile, locations: Sequence[Located]) -> list[Exc
         raise EnvError(
             f"{source.path}: cannot read it again for the evidence: {exc.strerror or exc}"
         ) from exc
-    return [
-        _element(texts[(offset, length)], spans[(offset, length)], offset, index, source.path)
-        for offset, length, index in locations
-    ]
+    return [found[location] for location in locations]
 
 
-def _element(text: bytes, spans: Sequence[tuple[int, int]], origin: int, index: int, path: str) -> Excerpt:
-    if index >= len(spans):
-        raise EnvError(_changed(path, f"the run at byte {origin} holds fewer elements"))
-    start, end = spans[index]
-    return Excerpt(origin + start, text[start:end])
+def _runs(source: SourceFile, runs: Sequence[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], bytes]]:
+    """The bytes of each run, in order; only one is held at a time for a plain file."""
+    path = Path(source.path)
+    if not is_gzip(path):
+        with path.open("rb") as handle:
+            for run in runs:
+                yield run, _pread(handle, *run)
+        return
+    raw = path.read_bytes()
+    if sha256_hex(raw) != source.sha256:
+        raise EnvError(_changed(source.path, "its digest differs"))
+    data = gunzip(raw, source.path)
+    for offset, length in runs:
+        yield (offset, length), data[offset : offset + length]
 
 
 def _pread(handle: BinaryIO, offset: int, length: int) -> bytes:
