@@ -176,7 +176,7 @@ def _quoted_by(results: Sequence[EntryResult]) -> dict[tuple[str, int, int, int]
         for finding in excerpted_findings(result):
             assert finding.location is not None  # noqa: S101 - chosen findings are located
             _, entries = quoted.setdefault((finding.source_file, *finding.location), (finding, []))
-            if result.entry_id not in entries:
+            if not entries or entries[-1] != result.entry_id:  # results come one entry at a time
                 entries.append(result.entry_id)
     return quoted
 
