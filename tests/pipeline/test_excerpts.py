@@ -8,6 +8,7 @@ import hashlib
 import json
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.inputs.findings.recorded import PLAIN_OCSF, raw_json
+from tests.inputs.findings.recorded import PLAIN_OCSF
 from verifier.errors import EnvError
 from verifier.inputs.findings import load_findings
 from verifier.inputs.findings.excerpts import read_excerpts
@@ -146,30 +147,30 @@ def test_sources_in_a_zip_are_named_as_not_read_again(workdir: Path) -> None:
     assert all("zip" in n["reason"] for n in index["not_read_again"])
 
 
-def _changed_file(tmp_path: Path, change: Any) -> tuple[list[Finding], Any]:
-    path = tmp_path / "scan.ocsf.json"
+def _changed_file(path: Path, change: Callable[[bytes], bytes]) -> tuple[list[Finding], Any]:
+    """The findings of a recorded file as read, and its sources; then the file is changed under them."""
     shutil.copy(PLAIN_OCSF, path)
     loaded = load_findings([path])
-    records = raw_json(PLAIN_OCSF)
-    path.write_bytes(change(records, path.read_bytes()))
+    path.write_bytes(change(path.read_bytes()))
     return list(loaded.findings), loaded.files
 
 
 def test_a_source_changed_since_it_was_read_fails_the_run(tmp_path: Path) -> None:
-    def flipped(records: list[dict[str, Any]], data: bytes) -> bytes:
+    def flipped(data: bytes) -> bytes:
         # The same length, so every offset still lands on an element: only a re-read can tell.
         return data.replace(b'"status_code": "FAIL"', b'"status_code": "PASS"', 1)
 
-    findings, files = _changed_file(tmp_path, flipped)
-    changed = min((f for f in findings if f.status is Status.FAIL), key=lambda f: f.location or (0, 0))
+    path = tmp_path / "scan.ocsf.json"
+    findings, files = _changed_file(path, flipped)
+    changed = min((f for f in findings if f.status is Status.FAIL), key=lambda f: f.location or (0, 0, 0))
     intact = [f for f in findings if f is not changed]
-    assert len(read_excerpts(intact, files).texts["" + str(tmp_path / "scan.ocsf.json")]) == len(intact)
+    assert len(read_excerpts(intact, files).texts[str(path)]) == len(intact)
     with pytest.raises(EnvError, match="changed since it was read"):
         read_excerpts(findings, files)
 
 
 def test_a_shifted_source_fails_the_run(tmp_path: Path) -> None:
-    findings, files = _changed_file(tmp_path, lambda records, data: b" " + data)
+    findings, files = _changed_file(tmp_path / "scan.ocsf.json", lambda data: b" " + data)
     with pytest.raises(EnvError, match="changed since it was read"):
         read_excerpts(findings[-1:], files)
 

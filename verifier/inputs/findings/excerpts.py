@@ -13,11 +13,11 @@ a zip) are named with the reason; their findings keep their digest-pinned record
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import orjson
 
@@ -120,8 +120,8 @@ def _runs(source: SourceFile, runs: Sequence[tuple[int, int]]) -> Iterator[tuple
     path = Path(source.path)
     if not is_gzip(path):
         with path.open("rb") as handle:
-            for run in runs:
-                yield run, _pread(handle, *run)
+            for offset, length in runs:
+                yield (offset, length), os.pread(handle.fileno(), length, offset)
         return
     raw = path.read_bytes()
     if sha256_hex(raw) != source.sha256:
@@ -129,11 +129,6 @@ def _runs(source: SourceFile, runs: Sequence[tuple[int, int]]) -> Iterator[tuple
     data = gunzip(raw, source.path)
     for offset, length in runs:
         yield (offset, length), data[offset : offset + length]
-
-
-def _pread(handle: BinaryIO, offset: int, length: int) -> bytes:
-    handle.seek(offset)
-    return handle.read(length)
 
 
 def _checked(
