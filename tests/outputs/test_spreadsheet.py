@@ -15,10 +15,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from verifier.choices import ExportFormat
 from verifier.model import EntryStatus
 from verifier.outputs import spreadsheet
 from verifier.outputs.interface import VerificationRun
-from verifier.pipeline.export import ExportFormat, ExportOptions, render, run_export
+from verifier.pipeline.export import ExportOptions, render, run_export
 from verifier.pipeline.verify import VerifyOptions, build_run, run_verify
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from verifier.choices import IacFailOn
 from verifier.errors import EnvError, FindingsFormatError, InputError
 from verifier.inputs.findings.iac import load_iac_mapping, read_iac_findings
 from verifier.pipeline.iac import IacOptions, find_trivy, run_iac
-from verifier.rules.iac import CodeVerdict, IacFailOn
+from verifier.rules.iac import CodeVerdict
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RECORDED = FIXTURES / "iac"

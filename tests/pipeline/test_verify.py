@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from verifier.choices import FailOn
 from verifier.cli import main
 from verifier.errors import ExitCode
-from verifier.pipeline.verify import FailOn, VerifyOptions, run_verify
+from verifier.pipeline.verify import VerifyOptions, run_verify
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_SCAN = REPO / "examples" / "prowler-output"

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from verifier.choices import ExportFormat
 from verifier.cli.app import app, err
 from verifier.cli.options import (
     AsOfOption,
@@ -26,11 +27,7 @@ from verifier.cli.options import (
     parse_date,
     progress_bar,
 )
-from verifier.cli.render import print_results
 from verifier.errors import GateError
-from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
-from verifier.pipeline.scan import ScanOptions, parse_shard, run_scan
-from verifier.pipeline.verify import VerifyOptions, run_verify
 
 
 @app.command()
@@ -72,6 +69,9 @@ def verify(
     OUT/evidence.zip. Exit codes: 0 ok, 1 a --fail-on gate was hit, 2 usage, 3 invalid input
     (nothing written), 4 environment or I/O error.
     """
+    from verifier.cli.render import print_results
+    from verifier.pipeline.verify import VerifyOptions, run_verify
+
     options = VerifyOptions(
         poam=poam,
         mapping=mapping_path(mapping),
@@ -148,6 +148,8 @@ def scan_command(
     stop the others; its entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
     are verify's own (see `poam verify --help`).
     """
+    from verifier.pipeline.scan import ScanOptions, parse_shard, run_scan
+
     mapping = mapping_path(mapping)
     options = ScanOptions(
         poam,
@@ -208,6 +210,8 @@ def export_command(
     component-definition of the mapping (compliance-trestle Rule_Id/Check_Id convention). xlsx, csv,
     html: the POA&M for people. Deterministic ids.
     """
+    from verifier.pipeline.export import ExportOptions, run_export
+
     options = ExportOptions(
         export_format,
         poam,

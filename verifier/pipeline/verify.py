@@ -7,7 +7,6 @@ prints. Gates are evaluated after the outputs are written, so a failing gate sti
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import assert_never
 
 from verifier import __version__
+from verifier.choices import FailOn
 from verifier.errors import UsageError
 from verifier.evaluate import (
     EvaluationSettings,
@@ -54,16 +54,6 @@ ProgressCallback = Callable[[str, int, int], None]
 
 HISTORY_FILE = "poam-history.jsonl"
 DEFAULT_FINDINGS = (Path("output"), Path("examples/prowler-output"))
-
-
-class FailOn(enum.StrEnum):
-    """Verdict gates for ``--fail-on``: exit 1 after writing outputs when hit."""
-
-    NOT_MET = "not-met"
-    NOT_VERIFIED = "not-verified"
-    REGRESSION = "regression"
-    LINT_ERROR = "lint-error"
-    INELIGIBLE = "ineligible"
 
 
 @dataclass(frozen=True, slots=True)
