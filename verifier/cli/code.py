@@ -39,6 +39,10 @@ def mapping_sync(
         f"{result.distinct_checks} distinct checks (Prowler {result.prowler_version})"
     )
     out.print(_coverage_line(result.providers))
+    if result.checks_path:
+        out.print(
+            f"wrote {result.checks_path}: every check id of Prowler {result.prowler_version} per provider"
+        )
 
 
 def _coverage_line(providers: tuple[ProviderCoverage, ...]) -> str:

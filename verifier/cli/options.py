@@ -70,6 +70,14 @@ JobsOption = Annotated[
         min=1,
     ),
 ]
+AllowUnknownChecksOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unknown-checks",
+        help="Accept check ids the shipped Prowler check list lacks (checks of a newer Prowler). "
+        "Default: such an id is a usage mistake, exit 3.",
+    ),
+]
 FailOnOption = Annotated[
     list[FailOn] | None,
     typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),

@@ -11,6 +11,7 @@ import typer
 from verifier.choices import ExportFormat
 from verifier.cli.app import app, err
 from verifier.cli.options import (
+    AllowUnknownChecksOption,
     AsOfOption,
     AttestationsOption,
     FailOnOption,
@@ -59,6 +60,7 @@ def verify(
     attestations: AttestationsOption = None,
     fail_on: FailOnOption = None,
     jobs: JobsOption = None,
+    allow_unknown_checks: AllowUnknownChecksOption = False,
     all_rows: Annotated[
         bool, typer.Option("--all", help="Print every entry's row (default: the first screens and a count).")
     ] = False,
@@ -86,6 +88,7 @@ def verify(
         sign_key=sign_key,
         attestations=attestations,
         jobs=jobs,
+        allow_unknown_checks=allow_unknown_checks,
     )
     with progress_bar() as progress:
         outcome = run_verify(options, clock=lambda: datetime.now(UTC), progress=progress)
@@ -137,6 +140,7 @@ def scan_command(
     attestations: AttestationsOption = None,
     fail_on: FailOnOption = None,
     jobs: JobsOption = None,
+    allow_unknown_checks: AllowUnknownChecksOption = False,
 ) -> None:
     """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
 
@@ -186,6 +190,7 @@ def scan_command(
             attestations=attestations,
             fail_on=fail_on,
             jobs=jobs,
+            allow_unknown_checks=allow_unknown_checks,
         )
 
 
@@ -201,6 +206,7 @@ def export_command(
     ] = None,
     as_of: AsOfOption = None,
     max_scan_age: Annotated[int, typer.Option(help="As for verify.", min=0)] = 7,
+    allow_unknown_checks: AllowUnknownChecksOption = False,
 ) -> None:
     """Write the verified POA&M for other tools: OSCAL, a spreadsheet, or an HTML report.
 
@@ -220,6 +226,7 @@ def export_command(
         out_file,
         parse_date(as_of, "--as-of"),
         max_scan_age,
+        allow_unknown_checks,
     )
     written = run_export(options, clock=lambda: datetime.now(UTC))
     err.print(f"wrote {written}")

@@ -30,6 +30,7 @@ class ExportOptions:
     out: Path
     as_of: date
     max_scan_age_days: int = 7
+    allow_unknown_checks: bool = False
 
 
 def render(run: VerificationRun, export_format: ExportFormat) -> bytes:
@@ -78,4 +79,5 @@ def _verify_options(options: ExportOptions) -> VerifyOptions:
         out=options.out.parent,
         as_of=options.as_of,
         max_scan_age_days=options.max_scan_age_days,
+        allow_unknown_checks=options.allow_unknown_checks,
     )

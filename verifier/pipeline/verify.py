@@ -15,7 +15,7 @@ from typing import assert_never
 
 from verifier import __version__
 from verifier.choices import FailOn
-from verifier.errors import UsageError
+from verifier.errors import InputError, UsageError
 from verifier.evaluate import (
     EvaluationSettings,
     FindingsIndex,
@@ -35,11 +35,12 @@ from verifier.inputs.findings.excerpts import read_excerpts
 from verifier.inputs.findings.manifest import listed_accounts
 from verifier.inputs.findings.s3 import is_s3_url, parse_s3_url
 from verifier.inputs.jsondoc import sha256_hex
+from verifier.inputs.known_checks import KnownChecks, default_known_checks
 from verifier.inputs.ledger import read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import LoadedPoam, load_poam
 from verifier.inputs.scope import referenced_checks
-from verifier.model import AttestationStatus, Entry, EntryResult, Finding, Verdict
+from verifier.model import AttestationStatus, Entry, EntryResult, Finding, Poam, Verdict
 from verifier.outputs import evidence, s3, signing, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.ledger import ledger_lines
@@ -48,6 +49,7 @@ from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import OutputPlan, commit, exclusive_lock
 from verifier.pipeline.keys import read_private_key
 from verifier.rules.assessment import assess_run
+from verifier.rules.check_ids import unknown_check_ids
 from verifier.rules.streak import Observation, histories
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -73,6 +75,7 @@ class VerifyOptions:
     sign_key: Path | None = None
     attestations: Path | None = None
     jobs: int | None = None  # worker processes reading findings; None: one per core for large inputs
+    allow_unknown_checks: bool = False  # check ids the shipped Prowler check list lacks (a newer Prowler's)
 
     @property
     def history_path(self) -> Path:
@@ -136,6 +139,8 @@ def build_run(
     """Read and evaluate; raises before anything is written if an input is bad."""
     poam = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
+    if not options.allow_unknown_checks:
+        refuse_unknown_checks(poam.poam, default_known_checks(), options.poam)
     # Only the findings of checks some entry is judged by are kept; the others are still read and
     # checked, and tallied (accounts and regions reached, versions, count) for the outputs.
     checks = referenced_checks(poam.poam.entries, mapping)
@@ -175,6 +180,14 @@ def build_run(
         attested_artifacts=_intact_artifacts(attested, artifacts),
         excerpts=read_excerpts(_quoted(results), findings.files),
     )
+
+
+def refuse_unknown_checks(poam: Poam, known: KnownChecks, source: Path) -> None:
+    """Exit 3 naming every check id no Prowler provider in scope runs: a typo would only ever be NOT_VERIFIED."""
+    unknown = unknown_check_ids(poam, known)
+    if unknown:
+        listed = "; ".join(f"{u.entry}: {u.message()}" for u in unknown)
+        raise InputError(f"{source}: {listed} (for a check of a newer Prowler, pass --allow-unknown-checks)")
 
 
 def _quoted(results: Sequence[EntryResult]) -> Iterator[Finding]:
