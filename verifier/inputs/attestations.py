@@ -8,7 +8,6 @@ evaluation, which only ever sees the resulting ``AttestationStatus``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -16,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import EnvError, InputError
+from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 from verifier.model import AttestationStatus, Entry
 
 ATTESTATIONS_FILE = "poam-attestations.json"
 SCHEMA = "attestations.schema.json"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+# The artifact's name follows its 64-hex digest and a dash in one path component of at most 255 bytes.
+_MAX_ARTIFACT_STEM = 180
 
 # The current bytes of an artifact, or None when it is missing.
 ArtifactReader = Callable[["Artifact"], bytes | None]
@@ -38,7 +39,7 @@ class Artifact:
     @property
     def bundle_name(self) -> str:
         """Where the artifact sits in an evidence bundle: content-addressed, never escaping its folder."""
-        stem = _UNSAFE.sub("_", Path(self.path).name).strip(".") or "artifact"
+        stem = safe_stem(Path(self.path).name, "artifact", _MAX_ARTIFACT_STEM)
         return f"attestations/artifacts/{self.sha256}-{stem}"
 
 

@@ -7,13 +7,13 @@ that decided its verdict with the digest of the file they came from, and the man
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.findings.excerpts import Excerpt
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.scope import poam_entry_scope
@@ -24,7 +24,6 @@ from verifier.outputs.serialize import dumps, dumps_findings, entry_scope_json, 
 from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
 
 BUNDLE_DIR = "evidence"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +51,8 @@ def entry_files(run: VerificationRun) -> EntryFiles:
 
 
 def _unique_name(entry_id: str, taken: Mapping[str, bytes]) -> str:
-    # Entry ids are user text; file names in the bundle must never escape it or collide.
-    stem = _UNSAFE.sub("_", entry_id).strip(".") or "entry"
+    # Entry ids are user text; file names in the bundle must never escape it, collide or be too long.
+    stem = safe_stem(entry_id, "entry")
     name, n = f"entries/{stem}.json", 1
     while name in taken:
         n += 1
@@ -194,7 +193,7 @@ def _element_json(finding: Finding, entries: list[str], excerpt: Excerpt) -> dic
 
 
 def _unique_excerpt_name(path: str, format_name: str, taken: Mapping[str, bytes]) -> str:
-    stem = _UNSAFE.sub("_", PurePath(path).name.split(".")[0]).strip(".") or "findings"
+    stem = safe_stem(PurePath(path).name.split(".")[0], "findings")
     name, n = f"{EXCERPTS_DIR}/{stem}.{format_name}.json", 1
     while name in taken:
         n += 1
