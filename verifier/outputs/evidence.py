@@ -19,6 +19,7 @@ from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.scope import poam_entry_scope
 from verifier.model import EntryResult, Finding, Status, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.paths import recorded_path
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.serialize import dumps, dumps_findings, entry_scope_json, finding_json, tally_json
 from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
@@ -86,7 +87,7 @@ def _superseded_json(old: Superseded, digests: Mapping[str, str]) -> dict[str, A
         "superseded_by": {
             "source": old.by.source,
             "started": timestamp(old.by.started),
-            "files": list(old.by.files),
+            "files": [recorded_path(path) for path in old.by.files],
         },
     }
 
@@ -152,7 +153,7 @@ def excerpt_files(run: VerificationRun) -> dict[str, bytes]:
         elements = [_element_json(*quoted[(path, *location)], excerpt) for location, excerpt in texts.items()]
         listed.append(
             {
-                "path": path,
+                "path": recorded_path(path),
                 "sha256": source.sha256,
                 "format": source.format,
                 "file": name,
@@ -162,7 +163,9 @@ def excerpt_files(run: VerificationRun) -> dict[str, bytes]:
     index = {
         "excerpts_per_entry": EXCERPTS_PER_ENTRY,
         "sources": listed,
-        "not_read_again": [{"path": path, "reason": why} for path, why in excerpts.not_read.items()],
+        "not_read_again": [
+            {"path": recorded_path(path), "reason": why} for path, why in excerpts.not_read.items()
+        ],
     }
     files[EXCERPTS_INDEX] = dumps(index)
     return files
