@@ -65,3 +65,11 @@ def test_the_stem_depends_on_the_whole_id() -> None:
     one, two = safe_stem(SHARED_PREFIX + "/1", "entry"), safe_stem(SHARED_PREFIX + "_1", "entry")
     assert one != two and len(one) == len(two) == MAX_STEM
     assert safe_stem("...", "entry") == "entry"
+
+
+def test_ids_differing_only_in_case_get_names_differing_without_case(tmp_path: Path) -> None:
+    # macOS and Windows file systems ignore case: POAM-1.json and poam-1.json would be one file.
+    paths = _verify(tmp_path, ["POAM-1", "poam-1", "Poam-1"])
+    assert len({paths[entry_id].lower() for entry_id in ("POAM-1", "poam-1", "Poam-1")}) == 3
+    assert paths["POAM-1"] == "evidence/entries/POAM-1.json"
+    assert len(verify_bundle(tmp_path / "out" / "evidence", None).verdicts) == len(paths)

@@ -101,3 +101,16 @@ def test_a_sibling_folder_sharing_the_prefix_is_outside(workdir: Path) -> None:
     sibling = f"{workdir}-other/x.json"
     assert recorded_path(sibling) == sibling
     assert recorded_path(f"{workdir}/scans.zip!/x.json") == "scans.zip!/x.json"
+
+
+def test_a_path_through_the_shells_name_for_the_working_directory_is_relative(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # macOS: $PWD is /tmp/..., the process's working directory /private/tmp/...
+    alias = workdir.parent / "alias"
+    alias.symlink_to(workdir)
+    monkeypatch.setenv("PWD", str(alias))
+    assert recorded_path(f"{alias}/scans/x.json") == "scans/x.json"
+    monkeypatch.setenv("PWD", str(workdir.parent))  # stale: not the working directory
+    assert recorded_path(f"{workdir.parent}/work/x.json") == "x.json"
+    assert recorded_path(f"{workdir.parent}/x.json") == f"{workdir.parent}/x.json"

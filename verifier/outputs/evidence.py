@@ -41,8 +41,9 @@ def entry_files(run: VerificationRun) -> EntryFiles:
     refs: dict[str, EvidenceRef] = {}
     entries = {e.id: e for e in run.poam.poam.entries}
     digests = {f.path: f.sha256 for f in run.findings.files}
+    taken: set[str] = set()
     for result in run.results:
-        name = _unique_name(result.entry_id, files)
+        name = _unique_name(result.entry_id, taken)
         poam = run.poam.poam
         scope = entry_scope_json(poam_entry_scope(poam, entries[result.entry_id]), poam.schema_version)
         data = dumps_findings(_entry_document(result, scope, digests))
@@ -51,13 +52,15 @@ def entry_files(run: VerificationRun) -> EntryFiles:
     return EntryFiles(files=files, refs=refs)
 
 
-def _unique_name(entry_id: str, taken: Mapping[str, bytes]) -> str:
+def _unique_name(entry_id: str, taken: set[str]) -> str:
     # Entry ids are user text; file names in the bundle must never escape it, collide or be too long.
+    # Compared without case: POAM-1 and poam-1 are one file on macOS and Windows file systems.
     stem = safe_stem(entry_id, "entry")
     name, n = f"entries/{stem}.json", 1
-    while name in taken:
+    while name.lower() in taken:
         n += 1
         name = f"entries/{stem}-{n}.json"
+    taken.add(name.lower())
     return name
 
 
@@ -145,10 +148,11 @@ def excerpt_files(run: VerificationRun) -> dict[str, bytes]:
     quoted = _quoted_by(run.results)
     sources = {source.path: source for source in run.findings.files}
     files: dict[str, bytes] = {}
+    taken: set[str] = set()
     listed: list[dict[str, Any]] = []
     for path, texts in excerpts.texts.items():
         source = sources[path]
-        name = _unique_excerpt_name(path, source.format, files)
+        name = _unique_excerpt_name(path, source.format, taken)
         files[name] = b"[\n" + b",\n".join(excerpt.text for excerpt in texts.values()) + b"\n]\n"
         elements = [_element_json(*quoted[(path, *location)], excerpt) for location, excerpt in texts.items()]
         listed.append(
@@ -195,12 +199,13 @@ def _element_json(finding: Finding, entries: list[str], excerpt: Excerpt) -> dic
     }
 
 
-def _unique_excerpt_name(path: str, format_name: str, taken: Mapping[str, bytes]) -> str:
+def _unique_excerpt_name(path: str, format_name: str, taken: set[str]) -> str:
     stem = safe_stem(PurePath(path).name.split(".")[0], "findings")
     name, n = f"{EXCERPTS_DIR}/{stem}.{format_name}.json", 1
-    while name in taken:
+    while name.lower() in taken:
         n += 1
         name = f"{EXCERPTS_DIR}/{stem}-{n}.{format_name}.json"
+    taken.add(name.lower())
     return name
 
 

@@ -28,16 +28,29 @@ def recorded_path(path: str | Path) -> str:
     # Called once per recorded finding: a string test, not a PurePath, decides the common relative case.
     if not (text.startswith(("/", "\\")) or text[1:3] in (":/", ":\\")):
         return text  # relative (as given) or a URI such as s3://bucket/key: nothing local to hide
-    return _relative_to(text, os.getcwd())
+    return _relative_to(text, _working_dirs(os.getcwd(), os.environ.get("PWD", "")))
+
+
+@functools.lru_cache(maxsize=16)
+def _working_dirs(cwd: str, logical: str) -> tuple[str, ...]:
+    """The working directory, and the shell's name for it when that differs (a path through a symbolic
+    link, as ``$PWD`` on macOS's /tmp): users type paths from ``$PWD``, the process sees the real one."""
+    if not logical or logical == cwd or not os.path.isabs(logical):
+        return (cwd,)
+    try:
+        return (cwd, logical) if os.path.samefile(logical, cwd) else (cwd,)
+    except OSError:
+        return (cwd,)
 
 
 @functools.lru_cache(maxsize=1024)
-def _relative_to(path: str, cwd: str) -> str:
-    root = cwd.rstrip(os.sep)
-    if path == root:
-        return "."
-    if path.startswith(root + os.sep):
-        return Path(path[len(root) + 1 :]).as_posix()
+def _relative_to(path: str, working_dirs: tuple[str, ...]) -> str:
+    for directory in working_dirs:
+        root = directory.rstrip(os.sep)
+        if path == root:
+            return "."
+        if path.startswith(root + os.sep):
+            return Path(path[len(root) + 1 :]).as_posix()
     return path
 
 
