@@ -54,8 +54,11 @@ _MARKUP = {
 _MENTION = re.compile(r"(?:^|[^\w`])@[A-Za-z0-9]")
 
 
+_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    return _PARSER
 
 
 def _cell_tokens(value: str) -> list[Token]:
@@ -89,7 +92,9 @@ def test_a_hostile_value_is_one_text_cell_that_reads_as_itself(value: str) -> No
 def test_any_value_renders_as_text_and_nothing_else(value: str) -> None:
     children = _cell_tokens(value)
     assert {t.type for t in children} <= {"text"}
-    assert not _MENTION.search("".join(t.content for t in children))
+    rendered = "".join(t.content for t in children)
+    assert not _MENTION.search(rendered)
+    assert rendered.replace("\u2060", "") == _plain(value)
 
 
 def test_a_cut_value_is_still_escaped() -> None:
