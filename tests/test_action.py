@@ -192,6 +192,19 @@ def test_lint_summary_keeps_hostile_entry_ids_inside_the_code_block(runner: Runn
     assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close", "code_block"]
 
 
+def test_lint_summary_cannot_be_closed_by_a_fence_in_the_report(runner: Runner) -> None:
+    # Whatever lint prints (today its table prefixes every line), no line of it can end the code block.
+    fake = runner.temp / "poam-action" / "bin" / "poam"
+    fake.unlink()
+    fake.write_text("#!/bin/sh\nprintf '```\\n# pwned\\n<img src=x>\\r# cr\\n~~~\\n    @octocat\\n'\n")
+    fake.chmod(0o755)
+    done = runner.run("Run poam", _inputs(command="lint", as_of="2026-11-25"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    tokens = MarkdownIt("commonmark").parse(runner.summary.read_text(encoding="utf-8"))
+    assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close", "code_block"]
+    assert "# pwned" in tokens[3].content and "# cr" in tokens[3].content
+
+
 def test_an_unknown_command_is_refused(runner: Runner) -> None:
     done = runner.run("Run poam", _inputs(command="deploy"))
     assert done.returncode == 2 and "command must be verify, scan, iac or lint" in done.stdout
