@@ -114,3 +114,13 @@ def test_a_path_through_the_shells_name_for_the_working_directory_is_relative(
     monkeypatch.setenv("PWD", str(workdir.parent))  # stale: not the working directory
     assert recorded_path(f"{workdir.parent}/work/x.json") == "x.json"
     assert recorded_path(f"{workdir.parent}/x.json") == f"{workdir.parent}/x.json"
+
+
+def test_a_removed_working_directory_records_paths_as_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert recorded_path(f"{gone}/x.json") == f"{gone}/x.json"

@@ -28,7 +28,11 @@ def recorded_path(path: str | Path) -> str:
     # Called once per recorded finding: a string test, not a PurePath, decides the common relative case.
     if not (text.startswith(("/", "\\")) or text[1:3] in (":/", ":\\")):
         return text  # relative (as given) or a URI such as s3://bucket/key: nothing local to hide
-    return _relative_to(text, _working_dirs(os.getcwd(), os.environ.get("PWD", "")))
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working directory was removed: nothing to be relative to
+        return text
+    return _relative_to(text, _working_dirs(cwd, os.environ.get("PWD", "")))
 
 
 @functools.lru_cache(maxsize=16)
