@@ -6,6 +6,7 @@ Each tampering case fails with a message naming the file. The forgeries that rec
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -746,3 +747,83 @@ def test_a_bundle_without_a_creation_time_is_refused(
     tampered = _reseal({**example[0], "manifest.json": json.dumps(manifest).encode()})
     with pytest.raises(BundleInvalid, match=r"^manifest\.json: created is not a timestamp$"):
         verify_bundle(_write(tampered, tmp_path / "b"), None)
+
+
+def _without_element(files: Files, entry_id: str) -> Files:
+    """The bundle with the quote of ``entry_id``'s deciding finding cut from quote file and index alike."""
+    index = _index(files)
+    elements = index["sources"][0]["elements"]
+    starts = _element_starts(files)
+    kept = [n for n, e in enumerate(elements) if e["entries"] != [entry_id]]
+    texts = [files[QUOTES][starts[n] : starts[n] + elements[n]["length"]] for n in kept]
+    index["sources"][0]["elements"] = [elements[n] for n in kept]
+    quotes = b"[\n" + b",\n".join(texts) + b"\n]\n"
+    return {**files, QUOTES: quotes, INDEX: json.dumps(index).encode()}
+
+
+def test_a_forged_met_whose_quote_was_cut_out_is_caught_as_unquoted(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files, _ = example
+    entry = _entry(files, "POAM-004")
+    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
+    forged = _forge(files, {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}})
+    cut = _reseal(_without_element(forged, "POAM-004"))
+    with pytest.raises(
+        BundleInvalid,
+        match=rf"^entries/POAM-004\.json: entry POAM-004's deciding finding \S+ is not quoted in {re.escape(QUOTES)}",
+    ):
+        verify_bundle(_write(cut, tmp_path / "b"), None)
+    index = _index(cut)
+    index["excerpts_per_entry"] = 0  # "nothing needed quoting"
+    lowered = _reseal({**cut, INDEX: json.dumps(index).encode()})
+    with pytest.raises(BundleInvalid, match=r"^prowler/index\.json: excerpts_per_entry is 0, not 20$"):
+        verify_bundle(_write(lowered, tmp_path / "c"), None)
+
+
+def _verify_scan(tmp_path: Path, findings: Path) -> Path:
+    options = VerifyOptions(
+        poam=REPO / "poam.json",
+        mapping=REPO / "mappings" / "cmmc-l2-aws.json",
+        findings=(findings,),
+        out=tmp_path / "out",
+        as_of=date(2026, 11, 25),
+    )
+    run_verify(options, clock=lambda: FIXED_CLOCK)
+    return tmp_path / "out" / "evidence.zip"
+
+
+def _scan_copy(tmp_path: Path, shape: str) -> Path:
+    """The example scan as a user may hand it in: as recorded, gzipped JSON, zipped, or its CSV only."""
+    scan = shutil.copytree(REPO / "examples" / "prowler-output", tmp_path / "scan")
+    if shape == "gzipped":
+        for source in scan.glob("*.json"):
+            source.with_name(source.name + ".gz").write_bytes(gzip.compress(source.read_bytes()))
+            source.unlink()
+    if shape == "zipped":
+        with zipfile.ZipFile(tmp_path / "scan.zip", "w") as archive:
+            for file in sorted(scan.iterdir()):
+                archive.write(file, file.name)
+        return tmp_path / "scan.zip"
+    if shape == "csv only":
+        for source in scan.glob("*.json"):
+            source.unlink()
+    return scan
+
+
+@pytest.mark.parametrize(
+    ("shape", "quoted"),
+    [
+        ("gzipped", "14 quoted Prowler elements in 1 file(s)"),
+        (
+            "zipped",
+            "0 quoted Prowler elements in 0 file(s) match prowler/index.json and the entry files (1 source",
+        ),
+        ("csv only", "no Prowler JSON quoted"),
+    ],
+)
+def test_bundles_of_every_scan_shape_verify_with_their_quotes(
+    tmp_path: Path, shape: str, quoted: str
+) -> None:
+    report = verify_bundle(_verify_scan(tmp_path, _scan_copy(tmp_path, shape)), None)
+    assert any(line.startswith(quoted) for line in report.lines()), report.lines()

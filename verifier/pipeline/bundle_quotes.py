@@ -30,7 +30,7 @@ from verifier.errors import FindingsFormatError, InputError
 from verifier.inputs.findings import TYPED_FORMATS
 from verifier.inputs.jsondoc import parse_json, sha256_hex
 from verifier.model import Finding, Status, Verdict
-from verifier.outputs.evidence import EXCERPTS_DIR, EXCERPTS_INDEX
+from verifier.outputs.evidence import EXCERPTS_DIR, EXCERPTS_INDEX, EXCERPTS_PER_ENTRY
 
 _OPEN, _SEPARATOR, _CLOSE = b"[\n", b",\n", b"\n]\n"
 """How a run writes a quote file: its elements, in index order, as one JSON array."""
@@ -107,6 +107,10 @@ def _check(
             raise _Mismatch(f"{quote_files[0]}: a quote file, but the bundle has no {EXCERPTS_INDEX}")
         return QuoteReport()  # a run that quoted nothing (CSV only), or a bundle from before quotes
     index = _index(files[EXCERPTS_INDEX])
+    per_entry = index.get("excerpts_per_entry")
+    if per_entry != EXCERPTS_PER_ENTRY:
+        # The count decides which findings must be quoted: a forger must not get to lower it.
+        raise _Mismatch(f"{EXCERPTS_INDEX}: excerpts_per_entry is {per_entry!r}, not {EXCERPTS_PER_ENTRY}")
     sources = [_source(raw, n) for n, raw in enumerate(_list(index, "sources"))]
     not_read = _not_read(index)
     _check_files_listed(sources, quote_files)
@@ -118,6 +122,7 @@ def _check(
             quoted = _judged(source, element, text)
             for entry_id in element.entries:
                 _check_entry(source, element, quoted, entry_id, entries, by_entry)
+    _check_all_quoted(entries, sources, {n["path"] for n in not_read}, per_entry)
     elements = sum(len(s.elements) for s in sources)
     return QuoteReport(elements=elements, files=len(sources), not_read=len(not_read))
 
@@ -330,6 +335,41 @@ def _check_entry(
             f"{evidence.name}: entry {entry_id} records finding {uid} from a source whose "
             f"SHA-256 differs from the one {EXCERPTS_INDEX} quotes it from"
         )
+
+
+def _check_all_quoted(
+    entries: Mapping[str, EntryEvidence], sources: Sequence[_Source], not_read: set[str], per_entry: int
+) -> None:
+    """Every finding a run had to quote is quoted: an element dropped from quote file and index together
+    (a FAIL, or the PASS a forged entry file put in its place) leaves its entry file without its quote."""
+    quoted = {
+        (s.path, e.finding_uid, entry_id) for s in sources for e in s.elements for entry_id in e.entries
+    }
+    read = {s.path: s.file for s in sources}
+    for entry_id, evidence in entries.items():
+        for finding in _to_quote(evidence.findings, set(read) | not_read, per_entry):
+            if (
+                finding.source_file in read
+                and (finding.source_file, finding.finding_uid, entry_id) not in quoted
+            ):
+                raise _Mismatch(
+                    f"{evidence.name}: entry {entry_id}'s deciding finding {finding.finding_uid} is not "
+                    f"quoted in {read[finding.source_file]}, though its source was quoted"
+                )
+
+
+def _to_quote(findings: Sequence[Finding], located: set[str], per_entry: int) -> list[Finding]:
+    """The findings a run quotes for an entry (``excerpted_findings``): its FAILs first, then the others,
+    in evidence order, up to ``per_entry``.
+
+    Only findings with a place in a JSON array can be quoted, and a file's findings all have one or none;
+    the index names every file a run quoted from (``located``). A file holding a located finding it
+    does not name had none chosen, and leaving its findings out changes nothing that was chosen.
+    """
+    candidates = [f for f in findings if f.source_file in located]
+    failing = [f for f in candidates if f.status is Status.FAIL][:per_entry]
+    others = [f for f in candidates if f.status is not Status.FAIL][:per_entry]
+    return [*failing, *others][:per_entry]
 
 
 def _text(table: Mapping[str, Any], key: str, where: str) -> str:
