@@ -15,7 +15,7 @@ import shutil
 import stat
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -624,6 +624,9 @@ def test_an_untouched_bundle_verifies_its_quotes_and_shows_its_dates(
     lines = report.lines()
     assert (report.as_of, report.created) == ("2026-11-25", "2026-11-25T12:00:00Z")
     assert "bundle as of 2026-11-25, created 2026-11-25T12:00:00Z" in lines
+    # Replayed twelve days later, the bundle says how old it is.
+    later = report.lines(now=FIXED_CLOCK + timedelta(days=12, hours=1))
+    assert "bundle as of 2026-11-25, created 2026-11-25T12:00:00Z (12 days ago)" in later
     assert "unsigned: integrity only, no authenticity" in lines
     elements = len(_index(files)["sources"][0]["elements"])
     assert (report.quotes.elements, report.quotes.files, report.quotes.problem) == (elements, 1, "")

@@ -109,8 +109,8 @@ class BundleReport:
     created: str = ""
     quotes: QuoteReport = QuoteReport()
 
-    def lines(self) -> list[str]:
-        """Human-readable lines for the CLI to print."""
+    def lines(self, now: datetime | None = None) -> list[str]:
+        """Human-readable lines for the CLI to print; with ``now``, how old the bundle is."""
         counts = Counter(v for _, v in self.verdicts)
         tally = ", ".join(f"{v.value} {counts[v]}" for v in Verdict)
         signature = {
@@ -122,7 +122,7 @@ class BundleReport:
             f"{self.path}: {self.files} files match SHA256SUMS and manifest.json",
             signature,
             # A bundle stays valid forever: its dates are what shows an old one handed in again.
-            f"bundle as of {self.as_of}, created {self.created}",
+            f"bundle as of {self.as_of}, created {self.created}{_age(self.created, now)}",
             f"{len(self.verdicts)} entries re-evaluated, every verdict reproduced ({tally})",
             self._quotes_line(),
             *self.notes,
@@ -139,6 +139,16 @@ class BundleReport:
 
 
 UNSIGNED = "unsigned: integrity only, no authenticity"
+
+
+def _age(created: str, now: datetime | None) -> str:
+    moment = datetime.fromisoformat(created) if created else None
+    if now is None or moment is None or moment.tzinfo is None:
+        return ""
+    days = (now - moment).days
+    if days < 0:
+        return " (in the future)"
+    return f" ({days} day{'' if days == 1 else 's'} ago)"
 
 
 def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:

@@ -19,7 +19,7 @@ this closes the forgeries that leave the quoted Prowler JSON behind, not the nee
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -203,11 +203,12 @@ def _not_read(index: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _check_files_listed(sources: Sequence[_Source], quote_files: Sequence[str]) -> None:
-    named = [s.file for s in sources]
-    for file in sorted(set(named)):
-        if named.count(file) > 1:
+    named = Counter(s.file for s in sources)
+    present = set(quote_files)
+    for file in sorted(named):
+        if named[file] > 1:
             raise _Mismatch(f"{EXCERPTS_INDEX}: {file} is the quote file of two sources")
-        if file not in quote_files:
+        if file not in present:
             raise _Mismatch(f"{file}: listed in {EXCERPTS_INDEX} but missing from the bundle")
     for file in quote_files:
         if file not in named:
