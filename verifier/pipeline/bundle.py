@@ -124,18 +124,27 @@ class BundleReport:
             # A bundle stays valid forever: its dates are what shows an old one handed in again.
             f"bundle as of {self.as_of}, created {self.created}{_age(self.created, now)}",
             f"{len(self.verdicts)} entries re-evaluated, every verdict reproduced ({tally})",
-            self._quotes_line(),
+            *self._quotes_lines(),
             *self.notes,
         ]
 
-    def _quotes_line(self) -> str:
+    def _quotes_lines(self) -> list[str]:
         quoted = self.quotes
         if not quoted.files and not quoted.not_read:
-            return "no Prowler JSON quoted (no prowler/index.json)"
-        return (
+            return ["no Prowler JSON quoted (no prowler/index.json)"]
+        lines = [
             f"{quoted.elements} quoted Prowler elements in {quoted.files} file(s) match prowler/index.json "
-            f"and the entry files ({quoted.not_read} source(s) not quoted)"
-        )
+            f"and the entry files"
+        ]
+        # Findings from a source the run did not quote rest on the entry files alone: say which and why.
+        reasons = Counter(reason for _, reason in quoted.not_read)
+        for reason, count in reasons.items():
+            first = next(path for path, why in quoted.not_read if why == reason)
+            more = f" and {count - 1} more" if count > 1 else ""
+            lines.append(
+                f"note: not quoted, findings recorded in the entry files only: {first}{more} ({reason})"
+            )
+        return lines
 
 
 UNSIGNED = "unsigned: integrity only, no authenticity"

@@ -51,12 +51,12 @@ class EntryEvidence:
 
 @dataclass(frozen=True, slots=True)
 class QuoteReport:
-    """What the quotes held: elements rechecked, the quote files they lie in, sources not quoted; or the
-    first problem found (empty when none)."""
+    """What the quotes held: elements rechecked, the quote files they lie in, the sources the run did not
+    quote with why (path, reason); or the first problem found (empty when none)."""
 
     elements: int = 0
     files: int = 0
-    not_read: int = 0
+    not_read: tuple[tuple[str, str], ...] = ()
     problem: str = ""
 
 
@@ -122,9 +122,9 @@ def _check(
             quoted = _judged(source, element, text)
             for entry_id in element.entries:
                 _check_entry(source, element, quoted, entry_id, entries, by_entry)
-    _check_all_quoted(entries, sources, {n["path"] for n in not_read}, per_entry)
+    _check_all_quoted(entries, sources, {path for path, _ in not_read}, per_entry)
     elements = sum(len(s.elements) for s in sources)
-    return QuoteReport(elements=elements, files=len(sources), not_read=len(not_read))
+    return QuoteReport(elements=elements, files=len(sources), not_read=not_read)
 
 
 # --- the index -----------------------------------------------------------------------------------
@@ -191,15 +191,14 @@ def _check_order(elements: Sequence[_Element], file: str) -> None:
         end = element.offset + element.length
 
 
-def _not_read(index: Mapping[str, Any]) -> list[dict[str, Any]]:
-    listed = _list(index, "not_read_again")
-    for n, raw in enumerate(listed):
+def _not_read(index: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    listed = []
+    for n, raw in enumerate(_list(index, "not_read_again")):
         where = f"{EXCERPTS_INDEX}: not_read_again {n + 1}"
         if not isinstance(raw, dict):
             raise _Mismatch(f"{where} is not a JSON object")
-        _text(raw, "path", where)
-        _text(raw, "reason", where)
-    return listed
+        listed.append((_text(raw, "path", where), _text(raw, "reason", where)))
+    return tuple(listed)
 
 
 def _check_files_listed(sources: Sequence[_Source], quote_files: Sequence[str]) -> None:
