@@ -835,3 +835,31 @@ def test_bundles_of_every_scan_shape_verify_with_their_quotes(
     lines = verify_bundle(_verify_scan(tmp_path, _scan_copy(tmp_path, shape)), None).lines()
     for expected in quoted:
         assert any(expected in line for line in lines), lines
+
+
+def test_a_source_claimed_not_read_again_leaves_its_verdicts_unquoted_and_says_so(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files, _ = example
+    entry = _entry(files, "POAM-004")
+    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
+    forged = _forge(files, {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}})
+    index = _index(forged)
+    [source] = index.pop("sources")
+    index["sources"] = []
+    index["not_read_again"] = [{"path": source["path"], "reason": "not a file on this machine now"}]
+    claimed = {n: d for n, d in forged.items() if n != QUOTES}
+    claimed[INDEX] = json.dumps(index).encode()
+    # Without a signature this cannot be told from a scan file deleted mid-run; the report names it.
+    lines = verify_bundle(_write(_reseal(claimed), tmp_path / "b"), None).lines()
+    assert (
+        "note: not quoted, findings recorded in the entry files only: "
+        f"{source['path']} (not a file on this machine now)"
+    ) in lines
+    assert "unsigned: integrity only, no authenticity" in lines
+    index["not_read_again"] = [{"path": source["path"], "reason": "gone"}]
+    both = {**forged, INDEX: json.dumps({**index, "sources": [source]}).encode()}
+    with pytest.raises(
+        BundleInvalid, match=r"^prowler/index\.json: .* is listed as quoted and as not read again$"
+    ):
+        verify_bundle(_write(_reseal(both), tmp_path / "c"), None)

@@ -114,6 +114,8 @@ def _check(
     sources = [_source(raw, n) for n, raw in enumerate(_list(index, "sources"))]
     not_read = _not_read(index)
     _check_files_listed(sources, quote_files)
+    for path in sorted({s.path for s in sources} & {path for path, _ in not_read}):
+        raise _Mismatch(f"{EXCERPTS_INDEX}: {path} is listed as quoted and as not read again")
     digests = _input_digests(manifest)
     by_entry = {entry_id: _by_uid(evidence) for entry_id, evidence in entries.items()}
     for source in sources:
