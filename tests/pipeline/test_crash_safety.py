@@ -1,23 +1,30 @@
-"""Concurrent and killed runs never corrupt the POA&M or the history ledger."""
+"""Concurrent, killed and failing runs never corrupt the POA&M, the ledger, or the bond between them."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
+import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from verifier.errors import EnvError
+from tests.support.cli import run_cli
+from verifier.errors import EnvError, ExitCode
 from verifier.inputs.ledger import read_ledger
 from verifier.inputs.poam import load_poam
+from verifier.outputs.transaction import file_domain, recover_pending
 from verifier.outputs.writer import exclusive_lock
+from verifier.pipeline.history import check_bundle_recorded
 
 REPO = Path(__file__).resolve().parents[2]
 SCAN = REPO / "examples" / "prowler-output"
@@ -31,10 +38,13 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _start(workdir: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "verifier", "verify", "--in-place", "--findings", str(SCAN)]
-    command += ["--as-of", AS_OF]
-    return subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+VERIFY = ("verify", "--findings", str(SCAN), "--as-of", AS_OF)
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+def _start(workdir: Path, *extra: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "verifier", *VERIFY, "--in-place", *extra]
+    return subprocess.Popen(command, cwd=workdir, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def test_two_in_place_runs_at_once_are_serialised(workdir: Path) -> None:
@@ -59,6 +69,7 @@ def test_the_lock_file_is_removed_after_a_run_good_or_bad(workdir: Path) -> None
     failed = _start(workdir)
     assert failed.wait(timeout=120) == 3
     assert not (workdir / "poam.json.lock").exists()
+    assert not (workdir / "out" / ".poam-verify.lock").exists()
 
 
 def _count_under_lock(target: Path, rounds: int) -> None:
@@ -102,3 +113,100 @@ def test_sigkill_at_random_points_leaves_a_valid_poam(workdir: Path) -> None:
             read_ledger(workdir / "poam-history.jsonl")  # the chain is never left broken
     assert -signal.SIGKILL in outcomes  # at least one run really was killed mid-way
     json.loads((workdir / "poam.json").read_text(encoding="utf-8"))
+
+
+def test_runs_of_several_poams_sharing_one_ledger_lose_no_line(tmp_path: Path) -> None:
+    """Each POA&M has its own folder and lock; the ledger they share has one lock of its own."""
+    ledger = tmp_path / "shared" / "poam-history.jsonl"
+    ledger.parent.mkdir()
+    folders = [tmp_path / name for name in ("a", "b", "c", "d")]
+    for folder in folders:
+        folder.mkdir()
+        shutil.copy(REPO / "poam.json", folder / "poam.json")
+    mapping = str(REPO / "mappings" / "cmmc-l2-aws.json")
+    for _ in range(2):
+        runs = [
+            _start(folder, "--mapping", mapping, "--history", str(ledger), "--out", "out")
+            for folder in folders
+        ]
+        assert [run.wait(timeout=300) for run in runs] == [0] * len(runs)
+    assert (
+        len(read_ledger(ledger).lines) == 2 * len(folders) * 8
+    )  # every run's 8 lines, in one unbroken chain
+    for folder in folders:  # each folder's latest bundle sits right after the head it chained onto
+        check_bundle_recorded(read_ledger(ledger), ledger, folder / "out" / "evidence.zip")
+    assert sorted(p.name for p in ledger.parent.iterdir()) == ["poam-history.jsonl"]
+
+
+def _faulted(workdir: Path, mode: str, at: int) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "tests.support.faults", mode, str(at), *VERIFY, "--in-place"]
+    return subprocess.run(
+        command, cwd=workdir, env=ENV, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _assert_sound_right_now(workdir: Path, probe: Path) -> None:
+    """What anyone sees at this instant, before any recovery: a valid POA&M, chain and recorded bundle."""
+    load_poam(workdir / "poam.json")
+    ledger = read_ledger(workdir / "poam-history.jsonl")
+    probe.mkdir(exist_ok=True)
+    shutil.copy(
+        workdir / "out" / "evidence.zip", probe / "evidence.zip"
+    )  # a copy: checking it recovers nothing
+    check_bundle_recorded(ledger, workdir / "poam-history.jsonl", probe / "evidence.zip")
+
+
+def _assert_one_whole_run_visible(workdir: Path) -> None:
+    """Every output is the latest recorded run's: the ledger's last zip, and each file the zip holds a copy of."""
+    out = workdir / "out"
+    zipped = (out / "evidence.zip").read_bytes()
+    assert (
+        read_ledger(workdir / "poam-history.jsonl").lines[-1].bundle_sha256
+        == hashlib.sha256(zipped).hexdigest()
+    )
+    with zipfile.ZipFile(out / "evidence.zip") as archive:
+        members = {name.removeprefix("evidence/"): archive.read(name) for name in archive.namelist()}
+    bundle = out / "evidence"
+    on_disk = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    assert on_disk == members
+    assert (out / "verification.json").read_bytes() == members["verification.json"]
+    assert (workdir / "poam.json").read_bytes() == members["poam.json"]
+
+
+def _assert_nothing_left_over(workdir: Path) -> None:
+    assert sorted(p.name for p in workdir.iterdir()) == ["mappings", "out", "poam-history.jsonl", "poam.json"]
+    assert sorted(p.name for p in (workdir / "out").iterdir()) == [
+        "evidence",
+        "evidence.zip",
+        "summary.md",
+        "verification.json",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["kill", "fail"])
+def test_a_fault_at_any_publishing_step_is_finished_or_undone_whole(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], mode: str
+) -> None:
+    """SIGKILL before, or an I/O error at, every rename and journal removal of an --in-place run.
+
+    Right after the fault the POA&M, the chain and the visible bundle are sound; once a reader (``history
+    verify --bundle``) or the next run has finished the journal, every output is one whole run's, the one
+    the ledger ends with; and the next run leaves no temporary behind.
+    """
+    monkeypatch.chdir(workdir)
+    steps = int(re.findall(r"steps=(\d+)", _faulted(workdir, "count", 0).stderr)[-1])
+    assert (
+        steps >= 9
+    )  # journals (out, POA&M), ledger, 3 files, the bundle's 2 renames, POA&M, journal removals
+    for at in range(1, steps + 1):
+        before = len(read_ledger(workdir / "poam-history.jsonl").lines)
+        faulted = _faulted(workdir, mode, at)
+        assert faulted.returncode == (-signal.SIGKILL if mode == "kill" else faulted.returncode)
+        assert mode == "kill" or faulted.returncode in (ExitCode.OK, ExitCode.ENVIRONMENT), faulted.stderr
+        _assert_sound_right_now(workdir, workdir.parent / "probe")
+        assert len(read_ledger(workdir / "poam-history.jsonl").lines) in (before, before + 8)
+        assert run_cli(capsys, "history", "verify", "--bundle", "out/evidence.zip")[0] == ExitCode.OK
+        recover_pending(file_domain(workdir / "poam.json"))  # what the next verify of this POA&M does first
+        _assert_one_whole_run_visible(workdir)
+        assert run_cli(capsys, *VERIFY, "--in-place")[0] == ExitCode.OK
+        _assert_nothing_left_over(workdir)
