@@ -15,6 +15,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -210,3 +211,90 @@ def test_a_fault_at_any_publishing_step_is_finished_or_undone_whole(
         _assert_one_whole_run_visible(workdir)
         assert run_cli(capsys, *VERIFY, "--in-place")[0] == ExitCode.OK
         _assert_nothing_left_over(workdir)
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    """Set or clear the immutable attribute: the one way to refuse root a write without a read-only mount."""
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        return False
+    return subprocess.run([chattr, flag, str(path)], capture_output=True, check=False).returncode == 0
+
+
+@pytest.fixture
+def immutable(request: pytest.FixtureRequest) -> object:
+    """``immutable(path)`` makes ``path`` immutable (or skips the test) and clears the flag afterwards."""
+    made: list[Path] = []
+
+    def make(path: Path) -> None:
+        if not _chattr("+i", path):
+            pytest.skip("chattr +i is not available here")
+        made.append(path)
+
+    request.addfinalizer(lambda: [_chattr("-i", path) for path in made])
+    return make
+
+
+def _snapshot(*folders: Path) -> dict[str, bytes]:
+    """Every file under ``folders`` (hidden ones too) by path, with its bytes."""
+    return {str(p): p.read_bytes() for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("blocked", ["history folder", "ledger file"])
+def test_a_ledger_that_cannot_be_written_leaves_every_output_as_it_was(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    immutable: Any,
+    blocked: str,
+) -> None:
+    """An immutable history folder refuses the ledger's lock; an immutable ledger refuses the commit rename.
+
+    Either way the run fails with exit 4 before its commit point: the POA&M (--in-place) and the outputs keep
+    the previous run, and no staged part or journal is left anywhere.
+    """
+    monkeypatch.chdir(workdir)
+    history = ("--history", "hist/poam-history.jsonl", "--in-place")
+    assert run_cli(capsys, *VERIFY, *history)[0] == ExitCode.OK
+    before = _snapshot(workdir)
+    immutable(workdir / "hist" if blocked == "history folder" else workdir / "hist" / "poam-history.jsonl")
+    assert run_cli(capsys, *VERIFY, *history)[0] == ExitCode.ENVIRONMENT
+    assert _snapshot(workdir) == before  # same files, same bytes: nothing published, nothing left behind
+
+
+def test_verify_needs_no_write_access_to_the_poam_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], immutable: Any
+) -> None:
+    """The run's lock lives beside its outputs: a POA&M on a read-only share verifies into a writable folder."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(REPO / "poam.json", inputs / "poam.json")
+    monkeypatch.chdir(tmp_path)
+    inputs.chmod(0o555)  # enough for any other user; root needs the immutable flag
+    immutable(inputs)
+    listed = os.stat(inputs).st_mtime_ns
+    code, _ = run_cli(capsys, *VERIFY, "--poam", "inputs/poam.json", "--history", "poam-history.jsonl")
+    assert code == ExitCode.OK
+    assert [p.name for p in inputs.iterdir()] == ["poam.json"]
+    assert os.stat(inputs).st_mtime_ns == listed  # not even a lock file came and went
+    assert len(read_ledger(tmp_path / "poam-history.jsonl").lines) == 8
+
+
+def test_in_place_through_a_symlink_updates_its_target_and_keeps_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "compliance").mkdir()
+    shutil.copy(REPO / "poam.json", tmp_path / "compliance" / "poam.json")
+    (tmp_path / "poam.json").symlink_to("compliance/poam.json")
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(capsys, *VERIFY, "--in-place")[0] == ExitCode.OK
+    assert (tmp_path / "poam.json").is_symlink()
+    assert all(
+        "result" in entry for entry in load_poam(tmp_path / "compliance" / "poam.json").document["entries"]
+    )
+    assert sorted(p.name for p in (tmp_path / "compliance").iterdir()) == [
+        "poam.json"
+    ]  # its lock came and went
+    assert run_cli(capsys, *VERIFY, "--in-place")[0] == ExitCode.OK  # and the next run reads the result
+    document = load_poam(tmp_path / "compliance" / "poam.json").document
+    assert all(len(entry["history"]) == 2 for entry in document["entries"])
