@@ -139,78 +139,75 @@ def test_runs_of_several_poams_sharing_one_ledger_lose_no_line(tmp_path: Path) -
     assert sorted(p.name for p in ledger.parent.iterdir()) == ["poam-history.jsonl"]
 
 
-def _faulted(workdir: Path, mode: str, at: int) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "tests.support.faults", mode, str(at), *VERIFY, "--in-place"]
+def _faulted(workdir: Path, mode: str, at: int, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "tests.support.faults", mode, str(at), *VERIFY, *extra]
     return subprocess.run(
         command, cwd=workdir, env=ENV, capture_output=True, text=True, timeout=120, check=False
     )
 
 
-def _assert_sound_right_now(workdir: Path, probe: Path) -> None:
+def _assert_sound_right_now(workdir: Path, updated: Path, probe: Path) -> None:
     """What anyone sees at this instant, before any recovery: a valid POA&M, chain and recorded bundle."""
-    load_poam(workdir / "poam.json")
+    load_poam(updated)
     ledger = read_ledger(workdir / "poam-history.jsonl")
     probe.mkdir(exist_ok=True)
-    shutil.copy(
-        workdir / "out" / "evidence.zip", probe / "evidence.zip"
-    )  # a copy: checking it recovers nothing
+    shutil.copy(workdir / "out" / "evidence.zip", probe / "evidence.zip")  # checking a copy recovers nothing
     check_bundle_recorded(ledger, workdir / "poam-history.jsonl", probe / "evidence.zip")
 
 
-def _assert_one_whole_run_visible(workdir: Path) -> None:
+def _assert_one_whole_run_visible(workdir: Path, updated: Path) -> None:
     """Every output is the latest recorded run's: the ledger's last zip, and each file the zip holds a copy of."""
     out = workdir / "out"
     zipped = (out / "evidence.zip").read_bytes()
-    assert (
-        read_ledger(workdir / "poam-history.jsonl").lines[-1].bundle_sha256
-        == hashlib.sha256(zipped).hexdigest()
-    )
+    last = read_ledger(workdir / "poam-history.jsonl").lines[-1]
+    assert last.bundle_sha256 == hashlib.sha256(zipped).hexdigest()
     with zipfile.ZipFile(out / "evidence.zip") as archive:
         members = {name.removeprefix("evidence/"): archive.read(name) for name in archive.namelist()}
     bundle = out / "evidence"
     on_disk = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
     assert on_disk == members
     assert (out / "verification.json").read_bytes() == members["verification.json"]
-    assert (workdir / "poam.json").read_bytes() == members["poam.json"]
+    assert updated.read_bytes() == members["poam.json"]
 
 
-def _assert_nothing_left_over(workdir: Path) -> None:
+def _assert_nothing_left_over(workdir: Path, *outputs: str) -> None:
     assert sorted(p.name for p in workdir.iterdir()) == ["mappings", "out", "poam-history.jsonl", "poam.json"]
-    assert sorted(p.name for p in (workdir / "out").iterdir()) == [
-        "evidence",
-        "evidence.zip",
-        "summary.md",
-        "verification.json",
-    ]
+    expected = sorted(("evidence", "evidence.zip", "summary.md", "verification.json", *outputs))
+    assert sorted(p.name for p in (workdir / "out").iterdir()) == expected
 
 
-@pytest.mark.parametrize("mode", ["kill", "fail"])
+@pytest.mark.parametrize(("mode", "in_place"), [("kill", True), ("kill", False), ("fail", True)])
 def test_a_fault_at_any_publishing_step_is_finished_or_undone_whole(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], mode: str
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+    in_place: bool,
 ) -> None:
-    """SIGKILL before, or an I/O error at, every rename and journal removal of an --in-place run.
+    """SIGKILL before, or an I/O error at, every rename and journal removal of a run.
 
     Right after the fault the POA&M, the chain and the visible bundle are sound; once a reader (``history
-    verify --bundle``) or the next run has finished the journal, every output is one whole run's, the one
+    verify --bundle``) or the next run has finished the journals, every output is one whole run's, the one
     the ledger ends with; and the next run leaves no temporary behind.
     """
     monkeypatch.chdir(workdir)
-    steps = int(re.findall(r"steps=(\d+)", _faulted(workdir, "count", 0).stderr)[-1])
-    assert (
-        steps >= 9
-    )  # journals (out, POA&M), ledger, 3 files, the bundle's 2 renames, POA&M, journal removals
+    extra = ("--in-place",) if in_place else ()
+    updated = workdir / "poam.json" if in_place else workdir / "out" / "poam.json"
+    assert run_cli(capsys, *VERIFY, *extra)[0] == ExitCode.OK  # outputs to replace, not only to create
+    steps = int(re.findall(r"steps=(\d+)", _faulted(workdir, "count", 0, *extra).stderr)[-1])
+    assert steps >= 10  # 3 journals, the ledger, 3 files, the bundle's 2 renames, the POA&M, 3 removals
     for at in range(1, steps + 1):
         before = len(read_ledger(workdir / "poam-history.jsonl").lines)
-        faulted = _faulted(workdir, mode, at)
-        assert faulted.returncode == (-signal.SIGKILL if mode == "kill" else faulted.returncode)
-        assert mode == "kill" or faulted.returncode in (ExitCode.OK, ExitCode.ENVIRONMENT), faulted.stderr
-        _assert_sound_right_now(workdir, workdir.parent / "probe")
+        faulted = _faulted(workdir, mode, at, *extra)
+        expected = {-signal.SIGKILL} if mode == "kill" else {ExitCode.OK, ExitCode.ENVIRONMENT}
+        assert faulted.returncode in expected, faulted.stderr
+        _assert_sound_right_now(workdir, updated, workdir.parent / "probe")
         assert len(read_ledger(workdir / "poam-history.jsonl").lines) in (before, before + 8)
         assert run_cli(capsys, "history", "verify", "--bundle", "out/evidence.zip")[0] == ExitCode.OK
         recover_pending(file_domain(workdir / "poam.json"))  # what the next verify of this POA&M does first
-        _assert_one_whole_run_visible(workdir)
-        assert run_cli(capsys, *VERIFY, "--in-place")[0] == ExitCode.OK
-        _assert_nothing_left_over(workdir)
+        _assert_one_whole_run_visible(workdir, updated)
+        assert run_cli(capsys, *VERIFY, *extra)[0] == ExitCode.OK
+        _assert_nothing_left_over(workdir, *(() if in_place else ("poam.json",)))
 
 
 def _chattr(flag: str, path: Path) -> bool:

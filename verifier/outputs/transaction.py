@@ -186,6 +186,9 @@ def recover_pending(domain: Domain) -> None:
 
 
 def _stage(part: DomainOutputs) -> Staged:
+    unknown = set(part.files) - set(part.domain.files) | set(part.directories) - set(part.domain.directories)
+    if unknown:  # its journal would be refused: every output a domain stages must be one of its names
+        raise ValueError(f"{part.domain.folder}: outputs {sorted(unknown)} are not among the domain's names")
     moves: list[Move] = []
     try:
         for name, data in part.files.items():

@@ -2,7 +2,9 @@
 
 Files are written to a temporary sibling and renamed over the target, so a crash leaves either the
 old file or the new one, never half of either. Directories (the evidence bundle) are staged whole
-and swapped in.
+and swapped in. A write through a symlink replaces the link's target. A verify run stages with these
+primitives and publishes as one transaction (``transaction``), so a crash between two of its renames
+is finished by the next run.
 """
 
 from __future__ import annotations

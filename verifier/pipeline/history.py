@@ -9,7 +9,7 @@ from pathlib import Path
 
 from verifier.errors import EnvError, InputError
 from verifier.inputs.ledger import GENESIS, Ledger, read_ledger
-from verifier.outputs.transaction import recover_pending
+from verifier.outputs.transaction import file_domain, recover_pending
 from verifier.pipeline.bundle import ledger_claim
 from verifier.pipeline.verify import output_domain
 from verifier.rules.streak import EntryHistory, Observation, histories
@@ -50,8 +50,9 @@ def check_bundle_recorded(ledger: Ledger, ledger_path: Path, bundle: Path) -> in
     in the bundle's folder is finished first (when this user may); either way the zip there is one whose
     lines the ledger already holds, as a run publishes only after its lines are in.
     """
-    with contextlib.suppress(EnvError):
-        recover_pending(output_domain(bundle.parent))
+    for domain in (output_domain(bundle.parent), file_domain(bundle.parent / "poam.json")):
+        with contextlib.suppress(EnvError):
+            recover_pending(domain)
     claim = ledger_claim(bundle)
     if claim.history_head == GENESIS:
         start = 0

@@ -69,7 +69,7 @@ HISTORY_FILE = "poam-history.jsonl"
 RUN_LOCK = (
     ".poam-verify"  # in the output folder: ``.poam-verify.lock`` and, while a run publishes, ``.journal``
 )
-OUTPUT_FILES = ("poam.json", "verification.json", "summary.md", "evidence.zip")
+OUTPUT_FILES = ("verification.json", "summary.md", "evidence.zip")  # poam.json has a lock of its own
 DEFAULT_FINDINGS = (Path("output"), Path("examples/prowler-output"))
 
 
@@ -149,10 +149,12 @@ def run_verify(
             _make_folder(domain.folder, held)
             held.enter_context(exclusive_lock(domain.lock))
             recover(domain)
+        # The slow part (reading findings) before the ledger is locked: other POA&Ms' runs share it.
+        judged = judge(options, clock, progress)
         _make_folder(ledger.parent, held)
         with exclusive_lock(ledger):
             recover_ledger(ledger)
-            run = build_run(options, clock, progress)
+            run = with_history(judged, options)
             plan = render_outputs(run, options, key_pem)
             staged, written = _commit(plan, run, options)
         publish(staged)
@@ -167,11 +169,20 @@ def output_domain(folder: Path) -> Domain:
 
 
 def _domains(options: VerifyOptions) -> list[Domain]:
-    """The places this run writes besides the ledger, in one order for every run, so two never deadlock."""
-    domains = [] if is_s3_url(options.out) else [output_domain(options.out)]
-    if options.in_place:
-        domains.append(file_domain(options.poam))
+    """The places this run writes besides the ledger, in one order for every run, so two never deadlock.
+
+    The updated POA&M is a place of its own, locked as ``poam.json.lock`` wherever it is written, so a run
+    whose ``--out`` holds the very POA&M another run rewrites ``--in-place`` waits for that run.
+    """
+    local_out = not is_s3_url(options.out)
+    domains = [output_domain(options.out)] if local_out else []
+    if options.in_place or local_out:
+        domains.append(file_domain(_poam_target(options)))
     return sorted(domains, key=lambda d: str(d.lock.absolute()))
+
+
+def _poam_target(options: VerifyOptions) -> Path:
+    return final_path(options.poam) if options.in_place else final_path(options.out / "poam.json")
 
 
 def _make_folder(folder: Path, held: contextlib.ExitStack) -> None:
@@ -210,18 +221,34 @@ def _commit(
 
 
 def _domain_outputs(domain: Domain, plan: OutputPlan, options: VerifyOptions) -> DomainOutputs:
-    """The plan's outputs ``domain`` publishes: the in-place POA&M its own, everything else the output folder's."""
-    in_place = final_path(options.poam) if options.in_place else None
-    if domain.lock == in_place:
-        return DomainOutputs(domain, {in_place.name: plan.files[in_place]})
-    files = {p.name: data for p, data in plan.files.items() if p not in (options.history_path, in_place)}
+    """The plan's outputs ``domain`` publishes: the updated POA&M its own, everything else the output folder's."""
+    poam = _poam_target(options)
+    if domain.lock == poam:
+        return DomainOutputs(domain, {poam.name: plan.files[poam]} if poam in plan.files else {})
+    files = {p.name: data for p, data in plan.files.items() if p not in (options.history_path, poam)}
     return DomainOutputs(domain, files, {p.name: f for p, f in plan.directories.items()})
 
 
 def build_run(
     options: VerifyOptions, clock: Callable[[], datetime], progress: ProgressCallback | None
 ) -> VerificationRun:
-    """Read and evaluate; raises before anything is written if an input is bad."""
+    """Read and evaluate, the history ledger included; raises before anything is written if an input is bad."""
+    return with_history(judge(options, clock, progress), options)
+
+
+def with_history(run: VerificationRun, options: VerifyOptions) -> VerificationRun:
+    """``run`` with the ledger's head and bytes and each entry's streak over the ledger and this run."""
+    ledger = read_ledger(options.history_path)
+    observations = [Observation(line.as_of, line.entry, line.verdict) for line in ledger.lines]
+    observations += [Observation(options.as_of, r.entry_id, r.verdict) for r in run.results]
+    streaks = histories(observations, options.as_of, options.max_gap_days)
+    return dataclasses.replace(run, histories=streaks, history_head=ledger.head, history_data=ledger.data)
+
+
+def judge(
+    options: VerifyOptions, clock: Callable[[], datetime], progress: ProgressCallback | None
+) -> VerificationRun:
+    """Read the inputs but the ledger, and evaluate every entry; the run's history is still empty."""
     poam = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
     # Only the findings of checks some entry is judged by are kept; the others are still read and
@@ -245,10 +272,6 @@ def build_run(
         max_scan_age_days=options.max_scan_age_days,
     )
     assessment = assess_run(poam.poam, mapping, results, options.as_of)
-    ledger = read_ledger(options.history_path)
-    observations = [Observation(line.as_of, line.entry, line.verdict) for line in ledger.lines]
-    observations += [Observation(options.as_of, r.entry_id, r.verdict) for r in results]
-    streaks = histories(observations, options.as_of, options.max_gap_days)
     return VerificationRun(
         context,
         poam,
@@ -256,9 +279,6 @@ def build_run(
         findings,
         results,
         assessment,
-        streaks,
-        ledger.head,
-        ledger.data,
         attestations=attested,
         attested_artifacts=_intact_artifacts(attested, artifacts),
         excerpts=read_excerpts(_quoted(results), findings.files),
@@ -308,7 +328,7 @@ def render_outputs(run: VerificationRun, options: VerifyOptions, key_pem: bytes 
     bundle = evidence.bundle_files(run, entry_files, updated, verification)
     if key_pem is not None:
         bundle = signing.with_signature(bundle, signing.closure_predicate(run), key_pem)
-    poam_target = final_path(options.poam) if options.in_place else options.out / "poam.json"
+    poam_target = _poam_target(options)
     zipped = evidence.zip_bundle(bundle, run)
     appended, _ = ledger_lines(run, run.history_head, sha256_hex(zipped))
     files = {
