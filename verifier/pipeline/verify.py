@@ -178,7 +178,7 @@ def _domains(options: VerifyOptions) -> list[Domain]:
     domains = [output_domain(options.out)] if local_out else []
     if options.in_place or local_out:
         domains.append(file_domain(_poam_target(options)))
-    return sorted(domains, key=lambda d: str(d.lock.absolute()))
+    return sorted(domains, key=lambda d: str(d.lock.resolve()))  # one spelling of a path, one place
 
 
 def _poam_target(options: VerifyOptions) -> Path:
