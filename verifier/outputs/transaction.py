@@ -154,7 +154,6 @@ def recover(domain: Domain) -> None:
 
     The caller holds ``domain.lock``, which every run writing there holds.
     """
-    names = (domain.files, domain.directories)
     if domain.journal.exists():
         moves, head, ledger_path = _read_journal(domain)
         try:
@@ -166,7 +165,7 @@ def recover(domain: Domain) -> None:
             raise EnvError(
                 f"cannot finish the interrupted run in {domain.journal}: {exc.strerror or exc}"
             ) from exc
-    _remove_stale(domain.folder, (*names[0], domain.journal.name), names[1])
+    _remove_stale(domain.folder, (*domain.files, domain.journal.name), domain.directories)
 
 
 def recover_ledger(ledger: Path) -> None:

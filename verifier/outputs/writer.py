@@ -74,7 +74,12 @@ def replace_directory(path: Path, files: Mapping[str, bytes]) -> None:
 
 def final_path(path: Path) -> Path:
     """The file a write to ``path`` must replace: a symlink's target, so the link keeps pointing at it."""
-    return path.resolve() if path.is_symlink() else path
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop: the rename then fails and says so
+        return path
 
 
 def staged_file_pattern(name: str) -> str:
