@@ -66,9 +66,8 @@ from verifier.rules.streak import Observation, histories
 ProgressCallback = Callable[[str, int, int], None]
 
 HISTORY_FILE = "poam-history.jsonl"
-RUN_LOCK = (
-    ".poam-verify"  # in the output folder: ``.poam-verify.lock`` and, while a run publishes, ``.journal``
-)
+# In the output folder: ``.poam-verify.lock`` and, while a run publishes, ``.poam-verify.journal``.
+RUN_LOCK = ".poam-verify"
 OUTPUT_FILES = ("verification.json", "summary.md", "evidence.zip")  # poam.json has a lock of its own
 DEFAULT_FINDINGS = (Path("output"), Path("examples/prowler-output"))
 
@@ -134,8 +133,8 @@ def run_verify(
 ) -> VerifyOutcome:
     """Verify every POA&M entry against the findings and write the outputs as one transaction.
 
-    Locks: the output folder's and, with ``--in-place``, the POA&M's (in a fixed order), then the ledger's,
-    held from reading its head until this run's lines are in (``outputs.transaction`` has the protocol).
+    Locks: the output folder's and the updated POA&M's (in a fixed order), then the ledger's, held from
+    reading its head until this run's lines are in (``outputs.transaction`` has the protocol).
     """
     if options.max_scan_age_days < 0:
         raise UsageError("--max-scan-age must be zero or more days")
