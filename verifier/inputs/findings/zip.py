@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path, PurePosixPath
 
 from verifier.errors import FindingsFormatError
-from verifier.inputs.findings.blob import read_blob
+from verifier.inputs.findings.blob import INFLATE_LIMITS, read_blob
 from verifier.inputs.findings.discover import _skipped
 from verifier.inputs.findings.interface import Container, SourceFile
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
@@ -33,11 +33,12 @@ from verifier.model import Finding
 ZIP_SUFFIX = ".zip"
 # Far above any real report (Prowler App zips one scan's outputs), far below what exhausts memory.
 MAX_MEMBERS = 10_000
-MAX_MEMBER_BYTES = 2 * 1024**3
 MAX_TOTAL_BYTES = 4 * 1024**3
-# Pretty-printed OCSF deflates ~20:1; a member inflating more than this is a bomb, not a report.
-MAX_RATIO = 200
-_RATIO_FLOOR_BYTES = 1024 * 1024  # tiny members may compress absurdly well (a file of spaces)
+# One policy for every inflation (a member here, a .gz member inside, a .gz file or S3 object): see
+# ``InflateLimits``. A gzipped member is bounded again as it is gunzipped, against its own size.
+MAX_MEMBER_BYTES = INFLATE_LIMITS.max_bytes
+MAX_RATIO = INFLATE_LIMITS.max_ratio
+_RATIO_FLOOR_BYTES = INFLATE_LIMITS.ratio_floor
 # "report.zip!/compliance/x.csv": a member named inside its archive, as in jar: URLs.
 MEMBER_SEPARATOR = "!/"
 
