@@ -16,6 +16,7 @@ import pytest
 from tests.inputs.findings.recorded import PLAIN_OCSF
 from tests.support.moto import aws_client
 from verifier.errors import FindingsFormatError
+from verifier.inputs import findings as findings_package
 from verifier.inputs.findings import load_findings
 from verifier.inputs.findings.blob import GzipBomb, InflateLimits, gunzip
 
@@ -136,3 +137,20 @@ def test_garbage_named_like_ocsf_is_refused_before_it_is_parsed(tmp_path: Path, 
     (tmp_path / "report.zip").write_bytes(buffer.getvalue())
     with pytest.raises(FindingsFormatError, match=r"report\.zip!/garbage\.ocsf\.json: (binary|not a JSON)"):
         load_findings([tmp_path / "report.zip"])
+
+
+def test_a_big_file_valid_up_front_and_broken_behind_is_refused_from_the_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past the whole-read size (lowered here), the whole-file read that words a syntax error would hold
+    # ~3x the file: the streamed read refuses it itself.
+    monkeypatch.setattr(findings_package, "_WHOLE_READ_MAX", 1000)
+    path = tmp_path / "broken.ocsf.json"
+    path.write_bytes(PLAIN_OCSF.read_bytes().rstrip()[:-1] + b", {oops" + b"\0" * 5000)
+    with pytest.raises(
+        FindingsFormatError, match=r"broken\.ocsf\.json: not a readable JSON array of findings"
+    ):
+        load_findings([path])
+    monkeypatch.undo()
+    with pytest.raises(FindingsFormatError, match=r"broken\.ocsf\.json: not valid JSON"):
+        load_findings([path])  # a small file is still read whole for the precise message

@@ -465,24 +465,39 @@ def _read_streamed(candidate: Candidate) -> tuple[SourceFile, list[FindingRow]] 
     Each chunk is hashed as it is read, so the file is read once. A record that cannot be trusted
     raises its error here, naming the file and element; anything else unexpected (not a JSON array, a
     syntax error, an OS error) returns None and the whole-file read runs instead, which decides the
-    error and its message exactly as for any other file.
+    error and its message exactly as for any other file. Except for a file too big to read whole for a
+    message (``_WHOLE_READ_MAX``): valid JSON up front and garbage behind must not take gigabytes of
+    memory to refuse, so the error is raised here, saying how far the stream got.
     """
     typed = TYPED_FORMATS.get(candidate.reader.format_name)
     if typed is None or is_gzip(candidate.path):
         return None
     source = str(candidate.path)
+    consumed = [0]
     with _BackgroundDigest() as digest:
         try:
             with candidate.path.open("rb") as handle:
-                rows = list(typed_rows(_chunks(handle, digest), typed, source))
-        except (NotStreamable, OSError):
+                rows = list(typed_rows(_chunks(handle, digest, consumed), typed, source))
+        except NotStreamable as exc:
+            if _size(candidate.path) > _WHOLE_READ_MAX:
+                raise FindingsFormatError(
+                    f"{source}: not a readable JSON array of findings (a syntax error, a truncated file or "
+                    f"data after the array) within its first {consumed[0]} bytes"
+                ) from exc
+            return None
+        except OSError:
             return None
         sha256 = digest.hexdigest()
     return SourceFile(source, sha256, candidate.reader.format_name, len(rows)), rows
 
 
-def _chunks(handle: Any, digest: _BackgroundDigest) -> Iterator[bytes]:
+# Above this a malformed JSON file is refused from the stream, not read whole (~3x its size) for a message.
+_WHOLE_READ_MAX = 256 * 1024 * 1024
+
+
+def _chunks(handle: Any, digest: _BackgroundDigest, consumed: list[int]) -> Iterator[bytes]:
     while chunk := handle.read(STREAM_CHUNK):
+        consumed[0] += len(chunk)
         digest.update(chunk)
         yield chunk
 
