@@ -170,3 +170,18 @@ def test_other_names_in_another_case_are_still_passed_over(scan: Path) -> None:
     (scan / "photos.GZ").write_bytes(b"not a scan")
     (scan / "README.TXT").write_text("notes", encoding="utf-8")
     assert len(load_findings([scan]).files) == 1
+
+
+def test_an_output_named_in_another_case_in_a_zip_or_s3_is_refused(tmp_path: Path, moto_aws: str) -> None:
+    archive = tmp_path / "report.zip"
+    with zipfile.ZipFile(archive, "w") as written:
+        written.write(PLAIN_OCSF, PLAIN_OCSF.name)
+        written.write(PLAIN_CSV, "PLAIN.CSV")
+    with pytest.raises(FindingsFormatError, match=r"PLAIN\.CSV: named like a Prowler output in another case"):
+        load_findings([archive])
+    _bucket(
+        moto_aws,
+        {"scans/plain.ocsf.json": PLAIN_OCSF.read_bytes(), "scans/PLAIN.CSV": PLAIN_CSV.read_bytes()},
+    )
+    with pytest.raises(FindingsFormatError, match=r"PLAIN\.CSV: named like a Prowler output in another case"):
+        load_findings([f"s3://{BUCKET}/scans/"])

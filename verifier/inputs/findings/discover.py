@@ -165,7 +165,7 @@ def walk(root: Path, keep: Callable[[Path], bool] | None = None) -> list[Path]:
 
 def walk_tree(root: Path, keep: Callable[[Path], bool] | None = None) -> tuple[list[Path], list[Skipped]]:
     """``walk``, and the non-regular entries passed over (sorted); one named like Prowler output raises."""
-    accepts = keep if keep is not None else _output_file
+    accepts = keep if keep is not None else output_name
     files: list[Path] = []
     skipped: list[Skipped] = []
     visited: set[tuple[int, int]] = set()
@@ -229,9 +229,10 @@ def prowler_like(path: Path) -> bool:
     return path.name.lower().removesuffix(GZIP_SUFFIX).endswith(_PROWLER_LIKE_SUFFIXES)
 
 
-def _output_file(path: Path) -> bool:
-    """Whether a regular file in a walk is read as a candidate output; ``SCAN.OCSF.JSON`` is refused, not
-    passed over (Prowler names its outputs in lower case, and skipping one could hide a FAIL)."""
+def output_name(path: Path) -> bool:
+    """Whether a file (in a walk, a zip or under an S3 prefix) is read as a candidate output by its name;
+    ``SCAN.OCSF.JSON`` is refused, not passed over (Prowler names its outputs in lower case, and skipping
+    one could hide a FAIL)."""
     if not _skipped(path):
         return True
     if not _skipped(path.with_name(path.name.lower())):

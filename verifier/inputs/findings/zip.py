@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.blob import INFLATE_LIMITS, read_blob
-from verifier.inputs.findings.discover import _skipped
+from verifier.inputs.findings.discover import output_name
 from verifier.inputs.findings.interface import Container, SourceFile
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
 from verifier.inputs.jsondoc import sha256_hex
@@ -94,7 +94,7 @@ def _wanted(name: str) -> bool:
     parts = PurePosixPath(name).parts
     if any(part.startswith(".") for part in parts):
         return False
-    return is_manifest_name(name) or not _skipped(Path(name))
+    return is_manifest_name(name) or output_name(Path(name))
 
 
 def _check_members(members: list[zipfile.ZipInfo], zip_name: str) -> None:
