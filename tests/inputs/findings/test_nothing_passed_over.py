@@ -17,6 +17,7 @@ import pytest
 from tests.inputs.findings.recorded import PLAIN_ASFF, PLAIN_CSV, PLAIN_OCSF, PROWLER
 from tests.support.moto import aws_client
 from verifier.errors import EnvError, ExitCode, FindingsFormatError
+from verifier.inputs import findings as findings_package
 from verifier.inputs.findings import load_findings
 from verifier.inputs.findings.interface import Skipped
 from verifier.pipeline.verify import VerifyOptions, run_verify
@@ -185,3 +186,14 @@ def test_an_output_named_in_another_case_in_a_zip_or_s3_is_refused(tmp_path: Pat
     )
     with pytest.raises(FindingsFormatError, match=r"PLAIN\.CSV: named like a Prowler output in another case"):
         load_findings([f"s3://{BUCKET}/scans/"])
+
+
+def test_a_folder_without_output_is_refused_before_any_other_location_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "empty").mkdir()
+    read: list[str] = []
+    monkeypatch.setattr(findings_package, "_read_rows", lambda candidate: read.append(str(candidate.path)))
+    with pytest.raises(FindingsFormatError, match="empty: no Prowler output found"):
+        load_findings([PLAIN_OCSF, tmp_path / "empty"], jobs=1)
+    assert read == []

@@ -86,6 +86,7 @@ def load_findings(
     reads: list[_FileRead] = []
     manifests: list[ScanManifest] = local_manifests(local)
     zipped = local_archives(local)
+    _refuse_barren_early(discovery.barren, manifests, zipped)
     stored = [c for c in candidates if isinstance(c, S3Object) and is_manifest_name(c.url.key)]
     manifests += _s3_manifests(stored, store, errors)
     archives = [c for c in candidates if s3_archive(c)]  # zips in S3 are read whole, like a local zip
@@ -149,6 +150,18 @@ def _require_output(
             _require_s3_output(parse_s3_url(location), reads, manifests, errors)
         elif is_zip(location) and archive_outputs.get(_location_name(location)) == 0:
             raise _no_output(location)
+
+
+def _refuse_barren_early(
+    barren: Sequence[Path], manifests: Sequence[ScanManifest], zipped: Sequence[Path]
+) -> None:
+    """A folder with no output, no zip and no scan manifest is refused before anything is read."""
+    for directory in barren:
+        inside = f"{directory}{os.sep}"
+        if not any(m.location.startswith(inside) for m in manifests) and not any(
+            str(z).startswith(inside) for z in zipped
+        ):
+            raise _no_output(directory)
 
 
 def _require_s3_output(
