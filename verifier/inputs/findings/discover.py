@@ -29,8 +29,6 @@ from verifier.inputs.findings.normalize import HEAD_BYTES
 from verifier.inputs.findings.ocsf import OcsfReader
 from verifier.inputs.jsondoc import require_regular_file, utf16_hint
 
-_BOM = b"\xef\xbb\xbf"
-
 GZIP_SUFFIX = ".gz"
 # The compliance CSV's header must be tried before the findings CSV's looser signature.
 READERS: tuple[FindingsReader, ...] = (OcsfReader(), AsffReader(), ComplianceCsvReader(), CsvReader())
@@ -38,6 +36,7 @@ _CANDIDATE_SUFFIXES = (".json", ".csv")
 # Names that may hold Prowler output (zips too: a downloaded Prowler App report), matched in any case.
 _PROWLER_LIKE_SUFFIXES = (*_CANDIDATE_SUFFIXES, ".zip")
 _JSON_FORMATS = frozenset({"ocsf", "asff"})
+_BOM = b"\xef\xbb\xbf"
 _EXPECTED = "expected Prowler's *.ocsf.json, *.asff.json, ';' CSV or compliance CSV, optionally .gz"
 
 
