@@ -235,8 +235,16 @@ def _manifest(run: VerificationRun, files: Mapping[str, bytes]) -> dict[str, Any
         "history_head": run.history_head,
         **scope_accounts_json(run),
         **source_errors_json(run),
+        **_skipped_json(run),
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
     }
+
+
+def _skipped_json(run: VerificationRun) -> dict[str, Any]:
+    """Entries under a findings folder passed over as not regular files (a FIFO, a dangling link), if any."""
+    if not run.findings.skipped:
+        return {}
+    return {"skipped": [{"path": s.path, "reason": s.reason} for s in run.findings.skipped]}
 
 
 def sha256sums(files: Mapping[str, bytes]) -> bytes:
