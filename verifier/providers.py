@@ -90,7 +90,9 @@ PROVIDERS: dict[str, ProviderSpec] = {
         "azure",
         "Azure",
         "subscription",
-        re.compile(r"[a-z0-9]+"),
+        # Location names ("usgovvirginia"), or the display names some resource APIs report instead and
+        # Prowler writes as they come (App Service: "West Europe", "USGov Virginia"): words, single spaces.
+        re.compile(r"[a-z0-9]+|[A-Z][A-Za-z0-9]*( [A-Z0-9][A-Za-z0-9]*)+"),
         # A subscription id, or for Entra checks the tenant id: both lower-case GUIDs.
         _GUID,
         "a lower-case GUID (an Azure subscription id, or the tenant id for Entra checks)",

@@ -62,6 +62,10 @@ RECORDED_TRIPLES = [
     ("azure", "8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b", "usgovvirginia"),
     ("azure", "2b9e4d1c-7a3f-4c85-b6d0-9e8f7a6b5c4d", "usgovarizona"),
     ("azure", "4f2a7c1e-9b3d-4e8a-a1c6-0d5e7f9b2c48", "global"),  # Entra: the tenant id
+    # App Service reports display names, and Prowler writes them as they come.
+    ("azure", "8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b", "West Europe"),
+    ("azure", "8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b", "USGov Virginia"),
+    ("azure", "8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b", "East US 2"),
     ("m365", "contoso.onmicrosoft.us", "global"),
     ("m365", "contoso.onmicrosoft.com", "global"),
     ("m365", "contoso.com", "global"),  # a custom tenant domain
@@ -99,9 +103,14 @@ def test_what_prowler_writes_is_sound(triple: tuple[str, str, str]) -> None:
         (("azure", "123456789012", "usgovvirginia"), 1),
         (("azure", "8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b", "USGovVirginia"), 2),
         (("azure", "8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b", "us gov virginia"), 2),
+        (("azure", "8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b", "West Europe "), 2),
+        (("azure", "8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b", "West  Europe"), 2),
+        (("azure", "8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b", "west europe"), 2),
         (("m365", "Contoso.onmicrosoft.us", "global"), 1),
         (("m365", "contoso.onmicrosoft.us.", "global"), 1),
         (("m365", "contoso", "global"), 1),
+        # What Prowler writes without the Entra permission to read the domain: no scope can name it.
+        (("m365", "Unknown tenant domain (missing Entra permissions)", "global"), 1),
         (("m365", "contoso.onmicrosoft.us", "Global"), 2),
         (("m365", "contoso.onmicrosoft.us", "usgovvirginia"), 2),
         (("gcp", "CUI-enclave-prod", "US"), 1),
