@@ -136,6 +136,10 @@ def provider_spec(name: str) -> ProviderSpec:
     return spec
 
 
+# Prowler outputs that are findings, but not of a cloud a POA&M scope names: where they are read instead.
+_ELSEWHERE = {"iac": " (`prowler iac` output is read by `poam iac`, not as cloud findings)"}
+
+
 @lru_cache(maxsize=4096)
 def identity_fault(provider: str, account: str, region: str) -> int | None:
     """Which of a finding's (provider, account, region) Prowler could not have written: its index, or None.
@@ -157,7 +161,7 @@ def identity_fault(provider: str, account: str, region: str) -> int | None:
 def identity_expectation(provider: str, fault: int) -> str:
     """What the field ``identity_fault`` named should have held, for the message refusing it."""
     if fault == 0:
-        return f"one of {', '.join(PROVIDERS)}, in lower case"
+        return f"one of {', '.join(PROVIDERS)}, in lower case{_ELSEWHERE.get(provider, '')}"
     spec = PROVIDERS[provider]
     if fault == 1:
         return spec.account_shape

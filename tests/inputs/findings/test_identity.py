@@ -354,3 +354,12 @@ def test_security_hub_refuses_an_odd_identity(case: str, moto_aws: str) -> None:
         FindingsFormatError, match=_message("securityhub://us-east-1", r"element \d+", field, value)
     ):
         load_findings(["securityhub://us-east-1"])
+
+
+def test_iac_findings_among_cloud_findings_are_refused_with_where_to_read_them() -> None:
+    """``prowler iac`` output carries provider "iac": never in any scope, so never silently dropped either."""
+    source = REPO / "tests" / "fixtures" / "iac" / "head.ocsf.json"
+    with pytest.raises(
+        FindingsFormatError, match=re.escape("cloud.provider 'iac' is invalid") + ".*poam iac"
+    ):
+        load_findings([source])
