@@ -1,4 +1,4 @@
-"""Parsing shared by every findings reader: strict statuses, flags, times, JSON arrays and ``;`` CSV.
+"""Parsing shared by every findings reader: strict statuses, flags, times, identities, JSON and ``;`` CSV.
 
 Everything here fails closed with a one-line ``FindingsFormatError`` that names the file and the
 record: a record we cannot read is never skipped, since a silently dropped FAIL could turn into a
