@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from verifier.errors import InputError
 
@@ -23,9 +24,14 @@ class ProviderSpec:
     # What Prowler reports as cloud.account.uid: an AWS account, an Azure subscription, an M365 tenant
     # domain, a GCP project.
     account_noun: str
-    # Which region/location names belong to this provider; an entry's region narrowing applies to the
-    # targets whose provider it can name.
+    # Which region/location names belong to this provider, exactly as Prowler writes them; an entry's
+    # region narrowing applies to the targets whose provider it can name.
     region_pattern: re.Pattern[str]
+    # What Prowler writes as this provider's account, exactly (the POA&M schema's pattern for its
+    # targets): a finding whose account could never be named in a scope is refused, not left out of it.
+    account_pattern: re.Pattern[str]
+    # The account's shape, for the message refusing one.
+    account_shape: str
     # A finding in this "region" is about the whole account or tenant, not one location: it is in scope
     # whatever locations the target lists (Azure, M365 and GCP write "global").
     global_region: str = ""
@@ -58,7 +64,7 @@ class ProviderSpec:
         )
 
     def names_region(self, region: str) -> bool:
-        return region == self.global_region or bool(self.region_pattern.fullmatch(region))
+        return bool(region) and (region == self.global_region or bool(self.region_pattern.fullmatch(region)))
 
     def partition(
         self, regions: Sequence[str], explicit: str | None, where: str, *, lenient: bool = False
@@ -68,14 +74,28 @@ class ProviderSpec:
 
 
 _AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 PROVIDERS: dict[str, ProviderSpec] = {
-    "aws": ProviderSpec("aws", "AWS", "account", _AWS_REGION, partitioned=True),
+    "aws": ProviderSpec(
+        "aws",
+        "AWS",
+        "account",
+        _AWS_REGION,
+        re.compile(r"[0-9]{12}"),
+        "12 digits (an AWS account id)",
+        partitioned=True,
+    ),
     "azure": ProviderSpec(
         "azure",
         "Azure",
         "subscription",
-        re.compile(r"[a-z0-9]+"),
+        # Location names ("usgovvirginia"), or the display names some resource APIs report instead and
+        # Prowler writes as they come (App Service: "West Europe", "USGov Virginia"): words, single spaces.
+        re.compile(r"[a-z0-9]+|[A-Z][A-Za-z0-9]*( [A-Z0-9][A-Za-z0-9]*)+"),
+        # A subscription id, or for Entra checks the tenant id: both lower-case GUIDs.
+        _GUID,
+        "a lower-case GUID (an Azure subscription id, or the tenant id for Entra checks)",
         global_region="global",
         tenant_services=("entra",),
         compliance_columns=("SUBSCRIPTIONID", "LOCATION"),
@@ -85,6 +105,9 @@ PROVIDERS: dict[str, ProviderSpec] = {
         "Microsoft 365",
         "tenant",
         re.compile(r"global"),
+        # The tenant's default domain (contoso.onmicrosoft.com) or a custom one, as Graph lists it.
+        re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+"),
+        "a lower-case domain name (the Microsoft 365 tenant domain)",
         global_region="global",
         compliance_columns=("TENANTID", "LOCATION"),
         commercial_only_services=("exchange", "teams", "defender", "purview"),
@@ -94,8 +117,11 @@ PROVIDERS: dict[str, ProviderSpec] = {
         "gcp",
         "GCP",
         "project",
-        # As the APIs report them: compute regions "us-east4", bucket locations "US-EAST4" and "US".
-        re.compile(r"[A-Za-z]+(-[A-Za-z]+)*[0-9]*"),
+        # As the APIs report them: compute regions "us-east4", bucket locations "US-EAST4" and "US";
+        # each API writes one case, never a mix.
+        re.compile(r"[a-z]+(-[a-z]+)*[0-9]*|[A-Z]+(-[A-Z]+)*[0-9]*"),
+        re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]"),
+        "a GCP project id (6 to 30 lower-case letters, digits and hyphens)",
         global_region="global",
         compliance_columns=("PROJECTID", "LOCATION"),
     ),
@@ -108,6 +134,38 @@ def provider_spec(name: str) -> ProviderSpec:
     if spec is None:
         raise InputError(f"unknown provider {name!r} (known: {', '.join(PROVIDERS)})")
     return spec
+
+
+# Prowler outputs that are findings, but not of a cloud a POA&M scope names: where they are read instead.
+_ELSEWHERE = {"iac": " (`prowler iac` output is read by `poam iac`, not as cloud findings)"}
+
+
+@lru_cache(maxsize=4096)
+def identity_fault(provider: str, account: str, region: str) -> int | None:
+    """Which of a finding's (provider, account, region) Prowler could not have written: its index, or None.
+
+    Compared exactly, never trimmed or case-folded: ``"US-EAST-1"`` or ``"123456789012 "`` would match no
+    scope target and silently take a FAIL out of scope. Cached, since a scan repeats a handful of these
+    triples over a million findings.
+    """
+    spec = PROVIDERS.get(provider)
+    if spec is None:
+        return 0
+    if not spec.account_pattern.fullmatch(account):
+        return 1
+    if not spec.names_region(region):
+        return 2
+    return None
+
+
+def identity_expectation(provider: str, fault: int) -> str:
+    """What the field ``identity_fault`` named should have held, for the message refusing it."""
+    if fault == 0:
+        return f"one of {', '.join(PROVIDERS)}, in lower case{_ELSEWHERE.get(provider, '')}"
+    spec = PROVIDERS[provider]
+    if fault == 1:
+        return spec.account_shape
+    return f"one of {spec.title}'s region names, exactly as Prowler writes them"
 
 
 # AWS partitions by region prefix (Prowler takes the partition from the caller's or role's ARN).

@@ -26,6 +26,8 @@ EXAMPLE = REPO / "examples" / "prowler-output"
 EXAMPLE_OCSF = EXAMPLE / "prowler-output-123456789012-example.ocsf.json"
 EXAMPLE_CSV = EXAMPLE / "prowler-output-123456789012-example.csv"
 PLAIN_ASFF = REPO / "tests" / "fixtures" / "prowler" / "plain" / "plain.asff.json"
+EXAMPLE_ASFF = EXAMPLE / "prowler-output-123456789012-example.asff.json"
+CMMC_COMPLIANCE_CSV = REPO / "tests" / "fixtures" / "prowler" / "cmmc" / "compliance" / "cmmc_cmmc_2.0.csv"
 RECORDED_ON = (EXAMPLE / "recorded-on.txt").read_text().strip()
 
 SINGLE_LINE_BYTES = 100 * 1024 * 1024
@@ -177,6 +179,74 @@ def asff_missing_compliance(work: Path, args: dict[str, Any]) -> None:
     records = _records(PLAIN_ASFF)
     del records[2]["Compliance"]
     (work / "plain.asff.json").write_text(json.dumps(records, indent=4), encoding="utf-8")
+
+
+# --- findings: odd provider, account or region ---------------------------------------------------------
+# Each changes one identity field of the one FAIL of POAM-004's check (kms_cmk_rotation_enabled): before
+# identities were checked, that FAIL fell out of scope and POAM-004 read MET.
+
+_OCSF_IDENTITY = {
+    "provider": ("cloud", "provider"),
+    "account": ("cloud", "account", "uid"),
+    "region": ("cloud", "region"),
+}
+
+
+def _decisive_check(work: Path) -> str:
+    (check,) = _poam(work)["entries"][3]["verification"]["checks"]
+    return str(check)
+
+
+@generator
+def odd_identity_ocsf(work: Path, args: dict[str, Any]) -> None:
+    """The example OCSF with ``field`` (provider, account or region) of POAM-004's FAIL set to ``value``."""
+    check = _decisive_check(work)
+    records = _records(EXAMPLE_OCSF)
+    (failed,) = (r for r in records if r["metadata"]["event_code"] == check and r["status_code"] == "FAIL")
+    *parents, key = _OCSF_IDENTITY[args["field"]]
+    holder = failed
+    for name in parents:
+        holder = holder[name]
+    holder[key] = args["value"]
+    (work / "odd.ocsf.json").write_text(json.dumps(records, indent=4), encoding="utf-8")
+
+
+def _csv_fail_set(source: Path, check: str, column: str, value: str) -> bytes:
+    rows = _csv_rows(source)
+    header = rows[0]
+    check_column = header.index("CHECK_ID" if "CHECK_ID" in header else "CHECKID")
+    status = header.index("STATUS")
+    for row in rows[1:]:
+        if row[check_column] == check and row[status] == "FAIL":
+            row[header.index(column)] = value
+    return _csv_bytes(rows)
+
+
+@generator
+def odd_identity_csv(work: Path, args: dict[str, Any]) -> None:
+    """The example CSV with ``column`` of POAM-004's FAIL row set to ``value``."""
+    data = _csv_fail_set(EXAMPLE_CSV, _decisive_check(work), args["column"], args["value"])
+    (work / "odd.csv").write_bytes(data)
+
+
+@generator
+def odd_identity_compliance_csv(work: Path, args: dict[str, Any]) -> None:
+    """The recorded CMMC compliance CSV with ``column`` of POAM-004's FAIL row set to ``value``."""
+    data = _csv_fail_set(CMMC_COMPLIANCE_CSV, _decisive_check(work), args["column"], args["value"])
+    (work / "odd_cmmc_2.0.csv").write_bytes(data)
+
+
+@generator
+def odd_identity_asff(work: Path, args: dict[str, Any]) -> None:
+    """The example ASFF with ``field`` (AwsAccountId or Region) of POAM-004's FAILED finding set to ``value``."""
+    generator_id = "prowler-" + _decisive_check(work)
+    records = _records(EXAMPLE_ASFF)
+    (failed,) = (
+        r for r in records if r["GeneratorId"] == generator_id and r["Compliance"]["Status"] == "FAILED"
+    )
+    holder = failed if args["field"] == "AwsAccountId" else failed["Resources"][0]
+    holder[args["field"]] = args["value"]
+    (work / "odd.asff.json").write_text(json.dumps(records, indent=4), encoding="utf-8")
 
 
 # --- findings: CSV ------------------------------------------------------------------------------------

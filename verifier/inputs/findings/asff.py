@@ -15,14 +15,17 @@ import msgspec
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.normalize import (
+    dotted,
     lookup,
     optional_text,
+    require_identity,
     required_text,
     unnamed_json,
     utc_time,
 )
 from verifier.inputs.findings.typed import TypedFormat, read_json_array, typed_time
 from verifier.model import DEFAULT_PROVIDER, Finding, FindingRow, Status
+from verifier.providers import identity_fault
 
 _GENERATOR_PREFIX = "prowler-"
 # Compliance.Status → (status, muted); see prowler/lib/outputs/asff/asff.py generate_status.
@@ -98,6 +101,8 @@ def from_record(record: AsffRecord, source: str) -> FindingRow | None:
     when = typed_time(record.updated_at, record.created_at)
     if mapped is None or check_id == record.generator_id or not check_id or not region or when is None:
         return None  # a top-level Region instead of the resource's, or anything _finding refuses
+    if identity_fault(DEFAULT_PROVIDER, record.aws_account_id, region) is not None:
+        return None
     status, muted = mapped
     fields, severity = record.product_fields, record.severity
     # In ``Finding``'s field order (see ``_finding``, which names them).
@@ -122,12 +127,14 @@ def _finding(record: Any, where: str, source: str) -> Finding:
     if not isinstance(record, dict):
         raise FindingsFormatError(f"{where}: expected a JSON object (an ASFF finding)")
     status, muted = _compliance_status(record, where)
+    check_id = _check_id(record, where)
+    account, region = _identity(record, where)
     return Finding(
-        check_id=_check_id(record, where),
+        check_id=check_id,
         status=status,
         muted=muted,
-        account=required_text(record, ("AwsAccountId",), where),
-        region=_region(record, where),
+        account=account,
+        region=region,
         resource_uid=required_text(record, ("Resources", 0, "Id"), where),
         finding_uid=required_text(record, ("Id",), where),
         time=_time(record, where),
@@ -157,11 +164,23 @@ def _check_id(record: dict[str, Any], where: str) -> str:
     return check_id
 
 
-def _region(record: dict[str, Any], where: str) -> str:
+def _identity(record: dict[str, Any], where: str) -> tuple[str, str]:
+    """The finding's AWS account and region, each exactly as Prowler writes them (ASFF is AWS only)."""
     # Prowler writes the region on the resource; a top-level Region is honoured if a tool adds one.
-    if lookup(record, ("Resources", 0, "Region")) is None and "Region" in record:
-        return required_text(record, ("Region",), where)
-    return required_text(record, ("Resources", 0, "Region"), where)
+    region_path = _RESOURCE_REGION
+    if lookup(record, _RESOURCE_REGION) is None and "Region" in record:
+        region_path = ("Region",)
+    identity = (
+        DEFAULT_PROVIDER,
+        required_text(record, _ACCOUNT, where),
+        required_text(record, region_path, where),
+    )
+    require_identity(identity, ("provider", dotted(_ACCOUNT), dotted(region_path)), where)
+    return identity[1], identity[2]
+
+
+_ACCOUNT = ("AwsAccountId",)
+_RESOURCE_REGION: tuple[str | int, ...] = ("Resources", 0, "Region")
 
 
 def _time(record: dict[str, Any], where: str) -> datetime:

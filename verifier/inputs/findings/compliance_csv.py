@@ -18,10 +18,12 @@ from verifier.inputs.findings.normalize import (
     optional_cell,
     parse_flag,
     parse_status,
+    require_identity,
     required_cell,
+    unformula,
     utc_time,
 )
-from verifier.model import Finding, Status
+from verifier.model import DEFAULT_PROVIDER, Finding, Status
 from verifier.providers import PROVIDERS
 
 KIND = "compliance CSV"
@@ -126,8 +128,7 @@ class _Columns:
         return self._checked(cells, check_id, status, where, source)
 
     def _checked(self, cells: list[str], check_id: str, status: Status, where: str, source: str) -> Finding:
-        account = required_cell(cells, self.account, self.account_column, where)
-        region = required_cell(cells, self.region, self.region_column, where)
+        provider, account, region = self._identity(cells, where)
         resource = required_cell(cells, self.resource, "RESOURCEID", where)
         return Finding(
             check_id=check_id,
@@ -141,8 +142,23 @@ class _Columns:
             prowler_version="",  # compliance CSVs do not record it
             source_file=source,
             status_extended=optional_cell(cells, self.status_extended),
-            provider=optional_cell(cells, self.provider) or "aws",
+            provider=provider,
         )
+
+    def _identity(self, cells: list[str], where: str) -> tuple[str, str, str]:
+        # No PROVIDER column means AWS (as in the findings CSV); an empty or odd cell in it is refused.
+        provider = DEFAULT_PROVIDER if self.provider is None else unformula(cells[self.provider])
+        account = required_cell(cells, self.account, self.account_column, where)
+        identity = (provider, account, required_cell(cells, self.region, self.region_column, where))
+        require_identity(identity, ("PROVIDER", self.account_column, self.region_column), where)
+        heads = PROVIDERS[provider].compliance_columns
+        if heads != (self.account_column, self.region_column):
+            # A file whose columns are another provider's was mixed up, not written by Prowler.
+            raise FindingsFormatError(
+                f"{where}: PROVIDER {provider!r}, but the header has {self.account_column}/{self.region_column} "
+                f"(Prowler heads {provider}'s columns {heads[0]}/{heads[1]})"
+            )
+        return identity
 
     def _finding_uid(self, cells: list[str], identity: _Identity) -> str:
         check_id, account, region, resource = identity

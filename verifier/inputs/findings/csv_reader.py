@@ -14,10 +14,12 @@ from verifier.inputs.findings.normalize import (
     optional_cell,
     parse_flag,
     parse_status,
+    require_identity,
     required_cell,
+    unformula,
     utc_time,
 )
-from verifier.model import Finding
+from verifier.model import DEFAULT_PROVIDER, Finding
 
 KIND = "findings CSV"
 REQUIRED_COLUMNS = (
@@ -71,12 +73,15 @@ class _Columns:
         self.provider = positions.get("PROVIDER")
 
     def finding(self, cells: list[str], where: str, source: str) -> Finding:
+        check_id = required_cell(cells, self.check_id, "CHECK_ID", where)
+        status = parse_status(cells[self.status], f"{where}: STATUS")
+        provider, account, region = self._identity(cells, where)
         return Finding(
-            check_id=required_cell(cells, self.check_id, "CHECK_ID", where),
-            status=parse_status(cells[self.status], f"{where}: STATUS"),
+            check_id=check_id,
+            status=status,
             muted=parse_flag(cells[self.muted], f"{where}: MUTED"),
-            account=required_cell(cells, self.account, "ACCOUNT_UID", where),
-            region=required_cell(cells, self.region, "REGION", where),
+            account=account,
+            region=region,
             resource_uid=required_cell(cells, self.resource, "RESOURCE_UID", where),
             finding_uid=required_cell(cells, self.uid, "FINDING_UID", where),
             time=utc_time(cells[self.time], f"{where}: TIMESTAMP"),
@@ -84,5 +89,17 @@ class _Columns:
             source_file=source,
             status_extended=optional_cell(cells, self.status_extended),
             severity=optional_cell(cells, self.severity).lower(),
-            provider=optional_cell(cells, self.provider) or "aws",
+            provider=provider,
         )
+
+    def _identity(self, cells: list[str], where: str) -> tuple[str, str, str]:
+        # No PROVIDER column (files written before other providers were supported) means AWS; an
+        # empty or odd cell in it is refused.
+        provider = DEFAULT_PROVIDER if self.provider is None else unformula(cells[self.provider])
+        account = required_cell(cells, self.account, "ACCOUNT_UID", where)
+        identity = (provider, account, required_cell(cells, self.region, "REGION", where))
+        require_identity(identity, _IDENTITY_FIELDS, where)
+        return identity
+
+
+_IDENTITY_FIELDS = ("PROVIDER", "ACCOUNT_UID", "REGION")

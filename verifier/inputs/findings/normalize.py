@@ -1,4 +1,4 @@
-"""Parsing shared by every findings reader: strict statuses, flags, times, JSON arrays and ``;`` CSV.
+"""Parsing shared by every findings reader: strict statuses, flags, times, identities, JSON and ``;`` CSV.
 
 Everything here fails closed with a one-line ``FindingsFormatError`` that names the file and the
 record: a record we cannot read is never skipped, since a silently dropped FAIL could turn into a
@@ -19,6 +19,7 @@ import orjson
 from verifier.errors import FindingsFormatError
 from verifier.inputs.jsondoc import utf16_hint
 from verifier.model import Status
+from verifier.providers import identity_expectation, identity_fault
 
 # How much of a file's (decompressed) start the readers may sniff to recognise their format.
 HEAD_BYTES = 64 * 1024
@@ -209,6 +210,21 @@ def _json_error(data: bytes, source: str, exc: orjson.JSONDecodeError) -> str:
         return f"{source}: not UTF-8 text (bad byte at offset {bad.start}){utf16_hint(data)}"
     hint = " (the file ends early: truncated?)" if exc.pos >= len(data.rstrip()) - 1 else ""
     return f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}{hint}"
+
+
+def require_identity(identity: tuple[str, str, str], fields: tuple[str, str, str], where: str) -> None:
+    """Refuse a finding whose (provider, account, region) Prowler could not have written.
+
+    ``fields`` names the three in the reader's format (``cloud.provider``, ``ACCOUNT_UID``, …). Every
+    reader calls this, so an odd value is invalid input wherever it comes from, never a finding that
+    silently falls outside every scope target (a FAIL out of scope reads as MET).
+    """
+    fault = identity_fault(*identity)
+    if fault is not None:
+        expected = identity_expectation(identity[0], fault)
+        raise FindingsFormatError(
+            f"{where}: {fields[fault]} {_show(identity[fault])} is invalid: expected {expected}"
+        )
 
 
 def lookup(record: Any, path: Sequence[PathKey]) -> Any:

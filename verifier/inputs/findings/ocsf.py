@@ -15,19 +15,26 @@ import msgspec
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.normalize import (
+    lookup,
     optional_text,
     parse_status,
+    require_identity,
     required_text,
     unnamed_json,
     utc_time,
 )
 from verifier.inputs.findings.typed import TypedFormat, read_json_array, typed_time
 from verifier.model import DEFAULT_PROVIDER, Finding, FindingRow, Status
+from verifier.providers import identity_fault
 
 _DETECTION_FINDING = 2004
 _COMPLIANCE_FINDING = 2003
 _SUPPRESSED = "Suppressed"
 _STATUS = {status.value: status for status in Status}
+_PROVIDER = ("cloud", "provider")
+_ACCOUNT = ("cloud", "account", "uid")
+_REGION = ("cloud", "region")
+_IDENTITY_FIELDS = ("cloud.provider", "cloud.account.uid", "cloud.region")
 
 
 FORMAT = "ocsf"
@@ -110,7 +117,14 @@ class OcsfRecord(msgspec.Struct):
 def from_record(record: OcsfRecord, source: str) -> FindingRow | None:
     """The ``Finding`` row of a typed record, or None when ``_finding`` must judge it (and word any error)."""
     when = typed_time(record.time, record.time_dt)
-    if record.class_uid != _DETECTION_FINDING or when is None:
+    cloud = record.cloud
+    # Absent (files written before other providers were supported) means AWS; present, it must be exact.
+    provider = DEFAULT_PROVIDER if cloud.provider is None else cloud.provider
+    if (
+        record.class_uid != _DETECTION_FINDING
+        or when is None
+        or identity_fault(provider, cloud.account.uid, cloud.region) is not None
+    ):
         return None
     product = record.metadata.product
     unmapped = record.unmapped
@@ -119,8 +133,8 @@ def from_record(record: OcsfRecord, source: str) -> FindingRow | None:
         intern(record.metadata.event_code),
         _STATUS[record.status_code],
         record.status == _SUPPRESSED or (unmapped is not None and unmapped.muted is True),
-        intern(record.cloud.account.uid),
-        intern(record.cloud.region),
+        intern(cloud.account.uid),
+        intern(cloud.region),
         record.resources[0].uid,
         record.finding_info.uid,
         when,
@@ -128,20 +142,23 @@ def from_record(record: OcsfRecord, source: str) -> FindingRow | None:
         source,
         intern(record.status_detail or ""),
         intern((record.severity or "").lower()),
-        intern(record.cloud.provider or DEFAULT_PROVIDER),
+        intern(provider),
     )
 
 
 def _finding(record: Any, where: str, source: str) -> Finding:
     _require_detection_finding(record, where)
+    check_id = required_text(record, ("metadata", "event_code"), where)
+    status = parse_status(record.get("status_code"), f"{where}: status_code")
+    provider, account, region = _identity(record, where)
     # Texts that repeat across findings are interned: a million findings are held at once, and
     # sharing one copy of each check id, account, region, version and message halves their memory.
     return Finding(
-        check_id=intern(required_text(record, ("metadata", "event_code"), where)),
-        status=parse_status(record.get("status_code"), f"{where}: status_code"),
+        check_id=intern(check_id),
+        status=status,
         muted=_muted(record, where),
-        account=intern(required_text(record, ("cloud", "account", "uid"), where)),
-        region=intern(required_text(record, ("cloud", "region"), where)),
+        account=intern(account),
+        region=intern(region),
         resource_uid=required_text(record, ("resources", 0, "uid"), where),
         finding_uid=required_text(record, ("finding_info", "uid"), where),
         time=_time(record, where),
@@ -149,8 +166,18 @@ def _finding(record: Any, where: str, source: str) -> Finding:
         source_file=source,
         status_extended=intern(optional_text(record, ("status_detail",), where)),
         severity=intern(optional_text(record, ("severity",), where).lower()),
-        provider=intern(optional_text(record, ("cloud", "provider"), where) or DEFAULT_PROVIDER),
+        provider=intern(provider),
     )
+
+
+def _identity(record: Any, where: str) -> tuple[str, str, str]:
+    """The finding's (provider, account, region), each exactly as a Prowler scan writes it."""
+    # Absent (files written before other providers were supported) means AWS; present, it must be exact.
+    absent = lookup(record, _PROVIDER) is None
+    provider = DEFAULT_PROVIDER if absent else optional_text(record, _PROVIDER, where)
+    identity = (provider, required_text(record, _ACCOUNT, where), required_text(record, _REGION, where))
+    require_identity(identity, _IDENTITY_FIELDS, where)
+    return identity
 
 
 def _require_detection_finding(record: Any, where: str) -> None:

@@ -10,7 +10,6 @@ them. A hub fed with ``--send-sh-only-fails`` holds no PASS, so it can show NOT_
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,13 +25,14 @@ from verifier.inputs.findings.manifest import ScanManifest
 from verifier.inputs.findings.s3 import s3_error
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.model import Finding
+from verifier.providers import PROVIDERS
 
 if TYPE_CHECKING:
     from mypy_boto3_securityhub import SecurityHubClient
 
 SCHEME = "securityhub://"
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
-_ACCOUNT = re.compile(r"^[0-9]{12}$")
+# The URL names AWS regions and accounts as the provider table does (and as the findings must carry them).
+_AWS = PROVIDERS["aws"]
 # GetFindings takes at most 20 values per filter attribute.
 _MAX_FILTER_VALUES = 20
 _PROWLER_PRODUCT = "/product/prowler/prowler"
@@ -62,14 +62,14 @@ def parse_securityhub_url(location: str) -> SecurityHubUrl:
     text = location if location.startswith(SCHEME) else location.replace("securityhub:/", SCHEME, 1)
     parts = urlsplit(text)
     region = parts.netloc
-    if not _REGION.match(region) or parts.path not in ("", "/"):
+    if not _AWS.region_pattern.fullmatch(region) or parts.path not in ("", "/"):
         raise UsageError(f"{location}: expected securityhub://REGION[?accounts=ID,ID]")
     query = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(query) - {"accounts"})
     if unknown:
         raise UsageError(f"{location}: unknown parameter {unknown[0]!r} (only accounts=ID,ID)")
     accounts = tuple(a for value in query.get("accounts", []) for a in value.split(",") if a)
-    bad = [a for a in accounts if not _ACCOUNT.match(a)]
+    bad = [a for a in accounts if not _AWS.account_pattern.fullmatch(a)]
     if bad:
         raise UsageError(f"{location}: {bad[0]!r} is not a 12-digit AWS account id")
     return SecurityHubUrl(region, tuple(sorted(set(accounts))))
