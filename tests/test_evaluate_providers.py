@@ -199,3 +199,23 @@ def test_the_gcc_high_note_is_not_given_for_commercial_microsoft_365() -> None:
     entry(doc, "MIX-002")["verification"]["checks"] = ["m365:exchange_organization_mailbox_auditing_enabled"]
     (reason,) = results(doc)["MIX-002"].reasons
     assert "PowerShell" not in reason
+
+
+@pytest.mark.parametrize("spelling", ["USGov Virginia", "usgovvirginia"])
+def test_a_fail_under_either_spelling_of_a_scoped_location_counts(tmp_path: Path, spelling: str) -> None:
+    # App Service reports "USGov Virginia" where storage reports "usgovvirginia": one location, so a FAIL
+    # under either spelling is in a scope naming either (else it would drop out and the PASS decide MET).
+    azure = next((FIXTURES / "prowler" / "providers" / "azure").glob("*.ocsf.json"))
+    findings = json.loads(azure.read_text())
+    prod_pass = next(f for f in findings if f["cloud"]["account"]["uid"] == PROD)
+    failing = copy.deepcopy(prod_pass)
+    failing["status_code"], failing["finding_info"]["uid"] = "FAIL", failing["finding_info"]["uid"] + "-2"
+    failing["resources"][0]["uid"] += "-second"
+    failing["cloud"]["region"] = failing["resources"][0]["region"] = spelling
+    (tmp_path / azure.name).write_text(json.dumps([*findings, failing]))
+    doc = document()
+    doc["scope"][1]["regions"] = ["usgovvirginia"]  # a POA&M names the location name (its schema's pattern)
+
+    result = results(doc, [p for p in RECORDED if "/azure/" not in p.as_posix()] + [tmp_path / azure.name])
+
+    assert result["MIX-003"].verdict is Verdict.NOT_MET

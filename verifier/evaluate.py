@@ -275,7 +275,8 @@ def _in_target(
     tenant = tenant_check and bool(target.tenant_id) and finding.account == target.tenant_id
     if finding.account not in target.accounts and not tenant:
         return False
-    located = finding.region in target.regions or (
+    region = spec.region_key(finding.region)
+    located = region in {spec.region_key(r) for r in target.regions} or (
         bool(spec.global_region) and finding.region == spec.global_region
     )
     if target.regions and not located:

@@ -46,6 +46,14 @@ class ProviderSpec:
     sovereign_environments: tuple[str, ...] = ()
     # Whether accounts live in partitions that credentials and ARNs must match (AWS: aws, aws-us-gov, aws-cn).
     partitioned: bool = False
+    # One location under several spellings Prowler writes as the APIs report them (Azure "West Europe" and
+    # "westeurope", GCP "US-EAST4" and "us-east4"): a scope naming one spelling must hold the others, or a
+    # FAIL under the other spelling would fall out of scope while a PASS stays in.
+    region_spellings_fold: bool = False
+
+    def region_key(self, region: str) -> str:
+        """The one name of ``region`` whatever spelling reported it."""
+        return region.replace(" ", "").lower() if self.region_spellings_fold else region
 
     def is_tenant_check(self, check_id: str) -> bool:
         """Whether the check reports on the tenant (its findings carry the tenant id as the account)."""
@@ -99,6 +107,7 @@ PROVIDERS: dict[str, ProviderSpec] = {
         global_region="global",
         tenant_services=("entra",),
         compliance_columns=("SUBSCRIPTIONID", "LOCATION"),
+        region_spellings_fold=True,
     ),
     "m365": ProviderSpec(
         "m365",
@@ -124,6 +133,7 @@ PROVIDERS: dict[str, ProviderSpec] = {
         "a GCP project id (6 to 30 lower-case letters, digits and hyphens)",
         global_region="global",
         compliance_columns=("PROJECTID", "LOCATION"),
+        region_spellings_fold=True,
     ),
 }
 
