@@ -80,7 +80,7 @@ def test_an_inline_ignore_of_a_mapped_check_is_not_a_pass(poam: Poam, rule: str)
     (entry,) = report.entries
     assert entry.verdict is CodeVerdict.IGNORED_IN_CODE
     assert entry.ignores == (ignore,)
-    assert f"`main.tf:12` ignore:{rule}" in render_summary(report)
+    assert f"main.tf:12 ignore:{rule}" in render_summary(report)
     assert b'"inline_ignores"' in render_verification(report, MAPPING)
 
 
