@@ -34,6 +34,22 @@ bundle_app = typer.Typer(help="Check an evidence bundle.", no_args_is_help=True,
 app.add_typer(bundle_app, name="bundle")
 
 
+def _wrap_at_spaces_only() -> None:
+    """Help text wraps between words only: a line ending in `scan-` or `YYYY-MM-` misleads a reader who
+    copies the name. Typer's bundled click builds its text wrapper on each call, from this module name."""
+    from typer._click import _textwrap
+
+    class WholeWords(_textwrap.TextWrapper):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["break_on_hyphens"] = False
+            super().__init__(*args, **kwargs)
+
+    _textwrap.TextWrapper = WholeWords  # type: ignore[misc]
+
+
+_wrap_at_spaces_only()
+
+
 class LazyConsole:
     """A rich ``Console`` made on first use: importing rich's console costs a third of typer's own start,
     and ``poam --version`` or ``--help`` print nothing through it."""

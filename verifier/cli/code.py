@@ -108,7 +108,7 @@ def iac_command(
     ] = None,
     sarif: Annotated[Path | None, typer.Option(help="Also write SARIF 2.1.0 here (code scanning).")] = None,
     fail_on: Annotated[
-        IacFailOn, typer.Option(help="regression: exit 1 when the PR adds a FAIL.")
+        IacFailOn, typer.Option(help="regression: exit 1 when the PR adds a FAIL.", case_sensitive=False)
     ] = IacFailOn.NEVER,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Writes summary.md and verification.json here.")

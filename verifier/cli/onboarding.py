@@ -14,9 +14,14 @@ from verifier.errors import UsageError
 
 OrganizationOption = Annotated[str | None, typer.Option(help="The organization (the POA&M's owner).")]
 SystemOption = Annotated[str | None, typer.Option(help="The system (enclave) the POA&M covers.")]
-AssessmentDateOption = Annotated[str | None, typer.Option(help="Assessment date, YYYY-MM-DD.")]
+AssessmentDateOption = Annotated[
+    str | None, typer.Option(help="Assessment date, YYYY-MM-DD.", metavar="YYYY-MM-DD")
+]
 ConditionalDateOption = Annotated[
-    str | None, typer.Option(help="Conditional CMMC Status Date (Day 0 of the 180 days), YYYY-MM-DD.")
+    str | None,
+    typer.Option(
+        help="Conditional CMMC Status Date (Day 0 of the 180 days), YYYY-MM-DD.", metavar="YYYY-MM-DD"
+    ),
 ]
 AccountOption = Annotated[list[str] | None, typer.Option(help="AWS account id in scope. Repeatable.")]
 RegionOption = Annotated[list[str] | None, typer.Option(help="AWS region in scope. Repeatable.")]
@@ -24,12 +29,13 @@ RegionOption = Annotated[list[str] | None, typer.Option(help="AWS region in scop
 
 @app.command("init")
 def init_command(
+    # Required here (and marked so in --help); `poam import` shares the options and may read them from the sheet.
+    organization: Annotated[str, typer.Option(help="The organization (the POA&M's owner).")],
+    system: Annotated[str, typer.Option(help="The system (enclave) the POA&M covers.")],
+    assessment_date: Annotated[str, typer.Option(help="Assessment date, YYYY-MM-DD.", metavar="YYYY-MM-DD")],
+    account: Annotated[list[str], typer.Option(help="AWS account id in scope. Repeatable.")],
     directory: Annotated[Path, typer.Argument(help="The compliance repository to scaffold.")] = Path("."),
-    organization: OrganizationOption = None,
-    system: SystemOption = None,
-    assessment_date: AssessmentDateOption = None,
     conditional_status_date: ConditionalDateOption = None,
-    account: AccountOption = None,
     region: RegionOption = None,
     assessment_type: Annotated[str, typer.Option(help="c3pao or self.")] = "c3pao",
     verifier_version: Annotated[
@@ -46,8 +52,8 @@ def init_command(
     from verifier.outputs.new_poam import PoamHeader
     from verifier.pipeline.init import InitOptions, run_init
 
-    if not (organization and system and assessment_date and account):
-        raise UsageError("poam init needs --organization, --system, --assessment-date and --account")
+    if not (organization.strip() and system.strip()):
+        raise UsageError("poam init needs a non-empty --organization and --system")
     if assessment_type not in ("c3pao", "self"):
         raise UsageError(f"--assessment-type is c3pao or self, got {assessment_type!r}")
     header = PoamHeader(

@@ -29,10 +29,15 @@ class OutputFormat(enum.StrEnum):
     JSON = "json"
 
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table (readable) or json.")]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", help="table (readable) or json.", case_sensitive=False)
+]
 PoamOption = Annotated[Path, typer.Option("--poam", help="The POA&M file.")]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Judge as of this date (YYYY-MM-DD). Default: today (UTC).")
+    str | None,
+    typer.Option(
+        "--as-of", help="Judge as of this date (YYYY-MM-DD). Default: today (UTC).", metavar="YYYY-MM-DD"
+    ),
 ]
 MappingOption = Annotated[
     Path | None,
@@ -80,7 +85,7 @@ AllowUnknownChecksOption = Annotated[
 ]
 FailOnOption = Annotated[
     list[FailOn] | None,
-    typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),
+    typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable.", case_sensitive=False),
 ]
 
 

@@ -47,7 +47,10 @@ def parse_columns(pairs: list[str] | None) -> dict[str, Field]:
 def import_command(
     source: Annotated[Path, typer.Argument(help="The POA&M to import: .xlsx/.xlsm, .csv or OSCAL .json.")],
     source_format: Annotated[
-        ImportFormat, typer.Option("--format", help="Source format (auto: by extension and header texts).")
+        ImportFormat,
+        typer.Option(
+            "--format", help="Source format (auto: by extension and header texts).", case_sensitive=False
+        ),
     ] = ImportFormat.AUTO,
     sheet: Annotated[str | None, typer.Option(help="Read only this sheet of a workbook.")] = None,
     columns: Annotated[
@@ -81,7 +84,7 @@ def import_command(
     mapping: MappingOption = None,
     as_of: AsOfOption = None,
     report: Annotated[
-        OutputFormat, typer.Option("--report", help="Import report: table or json.")
+        OutputFormat, typer.Option("--report", help="Import report: table or json.", case_sensitive=False)
     ] = OutputFormat.TABLE,
 ) -> None:
     """Turn an existing POA&M into poam.json: FedRAMP template (v2.1/v3.0), eMASS, CSV, OSCAL POA&M.

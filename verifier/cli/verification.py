@@ -50,7 +50,10 @@ def verify(
         ),
     ] = Path("out"),
     as_of: Annotated[
-        str | None, typer.Option(help="Judge freshness as of this date (YYYY-MM-DD). Default: today (UTC).")
+        str | None,
+        typer.Option(
+            help="Judge freshness as of this date (YYYY-MM-DD). Default: today (UTC).", metavar="YYYY-MM-DD"
+        ),
     ] = None,
     max_scan_age: MaxScanAgeOption = 7,
     in_place: InPlaceOption = False,
@@ -196,7 +199,9 @@ def scan_command(
 
 @app.command("export")
 def export_command(
-    export_format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")],
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", help="Output format.", case_sensitive=False)
+    ],
     out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
     poam: PoamOption = Path("poam.json"),
     mapping: MappingOption = None,
