@@ -77,6 +77,26 @@ def test_lint_reports_a_schema_problem_as_an_error(
     assert report["problems"][0]["rule"] == "POAM000"
 
 
+def test_lint_reports_every_schema_violation_at_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    document["entries"][0]["status"] = "done"
+    document["entries"][2]["practice_id"] = 7
+    del document["system"]
+    broken = tmp_path / "poam.json"
+    broken.write_text(json.dumps(document), encoding="utf-8")
+
+    code, report = _json_out(capsys, "lint", "--poam", str(broken), "--format", "json")
+
+    messages = [p["message"] for p in report["problems"] if p["rule"] == "POAM000"]
+    assert code == ExitCode.GATE
+    assert len(messages) == 3
+    assert any("at /entries/0/status" in m for m in messages)
+    assert any("at /entries/2/practice_id" in m for m in messages)
+    assert any("'system' is a required property" in m for m in messages)
+
+
 def test_lint_of_a_missing_file_is_invalid_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _ = _cli(capsys, "lint", "--poam", str(tmp_path / "nope.json"))
     assert code == ExitCode.INVALID_INPUT

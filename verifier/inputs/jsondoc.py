@@ -158,6 +158,24 @@ def validate(document: Any, schema_name: str, source: str) -> None:
         raise SchemaError(f"{source}: schema violation at {pointer}: {_short(error.message)}")
 
 
+def schema_violations(document: Any, schema_name: str, source: str) -> list[str]:
+    """Every violation of a shipped schema, one message each in ``validate``'s words (empty: valid).
+
+    For reports that list everything wrong at once (``poam lint``), so a user fixes a file in one pass.
+    """
+    if _fast_validator(schema_name).is_valid(document):
+        return []
+    try:
+        errors = sorted(
+            _validator(schema_name).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
+        )
+    except RecursionError:
+        return [f"{source}: schema violation: JSON nested too deeply to validate"]
+    return [
+        f"{source}: schema violation at {json_pointer(e.absolute_path)}: {_short(e.message)}" for e in errors
+    ]
+
+
 def json_pointer(parts: Iterable[str | int]) -> str:
     """An RFC 6901 pointer: ``~`` and ``/`` inside a key are escaped so the pointer names one place."""
     return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in parts)

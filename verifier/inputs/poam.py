@@ -59,10 +59,13 @@ def load_poam(path: Path) -> LoadedPoam:
     return parse_poam(data, str(path), path)
 
 
+POAM_SCHEMA = "poam.schema.json"
+
+
 def parse_poam(data: bytes, source: str, path: Path | None = None) -> LoadedPoam:
     """Parse POA&M bytes (see ``load_poam``)."""
     document = parse_json(data, source)
-    validate(document, "poam.schema.json", source)
+    validate(document, POAM_SCHEMA, source)
     poam = poam_from_json(document, source)
     return LoadedPoam(path=path or Path(source), poam=poam, document=document, sha256=sha256_hex(data))
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from verifier.errors import InputError
-from verifier.inputs.jsondoc import read_bytes
+from verifier.errors import InputError, SchemaError
+from verifier.inputs.jsondoc import parse_json, read_bytes, schema_violations
 from verifier.inputs.known_checks import default_known_checks
 from verifier.inputs.mapping import load_mapping
-from verifier.inputs.poam import load_poam, parse_poam
+from verifier.inputs.poam import POAM_SCHEMA, load_poam, parse_poam
 from verifier.inputs.prowler_install import find_prowler
 from verifier.rules.credibility import lint
 from verifier.rules.interface import LintContext, Problem, Severity
@@ -36,6 +36,10 @@ def run_lint(options: LintOptions) -> list[Problem]:
     data = read_bytes(options.poam, "POA&M")
     try:
         loaded = parse_poam(data, str(options.poam), options.poam)
+    except SchemaError as exc:
+        # Every violation at once: a user should not have to fix, rerun and find the next one.
+        violations = schema_violations(parse_json(data, str(options.poam)), POAM_SCHEMA, str(options.poam))
+        return [Problem(None, SCHEMA_RULE, Severity.ERROR, m) for m in violations or [exc.message]]
     except InputError as exc:
         return [Problem(None, SCHEMA_RULE, Severity.ERROR, exc.message)]
     mapping = load_mapping(options.mapping) if options.mapping else None
