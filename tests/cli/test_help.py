@@ -10,6 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from tests.support.cli import run_cli_streams
 from verifier.cli import app
 
 
@@ -55,3 +56,18 @@ def test_choices_that_are_names_take_any_case(repo_root: Path) -> None:
     result = CliRunner().invoke(app, ["score", "--poam", str(repo_root / "poam.json"), "--format", "JSON"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["max_score"] == 110
+
+
+def test_an_out_folder_that_is_a_file_is_a_usage_error(
+    tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken = tmp_path / "out.json"
+    taken.write_text("{}", encoding="utf-8")
+    example = repo_root / "examples" / "prowler-output"
+    arguments = ["verify", "--poam", str(repo_root / "poam.json"), "--findings", str(example)]
+
+    code, _, stderr = run_cli_streams(capsys, *arguments, "--out", str(taken))
+
+    assert code == 2
+    assert "is a file; name a folder" in stderr
+    assert taken.read_text(encoding="utf-8") == "{}"

@@ -69,7 +69,7 @@ def mapping_check(
     """
     from verifier.pipeline.mapping import CheckOptions, check_mapping
 
-    mapping = mapping_path(mapping)
+    mapping = mapping_path(mapping, about_mapping=True)
     report = check_mapping(CheckOptions(mapping, prowler_bin, offline))
     against = (
         f"Prowler {report.prowler_version}" if report.prowler_version else "no Prowler (ids not checked)"

@@ -98,14 +98,29 @@ def parse_date(text: str | None, option: str) -> date:
         raise UsageError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
 
 
-def mapping_path(given: Path | None, name: str = "cmmc-l2-aws") -> Path:
-    """The mapping to use (see ``resolve_mapping``); says on stderr which one when it was not given."""
+def mapping_path(given: Path | None, name: str = "cmmc-l2-aws", *, about_mapping: bool = False) -> Path:
+    """The mapping to use (see ``resolve_mapping``).
+
+    A copy in the working directory shadowing the shipped one is said on stderr (a stale local copy must never
+    be a surprise); the shipped one, what a user expects, only by the commands about the mapping itself.
+    """
     from verifier.inputs.packaged import MappingOrigin, resolve_mapping
 
     resolved = resolve_mapping(given, name)
-    if resolved.origin is not MappingOrigin.GIVEN:
+    if resolved.origin is MappingOrigin.LOCAL or (
+        about_mapping and resolved.origin is MappingOrigin.PACKAGED
+    ):
         err.print(resolved.describe(), highlight=False, soft_wrap=True)
     return resolved.path
+
+
+def output_folder(path: Path, option: str = "--out") -> Path:
+    """``--out`` names a folder (or s3://); an existing file there is a usage mistake, not an I/O failure."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(
+            f"{option} {path} is a file; name a folder (it is created when missing) or s3://bucket/prefix/"
+        )
+    return path
 
 
 def locations(findings: list[str] | None) -> tuple[Path | str, ...]:

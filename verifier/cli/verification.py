@@ -25,6 +25,7 @@ from verifier.cli.options import (
     SignKeyOption,
     locations,
     mapping_path,
+    output_folder,
     parse_date,
     progress_bar,
 )
@@ -81,7 +82,7 @@ def verify(
         poam=poam,
         mapping=mapping_path(mapping),
         findings=locations(findings),
-        out=out_dir,
+        out=output_folder(out_dir),
         as_of=parse_date(as_of, "--as-of"),
         max_scan_age_days=max_scan_age,
         in_place=in_place,
@@ -158,6 +159,7 @@ def scan_command(
     from verifier.pipeline.scan import ScanOptions, parse_shard, run_scan
 
     mapping = mapping_path(mapping)
+    output_folder(out_dir)
     options = ScanOptions(
         poam,
         mapping,
