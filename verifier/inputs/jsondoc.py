@@ -44,10 +44,11 @@ def require_regular_file(path: Path, what: str) -> None:
     except OSError as exc:
         raise EnvError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(mode):
-        raise InputError(f"{what} {path} is not a regular file ({_file_kind(mode)}); pass the file itself")
+        raise InputError(f"{what} {path} is not a regular file ({file_kind(mode)}); pass the file itself")
 
 
-def _file_kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words: "a named pipe", "a socket", "a device"."""
     if stat.S_ISFIFO(mode):
         return "a named pipe"
     if stat.S_ISSOCK(mode):

@@ -27,7 +27,7 @@ from verifier.inputs.findings.csv_reader import CsvReader
 from verifier.inputs.findings.interface import FindingsReader, Skipped
 from verifier.inputs.findings.normalize import HEAD_BYTES
 from verifier.inputs.findings.ocsf import OcsfReader
-from verifier.inputs.jsondoc import require_regular_file, utf16_hint
+from verifier.inputs.jsondoc import file_kind, require_regular_file, utf16_hint
 
 GZIP_SUFFIX = ".gz"
 # The compliance CSV's header must be tried before the findings CSV's looser signature.
@@ -199,13 +199,7 @@ def _entry_kind(entry: os.DirEntry[str]) -> str:
         mode = os.stat(entry.path).st_mode
     except OSError as exc:  # DirEntry.is_dir swallows a missing target, not a loop; stat raises both
         return _unreachable(exc)
-    if stat.S_ISREG(mode):
-        return _FILE
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+    return _FILE if stat.S_ISREG(mode) else file_kind(mode)
 
 
 def _unreachable(exc: OSError) -> str:
