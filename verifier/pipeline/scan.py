@@ -207,11 +207,13 @@ def run_scan(
     def scan(target: Target) -> TargetResult:
         own_regions = regions if target.regions is None else target.regions
         own_checks = by_provider[target.provider]
+        argv = prowler_argv(prowler, target, own_checks, own_regions, _partial_dir(options.out, target))
         return recorder.scan(
             target,
             own_checks,
             own_regions,
-            lambda: _run_target(prowler, target, own_checks, own_regions, options.out, progress),
+            tuple(argv[1:]),
+            lambda: _run_target(argv, target, options.out, progress, len(own_checks), own_regions),
         )
 
     with ThreadPoolExecutor(max_workers=min(options.parallel, len(targets))) as pool:
@@ -294,8 +296,14 @@ class ManifestRecorder:
         self._listing, self._shard, self._clock = listing, shard, clock
 
     def scan(
-        self, target: Target, checks: Sequence[str], regions: Sequence[str], run: Callable[[], TargetResult]
+        self,
+        target: Target,
+        checks: Sequence[str],
+        regions: Sequence[str],
+        prowler_args: tuple[str, ...],
+        run: Callable[[], TargetResult],
     ) -> TargetResult:
+        """Run the target's scan and write its manifest, recording ``prowler_args`` (what proves it complete)."""
         started = self._clock()
         result = run()
         manifest = ScanManifest(
@@ -314,6 +322,7 @@ class ManifestRecorder:
             error=result.error,
             shard=str(self._shard) if self._shard else None,
             organization=self._listing if target.provider == AWS else None,
+            prowler_args=prowler_args,
         )
         self._write(result, manifest)
         return result
@@ -338,23 +347,28 @@ def prowler_argv(
     return [*argv, "--output-filename", f"prowler-output-{target.label}", "--no-banner"]
 
 
+def _partial_dir(out: Path, target: Target) -> Path:
+    """Where Prowler writes one target's scan before it replaces the target's output directory."""
+    return out / f".{target.label}.partial"
+
+
 def _run_target(
-    prowler: ProwlerInstall,
+    argv: list[str],
     target: Target,
-    checks: Sequence[str],
-    regions: Sequence[str],
     out: Path,
     progress: ScanProgress | None,
+    check_count: int,
+    regions: Sequence[str],
 ) -> TargetResult:
     out_dir = out / target.label
     if progress:
-        progress(f"scanning {target.label}: {len(checks)} checks in {', '.join(regions) or 'all regions'}")
+        progress(f"scanning {target.label}: {check_count} checks in {', '.join(regions) or 'all regions'}")
     started = time.monotonic()
     # Prowler writes into a fresh directory that replaces the target's old one only on success: a file
     # left from an earlier run (or a run that wrote nothing) must never pass as this scan's evidence.
-    partial = out / f".{target.label}.partial"
+    partial = _partial_dir(out, target)
     _remove_tree(partial)
-    error, exit_status = _invoke(prowler_argv(prowler, target, checks, regions, partial))
+    error, exit_status = _invoke(argv)
     if error is None:
         _replace_tree(partial, out_dir)
     else:
