@@ -25,7 +25,7 @@ from verifier.inputs.findings.manifest import MANIFEST_NAME, OrganizationListing
 from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.organizations import list_organization
 from verifier.inputs.poam import load_poam
-from verifier.inputs.prowler_install import ProwlerInstall, find_prowler
+from verifier.inputs.prowler_install import ProwlerInstall, find_prowler, redact_secrets
 from verifier.inputs.scope import poam_entry_scope, poam_targets, resolve_checks
 from verifier.model import EntryStatus, Poam, ScopeTarget
 from verifier.outputs.serialize import dumps
@@ -405,8 +405,10 @@ def _invoke(argv: list[str]) -> tuple[str | None, int | None]:
             argv, capture_output=True, text=True, timeout=_SCAN_TIMEOUT_S, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return str(exc), None
+        return redact_secrets(str(exc)), None
     if done.returncode in PROWLER_OK:
         return None, done.returncode
     lines = [ln for ln in (done.stderr + done.stdout).splitlines() if ln.strip()]
-    return f"prowler exited {done.returncode}: {lines[-1] if lines else 'no output'}", done.returncode
+    # Prowler's last line goes into the manifest and onto the console: a failing Prowler may echo a secret.
+    last = redact_secrets(lines[-1]) if lines else "no output"
+    return f"prowler exited {done.returncode}: {last}", done.returncode
