@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -107,10 +108,16 @@ def test_scan_verify_passes_jobs_on_to_verify(
 def _fake_prowler(path: Path, marker: Path, *, exit_status: int = 0, last_line: str = "") -> Path:
     """A stand-in Prowler: records how it was called in ``marker``, prints ``last_line``, exits."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f'#!/bin/sh\nprintf "%s\\n" "$0" "$@" > "{marker}"\necho "{last_line}" >&2\nexit {exit_status}\n',
-        encoding="utf-8",
-    )
+    script = f"""#!/bin/sh
+printf "%s\\n" "$0" "$@" > "{marker}"
+while [ $# -gt 0 ]; do
+  if [ "$1" = "-o" ]; then mkdir -p "$2" && echo "scanned" > "$2/prowler-output.csv"; fi
+  shift
+done
+echo "{last_line}" >&2
+exit {exit_status}
+"""
+    path.write_text(script, encoding="utf-8")
     path.chmod(0o755)
     return path
 
@@ -149,6 +156,9 @@ def test_the_manifest_records_the_exact_prowler_arguments(tmp_path: Path) -> Non
     assert list(manifest.prowler_args or ()) == called[1:]
     assert manifest.prowler_args[:1] == ("aws",) and "--checks" in manifest.prowler_args  # type: ignore[index]
     assert manifest.incompleteness() is None  # poam scan's own arguments: a complete scan
+    # And the digest of what Prowler wrote: the files the manifest vouches for.
+    digest = hashlib.sha256(b"scanned\n").hexdigest()
+    assert manifest.outputs == (("prowler-output.csv", digest),)
 
 
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # noqa: S105 - AWS documentation example key

@@ -9,6 +9,7 @@ failed account end up NOT_VERIFIED ("account ... does not appear").
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import shutil
 import subprocess
@@ -323,6 +324,7 @@ class ManifestRecorder:
             shard=str(self._shard) if self._shard else None,
             organization=self._listing if target.provider == AWS else None,
             prowler_args=prowler_args,
+            outputs=_output_digests(result.output_dir) if result.error is None else None,
         )
         self._write(result, manifest)
         return result
@@ -334,6 +336,21 @@ class ManifestRecorder:
             return
         result.output_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(result.output_dir / MANIFEST_NAME, dumps(manifest.to_json()))
+
+
+def _output_digests(directory: Path) -> tuple[tuple[str, str], ...]:
+    """(path under ``directory``, sha256) of every file the scan wrote: what its manifest vouches for."""
+    digests = []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.name != MANIFEST_NAME):
+        try:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError as exc:
+            raise EnvError(
+                f"cannot read {path} to record it in the scan manifest: {exc.strerror or exc}"
+            ) from exc
+        digests.append((path.relative_to(directory).as_posix(), digest))
+    return tuple(digests)
 
 
 def prowler_argv(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def _manifest(
         started=moment,
         ended=moment,
         prowler_args=args,
+        outputs=(),
     )
 
 
@@ -129,8 +131,6 @@ def test_a_region_filter_under_an_every_region_manifest_is_incomplete() -> None:
 
 
 def test_a_failed_scan_is_never_complete() -> None:
-    from dataclasses import replace
-
     assert replace(_manifest(COMPLETE), succeeded=False).incompleteness() is not None
 
 
@@ -141,3 +141,18 @@ def test_the_arguments_round_trip_through_the_manifest_file() -> None:
     old = manifest.to_json()
     del old["prowler_args"]  # a manifest of an older poam scan
     assert parse_manifest(json.dumps(old).encode(), "x/scan-manifest.json").prowler_args is None
+
+
+def test_a_manifest_without_output_digests_proves_nothing() -> None:
+    gap = replace(_manifest(COMPLETE), outputs=None).incompleteness()
+    assert gap is not None and "digests of its output files" in gap
+
+
+def test_the_output_digests_round_trip_and_name_the_very_bytes() -> None:
+    digest = "0" * 64
+    manifest = replace(_manifest(COMPLETE), outputs=(("prowler-output-default.csv", digest),))
+    again = parse_manifest(json.dumps(manifest.to_json()).encode(), "scan/scan-manifest.json")
+    assert again.outputs == manifest.outputs
+    assert again.recorded("prowler-output-default.csv", digest)
+    assert not again.recorded("prowler-output-default.csv", "1" * 64)
+    assert not again.recorded("prowler-output-default.ocsf.json", digest)

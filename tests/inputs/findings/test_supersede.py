@@ -194,6 +194,20 @@ def test_a_newer_scan_run_with_a_filter_cannot_prove_a_removal(tmp_path: Path, f
     assert f"its Prowler arguments include {flags[0]}" in unproven and str(newer / MANIFEST) in unproven
 
 
+@pytest.mark.parametrize("edit", ["reformatted", "appended"])
+def test_an_output_file_changed_beside_its_manifest_proves_nothing(tmp_path: Path, edit: str) -> None:
+    # The manifest is poam scan's own, but a file beside it is no longer what that scan wrote (a
+    # hand-trimmed copy, or another Prowler run into the same folder).
+    newer = _copy_newer(tmp_path)
+    ocsf = newer / "prowler-output-default.ocsf.json"
+    document = json.loads(ocsf.read_text())
+    ocsf.write_text(json.dumps(document) if edit == "reformatted" else ocsf.read_text() + "\n")
+    result = _result(_verify(tmp_path, OLDER, newer))
+    assert result.verdict.value == "NOT_VERIFIED", result.reasons
+    (unproven,) = [r for r in result.reasons if "cannot prove it complete" in r]
+    assert "prowler-output-default.ocsf.json, which is not a file its scan wrote" in unproven
+
+
 @pytest.mark.parametrize("recorded", ["null", "absent"])
 def test_a_manifest_without_recorded_arguments_proves_nothing(tmp_path: Path, recorded: str) -> None:
     newer = _copy_newer(tmp_path, prowler_args=None)

@@ -7,9 +7,11 @@ that no longer exists. A failed scan covers nothing.
 
 Only a *complete* scan proves a resource gone: Prowler's output does not record its filters, so a scan
 run with ``--status PASS`` or ``--resource-arn`` looks like any other. A manifest records the exact
-Prowler arguments (``prowler_args``), and a scan is complete for its keys only when those are the
-arguments ``poam scan`` passes itself (``incompleteness``). A manifest without them (written before they
-were recorded) proves nothing.
+Prowler arguments (``prowler_args``) and the digest of every file the scan wrote (``outputs``); a scan
+is complete for its keys only when those are the arguments ``poam scan`` passes itself
+(``incompleteness``), and only for files it wrote, unchanged (``recorded``: a file trimmed by hand
+beside its manifest proves nothing). A manifest without them (written before they were recorded)
+proves nothing.
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ class ScanManifest:
     organization: OrganizationListing | None = None
     # Prowler's arguments after the executable; None: not recorded (a manifest of an older poam scan).
     prowler_args: tuple[str, ...] | None = None
+    # (path under ``directory``, sha256) of every file the scan wrote; None: not recorded.
+    outputs: tuple[tuple[str, str], ...] | None = None
 
     def incompleteness(self) -> str | None:
         """Why this scan cannot prove it reported every resource of its checks and regions; None when it can.
@@ -95,7 +99,13 @@ class ScanManifest:
             return (
                 "its scan-manifest.json records no Prowler arguments (written before poam scan recorded them)"
             )
+        if self.outputs is None:
+            return "its scan-manifest.json records no digests of its output files"
         return _argument_gap(self.provider, self.prowler_args, self.checks, self.regions)
+
+    def recorded(self, name: str, sha256: str) -> bool:
+        """Whether the scan wrote the file ``name`` (its path under ``directory``) with these very bytes."""
+        return (name, sha256) in set(self.outputs or ())
 
     def to_json(self) -> dict[str, Any]:
         """The manifest document as ``poam scan`` writes it."""
@@ -115,6 +125,7 @@ class ScanManifest:
             "shard": self.shard,
             "organization": self.organization.to_json() if self.organization else None,
             "prowler_args": list(self.prowler_args) if self.prowler_args is not None else None,
+            "outputs": dict(self.outputs) if self.outputs is not None else None,
         }
 
 
@@ -187,6 +198,7 @@ def parse_manifest(data: bytes, location: str) -> ScanManifest:
         shard=document.get("shard"),
         organization=_organization(organization) if organization else None,
         prowler_args=_optional_tuple(document.get("prowler_args")),
+        outputs=tuple(sorted(outputs.items())) if (outputs := document.get("outputs")) is not None else None,
     )
 
 

@@ -58,24 +58,26 @@ class FileScan:
     coverage: ScanCoverage | None  # None: the file holds no findings, so it shows no scan
     keys: frozenset[CoverageKey]
     accounts: frozenset[str]
+    sha256: str = ""  # of the file's bytes: a manifest vouches only for the very files its scan wrote
 
 
 def coverage_key(finding: Finding) -> CoverageKey:
     return (finding_provider(finding), finding.account, finding.region, finding.check_id)
 
 
-def file_scan(path: str, findings: Sequence[Finding]) -> FileScan:
+def file_scan(path: str, findings: Sequence[Finding], sha256: str = "") -> FileScan:
     """The scan a file shows, from every finding it held (before duplicates across files are dropped)."""
-    return rows_scan(path, [finding_row(f) for f in findings])
+    return rows_scan(path, [finding_row(f) for f in findings], sha256)
 
 
-def rows_scan(path: str, rows: Sequence[FindingRow]) -> FileScan:
+def rows_scan(path: str, rows: Sequence[FindingRow], sha256: str = "") -> FileScan:
     """``file_scan`` of the findings' rows (``FindingRow``): what readers hand back."""
     if not rows:
-        return FileScan(path, None, frozenset(), frozenset())
+        return FileScan(path, None, frozenset(), frozenset(), sha256)
     started = min(row[ROW_TIME] for row in rows)
     keys = frozenset((r[ROW_PROVIDER], r[ROW_ACCOUNT], r[ROW_REGION], r[ROW_CHECK]) for r in rows)
-    return FileScan(path, ScanCoverage(path, started, (path,)), keys, frozenset(k[1] for k in keys))
+    coverage = ScanCoverage(path, started, (path,))
+    return FileScan(path, coverage, keys, frozenset(k[1] for k in keys), sha256)
 
 
 def supersede(
@@ -96,14 +98,21 @@ class Coverage:
         self._scans = {scan.path: scan for scan in files}
         # The scan each file's findings report for (None: a failed scan, which reports for nothing).
         self._reporting: dict[str, ScanCoverage | None] = {}
+        under: dict[int, list[FileScan]] = {id(m): [] for m in manifests}
         for scan in files:
-            self._reporting[scan.path] = _add_file(self._newest, scan, owners[scan.path])
+            if (owner := owners[scan.path]) is not None:
+                under[id(owner)].append(scan)
+        gaps = {id(m): _proof_gap(m, under[id(m)]) for m in manifests}
+        for scan in files:
+            owner = owners[scan.path]
+            gap = gaps[id(owner)] if owner is not None else None
+            self._reporting[scan.path] = _add_file(self._newest, scan, owner, gap)
         for manifest in manifests:
             if manifest.succeeded:
-                under = [scan for scan in files if owners[scan.path] is manifest]
-                _add_manifest(self._newest, manifest, under)
-                if manifest.incompleteness() is None:
-                    _add_manifest(self._complete, manifest, under)
+                gap = gaps[id(manifest)]
+                _add_manifest(self._newest, manifest, under[id(manifest)], gap)
+                if gap is None:
+                    _add_manifest(self._complete, manifest, under[id(manifest)], gap)
         # A file none of whose keys a scan newer than its oldest finding covered keeps every finding:
         # its findings need no look one by one (at organisation scale, nearly every file).
         dirty = {scan.path for scan in files if not self._untouched(scan)}
@@ -177,29 +186,45 @@ def _owner(path: str, manifests: Iterable[ScanManifest]) -> ScanManifest | None:
     return max(owning, key=lambda m: (len(m.directory), m.location), default=None)
 
 
-def _manifest_coverage(manifest: ScanManifest, files: Sequence[FileScan]) -> ScanCoverage:
-    return ScanCoverage(
-        manifest.location, manifest.started, tuple(sorted(f.path for f in files)), manifest.incompleteness()
-    )
+def _proof_gap(manifest: ScanManifest, files: Sequence[FileScan]) -> str | None:
+    """Why ``manifest`` cannot prove its scan complete over the ``files`` found under it; None when it can."""
+    gap = manifest.incompleteness()
+    if gap is not None:
+        return gap
+    for scan in files:
+        name = scan.path[len(manifest.directory) :]
+        if not manifest.recorded(name, scan.sha256):
+            return f"its folder holds {name}, which is not a file its scan wrote (changed or added since)"
+    return None
 
 
-def _add_file(newest: _NewestCoverage, scan: FileScan, owner: ScanManifest | None) -> ScanCoverage | None:
-    """Record the keys a file shows covered; return the scan its findings report for (None: none)."""
+def _manifest_coverage(manifest: ScanManifest, files: Sequence[FileScan], gap: str | None) -> ScanCoverage:
+    return ScanCoverage(manifest.location, manifest.started, tuple(sorted(f.path for f in files)), gap)
+
+
+def _add_file(
+    newest: _NewestCoverage, scan: FileScan, owner: ScanManifest | None, gap: str | None
+) -> ScanCoverage | None:
+    """Record the keys a file shows covered; return the scan its findings report for (None: none).
+
+    ``gap``: why the owning manifest cannot prove its scan complete (None: it can)."""
     if scan.coverage is None or (owner is not None and not owner.succeeded):
         return None  # a failed scan covers nothing, whatever findings it left
     # A file of a manifest's scan is named together with that manifest, from the manifest's start. Its
     # findings alone prove no completeness: only the manifest's own checks and regions are complete.
     coverage = scan.coverage
     if owner is not None:
-        incomplete = owner.incompleteness() or "its scan-manifest.json does not list this check or region"
+        incomplete = gap or "its scan-manifest.json does not list this check or region"
         coverage = ScanCoverage(owner.location, owner.started, (scan.path,), incomplete)
     for key in scan.keys:
         newest.add(key, coverage)
     return coverage
 
 
-def _add_manifest(newest: _NewestCoverage, manifest: ScanManifest, files: Sequence[FileScan]) -> None:
-    coverage = _manifest_coverage(manifest, files)
+def _add_manifest(
+    newest: _NewestCoverage, manifest: ScanManifest, files: Sequence[FileScan], gap: str | None
+) -> None:
+    coverage = _manifest_coverage(manifest, files, gap)
     # A manifest without an account (the runner's own credentials) covers the accounts its files show.
     accounts = [manifest.account] if manifest.account else sorted({a for f in files for a in f.accounts})
     for account in accounts:
