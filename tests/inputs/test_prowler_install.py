@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -103,4 +102,10 @@ def test_a_missing_prowler_bin_is_an_environment_error(
     monkeypatch.chdir(tmp_path)
     with pytest.raises(EnvError, match=r"--prowler-bin \./prowler is not an executable file"):
         find_prowler("./prowler")
-    assert os.environ.get("PATH")  # the PATH is never consulted for an explicit --prowler-bin
+
+
+def test_a_prowler_bin_under_home_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "bin").mkdir()
+    _executable(tmp_path / "bin" / "prowler")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert find_prowler("~/bin/prowler").binary == tmp_path / "bin" / "prowler"

@@ -123,14 +123,15 @@ class ProwlerInstall:
 def find_prowler(explicit: str | None = None) -> ProwlerInstall:
     """``--prowler-bin``, then ``POAM_PROWLER_BIN``, then ``prowler`` on PATH, then ``./.venv-prowler``.
 
-    The binary is made absolute here, before it is checked: run as given, ``./prowler`` (which ``Path``
-    shortens to ``prowler``) would be looked up on PATH, so another program than the one checked would run.
+    The binary is made absolute here (``~`` expanded), before it is checked: run as given, ``./prowler``
+    (which ``Path`` shortens to ``prowler``) would be looked up on PATH, so another program than the one
+    checked would run.
     """
     candidates = [explicit] if explicit else [os.environ.get("POAM_PROWLER_BIN"), shutil.which("prowler")]
     if not explicit:
         candidates.append(str(Path(".venv-prowler/bin/prowler")))
     for candidate in candidates:
-        binary = Path(candidate).absolute() if candidate else None
+        binary = Path(candidate).expanduser().absolute() if candidate else None
         if binary is not None and binary.is_file() and os.access(binary, os.X_OK):
             return ProwlerInstall(binary=binary)
     if explicit:
