@@ -18,7 +18,9 @@ import pytest
 
 from tests.support.moto import aws_client
 from tests.support.supersession import CHECK, DELETED_BUCKET, ENTRY, write_poam
+from verifier.errors import VerifierError
 from verifier.inputs.findings import load_findings
+from verifier.pipeline.bundle import read_bundle, reevaluate, verify_bundle
 from verifier.pipeline.verify import VerifyOptions, VerifyOutcome, run_verify
 
 HERE = Path(__file__).resolve().parents[2] / "fixtures" / "supersession"
@@ -165,6 +167,15 @@ def test_a_newer_scan_without_its_manifest_cannot_prove_a_removal(tmp_path: Path
     assert set_aside["resolved_by_removal"] is False
     assert set_aside["outcome"] == "not_reported_by_incomplete_scan"
     assert set_aside["superseded_by"]["complete"] is False
+    # The bundle re-derives the same verdict: the unproven FAIL is recorded, and judged again.
+    report = verify_bundle(tmp_path / "out" / "evidence", None)
+    assert report.verdicts == ((ENTRY, result.verdict),)
+    # Dropping it from the evidence would re-evaluate to MET: the bundle no longer matches its verdict.
+    evidence["superseded"] = [s for s in evidence["superseded"] if s["status"] != "FAIL"]
+    tampered = {**read_bundle(tmp_path / "out" / "evidence")}
+    tampered[f"entries/{ENTRY}.json"] = json.dumps(evidence).encode()
+    with pytest.raises(VerifierError, match="re-evaluate to MET"):
+        reevaluate(tampered)
 
 
 def test_a_newer_scan_without_a_manifest_still_replaces_the_results_it_reports(tmp_path: Path) -> None:
