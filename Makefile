@@ -7,15 +7,22 @@ PROWLER_VERSION := 5.46.0
 BIN := $(VENV)/bin
 AS_OF := $(shell cat examples/prowler-output/recorded-on.txt 2>/dev/null)
 
-.PHONY: setup prowler chromium actionlint shellcheck demo demo-mixed examples-govcloud test lint unit live bench bench-scan bench-org examples examples-providers mapping clean
+.PHONY: setup runtime prowler chromium actionlint shellcheck demo demo-mixed examples-govcloud test lint unit live bench bench-scan bench-org examples examples-providers mapping clean
 
 setup: $(VENV)/.installed
 
+# The runtime alone (what `make demo` needs): a fraction of the developer toolchain's size and time.
+runtime: $(VENV)/.runtime
+
 # A .venv that is a link or has no working interpreter (an interrupted first run) is rebuilt, not reused.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.runtime: pyproject.toml
 	@if [ -L $(VENV) ] || { [ -e $(VENV) ] && ! $(BIN)/python -c '' 2>/dev/null; }; then rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -39,12 +46,12 @@ prowler:
 chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-demo: setup
+demo: runtime
 	$(BIN)/poam verify --as-of $(AS_OF) --history out/poam-history.jsonl
 
 # The mixed enclave: an AWS GovCloud account and a Microsoft 365 GCC High tenant in one POA&M.
 MIXED := examples/mixed-enclave
-demo-mixed: setup
+demo-mixed: runtime
 	$(BIN)/poam verify --poam $(MIXED)/poam.json --findings $(MIXED)/prowler-output --out out/mixed \
 	  --as-of $(shell cat $(MIXED)/prowler-output/aws-govcloud/recorded-on.txt) --history out/mixed/poam-history.jsonl
 

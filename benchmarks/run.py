@@ -24,12 +24,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import generate
+from benchmarks import generate, startup
 
 REPO_ROOT = generate.REPO_ROOT
 BENCH_DIR = REPO_ROOT / ".bench"
@@ -102,8 +102,12 @@ def bench_poam(findings_dir: Path, out: Path) -> Path:
     return path
 
 
-def measure(label: str, command: Sequence[str], findings: int, data_bytes: int) -> Measured:
-    """Run ``command`` as a child; its wall time and the peak of its and its workers' summed RSS."""
+def measure(
+    label: str, command: Sequence[str], findings: int, data_bytes: int, expect: Collection[int] = (0, 1)
+) -> Measured:
+    """Run ``command`` as a child; its wall time and the peak of its and its workers' summed RSS.
+
+    An exit code outside ``expect`` stops the benchmark (a hostile input is expected to exit 3)."""
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = _TreeRss(child.pid)
@@ -112,7 +116,7 @@ def measure(label: str, command: Sequence[str], findings: int, data_bytes: int) 
     sampler.stop()
     stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
     child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 1):
+    if child.returncode not in expect:
         sys.exit(f"failed ({child.returncode}): {' '.join(command)}\n{stderr[-2000:]}")
     return Measured(label, findings, data_bytes, seconds, max(sampler.peak, usage.ru_maxrss * 1024))
 
@@ -373,6 +377,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.root.mkdir(parents=True, exist_ok=True)
     entries = [int(n) for n in args.entries.split(",") if n]
     print(run(args.findings, args.files, args.single_file_gb, args.seed, args.root, entries))
+    print()
+    print(startup.report(startup.measure(repeat=9)))
 
 
 if __name__ == "__main__":

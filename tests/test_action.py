@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from markdown_it import MarkdownIt
 
 from tests.support.moto import REPO_ROOT
 from tests.test_workflows import (  # noqa: F401 - shellcheck is a fixture
@@ -174,6 +175,34 @@ def test_lint_writes_its_report_as_the_summary(runner: Runner) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert runner.outputs() == {"summary-path": "out/summary.md"}
     assert runner.summary.read_text(encoding="utf-8").startswith("## poam lint poam.json")
+
+
+def test_lint_summary_keeps_hostile_entry_ids_inside_the_code_block(runner: Runner) -> None:
+    poam = json.loads((runner.work / "poam.json").read_text(encoding="utf-8"))
+    poam["entries"][0]["id"] = "P1\r```\r# pwned"
+    poam["entries"][1]["id"] = "P2\n```\n<img src=y>"
+    for entry in poam["entries"][:2]:
+        entry["root_cause"] = None  # a lint error, so lint reports (and quotes) the entry
+    (runner.work / "poam.json").write_text(json.dumps(poam), encoding="utf-8")
+    done = runner.run("Run poam", _inputs(command="lint", as_of="2026-11-25"))
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert "pwned" in summary and "<img" in summary  # the hostile ids are quoted, and rendered as code only
+    tokens = MarkdownIt("commonmark").parse(summary)
+    assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close", "code_block"]
+
+
+def test_lint_summary_cannot_be_closed_by_a_fence_in_the_report(runner: Runner) -> None:
+    # Whatever lint prints (today its table prefixes every line), no line of it can end the code block.
+    fake = runner.temp / "poam-action" / "bin" / "poam"
+    fake.unlink()
+    fake.write_text("#!/bin/sh\nprintf '```\\n# pwned\\n<img src=x>\\r# cr\\n~~~\\n    @octocat\\n'\n")
+    fake.chmod(0o755)
+    done = runner.run("Run poam", _inputs(command="lint", as_of="2026-11-25"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    tokens = MarkdownIt("commonmark").parse(runner.summary.read_text(encoding="utf-8"))
+    assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close", "code_block"]
+    assert "# pwned" in tokens[3].content and "# cr" in tokens[3].content
 
 
 def test_an_unknown_command_is_refused(runner: Runner) -> None:

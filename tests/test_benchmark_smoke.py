@@ -98,3 +98,13 @@ def test_the_org_benchmark_runs_every_shard_once_and_verifies_each_mode_over_its
     assert [c[c.index("--shard") + 1] for c in commands] == ["1/3", "2/3", "3/3"]
     assert outputs == [tmp_path / f"shard-{k}" / "scan" for k in (1, 2, 3)]
     assert "--parallel" in modes["--parallel 2"][0][0]
+
+
+def test_hostile_inputs_are_measured_and_each_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import hostile
+
+    hostile.main(["--gigabytes", "0.01"])  # measure() stops the run if any input is not refused with exit 3
+
+    report = capsys.readouterr().out
+    assert "| gzip bomb (" in report and "| the same bomb inside a zip |" in report
+    assert "GB of NUL bytes as *.ocsf.json |" in report

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from tests.outputs.test_oscal import _assert_valid
+from verifier.choices import ExportFormat
 from verifier.outputs import html_report, oscal, spreadsheet
 from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.bundle import verify_bundle
-from verifier.pipeline.export import ExportFormat
 from verifier.pipeline.verify import VerifyOptions, build_run, run_verify
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,6 +14,8 @@ import io
 import json
 import os
 import sys
+import zipfile
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -229,6 +231,59 @@ def fifo(work: Path, args: dict[str, Any]) -> None:
         os.mkfifo(work / "poam.json")
     else:
         os.mkfifo(work / "pipe.ocsf.json")
+
+
+@generator
+def odd_entry(work: Path, args: dict[str, Any]) -> None:
+    """A scan folder holding the example OCSF beside an entry named ``name`` that is not a regular file:
+    ``kind`` ``fifo`` (a named pipe nobody writes to) or ``dangling`` (a link to a file that is gone)."""
+    scan = work / "scan"
+    scan.mkdir()
+    (scan / EXAMPLE_OCSF.name).write_bytes(EXAMPLE_OCSF.read_bytes())
+    if args["kind"] == "fifo":
+        os.mkfifo(scan / args["name"])
+    else:
+        (scan / args["name"]).symlink_to("gone.ocsf.json")
+
+
+@generator
+def no_output_folder(work: Path, args: dict[str, Any]) -> None:
+    """A findings folder with no Prowler output: empty, or with ``files`` that are not outputs."""
+    (work / "scan").mkdir()
+    for name in args.get("files", ()):
+        (work / "scan" / name).write_text("scan notes\n", encoding="utf-8")
+
+
+# --- hostile sizes ------------------------------------------------------------------------------------
+
+
+@generator
+def nul_filled(work: Path, args: dict[str, Any]) -> None:
+    """``megabytes`` of NUL bytes named like an OCSF output (a disk image, a file never written: sparse)."""
+    with (work / "zeros.ocsf.json").open("wb") as handle:
+        handle.truncate(args["megabytes"] * 1024 * 1024)
+
+
+def _padded_gzip(megabytes: int) -> bytes:
+    """The example OCSF, still valid JSON, padded with ``megabytes`` of blank space and gzipped (~1000:1)."""
+    record = EXAMPLE_OCSF.read_bytes().rstrip()
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(record[:-1])]
+    blank = b" " * (1024 * 1024)
+    parts += [packer.compress(blank) for _ in range(megabytes)]
+    parts += [packer.compress(b"]\n"), packer.flush()]
+    return b"".join(parts)
+
+
+@generator
+def gzip_bomb(work: Path, args: dict[str, Any]) -> None:
+    """A gzip bomb named like an OCSF output (``in_zip: true``: stored in a zip, which deflates it no more)."""
+    bomb = _padded_gzip(args["megabytes"])
+    if not args.get("in_zip"):
+        (work / "bomb.ocsf.json.gz").write_bytes(bomb)
+        return
+    with zipfile.ZipFile(work / "report.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.ocsf.json.gz", bomb)
 
 
 # --- POA&M --------------------------------------------------------------------------------------------

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from verifier.errors import SchemaError
+from verifier.errors import ExitCode, InputError, SchemaError
 from verifier.inputs.attestations import current_status, load_attestations
 
 CONTENT = b"signed SSP v3\n"
@@ -81,3 +82,44 @@ def test_an_attestation_dated_after_as_of_does_not_count(tmp_path: Path) -> None
     valid, reason = current_status(record, date(2026, 11, 9), tmp_path)
     assert not valid
     assert "after --as-of 2026-11-09" in reason
+
+
+def _artifact_at(path: str) -> list[dict[str, Any]]:
+    return [{"path": path, "sha256": hashlib.sha256(CONTENT).hexdigest(), "bytes": len(CONTENT)}]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/etc/passwd", "../outside.pdf", "sub/../../outside.pdf", "C:\\secrets\\key.pem", "\\\\host\\share\\x"],
+)
+def test_an_artifact_path_that_is_absolute_or_leaves_the_folder_is_refused(tmp_path: Path, path: str) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (tmp_path / "outside.pdf").write_bytes(CONTENT)
+    with pytest.raises(InputError, match=re.escape(repr(path))) as refused:
+        load_attestations(_write(folder, artifacts=_artifact_at(path)))
+    assert refused.value.exit_code is ExitCode.INVALID_INPUT
+
+
+def test_an_artifact_linking_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (tmp_path / "secret.pdf").write_bytes(CONTENT)
+    (folder / "evidence.pdf").symlink_to(tmp_path / "secret.pdf")
+    with pytest.raises(InputError, match="'evidence.pdf' leaves"):
+        load_attestations(_write(folder, artifacts=_artifact_at("evidence.pdf")))
+
+
+def test_artifact_paths_inside_the_folder_load(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "linked.pdf").symlink_to(tmp_path / "ssp.pdf")
+    for path in ("sub/../ssp.pdf", "./ssp.pdf", "sub/linked.pdf", "not-yet-there.pdf"):
+        (record,) = load_attestations(_write(tmp_path, artifacts=_artifact_at(path))).records
+        assert record.artifacts[0].path == path
+
+
+def test_a_long_artifact_name_fits_one_bundle_path_component(tmp_path: Path) -> None:
+    (record,) = load_attestations(_write(tmp_path, artifacts=_artifact_at("r" * 250 + ".pdf"))).records
+    name = record.artifacts[0].bundle_name.rsplit("/", 1)[1]
+    assert len(name.encode()) <= 255
+    assert name.startswith(record.artifacts[0].sha256 + "-rrrr")

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.support.workflows import workflow_step
+from verifier.choices import IacFailOn
 from verifier.errors import EnvError
 from verifier.inputs.findings.iac import builtin_trivy_checks, load_iac_mapping
 from verifier.inputs.prowler_install import ProwlerInstall
 from verifier.pipeline.iac import IacOptions, find_trivy, run_iac, scan_terraform
-from verifier.rules.iac import CodeVerdict, IacFailOn
+from verifier.rules.iac import CodeVerdict
 
 pytestmark = pytest.mark.live
 

@@ -21,18 +21,38 @@ def _poam(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_sync_regenerates_the_shipped_mapping(prowler_bin: str, tmp_path: Path) -> None:
-    out = tmp_path / "mapping.json"
-    done = _poam("mapping", "sync", "--prowler-bin", prowler_bin, "--out", str(out))
+@pytest.fixture(scope="module")
+def synced(
+    prowler_bin: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """One ``mapping sync`` (seven Prowler starts) whose outputs the tests below only read."""
+    out = tmp_path_factory.mktemp("sync") / "mapping.json"
+    return out, _poam("mapping", "sync", "--prowler-bin", prowler_bin, "--out", str(out))
+
+
+def test_sync_regenerates_the_shipped_mapping(synced: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, done = synced
     assert done.returncode == 0, done.stderr
     shipped = json.loads((REPO_ROOT / "mappings" / "cmmc-l2-aws.json").read_text(encoding="utf-8"))
     assert json.loads(out.read_text(encoding="utf-8")) == shipped
     assert "55 practices with AWS checks" in done.stdout
 
 
-def test_sync_covers_six_providers_with_provenance_for_every_check(prowler_bin: str, tmp_path: Path) -> None:
-    out = tmp_path / "mapping.json"
-    done = _poam("mapping", "sync", "--prowler-bin", prowler_bin, "--out", str(out))
+def test_sync_regenerates_the_shipped_check_list(
+    synced: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    out, done = synced
+    assert done.returncode == 0, done.stderr
+    listed = out.with_name("prowler-checks.json")
+    shipped = (REPO_ROOT / "mappings" / "prowler-checks.json").read_bytes()
+    assert listed.read_bytes() == shipped
+    assert f"wrote {listed}: every check id of Prowler 5.46.0 per provider" in " ".join(done.stdout.split())
+
+
+def test_sync_covers_six_providers_with_provenance_for_every_check(
+    synced: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    out, done = synced
     assert done.returncode == 0, done.stderr
     assert (
         "aws 55/106, alibabacloud 36/52, azure 36/103, gcp 33/60, m365 28/67, oraclecloud 25/41"

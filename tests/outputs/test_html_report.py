@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from tests.support.tools import required_tool
+from verifier.choices import ExportFormat
 from verifier.model import Verdict
 from verifier.outputs import html_report
 from verifier.outputs.interface import VerificationRun
-from verifier.pipeline.export import ExportFormat, ExportOptions, render, run_export
+from verifier.pipeline.export import ExportOptions, render, run_export
 from verifier.pipeline.verify import VerifyOptions, build_run
 from verifier.rules.streak import Observation, histories
 

@@ -21,11 +21,12 @@ from jsonschema import Draft7Validator, ValidationError, validators
 from jsonschema.protocols import Validator
 
 from verifier.catalog import SCAN_CANNOT_PROVE
+from verifier.choices import ExportFormat
 from verifier.errors import InputError
 from verifier.model import EntryStatus, Verdict
 from verifier.outputs import evidence, oscal, oscal_cd
 from verifier.outputs.interface import VerificationRun
-from verifier.pipeline.export import ExportFormat, ExportOptions, render, run_export
+from verifier.pipeline.export import ExportOptions, render, run_export
 from verifier.pipeline.verify import VerifyOptions, build_run
 
 REPO = Path(__file__).resolve().parents[2]

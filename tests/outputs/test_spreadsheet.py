@@ -15,10 +15,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from verifier.choices import ExportFormat
 from verifier.model import EntryStatus
 from verifier.outputs import spreadsheet
 from verifier.outputs.interface import VerificationRun
-from verifier.pipeline.export import ExportFormat, ExportOptions, render, run_export
+from verifier.pipeline.export import ExportOptions, render, run_export
 from verifier.pipeline.verify import VerifyOptions, build_run, run_verify
 
 REPO = Path(__file__).resolve().parents[2]
@@ -146,10 +147,19 @@ def test_csv_has_every_entry_and_the_same_rows_as_the_xlsx(closed_run: Verificat
     assert injected[3] == "'" + from_workbook["POAM-004"][3]
 
 
-def test_csv_is_rfc4180(run: VerificationRun) -> None:
+def test_csv_is_rfc4180_with_every_field_quoted(run: VerificationRun) -> None:
     text = render(run, ExportFormat.CSV).decode("utf-8-sig")
     assert text.endswith("\r\n")
-    assert text.split("\r\n", 1)[0] == ",".join(f'"{h}"' if "," in h else h for h in HEADER)
+    assert text.split("\r\n", 1)[0] == ",".join(f'"{h}"' for h in HEADER)
+
+
+def test_csv_quotes_a_semicolon_so_semicolon_locales_keep_it_in_one_cell(tmp_path: Path) -> None:
+    # Excel with ";" as its list separator splits unquoted text at ";" and evaluates "=1+1" as a formula.
+    edited = _edited_poam(tmp_path, lambda document: _entry(document, "POAM-004").update(finding="a;=1+1"))
+    text = render(build_run(_verify_options(tmp_path, edited), lambda: FIXED_CLOCK, None), ExportFormat.CSV)
+    line = next(row for row in text.decode("utf-8-sig").split("\r\n") if row.startswith('"POAM-004"'))
+    assert '"a;=1+1"' in line
+    assert line.count('"') == 2 * len(HEADER)  # every field quoted, no stray quote
 
 
 def test_poam_004_values(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from verifier.errors import EnvError, ExitCode
-from verifier.outputs.writer import current_umask, replace_directory, write_atomic
+from verifier.outputs.writer import current_umask, exclusive_lock, replace_directory, write_atomic
 
 
 def test_write_atomic_replaces_content_and_keeps_permissions(tmp_path: Path) -> None:
@@ -87,3 +87,26 @@ def test_a_replaced_directory_honours_the_umask(tmp_path: Path, umask_022: None)
 def test_current_umask_reads_without_changing_it(umask_022: None) -> None:
     assert current_umask() == 0o022
     assert current_umask() == 0o022
+
+
+def test_write_atomic_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "poam.json").write_text("old")
+    link = tmp_path / "poam.json"
+    link.symlink_to("real/poam.json")
+    write_atomic(link, b"new")
+    assert link.is_symlink()
+    assert (tmp_path / "real" / "poam.json").read_bytes() == b"new"
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["poam.json"]
+
+
+def test_a_lock_taken_through_a_symlink_is_the_target_s_lock(tmp_path: Path) -> None:
+    """``poam migrate`` on the link and ``verify --in-place`` on the file must exclude each other."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "poam.json").write_text("{}")
+    (tmp_path / "poam.json").symlink_to("real/poam.json")
+    with exclusive_lock(tmp_path / "poam.json"):
+        assert (tmp_path / "real" / "poam.json.lock").exists()
+        with pytest.raises(EnvError, match="another poam run holds"):  # noqa: SIM117
+            with exclusive_lock(tmp_path / "real" / "poam.json", wait_seconds=0.2):
+                pass

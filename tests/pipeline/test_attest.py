@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from verifier.errors import InputError, UsageError
+from verifier.errors import ExitCode, InputError, UsageError
 from verifier.inputs.attestations import load_attestations
 from verifier.pipeline.attest import AttestOptions, run_attest
 from verifier.pipeline.bundle import BundleInvalid, verify_bundle
@@ -104,6 +105,34 @@ def test_attest_refuses_an_unknown_entry_and_a_missing_artifact(workdir: Path) -
     with pytest.raises(UsageError, match="--artifact"):
         run_attest(_attest(artifacts=()), clock=lambda: ATTESTED)
     assert not (workdir / "poam-attestations.json").exists()
+
+
+def test_attest_refuses_an_artifact_outside_the_attestations_folder(workdir: Path) -> None:
+    (workdir / "secret.txt").write_bytes(PLAN)
+    (workdir / "records" / "link.txt").symlink_to(workdir / "secret.txt")
+    for artifact in (Path("secret.txt"), Path("records/link.txt"), (workdir / "secret.txt").resolve()):
+        with pytest.raises(InputError, match="outside") as refused:
+            run_attest(
+                _attest(artifacts=(artifact,), attestations=Path("records/att.json")), clock=lambda: ATTESTED
+            )
+        assert str(artifact) in refused.value.message
+    assert not (workdir / "records" / "att.json").exists()
+
+
+def test_verify_refuses_an_attestations_file_reaching_out_of_its_folder(workdir: Path) -> None:
+    run_attest(_attest(), clock=lambda: ATTESTED)
+    recorded = json.loads((workdir / "poam-attestations.json").read_text(encoding="utf-8"))
+    (workdir / "elsewhere").mkdir()
+    (workdir / "elsewhere" / "roster.txt").write_bytes(PLAN)
+    for path in ("../elsewhere/roster.txt", str(workdir / "elsewhere" / "roster.txt")):
+        (workdir / "records" / "attestations.json").write_text(
+            json.dumps([{**recorded[0], "artifacts": [{**recorded[0]["artifacts"][0], "path": path}]}]),
+            encoding="utf-8",
+        )
+        with pytest.raises(InputError, match=re.escape(repr(path))) as refused:
+            _verify(attestations=Path("records/attestations.json"))
+        assert refused.value.exit_code is ExitCode.INVALID_INPUT
+    assert not (workdir / "out").exists()
 
 
 def test_an_attestation_only_entry_is_met_with_a_valid_attestation(workdir: Path) -> None:

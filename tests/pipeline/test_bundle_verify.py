@@ -6,6 +6,7 @@ Each tampering case fails with a message naming the file. The forgeries that rec
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -14,7 +15,7 @@ import shutil
 import stat
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -293,15 +294,18 @@ def test_a_changed_verdict_with_all_digests_recomputed_is_caught(
         verify_bundle(_write(tampered, tmp_path / "b"), None)
 
 
-def test_a_fail_finding_rewritten_as_pass_is_not_caught_without_a_signature_but_is_with_one(
+def test_a_fail_finding_rewritten_as_pass_is_caught_by_its_quote_and_by_the_signature(
     tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
 ) -> None:
     files, predicate = example
     entry = _entry(files, "POAM-004")
     findings = [{**f, "status": "PASS"} for f in entry["findings"]]
     changes = {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}}
-    # Consistent forgery: an unsigned bundle cannot prove authenticity (documented limitation).
-    verify_bundle(_write(_forge(files, changes), tmp_path / "unsigned"), None)
+    # The entry file re-evaluates to MET, but the quoted Prowler JSON still shows the FAIL.
+    with pytest.raises(
+        BundleInvalid, match=r"^entries/POAM-004\.json: entry POAM-004 records MET, but prowler/"
+    ):
+        verify_bundle(_write(_forge(files, changes), tmp_path / "unsigned"), None)
     signed = with_signature(files, predicate, owner_keys[0])
     forged = _forge(signed, changes)
     forged[ENVELOPE_FILE] = signed[ENVELOPE_FILE]
@@ -574,3 +578,288 @@ def test_cli_keygen_sign_and_verify_round_trip(tmp_path: Path, monkeypatch: pyte
     assert cli("keygen", "other") == 0
     assert cli("bundle", "verify", "out/evidence.zip", "--pubkey", "other.pub") == 1
     assert cli("keygen", "ci") == 2  # never overwrites a key
+
+
+# --- quoted Prowler JSON -------------------------------------------------------------------------
+
+QUOTES = "prowler/prowler-output-123456789012-example.ocsf.json"
+INDEX = "prowler/index.json"
+
+
+def _index(files: Files) -> dict[str, Any]:
+    index: dict[str, Any] = json.loads(files[INDEX])
+    return index
+
+
+def _element_starts(files: Files) -> list[int]:
+    """Where each indexed element starts in the quote file: after '[\\n', one ',\\n' between elements."""
+    starts, at = [], 2
+    for element in _index(files)["sources"][0]["elements"]:
+        starts.append(at)
+        at += element["length"] + 2
+    return starts
+
+
+def _quoted_fail_as_pass(files: Files) -> tuple[Files, dict[str, Any]]:
+    """The bundle with its first quoted FAIL (it decides POAM-001) edited to PASS, and that element's index
+    record; the edit keeps every length, so every offset still lands on an element."""
+    data = files[QUOTES]
+    at = data.index(b'"status_code": "FAIL"')
+    changed = data[:at] + data[at:].replace(b'"FAIL"', b'"PASS"', 1)
+    number = sum(start <= at for start in _element_starts(files)) - 1
+    return {**files, QUOTES: changed}, _index(files)["sources"][0]["elements"][number]
+
+
+def _second_element_shifted(files: Files) -> Files:
+    data = files[QUOTES]
+    second = _element_starts(files)[1]
+    return {**files, QUOTES: data[: second - 1] + b" " + data[second - 1 :]}
+
+
+def test_an_untouched_bundle_verifies_its_quotes_and_shows_its_dates(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
+) -> None:
+    files, predicate = example
+    report = verify_bundle(_write(files, tmp_path / "b"), None)
+    lines = report.lines()
+    assert (report.as_of, report.created) == ("2026-11-25", "2026-11-25T12:00:00Z")
+    assert "bundle as of 2026-11-25, created 2026-11-25T12:00:00Z" in lines
+    # Replayed twelve days later, the bundle says how old it is.
+    later = report.lines(now=FIXED_CLOCK + timedelta(days=12, hours=1))
+    assert "bundle as of 2026-11-25, created 2026-11-25T12:00:00Z (12 days ago)" in later
+    assert "unsigned: integrity only, no authenticity" in lines
+    elements = len(_index(files)["sources"][0]["elements"])
+    assert (report.quotes.elements, report.quotes.files, report.quotes.problem) == (elements, 1, "")
+    assert f"{elements} quoted Prowler elements in 1 file(s) match prowler/index.json" in lines[4]
+    signed = verify_bundle(
+        _write(with_signature(files, predicate, owner_keys[0]), tmp_path / "s"), owner_keys[1]
+    )
+    assert not any("unsigned" in line for line in signed.lines())
+    assert "bundle as of 2026-11-25, created 2026-11-25T12:00:00Z" in signed.lines()
+
+
+def test_an_entry_forged_to_met_everywhere_is_caught_by_the_fail_its_quote_still_shows(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files, _ = example
+    entry = _entry(files, "POAM-004")
+    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
+    changes = {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}}
+    forged = _forge(files, changes)
+    verification = json.loads(forged["verification.json"])
+    next(e for e in verification["entries"] if e["id"] == "POAM-004")["verdict"] = "MET"
+    forged = _reseal({**forged, "verification.json": json.dumps(verification).encode()})
+    # Entry file, POA&M, verification.json, manifest and SHA256SUMS all agree, and re-evaluate to MET.
+    assert _index(forged) == _index(files)
+    expected = (
+        rf"^entries/POAM-004\.json: entry POAM-004 records MET, but {re.escape(QUOTES)} quotes "
+        r"finding prowler-aws-kms_cmk_rotation_enabled-\S+ as a FAIL deciding it$"
+    )
+    with pytest.raises(BundleInvalid, match=expected) as raised:
+        verify_bundle(_write(forged, tmp_path / "b"), None)
+    assert raised.value.exit_code is ExitCode.GATE
+
+
+def test_a_quoted_fail_edited_to_pass_is_caught_by_its_element_digest(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    tampered, element = _quoted_fail_as_pass(example[0])
+    expected = (
+        rf"^{re.escape(QUOTES)}: quoted finding {re.escape(element['finding_uid'])} \(entry POAM-001\): "
+        r"its text does not match the SHA-256 prowler/index\.json records for it$"
+    )
+    with pytest.raises(BundleInvalid, match=expected):
+        verify_bundle(_write(_reseal(tampered), tmp_path / "b"), None)
+
+
+@pytest.mark.parametrize(
+    ("index_status", "expected"),
+    [
+        (
+            "FAIL",
+            r"^prowler/index\.json: .*\(entry POAM-001\): the index says \S+/FAIL but the quoted text holds \S+/PASS$",
+        ),
+        (
+            "PASS",
+            r"^entries/POAM-001\.json: entry POAM-001 records finding \S+ unlike prowler/\S+ quotes it \(status differ\)$",
+        ),
+    ],
+)
+def test_a_quoted_fail_edited_to_pass_with_its_index_digest_recomputed_is_caught(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], index_status: str, expected: str
+) -> None:
+    tampered, element = _quoted_fail_as_pass(example[0])
+    index = _index(tampered)
+    source = index["sources"][0]
+    at = source["elements"].index(element)
+    start = _element_starts(tampered)[at]
+    text = tampered[QUOTES][start : start + element["length"]]
+    source["elements"][at] = {**element, "sha256": _sha(text), "status": index_status}
+    tampered[INDEX] = json.dumps(index).encode()
+    with pytest.raises(BundleInvalid, match=expected):
+        verify_bundle(_write(_reseal(tampered), tmp_path / "b"), None)
+
+
+def test_an_entry_file_without_the_finding_its_quote_decides_is_named(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    entry = _entry(example[0], "POAM-001")
+    renamed = [{**f, "finding_uid": f"{f['finding_uid']}-other"} for f in entry["findings"]]
+    tampered = _forge(example[0], {"POAM-001": {"findings": renamed}})
+    with pytest.raises(
+        BundleInvalid,
+        match=r"^entries/POAM-001\.json: entry POAM-001 does not hold finding \S+, which prowler/",
+    ):
+        verify_bundle(_write(tampered, tmp_path / "b"), None)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda f: {n: d for n, d in f.items() if n != INDEX},
+            rf"^{re.escape(QUOTES)}: a quote file, but the bundle has no prowler/index\.json$",
+        ),
+        (
+            lambda f: {**f, "prowler/extra.ocsf.json": f[QUOTES]},
+            r"^prowler/extra\.ocsf\.json: in prowler/ but not listed in prowler/index\.json$",
+        ),
+        (
+            lambda f: {**f, QUOTES: f[QUOTES][:-3] + b",\n{}\n]\n"},
+            rf"^{re.escape(QUOTES)}: holds more than the elements prowler/index\.json lists",
+        ),
+        (
+            _second_element_shifted,
+            rf"^{re.escape(QUOTES)}: quoted finding \S+ \(entry \S+\) is not where prowler/index\.json puts it",
+        ),
+    ],
+    ids=["index removed", "unlisted quote file", "element appended", "element shifted"],
+)
+def test_quote_files_that_do_not_hold_exactly_what_the_index_lists_are_named(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]], change: Callable[[Files], Files], expected: str
+) -> None:
+    with pytest.raises(BundleInvalid, match=expected):
+        verify_bundle(_write(_reseal(change(example[0])), tmp_path / "b"), None)
+
+
+def test_a_bundle_without_a_creation_time_is_refused(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    manifest = json.loads(example[0]["manifest.json"])
+    del manifest["created"]
+    tampered = _reseal({**example[0], "manifest.json": json.dumps(manifest).encode()})
+    with pytest.raises(BundleInvalid, match=r"^manifest\.json: created is not a timestamp$"):
+        verify_bundle(_write(tampered, tmp_path / "b"), None)
+
+
+def _without_element(files: Files, entry_id: str) -> Files:
+    """The bundle with the quote of ``entry_id``'s deciding finding cut from quote file and index alike."""
+    index = _index(files)
+    elements = index["sources"][0]["elements"]
+    starts = _element_starts(files)
+    kept = [n for n, e in enumerate(elements) if e["entries"] != [entry_id]]
+    texts = [files[QUOTES][starts[n] : starts[n] + elements[n]["length"]] for n in kept]
+    index["sources"][0]["elements"] = [elements[n] for n in kept]
+    quotes = b"[\n" + b",\n".join(texts) + b"\n]\n"
+    return {**files, QUOTES: quotes, INDEX: json.dumps(index).encode()}
+
+
+def test_a_forged_met_whose_quote_was_cut_out_is_caught_as_unquoted(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files, _ = example
+    entry = _entry(files, "POAM-004")
+    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
+    forged = _forge(files, {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}})
+    cut = _reseal(_without_element(forged, "POAM-004"))
+    with pytest.raises(
+        BundleInvalid,
+        match=rf"^entries/POAM-004\.json: entry POAM-004's deciding finding \S+ is not quoted in {re.escape(QUOTES)}",
+    ):
+        verify_bundle(_write(cut, tmp_path / "b"), None)
+    index = _index(cut)
+    index["excerpts_per_entry"] = 0  # "nothing needed quoting"
+    lowered = _reseal({**cut, INDEX: json.dumps(index).encode()})
+    with pytest.raises(BundleInvalid, match=r"^prowler/index\.json: excerpts_per_entry is 0, not 20$"):
+        verify_bundle(_write(lowered, tmp_path / "c"), None)
+
+
+def _verify_scan(tmp_path: Path, findings: Path) -> Path:
+    options = VerifyOptions(
+        poam=REPO / "poam.json",
+        mapping=REPO / "mappings" / "cmmc-l2-aws.json",
+        findings=(findings,),
+        out=tmp_path / "out",
+        as_of=date(2026, 11, 25),
+    )
+    run_verify(options, clock=lambda: FIXED_CLOCK)
+    return tmp_path / "out" / "evidence.zip"
+
+
+def _scan_copy(tmp_path: Path, shape: str) -> Path:
+    """The example scan as a user may hand it in: as recorded, gzipped JSON, zipped, or its CSV only."""
+    scan = shutil.copytree(REPO / "examples" / "prowler-output", tmp_path / "scan")
+    if shape == "gzipped":
+        for source in scan.glob("*.json"):
+            source.with_name(source.name + ".gz").write_bytes(gzip.compress(source.read_bytes()))
+            source.unlink()
+    if shape == "zipped":
+        with zipfile.ZipFile(tmp_path / "scan.zip", "w") as archive:
+            for file in sorted(scan.iterdir()):
+                archive.write(file, file.name)
+        return tmp_path / "scan.zip"
+    if shape == "csv only":
+        for source in scan.glob("*.json"):
+            source.unlink()
+    return scan
+
+
+@pytest.mark.parametrize(
+    ("shape", "quoted"),
+    [
+        ("gzipped", ["14 quoted Prowler elements in 1 file(s) match prowler/index.json and the entry files"]),
+        (
+            "zipped",
+            [
+                "0 quoted Prowler elements in 0 file(s) match prowler/index.json and the entry files",
+                "note: not quoted, findings recorded in the entry files only: ",
+                "scan.zip!/prowler-output-123456789012-example.ocsf.json (a member of a zip: not read again",
+            ],
+        ),
+        ("csv only", ["no Prowler JSON quoted (no prowler/index.json)"]),
+    ],
+)
+def test_bundles_of_every_scan_shape_verify_with_their_quotes(
+    tmp_path: Path, shape: str, quoted: list[str]
+) -> None:
+    lines = verify_bundle(_verify_scan(tmp_path, _scan_copy(tmp_path, shape)), None).lines()
+    for expected in quoted:
+        assert any(expected in line for line in lines), lines
+
+
+def test_a_source_claimed_not_read_again_leaves_its_verdicts_unquoted_and_says_so(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files, _ = example
+    entry = _entry(files, "POAM-004")
+    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
+    forged = _forge(files, {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}})
+    index = _index(forged)
+    [source] = index.pop("sources")
+    index["sources"] = []
+    index["not_read_again"] = [{"path": source["path"], "reason": "not a file on this machine now"}]
+    claimed = {n: d for n, d in forged.items() if n != QUOTES}
+    claimed[INDEX] = json.dumps(index).encode()
+    # Without a signature this cannot be told from a scan file deleted mid-run; the report names it.
+    lines = verify_bundle(_write(_reseal(claimed), tmp_path / "b"), None).lines()
+    assert (
+        "note: not quoted, findings recorded in the entry files only: "
+        f"{source['path']} (not a file on this machine now)"
+    ) in lines
+    assert "unsigned: integrity only, no authenticity" in lines
+    index["not_read_again"] = [{"path": source["path"], "reason": "gone"}]
+    both = {**forged, INDEX: json.dumps({**index, "sources": [source]}).encode()}
+    with pytest.raises(
+        BundleInvalid, match=r"^prowler/index\.json: .* is listed as quoted and as not read again$"
+    ):
+        verify_bundle(_write(_reseal(both), tmp_path / "c"), None)

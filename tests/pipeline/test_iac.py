@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from verifier.choices import IacFailOn
 from verifier.errors import EnvError, FindingsFormatError, InputError
 from verifier.inputs.findings.iac import load_iac_mapping, read_iac_findings
 from verifier.pipeline.iac import IacOptions, find_trivy, run_iac
-from verifier.rules.iac import CodeVerdict, IacFailOn
+from verifier.rules.iac import CodeVerdict
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RECORDED = FIXTURES / "iac"
@@ -99,7 +100,7 @@ def test_no_base_no_regressions(tmp_path: Path) -> None:
 def test_outputs(tmp_path: Path, poam_file: Path) -> None:
     run_iac(_options(tmp_path, poam_file))
     summary = (tmp_path / "out" / "summary.md").read_text()
-    assert "**1 regression(s)**" in summary and "`main.tf:22-22`" in summary
+    assert "**1 regression(s)**" in summary and "main.tf:22-22" in summary
     assert len(summary) < 65536  # a GitHub comment's limit
     verification = json.loads((tmp_path / "out" / "verification.json").read_text())
     assert [r["check_id"] for r in verification["regressions"]] == ["AVD-AWS-0016"]

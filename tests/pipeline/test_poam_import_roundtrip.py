@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from verifier.choices import ExportFormat
 from verifier.inputs.poam import load_poam
 from verifier.inputs.poam_import.interface import ImportFormat
-from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
+from verifier.pipeline.export import ExportOptions, run_export
 from verifier.pipeline.poam_import import HeaderOptions, ImportOptions, run_import
 from verifier.pipeline.verify import VerifyOptions, run_verify
 
@@ -95,6 +96,24 @@ def test_export_then_import_gives_back_the_same_entries(
         assert {k: again.get(k) for k in fields} == {k: original.get(k) for k in fields}, entry_id
         assert _milestones(again, status_dates) == _milestones(original, status_dates), entry_id
     assert len(load_poam(out).poam.entries) == len(verified)
+
+
+def test_csv_with_semicolons_and_formulas_imports_back_as_written(tmp_path: Path) -> None:
+    # Every field is quoted and formula-like text carries an apostrophe; import takes both back off.
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    hostile = {"finding": "a;=1+1; b", "root_cause": "=1+1;@SUM(A1)"}
+    document["entries"][0].update(hostile)
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / "poam.csv"
+    options = ExportOptions(
+        ExportFormat.CSV, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
+    )
+    run_export(options, clock=lambda: CLOCK)
+    out = tmp_path / "imported.json"
+    run_import(ImportOptions(source=target, out=out, header=HEADER, as_of=AS_OF))
+    imported = json.loads(out.read_text(encoding="utf-8"))["entries"][0]
+    assert {k: imported[k] for k in hostile} == hostile
 
 
 def _oscal(tmp_path: Path, item: dict[str, Any], risk: dict[str, Any]) -> Path:

@@ -78,20 +78,21 @@ def test_scan_verify_passes_jobs_on_to_verify(
 ) -> None:
     """``poam scan --verify --jobs N`` reads the scan's output on N processes, as ``poam verify --jobs N``."""
     from tests.support.cli import run_cli
-    from verifier.cli import verification
+    from verifier.pipeline import scan, verify
     from verifier.pipeline.scan import ScanReport, Target, TargetResult
 
     scanned = Path(__file__).resolve().parents[2] / "examples" / "prowler-output"
     done = TargetResult(Target("default", None, ()), scanned, None, 1.0)
-    monkeypatch.setattr(verification, "run_scan", lambda options, progress: ScanReport((), (), (done,), 1.0))
+    # The CLI imports its pipeline functions when a command runs, so the pipeline modules are patched.
+    monkeypatch.setattr(scan, "run_scan", lambda options, progress: ScanReport((), (), (done,), 1.0))
     seen: list[int | None] = []
-    real_verify = verification.run_verify
+    real_verify = verify.run_verify
 
-    def recording(options: verification.VerifyOptions, **kwargs: object) -> object:
+    def recording(options: verify.VerifyOptions, **kwargs: object) -> object:
         seen.append(options.jobs)
         return real_verify(options, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(verification, "run_verify", recording)
+    monkeypatch.setattr(verify, "run_verify", recording)
     monkeypatch.chdir(tmp_path)
     shutil.copy(scanned.parents[1] / "poam.json", tmp_path / "poam.json")
 

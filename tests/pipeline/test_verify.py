@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from verifier.choices import FailOn
 from verifier.cli import main
 from verifier.errors import ExitCode
-from verifier.pipeline.verify import FailOn, VerifyOptions, run_verify
+from verifier.pipeline.verify import VerifyOptions, run_verify
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_SCAN = REPO / "examples" / "prowler-output"
@@ -160,10 +161,20 @@ def test_stale_scan_never_yields_met(workdir: Path) -> None:
     assert any("stale scan" in reason for reason in outcome.run.results[1].reasons)
 
 
-def test_empty_findings_make_every_entry_not_verified(workdir: Path) -> None:
+def test_a_findings_folder_without_prowler_output_is_refused_and_nothing_is_recorded(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An empty or wrong folder is not a scan that found nothing: it must not be recorded as one.
     (workdir / "empty").mkdir()
-    outcome = run_verify(_options(findings=(Path("empty"),)), clock=lambda: FIXED_CLOCK)
-    assert {r.verdict.value for r in outcome.run.results} == {"NOT_VERIFIED"}
+    (workdir / "notes").mkdir()
+    (workdir / "notes" / "notes.txt").write_text("scan notes", encoding="utf-8")
+    poam = (workdir / "poam.json").read_bytes()
+    for folder in ("empty", "notes"):
+        code = _run_cli("verify", "--as-of", RECORDED_ON.isoformat(), "--findings", folder)
+        assert code == ExitCode.INVALID_INPUT
+        assert f"{folder}: no Prowler output found" in capsys.readouterr().err
+    assert not (workdir / "out").exists() and not (workdir / "poam-history.jsonl").exists()
+    assert (workdir / "poam.json").read_bytes() == poam
 
 
 def test_gates_are_reported_after_outputs_are_written(workdir: Path) -> None:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from verifier.inputs.known_checks import KnownChecks
 from verifier.inputs.mapping import CheckMapping
 from verifier.model import (
     Assessment,
@@ -118,9 +119,10 @@ def context(
     known_checks: frozenset[str] | None = None,
     as_of: date = AS_OF,
     stale_days: int = 30,
+    release_checks: KnownChecks | None = None,
 ) -> LintContext:
     """A lint context over ``document`` (the baseline POA&M if None)."""
-    return LintContext(document or poam(), mapping, known_checks, as_of, stale_days)
+    return LintContext(document or poam(), mapping, known_checks, as_of, stale_days, release_checks)
 
 
 def messages(problems: list[Problem], rule_id: str) -> list[str]:

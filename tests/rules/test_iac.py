@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from verifier.choices import IacFailOn
 from verifier.inputs.findings.iac import IacFinding, load_iac_mapping, read_iac_findings
 from verifier.inputs.poam import load_poam
 from verifier.inputs.terraform_ignores import InlineIgnore
 from verifier.model import Poam
 from verifier.outputs.iac_report import render_summary, render_verification
-from verifier.rules.iac import CodeVerdict, IacFailOn, judge_change
+from verifier.rules.iac import CodeVerdict, judge_change
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "iac"
 MINIMAL_POAM = FIXTURES.parent / "poam" / "minimal.json"

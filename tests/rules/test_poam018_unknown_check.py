@@ -1,8 +1,9 @@
-"""POAM018: every check id the entry names exists in the mapping and in the installed Prowler (error)."""
+"""POAM018: every check id the entry names exists in the mapping, the Prowler release's list and the installed Prowler."""
 
 from __future__ import annotations
 
 from tests.rules.builders import AUDIT_CHECKS, context, entry, poam, run
+from verifier.inputs.known_checks import KnownChecks
 from verifier.model import Verification
 from verifier.rules.credibility import UnknownCheck
 from verifier.rules.interface import Severity
@@ -26,3 +27,23 @@ def test_a_check_unknown_to_the_installed_prowler_is_an_error() -> None:
 def test_known_checks_pass_and_nothing_is_judged_without_a_reference() -> None:
     assert run(RULE, context(known_checks=frozenset(AUDIT_CHECKS))) == []
     assert run(RULE, context(poam(entry(verification=Verification((TYPO,), None))), mapping=None)) == []
+
+
+def test_a_misspelling_names_the_release_and_the_id_it_was_meant_to_be() -> None:
+    release = KnownChecks("5.46.0", {"aws": frozenset({*AUDIT_CHECKS, "s3_bucket_default_encryption"})})
+    misspelled = poam(entry(verification=Verification(("s3_bucket_default_encrpytion",), None)))
+
+    (problem,) = run(RULE, context(misspelled, release_checks=release))
+
+    assert problem.message == (
+        "unknown check `s3_bucket_default_encrpytion` for aws (Prowler 5.46.0); "
+        "did you mean `s3_bucket_default_encryption`?"
+    )
+
+
+def test_an_id_the_release_lists_is_judged_by_the_mapping_alone() -> None:
+    release = KnownChecks("5.46.0", {"aws": frozenset({TYPO, *AUDIT_CHECKS})})
+    (problem,) = run(
+        RULE, context(poam(entry(verification=Verification((TYPO,), None))), release_checks=release)
+    )
+    assert "the mapping" in problem.message and "Prowler 5.46.0" not in problem.message

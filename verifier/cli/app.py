@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sys
 import traceback
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from verifier import __version__
 from verifier.errors import VerifierError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="poam",
@@ -19,22 +21,47 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rich's help renderer imports a Markdown parser, tripling the start-up of `--help`.
+    rich_markup_mode=None,
 )
 mapping_app = typer.Typer(
-    help="Build and validate the practice → Prowler check mapping.", no_args_is_help=True
+    help="Build and validate the practice → Prowler check mapping.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(mapping_app, name="mapping")
-bundle_app = typer.Typer(help="Check an evidence bundle.", no_args_is_help=True)
+bundle_app = typer.Typer(help="Check an evidence bundle.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(bundle_app, name="bundle")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+
+class LazyConsole:
+    """A rich ``Console`` made on first use: importing rich's console costs a third of typer's own start,
+    and ``poam --version`` or ``--help`` print nothing through it."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+out = LazyConsole(soft_wrap=True)
+err = LazyConsole(stderr=True)
 STATE = {"debug": False}
 
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"poam-verifier {__version__}")
+        print(f"poam-verifier {__version__}")
         raise typer.Exit()
 
 

@@ -17,12 +17,7 @@ from verifier.cli.options import (
     parse_date,
     print_json,
 )
-from verifier.cli.render import print_problems, print_score, print_timeline
 from verifier.errors import GateError
-from verifier.pipeline.assess import LintOptions, run_lint, run_score, run_timeline
-from verifier.rules.interface import Severity, problem_json
-from verifier.rules.score import score_json
-from verifier.rules.timeline import timeline_json
 
 
 @app.command()
@@ -34,6 +29,10 @@ def score(poam: PoamOption = Path("poam.json"), output: FormatOption = OutputFor
     Eligible needs score >= 88, no entry worth more than 1 point (except SC.L2-3.13.11 partial) and
     none of the six practices § 170.21(a)(2)(iii) excludes. Exit 0 whatever the result.
     """
+    from verifier.cli.render import print_score
+    from verifier.pipeline.assess import run_score
+    from verifier.rules.score import score_json
+
     report = run_score(poam)
     if output is OutputFormat.JSON:
         print_json(score_json(report))
@@ -66,6 +65,10 @@ def lint_command(
     causes, owners, 3-5 dated milestones inside the 180-day window, stale status, resources,
     verification path, entries added after the assessment). Exit 1 when any error is found.
     """
+    from verifier.cli.render import print_problems
+    from verifier.pipeline.assess import LintOptions, run_lint
+    from verifier.rules.interface import Severity, problem_json
+
     options = LintOptions(poam, mapping_path(mapping), parse_date(as_of, "--as-of"), stale_days, prowler_bin)
     problems = run_lint(options)
     if output is OutputFormat.JSON:
@@ -87,6 +90,10 @@ def timeline_command(
     basis). Checkpoints: Day 30 owners and resources, Day 120 internal checkpoint, Day 150 C3PAO
     notification, Day 180 hard deadline. Uses each entry's last verdict recorded by verify.
     """
+    from verifier.cli.render import print_timeline
+    from verifier.pipeline.assess import run_timeline
+    from verifier.rules.timeline import timeline_json
+
     report = run_timeline(poam, parse_date(as_of, "--as-of"))
     if output is OutputFormat.JSON:
         print_json(timeline_json(report))

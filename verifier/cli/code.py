@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from verifier.choices import IacFailOn
 from verifier.cli.app import app, err, mapping_app, out
 from verifier.cli.options import mapping_path
 from verifier.errors import GateError, InputError
-from verifier.pipeline.iac import IacOptions, run_iac
-from verifier.pipeline.mapping import CheckOptions, ProviderCoverage, SyncOptions, check_mapping, sync_mapping
-from verifier.rules.iac import IacFailOn
+
+if TYPE_CHECKING:
+    from verifier.pipeline.mapping import ProviderCoverage
 
 
 @mapping_app.command("sync")
@@ -30,12 +31,18 @@ def mapping_sync(
     ] = None,
 ) -> None:
     """Generate the mapping from the installed Prowler's cmmc_2.0 and NIST 800-171 r2 frameworks."""
+    from verifier.pipeline.mapping import SyncOptions, sync_mapping
+
     result = sync_mapping(SyncOptions(out_path, prowler_bin, compliance_dir, prowler_version))
     out.print(
         f"wrote {result.path}: {result.practices_with_checks} practices with AWS checks, "
         f"{result.distinct_checks} distinct checks (Prowler {result.prowler_version})"
     )
     out.print(_coverage_line(result.providers))
+    if result.checks_path:
+        out.print(
+            f"wrote {result.checks_path}: every check id of Prowler {result.prowler_version} per provider"
+        )
 
 
 def _coverage_line(providers: tuple[ProviderCoverage, ...]) -> str:
@@ -60,6 +67,8 @@ def mapping_check(
 
     Lists the practices with no automated check: those need an attestation to close. Exit 3 on problems.
     """
+    from verifier.pipeline.mapping import CheckOptions, check_mapping
+
     mapping = mapping_path(mapping)
     report = check_mapping(CheckOptions(mapping, prowler_bin, offline))
     against = (
@@ -114,6 +123,8 @@ def iac_command(
     Reports POA&M entries whose IaC checks now all pass in code, entries still failing, and every FAIL the PR
     introduces relative to base (regressions), with file and line. Needs trivy on PATH (exit 4 otherwise).
     """
+    from verifier.pipeline.iac import IacOptions, run_iac
+
     options = IacOptions(
         head=head,
         out=out_dir,

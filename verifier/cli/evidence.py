@@ -18,11 +18,6 @@ from verifier.cli.options import (
     print_json,
 )
 from verifier.errors import UsageError
-from verifier.pipeline.attest import AttestOptions, run_attest
-from verifier.pipeline.bundle import verify_bundle
-from verifier.pipeline.history import HistoryOptions, check_bundle_recorded, run_history, verify_ledger
-from verifier.pipeline.keys import keygen
-from verifier.rules.streak import history_json, streak_text
 
 
 @app.command("attest")
@@ -47,6 +42,8 @@ def attest_command(
     An entry verified by attestation (or whose practice has no mapped check) is MET only with a valid,
     unexpired attestation whose artifacts still hash the same; a failing check is never overridden.
     """
+    from verifier.pipeline.attest import AttestOptions, run_attest
+
     expiry = parse_date(expires, "--expires") if expires else None
     options = AttestOptions(entry, by, role, tuple(artifact), statement, expiry, poam, attestations)
     record = run_attest(options, clock=lambda: datetime.now(UTC))
@@ -62,6 +59,8 @@ def keygen_command(
     ),
 ) -> None:
     """Make an Ed25519 key pair for signing evidence bundles; refuses to overwrite existing keys."""
+    from verifier.pipeline.keys import keygen
+
     pair = keygen(prefix)
     out.print(f"wrote {pair.private_key} and {pair.public_key} (keyid {pair.keyid})")
 
@@ -71,12 +70,15 @@ def bundle_verify_command(
     path: Annotated[Path, typer.Argument(help="The bundle: out/evidence or out/evidence.zip.")],
     pubkey: Annotated[Path | None, typer.Option(help="Public key: require and check the signature.")] = None,
 ) -> None:
-    """Recompute every digest, check the signature, re-derive every verdict from the bundled findings.
+    """Recompute every digest, check the signature, re-derive every verdict, re-check every Prowler quote.
 
+    Prints the bundle's as-of date and creation time; without --pubkey: integrity only, no authenticity.
     Refuses zip members with absolute paths, `..` or links. Any mismatch: a message naming the file, exit 1.
     """
+    from verifier.pipeline.bundle import verify_bundle
+
     report = verify_bundle(path, pubkey)
-    for line in report.lines():
+    for line in report.lines(now=datetime.now(UTC)):
         out.print(line, highlight=False)
 
 
@@ -104,6 +106,9 @@ def history_command(
     Lines cut from the end leave a valid chain; `--bundle out/evidence.zip` (a signed one, ideally) also
     checks that run's lines are still right after the head it recorded.
     """
+    from verifier.pipeline.history import HistoryOptions, check_bundle_recorded, run_history, verify_ledger
+    from verifier.rules.streak import history_json, streak_text
+
     if entry == "verify":
         checked = verify_ledger(ledger)
         out.print(f"{ledger}: {len(checked.lines)} line(s), hash chain intact, head {checked.head}")

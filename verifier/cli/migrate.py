@@ -6,7 +6,6 @@ from pathlib import Path
 
 from verifier.cli.app import app, out
 from verifier.cli.options import PoamOption
-from verifier.pipeline.migrate import MigrateOptions, migrate_poam
 
 
 @app.command("migrate")
@@ -15,6 +14,8 @@ def migrate_command(poam: PoamOption = Path("poam.json")) -> None:
 
     Lossless: every other field, unknown ones included, is kept. A version 2 file is left untouched.
     """
+    from verifier.pipeline.migrate import MigrateOptions, migrate_poam
+
     result = migrate_poam(MigrateOptions(poam))
     if result.rewritten:
         out.print(f"migrated {result.path}: schema_version {result.from_version} -> {result.to_version}")

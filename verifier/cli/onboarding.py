@@ -11,8 +11,6 @@ from verifier import __version__
 from verifier.cli.app import app, err
 from verifier.cli.options import parse_date
 from verifier.errors import UsageError
-from verifier.outputs.new_poam import PoamHeader
-from verifier.pipeline.init import InitOptions, run_init
 
 OrganizationOption = Annotated[str | None, typer.Option(help="The organization (the POA&M's owner).")]
 SystemOption = Annotated[str | None, typer.Option(help="The system (enclave) the POA&M covers.")]
@@ -45,6 +43,9 @@ def init_command(
     verifier and Prowler), .pre-commit-config.yaml (poam lint) and README.md. Everything comes from
     options, never prompts. Refuses to overwrite any existing file (exit 2, nothing written).
     """
+    from verifier.outputs.new_poam import PoamHeader
+    from verifier.pipeline.init import InitOptions, run_init
+
     if not (organization and system and assessment_date and account):
         raise UsageError("poam init needs --organization, --system, --assessment-date and --account")
     if assessment_type not in ("c3pao", "self"):

@@ -8,17 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from verifier.choices import FailOn
 from verifier.cli.app import err, out
 from verifier.errors import UsageError
-from verifier.inputs.findings.s3 import is_s3_url
-from verifier.inputs.findings.securityhub import is_securityhub_url
-from verifier.inputs.packaged import MappingOrigin, resolve_mapping
-from verifier.pipeline.verify import FailOn, ProgressCallback, default_findings
+
+# Everything below the CLI is imported by the function that uses it: `poam --help` and `--version`
+# stay fast enough for a pre-commit hook (tests/cli/test_startup.py guards the import graph).
+if TYPE_CHECKING:
+    from verifier.pipeline.verify import ProgressCallback
 
 
 class OutputFormat(enum.StrEnum):
@@ -69,6 +70,14 @@ JobsOption = Annotated[
         min=1,
     ),
 ]
+AllowUnknownChecksOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unknown-checks",
+        help="Accept check ids the shipped Prowler check list lacks (checks of a newer Prowler). "
+        "Default: such an id is a usage mistake, exit 3.",
+    ),
+]
 FailOnOption = Annotated[
     list[FailOn] | None,
     typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable."),
@@ -86,6 +95,8 @@ def parse_date(text: str | None, option: str) -> date:
 
 def mapping_path(given: Path | None, name: str = "cmmc-l2-aws") -> Path:
     """The mapping to use (see ``resolve_mapping``); says on stderr which one when it was not given."""
+    from verifier.inputs.packaged import MappingOrigin, resolve_mapping
+
     resolved = resolve_mapping(given, name)
     if resolved.origin is not MappingOrigin.GIVEN:
         err.print(resolved.describe(), highlight=False, soft_wrap=True)
@@ -94,6 +105,10 @@ def mapping_path(given: Path | None, name: str = "cmmc-l2-aws") -> Path:
 
 def locations(findings: list[str] | None) -> tuple[Path | str, ...]:
     """S3 and Security Hub URLs stay text (a Path would collapse their ``//``); the rest are local paths."""
+    from verifier.inputs.findings.s3 import is_s3_url
+    from verifier.inputs.findings.securityhub import is_securityhub_url
+    from verifier.pipeline.verify import default_findings
+
     if not findings:
         return default_findings()
     return tuple(f if is_s3_url(f) or is_securityhub_url(f) else Path(f) for f in findings)
@@ -101,13 +116,15 @@ def locations(findings: list[str] | None) -> tuple[Path | str, ...]:
 
 @contextmanager
 def progress_bar() -> Iterator[ProgressCallback]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("reading findings"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
-        console=err,
+        console=err.console,
         transient=True,
         disable=not err.is_terminal,
     ) as progress:

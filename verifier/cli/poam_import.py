@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from verifier.cli.app import app, err, out
 from verifier.cli.onboarding import (
@@ -25,10 +24,11 @@ from verifier.cli.options import (
     parse_date,
     print_json,
 )
-from verifier.cli.render import print_problems
 from verifier.errors import InputError, UsageError
 from verifier.inputs.poam_import.interface import Field, ImportFormat
-from verifier.pipeline.poam_import import HeaderOptions, ImportOptions, ImportReport, report_json, run_import
+
+if TYPE_CHECKING:
+    from verifier.pipeline.poam_import import ImportReport
 
 
 def parse_columns(pairs: list[str] | None) -> dict[str, Field]:
@@ -92,6 +92,8 @@ def import_command(
     Source columns with no place in the schema are kept under each entry's "import". The written file is
     linted (see `poam lint`).
     """
+    from verifier.pipeline.poam_import import HeaderOptions, ImportOptions, report_json, run_import
+
     options = ImportOptions(
         source=source,
         source_format=source_format,
@@ -171,6 +173,8 @@ def print_report(report: ImportReport) -> None:
             "(existing ids; --update to replace their fields)"
         )
     if report.written is not None:
+        from verifier.cli.render import print_problems
+
         out.print(f"poam lint {report.written}:")
         print_problems(list(report.lint))
 
@@ -178,6 +182,8 @@ def print_report(report: ImportReport) -> None:
 def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     if not rows:
         return
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
 from verifier.cli.app import out
 from verifier.model import Verdict
-from verifier.outputs.interface import VerificationRun
 from verifier.rules.interface import Problem, Severity
-from verifier.rules.score import ScoreReport
-from verifier.rules.timeline import Timeline
+
+if TYPE_CHECKING:  # only annotations: `poam lint` must not import the verify stack to print its table
+    from verifier.outputs.interface import VerificationRun
+    from verifier.rules.score import ScoreReport
+    from verifier.rules.timeline import Timeline
 
 STYLE = {Verdict.MET: "green", Verdict.NOT_MET: "red", Verdict.NOT_VERIFIED: "yellow"}
 # Rows the verify table shows unless --all: a few screens. Laying out a 10,000-row table takes longer

@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
+from verifier.choices import ExportFormat
 from verifier.cli.app import app, err
 from verifier.cli.options import (
+    AllowUnknownChecksOption,
     AsOfOption,
     AttestationsOption,
     FailOnOption,
@@ -26,11 +28,7 @@ from verifier.cli.options import (
     parse_date,
     progress_bar,
 )
-from verifier.cli.render import print_results
 from verifier.errors import GateError
-from verifier.pipeline.export import ExportFormat, ExportOptions, run_export
-from verifier.pipeline.scan import ScanOptions, parse_shard, run_scan
-from verifier.pipeline.verify import VerifyOptions, run_verify
 
 
 @app.command()
@@ -62,6 +60,7 @@ def verify(
     attestations: AttestationsOption = None,
     fail_on: FailOnOption = None,
     jobs: JobsOption = None,
+    allow_unknown_checks: AllowUnknownChecksOption = False,
     all_rows: Annotated[
         bool, typer.Option("--all", help="Print every entry's row (default: the first screens and a count).")
     ] = False,
@@ -72,6 +71,9 @@ def verify(
     OUT/evidence.zip. Exit codes: 0 ok, 1 a --fail-on gate was hit, 2 usage, 3 invalid input
     (nothing written), 4 environment or I/O error.
     """
+    from verifier.cli.render import print_results
+    from verifier.pipeline.verify import VerifyOptions, run_verify
+
     options = VerifyOptions(
         poam=poam,
         mapping=mapping_path(mapping),
@@ -86,6 +88,7 @@ def verify(
         sign_key=sign_key,
         attestations=attestations,
         jobs=jobs,
+        allow_unknown_checks=allow_unknown_checks,
     )
     with progress_bar() as progress:
         outcome = run_verify(options, clock=lambda: datetime.now(UTC), progress=progress)
@@ -137,6 +140,7 @@ def scan_command(
     attestations: AttestationsOption = None,
     fail_on: FailOnOption = None,
     jobs: JobsOption = None,
+    allow_unknown_checks: AllowUnknownChecksOption = False,
 ) -> None:
     """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
 
@@ -148,6 +152,8 @@ def scan_command(
     stop the others; its entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
     are verify's own (see `poam verify --help`).
     """
+    from verifier.pipeline.scan import ScanOptions, parse_shard, run_scan
+
     mapping = mapping_path(mapping)
     options = ScanOptions(
         poam,
@@ -184,6 +190,7 @@ def scan_command(
             attestations=attestations,
             fail_on=fail_on,
             jobs=jobs,
+            allow_unknown_checks=allow_unknown_checks,
         )
 
 
@@ -199,6 +206,7 @@ def export_command(
     ] = None,
     as_of: AsOfOption = None,
     max_scan_age: Annotated[int, typer.Option(help="As for verify.", min=0)] = 7,
+    allow_unknown_checks: AllowUnknownChecksOption = False,
 ) -> None:
     """Write the verified POA&M for other tools: OSCAL, a spreadsheet, or an HTML report.
 
@@ -208,6 +216,8 @@ def export_command(
     component-definition of the mapping (compliance-trestle Rule_Id/Check_Id convention). xlsx, csv,
     html: the POA&M for people. Deterministic ids.
     """
+    from verifier.pipeline.export import ExportOptions, run_export
+
     options = ExportOptions(
         export_format,
         poam,
@@ -216,6 +226,7 @@ def export_command(
         out_file,
         parse_date(as_of, "--as-of"),
         max_scan_age,
+        allow_unknown_checks,
     )
     written = run_export(options, clock=lambda: datetime.now(UTC))
     err.print(f"wrote {written}")

@@ -8,20 +8,21 @@ evaluation, which only ever sees the resulting ``AttestationStatus``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from verifier.errors import EnvError, InputError
+from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 from verifier.model import AttestationStatus, Entry
 
 ATTESTATIONS_FILE = "poam-attestations.json"
 SCHEMA = "attestations.schema.json"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+# The artifact's name follows its 64-hex digest and a dash in one path component of at most 255 bytes.
+_MAX_ARTIFACT_STEM = 180
 
 # The current bytes of an artifact, or None when it is missing.
 ArtifactReader = Callable[["Artifact"], bytes | None]
@@ -38,7 +39,7 @@ class Artifact:
     @property
     def bundle_name(self) -> str:
         """Where the artifact sits in an evidence bundle: content-addressed, never escaping its folder."""
-        stem = _UNSAFE.sub("_", Path(self.path).name).strip(".") or "artifact"
+        stem = safe_stem(Path(self.path).name, "artifact", _MAX_ARTIFACT_STEM)
         return f"attestations/artifacts/{self.sha256}-{stem}"
 
 
@@ -87,7 +88,34 @@ def load_attestations(path: Path, *, required: bool = False) -> AttestationSet:
     if not path.exists() and not required:
         return AttestationSet(path=str(path))
     data = read_bytes(path, "attestations file")
-    return parse_attestations(data, str(path))
+    attested = parse_attestations(data, str(path))
+    for recorded in sorted({a.path for record in attested.records for a in record.artifacts}):
+        artifact_path(path.parent, recorded)
+    return attested
+
+
+def artifact_path(base_dir: Path, recorded: str) -> Path:
+    """Where a recorded artifact path points on disk, below ``base_dir`` (the attestations file's folder).
+
+    An absolute path, or one that leaves the folder by ``..`` or through a symbolic link, is refused:
+    an attestations file must not make the verifier read (and copy into the evidence bundle) any
+    file on the machine it runs on. A missing artifact is not refused here; it is judged "missing".
+    """
+    if PurePosixPath(recorded).is_absolute() or PureWindowsPath(recorded).anchor:
+        raise InputError(
+            f"attestation artifact {recorded!r} is an absolute path; record it relative to {base_dir}"
+        )
+    candidate = base_dir / recorded
+    try:
+        inside = candidate.resolve().is_relative_to(base_dir.resolve())
+    except (OSError, RuntimeError) as exc:  # a symbolic-link loop
+        raise InputError(f"attestation artifact {recorded!r}: cannot resolve it ({exc})") from exc
+    if not inside:
+        raise InputError(
+            f"attestation artifact {recorded!r} leaves the attestations file's folder {base_dir} "
+            "(after resolving '..' and symbolic links)"
+        )
+    return candidate
 
 
 def parse_attestations(data: bytes, source: str) -> AttestationSet:
@@ -154,7 +182,7 @@ def judge(attestation: Attestation, as_of: date, read: ArtifactReader) -> Attest
 
 def current_status(attestation: Attestation, as_of: date, base_dir: Path) -> tuple[bool, str]:
     """``judge`` against the files on disk, artifact paths taken relative to ``base_dir``."""
-    status = judge(attestation, as_of, lambda artifact: read_artifact(base_dir / artifact.path))
+    status = judge(attestation, as_of, lambda artifact: read_artifact(artifact_path(base_dir, artifact.path)))
     return status.valid, status.reason
 
 

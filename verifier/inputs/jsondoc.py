@@ -9,13 +9,16 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 import orjson
 
 from verifier.errors import EnvError, InputError, SchemaError
+
+# jsonschema is imported only to word a refusal: importing it costs more than a lint run's own work.
+if TYPE_CHECKING:
+    import jsonschema
 
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -120,6 +123,8 @@ def schema(name: str) -> dict[str, Any]:
 @cache
 def _validator(schema_name: str) -> jsonschema.Draft202012Validator:
     """One compiled validator per shipped schema for the life of the process."""
+    import jsonschema
+
     return jsonschema.Draft202012Validator(
         schema(schema_name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
@@ -141,9 +146,11 @@ def validate(document: Any, schema_name: str, source: str) -> None:
     """
     if _fast_validator(schema_name).is_valid(document):
         return
+    from jsonschema.exceptions import best_match
+
     validator = _validator(schema_name)
     try:
-        error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+        error = best_match(validator.iter_errors(document))
     except RecursionError:
         raise SchemaError(f"{source}: schema violation: JSON nested too deeply to validate") from None
     if error is not None:

@@ -7,24 +7,24 @@ that decided its verdict with the digest of the file they came from, and the man
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.findings.excerpts import Excerpt
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.scope import poam_entry_scope
 from verifier.model import EntryResult, Finding, Status, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.paths import recorded_path
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.serialize import dumps, dumps_findings, entry_scope_json, finding_json, tally_json
 from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
 
 BUNDLE_DIR = "evidence"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +41,9 @@ def entry_files(run: VerificationRun) -> EntryFiles:
     refs: dict[str, EvidenceRef] = {}
     entries = {e.id: e for e in run.poam.poam.entries}
     digests = {f.path: f.sha256 for f in run.findings.files}
+    taken: set[str] = set()
     for result in run.results:
-        name = _unique_name(result.entry_id, files)
+        name = _unique_name(result.entry_id, taken)
         poam = run.poam.poam
         scope = entry_scope_json(poam_entry_scope(poam, entries[result.entry_id]), poam.schema_version)
         data = dumps_findings(_entry_document(result, scope, digests))
@@ -51,13 +52,15 @@ def entry_files(run: VerificationRun) -> EntryFiles:
     return EntryFiles(files=files, refs=refs)
 
 
-def _unique_name(entry_id: str, taken: Mapping[str, bytes]) -> str:
-    # Entry ids are user text; file names in the bundle must never escape it or collide.
-    stem = _UNSAFE.sub("_", entry_id).strip(".") or "entry"
+def _unique_name(entry_id: str, taken: set[str]) -> str:
+    # Entry ids are user text; file names in the bundle must never escape it, collide or be too long.
+    # Compared without case: POAM-1 and poam-1 are one file on macOS and Windows file systems.
+    stem = safe_stem(entry_id, "entry")
     name, n = f"entries/{stem}.json", 1
-    while name in taken:
+    while name.lower() in taken:
         n += 1
         name = f"entries/{stem}-{n}.json"
+    taken.add(name.lower())
     return name
 
 
@@ -89,7 +92,7 @@ def _superseded_json(old: Superseded, digests: Mapping[str, str]) -> dict[str, A
         "superseded_by": {
             "source": old.by.source,
             "started": timestamp(old.by.started),
-            "files": list(old.by.files),
+            "files": [recorded_path(path) for path in old.by.files],
             "complete": old.by.incomplete is None,
             "incomplete": old.by.incomplete,
         },
@@ -149,15 +152,16 @@ def excerpt_files(run: VerificationRun) -> dict[str, bytes]:
     quoted = _quoted_by(run.results)
     sources = {source.path: source for source in run.findings.files}
     files: dict[str, bytes] = {}
+    taken: set[str] = set()
     listed: list[dict[str, Any]] = []
     for path, texts in excerpts.texts.items():
         source = sources[path]
-        name = _unique_excerpt_name(path, source.format, files)
+        name = _unique_excerpt_name(path, source.format, taken)
         files[name] = b"[\n" + b",\n".join(excerpt.text for excerpt in texts.values()) + b"\n]\n"
         elements = [_element_json(*quoted[(path, *location)], excerpt) for location, excerpt in texts.items()]
         listed.append(
             {
-                "path": path,
+                "path": recorded_path(path),
                 "sha256": source.sha256,
                 "format": source.format,
                 "file": name,
@@ -167,7 +171,9 @@ def excerpt_files(run: VerificationRun) -> dict[str, bytes]:
     index = {
         "excerpts_per_entry": EXCERPTS_PER_ENTRY,
         "sources": listed,
-        "not_read_again": [{"path": path, "reason": why} for path, why in excerpts.not_read.items()],
+        "not_read_again": [
+            {"path": recorded_path(path), "reason": why} for path, why in excerpts.not_read.items()
+        ],
     }
     files[EXCERPTS_INDEX] = dumps(index)
     return files
@@ -197,12 +203,13 @@ def _element_json(finding: Finding, entries: list[str], excerpt: Excerpt) -> dic
     }
 
 
-def _unique_excerpt_name(path: str, format_name: str, taken: Mapping[str, bytes]) -> str:
-    stem = _UNSAFE.sub("_", PurePath(path).name.split(".")[0]).strip(".") or "findings"
+def _unique_excerpt_name(path: str, format_name: str, taken: set[str]) -> str:
+    stem = safe_stem(PurePath(path).name.split(".")[0], "findings")
     name, n = f"{EXCERPTS_DIR}/{stem}.{format_name}.json", 1
-    while name in taken:
+    while name.lower() in taken:
         n += 1
         name = f"{EXCERPTS_DIR}/{stem}-{n}.{format_name}.json"
+    taken.add(name.lower())
     return name
 
 
@@ -232,8 +239,16 @@ def _manifest(run: VerificationRun, files: Mapping[str, bytes]) -> dict[str, Any
         "history_head": run.history_head,
         **scope_accounts_json(run),
         **source_errors_json(run),
+        **_skipped_json(run),
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
     }
+
+
+def _skipped_json(run: VerificationRun) -> dict[str, Any]:
+    """Entries under a findings folder passed over as not regular files (a FIFO, a dangling link), if any."""
+    if not run.findings.skipped:
+        return {}
+    return {"skipped": [{"path": s.path, "reason": s.reason} for s in run.findings.skipped]}
 
 
 def sha256sums(files: Mapping[str, bytes]) -> bytes:

@@ -7,17 +7,20 @@ from typing import Any
 import orjson
 
 from verifier.inputs.findings.iac import IacFinding, IacMapping
+from verifier.outputs.markdown import md_text
 from verifier.rules.iac import CodeVerdict, EntryCode, IacReport
 
 
+# File names, resources, messages and ids come from the repository under review (a PR's author) or
+# the mapping; all of it is escaped, and none is put in a code span, which a backtick would close.
 def _where(f: IacFinding) -> str:
-    return f"`{f.file}:{f.start_line}-{f.end_line}` `{f.resource}`"
+    return f"{md_text(f.file)}:{f.start_line}-{f.end_line} {md_text(f.resource)}"
 
 
 def _in_code(entry: EntryCode) -> str:
     text = entry.verdict.value.replace("_", " ")
     if entry.ignores:
-        where = ", ".join(f"`{i.file}:{i.line}` ignore:{i.rule}" for i in entry.ignores)
+        where = ", ".join(f"{md_text(i.file)}:{i.line} ignore:{md_text(i.rule)}" for i in entry.ignores)
         text += f" (an inline ignore is not a fix: {where})"
     if entry.muted_failures:
         text += f" ({len(entry.muted_failures)} muted — a mute is not a fix)"
@@ -33,24 +36,26 @@ def render_summary(report: IacReport) -> str:
     if report.compared_with_base:
         lines.append(f"**{len(report.regressions)} regression(s)** relative to the base branch.")
     lines += ["", "| Entry | Practice | In code |", "|---|---|---|"]
-    lines += [f"| {e.entry_id} | {e.practice_id} | {_in_code(e)} |" for e in report.entries]
+    lines += [f"| {md_text(e.entry_id)} | {md_text(e.practice_id)} | {_in_code(e)} |" for e in report.entries]
     if report.regressions:
         lines += ["", "### Regressions", ""]
         lines += [
-            f"- {r.finding.check_id} ({', '.join(r.practice_ids)}): {r.finding.message} — {_where(r.finding)}"
+            f"- {md_text(r.finding.check_id)} ({md_text(', '.join(r.practice_ids))}): "
+            f"{md_text(r.finding.message)} — {_where(r.finding)}"
             for r in report.regressions
         ]
     if report.muted_new_failures:
         lines += ["", "### New failures muted by the mutelist (not gated)", ""]
         lines += [
-            f"- {r.finding.check_id}: {r.finding.message} — {_where(r.finding)}"
+            f"- {md_text(r.finding.check_id)}: {md_text(r.finding.message)} — {_where(r.finding)}"
             for r in report.muted_new_failures
         ]
     failing = [(e, f) for e in report.entries for f in e.failures]
     if failing:
         lines += ["", "### Still failing", ""]
         lines += [
-            f"- {e.entry_id} {f.check_id}{' (muted)' if f.muted else ''}: {f.message} — {_where(f)}"
+            f"- {md_text(e.entry_id)} {md_text(f.check_id)}{' (muted)' if f.muted else ''}: "
+            f"{md_text(f.message)} — {_where(f)}"
             for e, f in failing
         ]
     return "\n".join(lines) + "\n"

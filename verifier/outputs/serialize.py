@@ -21,6 +21,7 @@ from verifier.model import (
     Scope,
     ScopeTarget,
 )
+from verifier.outputs.paths import recorded_path
 
 _FINDING_FIELDS = RECORD_FIELDS
 _record_values = operator.attrgetter(*RECORD_FIELDS)
@@ -66,6 +67,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     record = dict(zip(_FINDING_FIELDS, _record_values(finding), strict=True))
     record["status"] = finding.status.value
     record["time"] = _isoformat(finding.time)
+    record["source_file"] = recorded_path(finding.source_file)
     # Files written before findings named a provider meant AWS; writing the field only when it says
     # something else keeps AWS evidence byte-identical to theirs (and readers default it to aws).
     if finding.provider == DEFAULT_PROVIDER:

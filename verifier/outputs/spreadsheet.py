@@ -212,9 +212,11 @@ def _status_date(milestones: tuple[Milestone, ...], as_of: date) -> date:
 
 
 def render_csv(run: VerificationRun) -> bytes:
-    """``--format csv``: every entry, RFC 4180 (CRLF, quoted as needed), UTF-8 with a BOM for Excel."""
+    """``--format csv``: every entry, RFC 4180 (CRLF, every field quoted), UTF-8 with a BOM for Excel."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every field is quoted: Excel in a locale whose list separator is ";" splits an unquoted
+    # "a;=1+1" into two cells and evaluates the second, past the apostrophe that guards the first.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     writer.writerows([csv_safe(cell) for cell in row.cells] for row in rows(run))
     return buffer.getvalue().encode("utf-8-sig")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from verifier.model import EntryResult, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.markdown import md_text
 from verifier.rules.streak import streak_text
 
 _ICON = {Verdict.MET: "✅ MET", Verdict.NOT_MET: "❌ NOT MET", Verdict.NOT_VERIFIED: "⚠️ NOT VERIFIED"}
@@ -30,18 +31,17 @@ def render(run: VerificationRun) -> bytes:
 
 def _row(result: EntryResult, streak: str) -> str:
     why = "<br>".join(_cell(r) for r in result.reasons)
-    return f"| {_cell(result.entry_id)} | {result.practice_id} | {_ICON[result.verdict]} | {why} | {streak} |"
+    return f"| {_cell(result.entry_id)} | {_cell(result.practice_id)} | {_ICON[result.verdict]} | {why} | {md_text(streak)} |"
 
 
 def _cell(text: str) -> str:
-    # Keep user text from breaking the table or injecting markup into a PR comment.
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
-    return text if len(text) <= _MAX_REASON else text[: _MAX_REASON - 1] + "…"
+    # User text (ids, resource uids, messages) must not break the table or inject markup into a PR comment.
+    return md_text(text, _MAX_REASON)
 
 
 def _footer(run: VerificationRun) -> str:
-    versions = ", ".join(run.findings.prowler_versions) or "none"
-    accounts = ", ".join(run.accounts_seen) or "none"
+    versions = md_text(", ".join(run.findings.prowler_versions) or "none")
+    accounts = md_text(", ".join(run.accounts_seen) or "none")
     return (
         f"Findings: {run.findings.count} from {len(run.findings.files)} file(s); "
         f"Prowler {versions}; accounts seen: {accounts}. Evidence bundle: `evidence/` and `evidence.zip`."
@@ -59,7 +59,7 @@ def _assessment(run: VerificationRun) -> list[str]:
         f"**180-day window:** Day {countdown.day}, deadline {countdown.deadline.isoformat()}, "
         f"{countdown.days_remaining} days remaining — {countdown.phase.value}.",
     ]
-    lines += [f"- blocker: {_cell(b.reason)} ({b.rule})" for b in score.blockers]
+    lines += [f"- blocker: {_cell(b.reason)} ({_cell(b.rule)})" for b in score.blockers]
     lines += [f"- at risk: {_cell(r.entry)} — {_cell('; '.join(r.reasons))}" for r in countdown.at_risk]
     errors = len(run.assessment.lint_errors)
     warnings = len(run.assessment.problems) - errors

@@ -9,6 +9,7 @@ from verifier.inputs.findings.interface import Container, SourceFile
 from verifier.inputs.findings.manifest import organization_evidence
 from verifier.model import EntryResult, EntryStatus, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.paths import recorded_mapping_path, recorded_path
 from verifier.outputs.poam_json import is_regression, next_status
 from verifier.outputs.serialize import dumps, tally_json
 from verifier.rules.interface import problem_json
@@ -53,7 +54,7 @@ def source_errors_json(run: VerificationRun) -> dict[str, Any]:
     return {
         "unreadable_sources": [
             {
-                "location": e.location,
+                "location": recorded_path(e.location),
                 "reason": e.reason,
                 "accounts": list(e.accounts),
                 "regions": list(e.regions),
@@ -83,14 +84,14 @@ def scope_accounts_json(run: VerificationRun) -> dict[str, Any]:
 def inputs_provenance(run: VerificationRun) -> dict[str, Any]:
     """Digests of every input, so an assessor can tie a verdict to the exact files it came from."""
     return {
-        "poam": {"path": str(run.poam.path), "sha256": run.poam.sha256},
+        "poam": {"path": recorded_path(run.poam.path), "sha256": run.poam.sha256},
         "mapping": {
-            "path": run.mapping.path,
+            "path": recorded_mapping_path(run.mapping.path),
             "sha256": run.mapping.sha256,
             "source": dict(run.mapping.source),
         },
         "findings": [
-            {"path": f.path, "sha256": f.sha256, "format": f.format, "findings": f.findings}
+            {"path": recorded_path(f.path), "sha256": f.sha256, "format": f.format, "findings": f.findings}
             for f in run.findings.files
         ],
         **archives_json(run.findings.files),
@@ -102,13 +103,14 @@ def archives_json(files: Sequence[SourceFile]) -> dict[str, Any]:
     against the archive an assessor was handed, and which ``findings`` entries are its members."""
     members: dict[Container, list[str]] = {}
     for file in files:
-        if file.container is not None and file.path not in members.setdefault(file.container, []):
-            members[file.container].append(file.path)
+        recorded = recorded_path(file.path)
+        if file.container is not None and recorded not in members.setdefault(file.container, []):
+            members[file.container].append(recorded)
     if not members:
         return {}
     return {
         "archives": [
-            {"path": container.path, "sha256": container.sha256, "members": paths}
+            {"path": recorded_path(container.path), "sha256": container.sha256, "members": paths}
             for container, paths in members.items()
         ]
     }

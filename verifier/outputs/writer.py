@@ -2,7 +2,9 @@
 
 Files are written to a temporary sibling and renamed over the target, so a crash leaves either the
 old file or the new one, never half of either. Directories (the evidence bundle) are staged whole
-and swapped in.
+and swapped in. A write through a symlink replaces the link's target. A verify run stages with these
+primitives and publishes as one transaction (``transaction``), so a crash between two of its renames
+is finished by the next run.
 """
 
 from __future__ import annotations
@@ -38,12 +40,60 @@ def commit(plan: OutputPlan) -> None:
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace ``path`` with ``data`` in one rename.
+    """Replace ``path`` with ``data`` in one rename (through a symlink: its target, the link kept).
 
     The new file gets ``mode`` when given (a signing key: 0600), else the old file's permissions, else
     what any CLI tool's new file gets: 0666 less the umask. The temporary file is created 0600 and only
     widened just before the rename, so a secret is never readable by others on the way.
     """
+    path = final_path(path)
+    staged = stage_file(path, data, mode)
+    try:
+        os.replace(staged, path)
+        fsync_dir(path.parent)
+    except OSError as exc:
+        discard(staged)
+        raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        discard(staged)
+        raise
+
+
+def replace_directory(path: Path, files: Mapping[str, bytes]) -> None:
+    """Stage ``files`` (relative names) in a sibling directory, then swap it in for ``path``."""
+    staging = stage_directory(path, files)
+    try:
+        swap_directory(staging, path)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def final_path(path: Path) -> Path:
+    """The file a write to ``path`` must replace: a symlink's target, so the link keeps pointing at it."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop: the rename then fails and says so
+        return path
+
+
+def staged_file_pattern(name: str) -> str:
+    """The glob matching every temporary copy ``stage_file`` makes of the file ``name``."""
+    return f".{name}.*.tmp"
+
+
+def staged_directory_patterns(name: str) -> tuple[str, str]:
+    """The globs matching ``stage_directory``'s staging copies and ``swap_directory``'s retired ones."""
+    return f".{name}.staging.*", f".{name}.old.*"
+
+
+def stage_file(path: Path, data: bytes, mode: int | None = None) -> Path:
+    """A synced temporary sibling of ``path`` holding ``data``, ready to be renamed over it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -55,18 +105,17 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, _target_mode(path, mode))
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
     except OSError as exc:
-        _discard(Path(tmp))
+        discard(Path(tmp))
         raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
-        _discard(Path(tmp))
+        discard(Path(tmp))
         raise
+    return Path(tmp)
 
 
-def replace_directory(path: Path, files: Mapping[str, bytes]) -> None:
-    """Stage ``files`` (relative names) in a sibling directory, then swap it in for ``path``."""
+def stage_directory(path: Path, files: Mapping[str, bytes]) -> Path:
+    """A sibling directory of ``path`` holding ``files`` (relative names), ready to be swapped in."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.staging."))
@@ -81,13 +130,31 @@ def replace_directory(path: Path, files: Mapping[str, bytes]) -> None:
                 made.add(target.parent)
             target.write_bytes(data)
         os.chmod(staging, 0o777 & ~current_umask())  # mkdtemp creates 0700
-        _swap(staging, path)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return staging
+
+
+def swap_directory(staging: Path, path: Path) -> None:
+    """Put ``staging`` at ``path``; an old ``path`` is renamed aside first, then removed.
+
+    Between the two renames ``path`` does not exist: a run journal (``transaction``) names ``staging`` so
+    a run killed there is finished by the next one. Raises ``OSError``.
+    """
+    if not path.exists():
+        staging.rename(path)
+        fsync_dir(path.parent)
+        return
+    retired = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old."))
+    retired.rmdir()
+    path.rename(retired)
+    staging.rename(path)
+    fsync_dir(path.parent)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _target_mode(path: Path, mode: int | None) -> int:
@@ -110,18 +177,8 @@ def current_umask() -> int:
     return previous
 
 
-def _swap(staging: Path, path: Path) -> None:
-    if not path.exists():
-        staging.rename(path)
-        return
-    retired = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old."))
-    retired.rmdir()
-    path.rename(retired)
-    staging.rename(path)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (best effort: not every file system can sync a folder)."""
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
@@ -130,7 +187,8 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def _discard(path: Path) -> None:
+def discard(path: Path) -> None:
+    """Remove a file if it is there."""
     with contextlib.suppress(OSError):
         path.unlink()
 
@@ -146,6 +204,7 @@ def exclusive_lock(target: Path, wait_seconds: float = 30.0) -> Iterator[None]:
     file sees the path no longer names it and locks the path afresh, so removal never lets two
     runs in at once.
     """
+    target = final_path(target)  # a POA&M reached through a symlink is locked where it is written
     lock_path = target.with_name(target.name + ".lock")
     deadline = time.monotonic() + wait_seconds
     fd = _lock_current_file(lock_path, deadline, wait_seconds)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from verifier.errors import InputError
 from verifier.inputs.jsondoc import read_bytes
+from verifier.inputs.known_checks import default_known_checks
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import load_poam, parse_poam
 from verifier.inputs.prowler_install import find_prowler
@@ -39,7 +40,8 @@ def run_lint(options: LintOptions) -> list[Problem]:
         return [Problem(None, SCHEMA_RULE, Severity.ERROR, exc.message)]
     mapping = load_mapping(options.mapping) if options.mapping else None
     known = find_prowler(options.prowler_bin).aws_checks() if options.prowler_bin else None
-    return lint(LintContext(loaded.poam, mapping, known, options.as_of, options.stale_days))
+    release = default_known_checks()
+    return lint(LintContext(loaded.poam, mapping, known, options.as_of, options.stale_days, release))
 
 
 def run_score(poam: Path) -> ScoreReport:

@@ -13,7 +13,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from verifier.errors import InputError, UsageError
-from verifier.inputs.attestations import ATTESTATIONS_FILE, Artifact, Attestation, load_attestations
+from verifier.inputs.attestations import (
+    ATTESTATIONS_FILE,
+    Artifact,
+    Attestation,
+    artifact_path,
+    load_attestations,
+)
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.inputs.poam import load_poam
 from verifier.outputs.serialize import dumps
@@ -76,6 +82,16 @@ def _check_text(options: AttestOptions) -> None:
 
 def _artifact(path: Path, base_dir: Path) -> Artifact:
     data = read_bytes(path, "attestation artifact")
-    # Recorded relative to the attestations file's folder, so the pair can move together.
-    relative = Path(os.path.relpath(path.resolve(), base_dir.resolve())).as_posix()
+    # Recorded relative to the attestations file's folder, so the pair can move together; one outside
+    # it could not be read back (verify refuses paths that leave the folder), so it is refused now.
+    try:
+        relative = Path(os.path.relpath(path.resolve(), base_dir.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        relative = path.resolve().as_posix()
+    if relative == ".." or relative.startswith("../") or Path(relative).is_absolute():
+        raise InputError(
+            f"attestation artifact {path} is outside {base_dir.resolve()}, the attestations file's folder "
+            "(after resolving symbolic links); move it there or pass --attestations in a folder above it"
+        )
+    artifact_path(base_dir, relative)
     return Artifact(path=relative, sha256=sha256_hex(data), size=len(data))

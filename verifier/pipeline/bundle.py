@@ -3,7 +3,9 @@
 In order: the zip is safe to read (no member escapes, no links, no bombs); every file matches
 ``SHA256SUMS`` and ``manifest.json`` with nothing unlisted; with a public key, the DSSE envelope
 verifies and its subjects match every file; then each entry's verdict is re-derived from the
-findings the bundle holds and must equal the recorded one.
+findings the bundle holds and must equal the recorded one; then every quoted Prowler element in
+``prowler/`` is re-hashed against ``prowler/index.json`` and must hold the very finding its entry files
+record, a quoted FAIL only ever deciding NOT_MET (``bundle_quotes``).
 
 What re-evaluation can and cannot show: the bundle holds each entry's deciding findings, not the
 whole scan. Failures, missing checks, MANUAL or muted results and stale scans are re-derived
@@ -60,6 +62,7 @@ from verifier.model import (
 from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
 from verifier.outputs.serialize import entry_scope_json
 from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
+from verifier.pipeline.bundle_quotes import EntryEvidence, QuoteReport, check_quotes
 from verifier.pipeline.keys import read_public_key
 from verifier.pipeline.verify import with_listed_accounts
 
@@ -105,22 +108,59 @@ class BundleReport:
     keyid: str
     verdicts: tuple[tuple[str, Verdict], ...]
     notes: tuple[str, ...] = ()
+    as_of: str = ""
+    created: str = ""
+    quotes: QuoteReport = QuoteReport()
 
-    def lines(self) -> list[str]:
-        """Human-readable lines for the CLI to print."""
+    def lines(self, now: datetime | None = None) -> list[str]:
+        """Human-readable lines for the CLI to print; with ``now``, how old the bundle is."""
         counts = Counter(v for _, v in self.verdicts)
         tally = ", ".join(f"{v.value} {counts[v]}" for v in Verdict)
         signature = {
             SignatureStatus.VERIFIED: f"signature verified (key {self.keyid})",
-            SignatureStatus.NOT_CHECKED: "signature not checked: no --pubkey given",
-            SignatureStatus.UNSIGNED: "unsigned bundle: integrity checked, authenticity not proven",
+            SignatureStatus.NOT_CHECKED: f"signature not checked, no --pubkey given: {UNSIGNED}",
+            SignatureStatus.UNSIGNED: UNSIGNED,
         }[self.signature]
         return [
             f"{self.path}: {self.files} files match SHA256SUMS and manifest.json",
             signature,
+            # A bundle stays valid forever: its dates are what shows an old one handed in again.
+            f"bundle as of {self.as_of}, created {self.created}{_age(self.created, now)}",
             f"{len(self.verdicts)} entries re-evaluated, every verdict reproduced ({tally})",
+            *self._quotes_lines(),
             *self.notes,
         ]
+
+    def _quotes_lines(self) -> list[str]:
+        quoted = self.quotes
+        if not quoted.files and not quoted.not_read:
+            return ["no Prowler JSON quoted (no prowler/index.json)"]
+        lines = [
+            f"{quoted.elements} quoted Prowler elements in {quoted.files} file(s) match prowler/index.json "
+            f"and the entry files"
+        ]
+        # Findings from a source the run did not quote rest on the entry files alone: say which and why.
+        reasons = Counter(reason for _, reason in quoted.not_read)
+        for reason, count in reasons.items():
+            first = next(path for path, why in quoted.not_read if why == reason)
+            more = f" and {count - 1} more" if count > 1 else ""
+            lines.append(
+                f"note: not quoted, findings recorded in the entry files only: {first}{more} ({reason})"
+            )
+        return lines
+
+
+UNSIGNED = "unsigned: integrity only, no authenticity"
+
+
+def _age(created: str, now: datetime | None) -> str:
+    moment = datetime.fromisoformat(created) if created else None
+    if now is None or moment is None or moment.tzinfo is None:
+        return ""
+    days = (now - moment).days
+    if days < 0:
+        return " (in the future)"
+    return f" ({days} day{'' if days == 1 else 's'} ago)"
 
 
 def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
@@ -128,10 +168,30 @@ def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
     files = read_bundle(path)
     check_digests(files)
     statement, signature, signer = _check_signature(files, pubkey)
-    verdicts, notes = reevaluate(files)
+    records, notes = reevaluate(files)
+    verdicts = tuple((r.entry_id, r.verdict) for r in records)
     if statement is not None:
         _check_predicate(statement, verdicts)
-    return BundleReport(path, len(files), signature, signer, verdicts, notes)
+    manifest = _manifest(files)
+    quotes = check_quotes(files, _entry_evidence(records), manifest)
+    if quotes.problem:
+        raise BundleInvalid(quotes.problem)
+    as_of, created = _dates(manifest)
+    return BundleReport(path, len(files), signature, signer, verdicts, notes, as_of, created, quotes)
+
+
+def _entry_evidence(records: Iterable[EntryRecord]) -> dict[str, EntryEvidence]:
+    return {r.entry_id: EntryEvidence(r.name, r.verdict, r.findings, r.source_digests) for r in records}
+
+
+def _dates(manifest: Mapping[str, Any]) -> tuple[str, str]:
+    """The manifest's as_of (checked by re-evaluation) and creation time, which must be a timestamp."""
+    created = manifest.get("created")
+    try:
+        datetime.fromisoformat(created if isinstance(created, str) else "")
+    except ValueError as exc:
+        raise BundleInvalid(f"{MANIFEST_FILE}: created is not a timestamp") from exc
+    return str(manifest["as_of"]), str(created)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -378,13 +438,16 @@ class EntryRecord:
     checks: tuple[str, ...]
     scope: Any
     findings: tuple[Finding, ...]
+    source_digests: tuple[str, ...]
+    """Each finding's ``source_sha256``, in order."""
     # Older findings set aside: an unproven FAIL (a newer scan that cannot prove it complete is silent on
     # it) is a gap of the verdict, so it is re-judged too.
     superseded: tuple[Superseded, ...] = ()
 
 
-def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], ...], tuple[str, ...]]:
-    """Re-derive every entry's verdict from the bundled findings; returns the verdicts and any notes."""
+def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[EntryRecord, ...], tuple[str, ...]]:
+    """Re-derive every entry's verdict from the bundled findings; returns the entries, every verdict
+    reproduced, and any notes."""
     manifest = _manifest(files)
     poam = with_listed_accounts(_poam(files), _listed_accounts(manifest))
     records = _entry_records(files)
@@ -410,7 +473,7 @@ def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[tuple[str, Verdict], .
         note = _compare(record, result.verdict, scanned, exact=EXACT_COVERAGE in manifest)
         notes.extend([note] if note else [])
         _check_poam_result(poam, record, files[record.name])
-    return tuple((r.entry_id, r.verdict) for r in records), tuple(notes)
+    return tuple(records), tuple(notes)
 
 
 def _listed_accounts(manifest: Mapping[str, Any]) -> list[str] | None:
@@ -593,6 +656,7 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
             checks=tuple(_string(c) for c in document["checks"]),
             scope=document["scope"],
             findings=tuple(_finding(record) for record in document["findings"]),
+            source_digests=tuple(_string(record.get("source_sha256", "")) for record in document["findings"]),
             superseded=tuple(_superseded(record) for record in document.get("superseded", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:

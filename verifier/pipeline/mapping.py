@@ -11,6 +11,7 @@ from typing import Any
 from verifier.catalog import practices
 from verifier.errors import EnvError, InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes
+from verifier.inputs.known_checks import CHECKS_NAME, KnownChecks
 from verifier.inputs.mapping import (
     CMMC_FRAMEWORK,
     NIST_FRAMEWORK,
@@ -49,6 +50,7 @@ class SyncResult:
     practices_with_checks: int
     distinct_checks: int
     providers: tuple[ProviderCoverage, ...] = ()
+    checks_path: Path | None = None  # the release's check list, when a Prowler could be asked for it
 
 
 def sync_mapping(options: SyncOptions) -> SyncResult:
@@ -62,8 +64,14 @@ def sync_mapping(options: SyncOptions) -> SyncResult:
     nist_path = directory / "aws" / f"{NIST_FRAMEWORK}.json"
     nist = _framework(nist_path) if nist_path.exists() else None
     document = build_mapping(cmmc, nist, version)
+    providers = document["source"]["providers"]
+    # Listed before anything is written: a provider Prowler cannot list fails the sync with nothing changed.
+    listing = _release_checks(install, providers, version) if install else None
     write_atomic(options.out, dumps(document))
-    coverage = tuple(_coverage(document, provider) for provider in document["source"]["providers"])
+    checks_path = options.out.with_name(f"{CHECKS_NAME}.json") if listing else None
+    if listing and checks_path:
+        write_atomic(checks_path, dumps(listing.to_json("poam mapping sync")))
+    coverage = tuple(_coverage(document, provider) for provider in providers)
     aws = next(c for c in coverage if c.provider == NIST_PROVIDER)
     return SyncResult(
         path=options.out,
@@ -71,7 +79,13 @@ def sync_mapping(options: SyncOptions) -> SyncResult:
         practices_with_checks=aws.practices_with_checks,
         distinct_checks=aws.distinct_checks,
         providers=coverage,
+        checks_path=checks_path,
     )
+
+
+def _release_checks(install: ProwlerInstall, providers: list[str], version: str) -> KnownChecks:
+    """Every check id of every provider the mapping names, as this Prowler lists them."""
+    return KnownChecks(version, _listings(install, providers))
 
 
 def _coverage(document: dict[str, Any], provider: str) -> ProviderCoverage:
@@ -138,9 +152,13 @@ def _known_checks(install: ProwlerInstall, mapping: CheckMapping) -> dict[str, f
     A provider Prowler cannot list (unknown to it, or the run failed) is an ``EnvError``: ids that could
     not be checked are not valid.
     """
-    listed = [provider for provider in mapping.providers() if mapping.all_checks(provider)]
-    with ThreadPoolExecutor(max_workers=max(1, min(len(listed), os.cpu_count() or 1))) as pool:
-        return dict(zip(listed, pool.map(install.checks, listed), strict=True))
+    return _listings(install, [provider for provider in mapping.providers() if mapping.all_checks(provider)])
+
+
+def _listings(install: ProwlerInstall, providers: list[str]) -> dict[str, frozenset[str]]:
+    """``prowler <provider> --list-checks-json`` for each provider, as many at once as there are CPUs."""
+    with ThreadPoolExecutor(max_workers=max(1, min(len(providers), os.cpu_count() or 1))) as pool:
+        return dict(zip(providers, pool.map(install.checks, providers), strict=True))
 
 
 def _optional_prowler(explicit: str | None) -> ProwlerInstall | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from verifier.inputs.poam import CURRENT_SCHEMA_VERSION, load_poam, migrated_document, parse_poam
 from verifier.outputs.serialize import dumps
+from verifier.outputs.transaction import file_domain, recover
 from verifier.outputs.writer import exclusive_lock, write_atomic
 
 
@@ -37,6 +38,7 @@ def migrate_poam(options: MigrateOptions) -> MigrateResult:
     migration could not express is never replaced; the write is one atomic rename under the run lock.
     """
     with exclusive_lock(options.poam):
+        recover(file_domain(options.poam))  # an interrupted `verify --in-place` is finished before reading
         loaded = load_poam(options.poam)
         version = loaded.poam.schema_version
         if version == CURRENT_SCHEMA_VERSION:

@@ -6,8 +6,8 @@ prints. Gates are evaluated after the outputs are written, so a failing gate sti
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import enum
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import assert_never
 
 from verifier import __version__
-from verifier.errors import UsageError
+from verifier.choices import FailOn
+from verifier.errors import EnvError, InputError, UsageError
 from verifier.evaluate import (
     EvaluationSettings,
     FindingsIndex,
@@ -35,35 +36,42 @@ from verifier.inputs.findings.excerpts import read_excerpts
 from verifier.inputs.findings.manifest import listed_accounts
 from verifier.inputs.findings.s3 import is_s3_url, parse_s3_url
 from verifier.inputs.jsondoc import sha256_hex
-from verifier.inputs.ledger import read_ledger
+from verifier.inputs.known_checks import KnownChecks, default_known_checks
+from verifier.inputs.ledger import line_digest, read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import LoadedPoam, load_poam
 from verifier.inputs.scope import referenced_checks
-from verifier.model import AttestationStatus, Entry, EntryResult, Finding, Verdict
+from verifier.model import AttestationStatus, Entry, EntryResult, Finding, Poam, Verdict
 from verifier.outputs import evidence, s3, signing, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.ledger import ledger_lines
 from verifier.outputs.poam_json import is_regression, updated_document
 from verifier.outputs.serialize import dumps
-from verifier.outputs.writer import OutputPlan, commit, exclusive_lock
+from verifier.outputs.transaction import (
+    Domain,
+    DomainOutputs,
+    LedgerAppend,
+    Staged,
+    commit,
+    file_domain,
+    publish,
+    recover,
+    recover_ledger,
+    recover_pending,
+)
+from verifier.outputs.writer import OutputPlan, exclusive_lock, final_path
 from verifier.pipeline.keys import read_private_key
 from verifier.rules.assessment import assess_run
+from verifier.rules.check_ids import unknown_check_ids
 from verifier.rules.streak import Observation, histories
 
 ProgressCallback = Callable[[str, int, int], None]
 
 HISTORY_FILE = "poam-history.jsonl"
+# In the output folder: ``.poam-verify.lock`` and, while a run publishes, ``.poam-verify.journal``.
+RUN_LOCK = ".poam-verify"
+OUTPUT_FILES = ("verification.json", "summary.md", "evidence.zip")  # poam.json has a lock of its own
 DEFAULT_FINDINGS = (Path("output"), Path("examples/prowler-output"))
-
-
-class FailOn(enum.StrEnum):
-    """Verdict gates for ``--fail-on``: exit 1 after writing outputs when hit."""
-
-    NOT_MET = "not-met"
-    NOT_VERIFIED = "not-verified"
-    REGRESSION = "regression"
-    LINT_ERROR = "lint-error"
-    INELIGIBLE = "ineligible"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +91,7 @@ class VerifyOptions:
     sign_key: Path | None = None
     attestations: Path | None = None
     jobs: int | None = None  # worker processes reading findings; None: one per core for large inputs
+    allow_unknown_checks: bool = False  # check ids the shipped Prowler check list lacks (a newer Prowler's)
 
     @property
     def history_path(self) -> Path:
@@ -115,37 +124,127 @@ def default_findings() -> tuple[Path, ...]:
 def run_verify(
     options: VerifyOptions, clock: Callable[[], datetime], progress: ProgressCallback | None = None
 ) -> VerifyOutcome:
-    """Verify every POA&M entry against the findings and write the outputs."""
+    """Verify every POA&M entry against the findings and write the outputs as one transaction.
+
+    Locks: the output folder's and the updated POA&M's (in a fixed order), then the ledger's, held from
+    reading its head until this run's lines are in (``outputs.transaction`` has the protocol).
+    """
     if options.max_scan_age_days < 0:
         raise UsageError("--max-scan-age must be zero or more days")
     # Read the key first: a bad key must fail before anything is written.
     key_pem = read_private_key(options.sign_key) if options.sign_key else None
-    # One run at a time per POA&M: the history ledger and --in-place both read, then rewrite.
-    with exclusive_lock(options.poam):
-        run = build_run(options, clock, progress)
-        plan = render_outputs(run, options, key_pem)
-        written = _write(plan, options.out)
+    if not options.in_place:
+        recover_pending(file_domain(options.poam))  # an interrupted --in-place run on this input ends first
+    ledger = final_path(options.history_path)
+    with contextlib.ExitStack() as held:
+        for domain in _domains(options):
+            _make_folder(domain.folder, held)
+            held.enter_context(exclusive_lock(domain.lock))
+            recover(domain)
+        # The slow part (reading findings) before the ledger is locked: other POA&Ms' runs share it.
+        judged = judge(options, clock, progress)
+        _make_folder(ledger.parent, held)
+        with exclusive_lock(ledger):
+            recover_ledger(ledger)
+            run = with_history(judged, options)
+            plan = render_outputs(run, options, key_pem)
+            staged, written = _commit(plan, run, options)
+        publish(staged)
     return VerifyOutcome(run=run, written=written, gates_hit=gates_hit(run, options.fail_on))
 
 
-def _write(plan: OutputPlan, out: Path) -> tuple[Path | str, ...]:
-    """Write the plan locally, or upload what lies under an ``s3://`` ``--out`` and write the rest here."""
-    if not is_s3_url(out):
-        commit(plan)
-        return tuple(plan.files) + tuple(plan.directories)
-    remote, local = s3.split_plan(plan, out)
-    # Upload first: the local ledger records this run's zip, so it must not be appended if the upload fails.
-    urls = s3.upload_bundle(parse_s3_url(out), remote)
-    commit(local)
-    return (*urls, *local.files)
+def output_domain(folder: Path) -> Domain:
+    """The output folder verify writes: locked by ``.poam-verify.lock`` in it, so the input may be read-only."""
+    return Domain(
+        folder, folder / RUN_LOCK, folder / f"{RUN_LOCK}.journal", OUTPUT_FILES, (evidence.BUNDLE_DIR,)
+    )
+
+
+def _domains(options: VerifyOptions) -> list[Domain]:
+    """The places this run writes besides the ledger, in one order for every run, so two never deadlock.
+
+    The updated POA&M is a place of its own, locked as ``poam.json.lock`` wherever it is written, so a run
+    whose ``--out`` holds the very POA&M another run rewrites ``--in-place`` waits for that run.
+    """
+    local_out = not is_s3_url(options.out)
+    domains = [output_domain(options.out)] if local_out else []
+    if options.in_place or local_out:
+        domains.append(file_domain(_poam_target(options)))
+    return sorted(domains, key=lambda d: str(d.lock.resolve()))  # one spelling of a path, one place
+
+
+def _poam_target(options: VerifyOptions) -> Path:
+    return final_path(options.poam) if options.in_place else final_path(options.out / "poam.json")
+
+
+def _make_folder(folder: Path, held: contextlib.ExitStack) -> None:
+    """Create ``folder`` for a lock; a run that then fails (bad input) removes it again if it is still empty."""
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise EnvError(f"cannot create {folder}: {exc.strerror or exc}") from exc
+    held.callback(_remove_if_empty, folder)  # runs after the locks taken later are released
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def _commit(
+    plan: OutputPlan, run: VerificationRun, options: VerifyOptions
+) -> tuple[tuple[Staged, ...], tuple[Path | str, ...]]:
+    """Upload what lies under an ``s3://`` ``--out``, then stage and commit the local outputs."""
+    urls: list[str] = []
+    if is_s3_url(options.out):
+        remote, plan = s3.split_plan(plan, options.out)
+        # Upload first: the local ledger records this run's zip, so it must not be appended if the upload fails.
+        urls = s3.upload_bundle(parse_s3_url(options.out), remote)
+    ledger_path = final_path(options.history_path)
+    outputs = [_domain_outputs(domain, plan, options) for domain in _domains(options)]
+    data = plan.files[options.history_path]
+    added = data[len(run.history_data) :].splitlines()
+    ledger = LedgerAppend(ledger_path, data, line_digest(added[-1]) if added else None)
+    staged = commit([part for part in outputs if part.files or part.directories], ledger)
+    written = tuple(p for p in plan.files if p != options.history_path) + tuple(plan.directories)
+    return staged, (*urls, *written, options.history_path)
+
+
+def _domain_outputs(domain: Domain, plan: OutputPlan, options: VerifyOptions) -> DomainOutputs:
+    """The plan's outputs ``domain`` publishes: the updated POA&M its own, everything else the output folder's."""
+    poam = _poam_target(options)
+    if domain.lock == poam:
+        return DomainOutputs(domain, {poam.name: plan.files[poam]} if poam in plan.files else {})
+    files = {p.name: data for p, data in plan.files.items() if p not in (options.history_path, poam)}
+    return DomainOutputs(domain, files, {p.name: f for p, f in plan.directories.items()})
 
 
 def build_run(
     options: VerifyOptions, clock: Callable[[], datetime], progress: ProgressCallback | None
 ) -> VerificationRun:
-    """Read and evaluate; raises before anything is written if an input is bad."""
+    """Read and evaluate, the history ledger included; raises before anything is written if an input is bad."""
+    return with_history(judge(options, clock, progress), options)
+
+
+def with_history(run: VerificationRun, options: VerifyOptions) -> VerificationRun:
+    """``run`` with the ledger's head and bytes and each entry's streak over the ledger and this run."""
+    ledger = read_ledger(options.history_path)
+    observations = [Observation(line.as_of, line.entry, line.verdict) for line in ledger.lines]
+    observations += [Observation(options.as_of, r.entry_id, r.verdict) for r in run.results]
+    streaks = histories(observations, options.as_of, options.max_gap_days)
+    return dataclasses.replace(run, histories=streaks, history_head=ledger.head, history_data=ledger.data)
+
+
+def judge(
+    options: VerifyOptions, clock: Callable[[], datetime], progress: ProgressCallback | None
+) -> VerificationRun:
+    """Read the inputs but the ledger, and evaluate every entry; the run's history is still empty."""
     poam = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
+    if not options.allow_unknown_checks:
+        refuse_unknown_checks(poam.poam, default_known_checks(), options.poam)
     # Only the findings of checks some entry is judged by are kept; the others are still read and
     # checked, and tallied (accounts and regions reached, versions, count) for the outputs.
     checks = referenced_checks(poam.poam.entries, mapping)
@@ -167,10 +266,6 @@ def build_run(
         max_scan_age_days=options.max_scan_age_days,
     )
     assessment = assess_run(poam.poam, mapping, results, options.as_of)
-    ledger = read_ledger(options.history_path)
-    observations = [Observation(line.as_of, line.entry, line.verdict) for line in ledger.lines]
-    observations += [Observation(options.as_of, r.entry_id, r.verdict) for r in results]
-    streaks = histories(observations, options.as_of, options.max_gap_days)
     return VerificationRun(
         context,
         poam,
@@ -178,13 +273,18 @@ def build_run(
         findings,
         results,
         assessment,
-        streaks,
-        ledger.head,
-        ledger.data,
         attestations=attested,
         attested_artifacts=_intact_artifacts(attested, artifacts),
         excerpts=read_excerpts(_quoted(results), findings.files),
     )
+
+
+def refuse_unknown_checks(poam: Poam, known: KnownChecks, source: Path) -> None:
+    """Exit 3 naming every check id no Prowler provider in scope runs: a typo would only ever be NOT_VERIFIED."""
+    unknown = unknown_check_ids(poam, known)
+    if unknown:
+        listed = "; ".join(f"{u.entry}: {u.message()}" for u in unknown)
+        raise InputError(f"{source}: {listed} (for a check of a newer Prowler, pass --allow-unknown-checks)")
 
 
 def _quoted(results: Sequence[EntryResult]) -> Iterator[Finding]:
@@ -230,7 +330,7 @@ def render_outputs(run: VerificationRun, options: VerifyOptions, key_pem: bytes 
     bundle = evidence.bundle_files(run, entry_files, updated, verification)
     if key_pem is not None:
         bundle = signing.with_signature(bundle, signing.closure_predicate(run), key_pem)
-    poam_target = options.poam if options.in_place else options.out / "poam.json"
+    poam_target = _poam_target(options)
     zipped = evidence.zip_bundle(bundle, run)
     appended, _ = ledger_lines(run, run.history_head, sha256_hex(zipped))
     files = {

@@ -48,6 +48,7 @@ from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.scope import QUALIFIER
 from verifier.model import Entry, EntryStatus, Milestone, MilestoneStatus
 from verifier.rules import heuristics
+from verifier.rules.check_ids import unknown_check_ids
 from verifier.rules.interface import LintContext, Problem, RuleSet, Severity
 from verifier.rules.score import Paragraph, score_poam
 from verifier.rules.timeline import (
@@ -363,15 +364,26 @@ class NoVerificationPath(_EntryRule):
 
 class UnknownCheck(CredibilityRule):
     rule_id = "POAM018"
-    description = "check id unknown to the mapping or to the installed Prowler"
+    description = (
+        "check id unknown to the mapping, to the Prowler release's check list or to the installed Prowler"
+    )
     severity = Severity.ERROR
 
     def findings(self, ctx: LintContext) -> Iterator[tuple[str | None, str]]:
         mapped = (
             {p: ctx.mapping.all_checks(p) for p in ctx.poam.providers} if ctx.mapping is not None else None
         )
+        release = (
+            {(u.entry, u.check_id): u for u in unknown_check_ids(ctx.poam, ctx.release_checks)}
+            if ctx.release_checks is not None
+            else {}
+        )
         for entry in ctx.poam.entries:
             for check in entry.verification.checks or ():
+                unknown = release.get((entry.id, check.rpartition(QUALIFIER)[2]))
+                if unknown is not None:
+                    yield entry.id, unknown.message()
+                    continue
                 sources = _unknown_to(check, mapped, ctx)
                 if sources:
                     yield entry.id, f"check {check!r} is unknown to {' and '.join(sources)}"

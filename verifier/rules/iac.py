@@ -13,18 +13,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from verifier.choices import IacFailOn
 from verifier.inputs.findings.iac import IacFinding, IacMapping
 from verifier.inputs.terraform_ignores import InlineIgnore
 from verifier.model import EntryStatus, Poam
 
 _EVALUATED = frozenset({"PASS", "FAIL"})
-
-
-class IacFailOn(enum.StrEnum):
-    """The ``poam iac`` gate: exit 1 when the change introduces a FAIL the base did not have."""
-
-    NEVER = "never"
-    REGRESSION = "regression"
 
 
 class CodeVerdict(enum.StrEnum):

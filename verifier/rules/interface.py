@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from verifier.errors import UsageError
+from verifier.inputs.known_checks import KnownChecks
 from verifier.inputs.mapping import CheckMapping
 from verifier.model import Poam
 
@@ -41,13 +42,15 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class LintContext:
-    """Everything a rule may read. ``known_checks`` is the installed Prowler's check ids, when known."""
+    """Everything a rule may read. ``known_checks`` is the installed Prowler's check ids, when known;
+    ``release_checks`` the check list of the Prowler release the verifier ships (or a local sync's)."""
 
     poam: Poam
     mapping: CheckMapping | None
     known_checks: frozenset[str] | None
     as_of: date
     stale_days: int = 30
+    release_checks: KnownChecks | None = None
 
 
 class Rule(Protocol):

@@ -122,19 +122,33 @@ def test_gzip_files_are_found_in_directories(tmp_path: Path) -> None:
     assert [f.format for f in load_findings([tmp_path]).files] == ["asff", "csv"]
 
 
-def test_an_empty_directory_or_one_without_prowler_output_yields_nothing(tmp_path: Path) -> None:
+def test_an_empty_directory_or_one_without_prowler_output_is_refused(tmp_path: Path) -> None:
+    # An empty or wrong folder is not a scan that found nothing: every entry would be NOT_VERIFIED and
+    # the run recorded as if something had been scanned.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(FindingsFormatError, match=r"empty: no Prowler output found"):
+        load_findings([empty])
     (tmp_path / "notes.txt").write_text("scan notes", encoding="utf-8")
     (tmp_path / "inventory.csv").write_text("name,owner\nbucket,alice\n", encoding="utf-8")
     shutil.copyfile(MUTED / "mutelist.yaml", tmp_path / "mutelist.yaml")
-    result = load_findings([tmp_path])
-    assert result.findings == () and result.files == ()
+    with pytest.raises(FindingsFormatError, match="no Prowler output found"):
+        load_findings([tmp_path])
+
+
+def test_a_folder_without_output_is_refused_even_beside_one_with_output(tmp_path: Path) -> None:
+    (tmp_path / "wrong").mkdir()
+    (tmp_path / "wrong" / "notes.txt").write_text("scan notes", encoding="utf-8")
+    with pytest.raises(FindingsFormatError, match=r"wrong: no Prowler output found"):
+        load_findings([PLAIN_OCSF, tmp_path / "wrong"])
 
 
 def test_hidden_files_and_directories_are_skipped(tmp_path: Path) -> None:
     (tmp_path / ".old").mkdir()
     shutil.copyfile(PLAIN_OCSF, tmp_path / ".old" / "plain.ocsf.json")
     shutil.copyfile(PLAIN_CSV, tmp_path / ".plain.csv")
-    assert load_findings([tmp_path]).files == ()
+    shutil.copyfile(PLAIN_ASFF, tmp_path / "plain.asff.json")
+    assert [Path(f.path).name for f in load_findings([tmp_path]).files] == ["plain.asff.json"]
 
 
 def test_symlink_loops_are_not_followed_forever(tmp_path: Path) -> None:

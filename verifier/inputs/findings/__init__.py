@@ -7,23 +7,25 @@ the whole load, because a FAIL skipped in silence could become a wrong MET. File
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import itertools
+import os
 from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
-from verifier.errors import EnvError
+from verifier.errors import EnvError, FindingsFormatError
 from verifier.inputs.findings import asff, ocsf
 from verifier.inputs.findings.blob import gunzip as _gunzip
 from verifier.inputs.findings.blob import read_blob
-from verifier.inputs.findings.discover import Candidate, discover, is_gzip
+from verifier.inputs.findings.discover import Candidate, discover, is_gzip, walk
 from verifier.inputs.findings.interface import FindingsSet, SourceFile, Tally
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
 from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable
@@ -39,6 +41,7 @@ from verifier.inputs.findings.sources import (
 )
 from verifier.inputs.findings.supersede import Coverage, FileScan, rows_scan
 from verifier.inputs.findings.typed import TypedFormat, typed_rows
+from verifier.inputs.findings.zip import is_zip
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.model import ROW_CHECK, Finding, FindingRow, SourceError, Status, finding_row
 
@@ -69,17 +72,21 @@ def load_findings(
     practices, Prowler's output holds every check); the others are read, checked, de-duplicated and
     superseded the same way and only counted (``FindingsSet.others``). Raises ``FindingsFormatError``
     naming the file and record for anything that is not a readable Prowler output, ``InputError`` for a
-    path that does not exist and ``EnvError`` when the OS fails us. No findings at all is not an error.
+    path that does not exist and ``EnvError`` when the OS fails us. A location (directory, zip, S3
+    prefix) that holds no Prowler output at all is a ``FindingsFormatError``: an empty or wrong folder
+    is not a scan (Prowler writes an output file for every scan, findings or not).
     """
     store = S3Store()
     keep = frozenset(checks) if checks is not None else None
     local = [Path(p) for p in paths if not is_s3_url(p) and not special(p)]
-    candidates: list[Candidate | S3Object] = [*discover(local)]
+    discovery = discover(local)
+    candidates: list[Candidate | S3Object] = [*discovery.candidates]
     errors: list[SourceError] = []
     candidates += _s3_objects([parse_s3_url(p) for p in paths if is_s3_url(p)], store, errors)
     reads: list[_FileRead] = []
     manifests: list[ScanManifest] = local_manifests(local)
     zipped = local_archives(local)
+    _refuse_barren_early(discovery.barren, manifests, zipped)
     stored = [c for c in candidates if isinstance(c, S3Object) and is_manifest_name(c.url.key)]
     manifests += _s3_manifests(stored, store, errors)
     archives = [c for c in candidates if s3_archive(c)]  # zips in S3 are read whole, like a local zip
@@ -89,21 +96,97 @@ def load_findings(
             errors.append(loaded)
         elif loaded is not None:  # None: an object under a prefix that is not a Prowler output
             reads.append(loaded)
+    archive_outputs: dict[str, int] = {}  # outputs and scan manifests each zip held, by its location
     for location in [*(p for p in paths if special(p)), *zipped, *archives]:
         try:
             special_outputs, special_manifests = read_special(location, store)
         except EnvError as exc:
             errors.append(source_error(location, exc.message))
             continue
+        archive_outputs[_location_name(location)] = len(special_outputs) + len(special_manifests)
         manifests += special_manifests
         reads += [
             _unpack(_pack(source, [finding_row(f) for f in read], keep)) for source, read in special_outputs
         ]
     if errors and not reads and not manifests:
         raise EnvError(errors[0].reason)  # nothing could be read: not a partial result, a failed run
+    _require_output(paths, discovery.barren, archive_outputs, reads, manifests, errors)
     manifests.sort(key=lambda m: m.location)
     # Results repeat only across files: a zip holding one scan's OCSF, CSV and ASFF is three files.
-    return _assemble(reads, manifests, errors, multiple=len(reads) > 1, keep=keep, store=store)
+    found = _assemble(reads, manifests, errors, multiple=len(reads) > 1, keep=keep, store=store)
+    return dataclasses.replace(found, skipped=tuple(discovery.skipped))
+
+
+def _location_name(location: str | PurePath | S3Object) -> str:
+    """The name a special source's outputs are recorded under (a zip's ``Container.path``)."""
+    if isinstance(location, S3Object):
+        return str(location.url)
+    text = str(location)
+    return text if is_s3_url(text) or not is_zip(text) else str(Path(text))
+
+
+def _require_output(
+    paths: Sequence[Path | str],
+    barren: Sequence[Path],
+    archive_outputs: dict[str, int],
+    reads: Sequence[_FileRead],
+    manifests: Sequence[ScanManifest],
+    errors: Sequence[SourceError],
+) -> None:
+    """Refuse a ``--findings`` location that yielded no Prowler output: an empty or wrong folder, a zip of
+    other things, an S3 prefix of other objects. A location that failed is already a source error.
+
+    A scan manifest counts: ``poam scan`` records a Prowler run that wrote nothing (every resource of its
+    checks gone) with its manifest alone, and that run still shows the checks were scanned.
+    """
+    for directory in barren:
+        inside = f"{directory}{os.sep}"
+        if any(m.location.startswith(inside) for m in manifests):
+            continue
+        if not any(archive_outputs.get(str(file)) for file in walk(directory, keep=is_zip)):
+            raise _no_output(directory)
+    for location in paths:
+        if is_s3_url(location):
+            _require_s3_output(parse_s3_url(location), reads, manifests, errors)
+        elif is_zip(location) and archive_outputs.get(_location_name(location)) == 0:
+            raise _no_output(location)
+
+
+def _refuse_barren_early(
+    barren: Sequence[Path], manifests: Sequence[ScanManifest], zipped: Sequence[Path]
+) -> None:
+    """A folder with no output, no zip and no scan manifest is refused before anything is read."""
+    for directory in barren:
+        inside = f"{directory}{os.sep}"
+        if not any(m.location.startswith(inside) for m in manifests) and not any(
+            str(z).startswith(inside) for z in zipped
+        ):
+            raise _no_output(directory)
+
+
+def _require_s3_output(
+    url: S3Url, reads: Sequence[_FileRead], manifests: Sequence[ScanManifest], errors: Sequence[SourceError]
+) -> None:
+    whole = str(url)
+    under = whole.rstrip("/") + "/"
+
+    def covers(name: str) -> bool:
+        return name == whole or name.startswith(under) or (url.names_prefix and name.startswith(whole))
+
+    if any(covers(error.location) for error in errors) or any(covers(m.location) for m in manifests):
+        return
+    # A zip's outputs are named inside it (``….zip!/member``); the zip itself is their container.
+    if not any(
+        covers(read.source.container.path if read.source.container else read.source.path) for read in reads
+    ):
+        raise _no_output(whole)
+
+
+def _no_output(location: Path | str) -> FindingsFormatError:
+    return FindingsFormatError(
+        f"{location}: no Prowler output found (expected *.ocsf.json, *.asff.json, Prowler CSV, "
+        "optionally .gz, or a zip of them); an empty or wrong folder is not a scan"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,24 +478,39 @@ def _read_streamed(candidate: Candidate) -> tuple[SourceFile, list[FindingRow]] 
     Each chunk is hashed as it is read, so the file is read once. A record that cannot be trusted
     raises its error here, naming the file and element; anything else unexpected (not a JSON array, a
     syntax error, an OS error) returns None and the whole-file read runs instead, which decides the
-    error and its message exactly as for any other file.
+    error and its message exactly as for any other file. Except for a file too big to read whole for a
+    message (``_WHOLE_READ_MAX``): valid JSON up front and garbage behind must not take gigabytes of
+    memory to refuse, so the error is raised here, saying how far the stream got.
     """
     typed = TYPED_FORMATS.get(candidate.reader.format_name)
     if typed is None or is_gzip(candidate.path):
         return None
     source = str(candidate.path)
+    consumed = [0]
     with _BackgroundDigest() as digest:
         try:
             with candidate.path.open("rb") as handle:
-                rows = list(typed_rows(_chunks(handle, digest), typed, source))
-        except (NotStreamable, OSError):
+                rows = list(typed_rows(_chunks(handle, digest, consumed), typed, source))
+        except NotStreamable as exc:
+            if _size(candidate.path) > _WHOLE_READ_MAX:
+                raise FindingsFormatError(
+                    f"{source}: not a readable JSON array of findings (a syntax error, a truncated file or "
+                    f"data after the array) within its first {consumed[0]} bytes"
+                ) from exc
+            return None
+        except OSError:
             return None
         sha256 = digest.hexdigest()
     return SourceFile(source, sha256, candidate.reader.format_name, len(rows)), rows
 
 
-def _chunks(handle: Any, digest: _BackgroundDigest) -> Iterator[bytes]:
+# Above this a malformed JSON file is refused from the stream, not read whole (~3x its size) for a message.
+_WHOLE_READ_MAX = 256 * 1024 * 1024
+
+
+def _chunks(handle: Any, digest: _BackgroundDigest, consumed: list[int]) -> Iterator[bytes]:
     while chunk := handle.read(STREAM_CHUNK):
+        consumed[0] += len(chunk)
         digest.update(chunk)
         yield chunk
 

@@ -1,13 +1,20 @@
 """Which files to read, and with which reader: explicit files, ``.gz`` files and Prowler output trees.
 
 A named file must be a Prowler output (anything else is an error); inside a directory, files that
-are not Prowler outputs are passed over, so an empty directory simply yields no findings.
+are not Prowler outputs are passed over. Nothing that could be one is: an entry named like a Prowler
+output (``*.json``, ``*.csv``, ``*.zip``, gzipped or not, in any case) that is a dangling link, a link
+loop, a device, a FIFO or a socket is an error, since skipping it could hide a FAIL. Other entries
+that are not regular files are listed as skipped, for the evidence manifest. A directory holding no
+Prowler output at all is reported (``Discovery.barren``) so the caller can refuse it: an empty or
+wrong folder is not a scan that found nothing.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
+import stat
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,7 +24,7 @@ from verifier.errors import EnvError, FindingsFormatError, InputError
 from verifier.inputs.findings.asff import AsffReader
 from verifier.inputs.findings.compliance_csv import ComplianceCsvReader
 from verifier.inputs.findings.csv_reader import CsvReader
-from verifier.inputs.findings.interface import FindingsReader
+from verifier.inputs.findings.interface import FindingsReader, Skipped
 from verifier.inputs.findings.normalize import HEAD_BYTES
 from verifier.inputs.findings.ocsf import OcsfReader
 from verifier.inputs.jsondoc import require_regular_file, utf16_hint
@@ -26,6 +33,10 @@ GZIP_SUFFIX = ".gz"
 # The compliance CSV's header must be tried before the findings CSV's looser signature.
 READERS: tuple[FindingsReader, ...] = (OcsfReader(), AsffReader(), ComplianceCsvReader(), CsvReader())
 _CANDIDATE_SUFFIXES = (".json", ".csv")
+# Names that may hold Prowler output (zips too: a downloaded Prowler App report), matched in any case.
+_PROWLER_LIKE_SUFFIXES = (*_CANDIDATE_SUFFIXES, ".zip")
+_JSON_FORMATS = frozenset({"ocsf", "asff"})
+_BOM = b"\xef\xbb\xbf"
 _EXPECTED = "expected Prowler's *.ocsf.json, *.asff.json, ';' CSV or compliance CSV, optionally .gz"
 
 
@@ -37,17 +48,35 @@ class Candidate:
     reader: FindingsReader
 
 
-def discover(paths: Sequence[Path]) -> list[Candidate]:
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """The files to read, the entries passed over, and the given directories with no Prowler output file.
+
+    A ``barren`` directory may still hold a zip of outputs; the caller decides once the zips are read.
+    """
+
+    candidates: list[Candidate]
+    skipped: list[Skipped]
+    barren: list[Path]
+
+
+def discover(paths: Sequence[Path]) -> Discovery:
     """Expand the given paths into readable files, in order; a file reached twice is read once."""
     found: list[Candidate] = []
+    skipped: dict[str, Skipped] = {}
+    barren: list[Path] = []
     seen: set[str] = set()
     for path in paths:
-        for candidate in _expand(path):
+        expanded, passed = _expand(path)
+        skipped.update((entry.path, entry) for entry in passed)
+        if path.is_dir() and not expanded:
+            barren.append(path)
+        for candidate in expanded:
             real = os.path.realpath(candidate.path)
             if real not in seen:
                 seen.add(real)
                 found.append(candidate)
-    return found
+    return Discovery(found, list(skipped.values()), barren)
 
 
 def logical_name(path: Path) -> str:
@@ -60,16 +89,17 @@ def is_gzip(path: Path) -> bool:
     return path.name.endswith(GZIP_SUFFIX)
 
 
-def _expand(path: Path) -> list[Candidate]:
+def _expand(path: Path) -> tuple[list[Candidate], list[Skipped]]:
     if path.is_dir():
-        return [candidate for file in walk(path) if (candidate := _recognise(file)) is not None]
+        files, skipped = walk_tree(path)
+        return [candidate for file in files if (candidate := _recognise(file)) is not None], skipped
     if not path.exists():
         raise InputError(f"findings path not found: {path}")
     require_regular_file(path, "findings file")  # a FIFO would block the read forever
     candidate = _recognise(path)
     if candidate is None:
         raise FindingsFormatError(f"{path}: {_unrecognised(path)} ({_EXPECTED})")
-    return [candidate]
+    return [candidate], []
 
 
 def _unrecognised(path: Path) -> str:
@@ -86,7 +116,31 @@ def _recognise(path: Path) -> Candidate | None:
     if not name.endswith(_CANDIDATE_SUFFIXES):
         return None
     head = _head(path)
-    return next((Candidate(path, reader) for reader in READERS if reader.accepts(name, head)), None)
+    candidate = next((Candidate(path, reader) for reader in READERS if reader.accepts(name, head)), None)
+    if candidate is not None:
+        require_plausible(head, candidate.reader.format_name, str(path))
+    return candidate
+
+
+def require_plausible(head: bytes, format_name: str, source: str) -> None:
+    """Refuse, from its first bytes alone, a recognised file that cannot be a Prowler document.
+
+    Prowler writes UTF-8 text (a JSON array, or a ';' CSV): a NUL byte (a file of zeros, binary data) or
+    a JSON document that starts with neither ``[`` nor ``{`` is invalid here, before the rest of a file
+    that may be gigabytes long is read. (Other bytes that are not UTF-8 are left to the reader, whose
+    message points at the first one.)
+    """
+    if b"\x00" in head:
+        raise FindingsFormatError(
+            f"{source}: binary data (NUL bytes), not a Prowler output{utf16_hint(head)}"
+        )
+    if format_name not in _JSON_FORMATS:
+        return
+    text = head.removeprefix(_BOM).lstrip()
+    if text and text[:1] not in (b"[", b"{"):
+        raise FindingsFormatError(f"{source}: not a JSON document (starts with {text[:16]!r})")
+    if not text and len(head) >= HEAD_BYTES:
+        raise FindingsFormatError(f"{source}: {len(head)} bytes of blank space and no JSON document")
 
 
 def _head(path: Path) -> bytes:
@@ -105,8 +159,14 @@ def _head(path: Path) -> bytes:
 def walk(root: Path, keep: Callable[[Path], bool] | None = None) -> list[Path]:
     """Every non-hidden candidate file under ``root`` (or every file ``keep`` accepts), sorted; symlinked
     directories are followed once."""
-    accepts = keep if keep is not None else lambda path: not _skipped(path)
+    return walk_tree(root, keep)[0]
+
+
+def walk_tree(root: Path, keep: Callable[[Path], bool] | None = None) -> tuple[list[Path], list[Skipped]]:
+    """``walk``, and the non-regular entries passed over (sorted); one named like Prowler output raises."""
+    accepts = keep if keep is not None else output_name
     files: list[Path] = []
+    skipped: list[Skipped] = []
     visited: set[tuple[int, int]] = set()
     pending = [root]
     while pending:
@@ -116,23 +176,69 @@ def walk(root: Path, keep: Callable[[Path], bool] | None = None) -> list[Path]:
             continue  # a symlink loop, or a directory linked twice
         visited.add(identity)
         for entry in _entries(directory):
-            is_dir, is_file = _entry_kind(entry)
-            if is_dir:
+            kind = _entry_kind(entry)
+            if kind == _DIRECTORY:
                 pending.append(Path(entry.path))
-            elif is_file and accepts(Path(entry.path)):
-                files.append(Path(entry.path))
-    return sorted(files)
+            elif kind == _FILE:
+                if accepts(Path(entry.path)):
+                    files.append(Path(entry.path))
+            else:
+                skipped.append(_pass_over(entry.path, kind))
+    return sorted(files), sorted(skipped, key=lambda entry: entry.path)
 
 
-def _entry_kind(entry: os.DirEntry[str]) -> tuple[bool, bool]:
-    """``(is_dir, is_file)``; a symlink that loops is neither, unless it bears a Prowler output's name."""
+_DIRECTORY = "directory"
+_FILE = "file"
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> str:
+    """``_DIRECTORY``, ``_FILE``, or why the entry is neither (links followed: their target decides)."""
     try:
-        return entry.is_dir(), entry.is_file()
-    except OSError as exc:  # ELOOP: DirEntry swallows only a missing target
-        if _skipped(Path(entry.path)):
-            return False, False
-        # Named like a Prowler output but unreadable: passing over it could hide a FAIL.
-        raise EnvError(f"cannot read findings file {entry.path}: {exc.strerror or exc}") from exc
+        if entry.is_dir():
+            return _DIRECTORY
+        mode = os.stat(entry.path).st_mode
+    except OSError as exc:  # DirEntry.is_dir swallows a missing target, not a loop; stat raises both
+        return _unreachable(exc)
+    if stat.S_ISREG(mode):
+        return _FILE
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
+def _unreachable(exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "a dangling symbolic link"
+    if exc.errno == errno.ELOOP:
+        return f"a symbolic link loop ({exc.strerror})"
+    return f"unreadable ({exc.strerror or exc})"
+
+
+def _pass_over(path: str, reason: str) -> Skipped:
+    """A non-regular entry to list as skipped; one named like Prowler output could hide a FAIL: an error."""
+    if prowler_like(Path(path)):
+        raise EnvError(f"cannot read findings file {path}: {reason}, not a regular file")
+    return Skipped(path, reason)
+
+
+def prowler_like(path: Path) -> bool:
+    """Whether the name could be a Prowler output or a zip of them (any case, gzipped or not)."""
+    return path.name.lower().removesuffix(GZIP_SUFFIX).endswith(_PROWLER_LIKE_SUFFIXES)
+
+
+def output_name(path: Path) -> bool:
+    """Whether a file (in a walk, a zip or under an S3 prefix) is read as a candidate output by its name;
+    ``SCAN.OCSF.JSON`` is refused, not passed over (Prowler names its outputs in lower case, and skipping
+    one could hide a FAIL)."""
+    if not _skipped(path):
+        return True
+    if not _skipped(path.with_name(path.name.lower())):
+        raise FindingsFormatError(
+            f"{path}: named like a Prowler output in another case; rename it in lower case"
+        )
+    return False
 
 
 def _identity(directory: Path) -> tuple[int, int]:

@@ -34,6 +34,15 @@ class SourceFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry under a findings directory passed over because it is not a regular file (a FIFO, a
+    device, a dangling link) and not named like a Prowler output; listed in the evidence manifest."""
+
+    path: str
+    reason: str  # "a named pipe", "a dangling symbolic link", ...
+
+
+@dataclass(frozen=True, slots=True)
 class Tally:
     """What a group of current findings tells without being kept: how many, where, by which Prowler."""
 
@@ -82,6 +91,7 @@ class FindingsSet:
     # Sources that could not be read while others were (every source failing is an error instead).
     source_errors: tuple[SourceError, ...] = ()
     others: Tally = Tally()
+    skipped: tuple[Skipped, ...] = ()
 
     @cached_property
     def tally(self) -> Tally:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from verifier.errors import EnvError, UsageError
-from verifier.inputs.findings.discover import _skipped, is_gzip
+from verifier.inputs.findings.discover import is_gzip, output_name
 from verifier.inputs.findings.zip import is_zip
 
 if TYPE_CHECKING:
@@ -172,4 +172,4 @@ def _candidate(key: str, prefix: str) -> bool:
     relative = key[len(prefix) :]
     if not relative or key.endswith("/") or any(part.startswith(".") for part in relative.split("/")):
         return False
-    return is_zip(key) or not _skipped(Path(key))
+    return is_zip(key) or output_name(Path(key))

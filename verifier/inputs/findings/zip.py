@@ -23,8 +23,8 @@ from collections import Counter
 from pathlib import Path, PurePosixPath
 
 from verifier.errors import FindingsFormatError
-from verifier.inputs.findings.blob import read_blob
-from verifier.inputs.findings.discover import _skipped
+from verifier.inputs.findings.blob import INFLATE_LIMITS, read_blob
+from verifier.inputs.findings.discover import output_name
 from verifier.inputs.findings.interface import Container, SourceFile
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
 from verifier.inputs.jsondoc import sha256_hex
@@ -33,11 +33,12 @@ from verifier.model import Finding
 ZIP_SUFFIX = ".zip"
 # Far above any real report (Prowler App zips one scan's outputs), far below what exhausts memory.
 MAX_MEMBERS = 10_000
-MAX_MEMBER_BYTES = 2 * 1024**3
 MAX_TOTAL_BYTES = 4 * 1024**3
-# Pretty-printed OCSF deflates ~20:1; a member inflating more than this is a bomb, not a report.
-MAX_RATIO = 200
-_RATIO_FLOOR_BYTES = 1024 * 1024  # tiny members may compress absurdly well (a file of spaces)
+# One policy for every inflation (a member here, a .gz member inside, a .gz file or S3 object): see
+# ``InflateLimits``. A gzipped member is bounded again as it is gunzipped, against its own size.
+MAX_MEMBER_BYTES = INFLATE_LIMITS.max_bytes
+MAX_RATIO = INFLATE_LIMITS.max_ratio
+_RATIO_FLOOR_BYTES = INFLATE_LIMITS.ratio_floor
 # "report.zip!/compliance/x.csv": a member named inside its archive, as in jar: URLs.
 MEMBER_SEPARATOR = "!/"
 
@@ -93,7 +94,7 @@ def _wanted(name: str) -> bool:
     parts = PurePosixPath(name).parts
     if any(part.startswith(".") for part in parts):
         return False
-    return is_manifest_name(name) or not _skipped(Path(name))
+    return is_manifest_name(name) or output_name(Path(name))
 
 
 def _check_members(members: list[zipfile.ZipInfo], zip_name: str) -> None:

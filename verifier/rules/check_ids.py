@@ -1,0 +1,41 @@
+"""Check ids a POA&M names that the Prowler release's check list does not have: typos, or a newer Prowler."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from verifier.inputs.known_checks import KnownChecks
+from verifier.inputs.scope import QUALIFIER
+from verifier.model import Poam
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCheckId:
+    """One check id an entry lists that no provider of the POA&M knows, with the closest known id."""
+
+    entry: str
+    provider: str
+    check_id: str
+    prowler_version: str
+    closest: str | None
+
+    def message(self) -> str:
+        hint = f"; did you mean `{self.closest}`?" if self.closest else ""
+        return f"unknown check `{self.check_id}` for {self.provider} (Prowler {self.prowler_version}){hint}"
+
+
+def unknown_check_ids(poam: Poam, known: KnownChecks) -> tuple[UnknownCheckId, ...]:
+    """Every explicit check id of every entry that the list says no Prowler provider in scope runs."""
+    return tuple(_unknown(poam, known))
+
+
+def _unknown(poam: Poam, known: KnownChecks) -> Iterator[UnknownCheckId]:
+    for entry in poam.entries:
+        for name in entry.verification.checks or ():
+            provider, _, check_id = name.rpartition(QUALIFIER)
+            providers = (provider,) if provider else poam.providers
+            if any(known.knows(p, check_id) for p in providers):
+                continue
+            closest = next((c for p in providers if (c := known.closest(p, check_id))), None)
+            yield UnknownCheckId(entry.id, providers[0], check_id, known.prowler_version, closest)
