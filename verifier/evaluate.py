@@ -37,6 +37,7 @@ from verifier.model import (
     SourceError,
     Status,
     Superseded,
+    Supersession,
     Verdict,
 )
 from verifier.providers import ProviderSpec, provider_spec
@@ -197,13 +198,14 @@ def evaluate_entry(
     failures = [r for label in labels.values() for r in _failure_reasons(label, by_check[label])]
     gaps = _unchecked_providers(entry, scope, refs) + _gap_reasons(labels, by_check, scope, index, settings)
     gaps += _attestation_gaps(entry, attestation)
+    superseded = tuple(
+        s for ref in refs for s in index.superseded_for(ref.check_id) if selects(scope, ref, s.finding)
+    )
+    gaps += _unproven_reasons(superseded)
     verdict = Verdict.NOT_MET if failures else Verdict.NOT_VERIFIED if gaps else Verdict.MET
     reasons = failures + gaps if failures or gaps else [_met_reason(refs, evidence, scope.union())]
     if verdict is Verdict.MET and attestation is not None and _needs_attestation(entry):
         reasons.append(attestation.reason)
-    superseded = tuple(
-        s for ref in refs for s in index.superseded_for(ref.check_id) if selects(scope, ref, s.finding)
-    )
     reasons += _removal_reasons(superseded)
     return EntryResult(
         entry_id=entry.id,
@@ -217,23 +219,42 @@ def evaluate_entry(
 
 
 def _removal_reasons(superseded: Sequence[Superseded]) -> list[str]:
-    """One line per FAIL whose resource a newer covering scan no longer finds: the resource is gone."""
+    """One line per FAIL whose resource a newer complete scan no longer finds: the resource is gone."""
+    return [
+        f"{_resource_text(old.finding)} resolved by removal: FAIL in {old.finding.source_file} "
+        f"({old.finding.time.isoformat()}) is absent from the newer complete scan {_scan_text(old)} "
+        f"({old.by.started.isoformat()})"
+        for old in _last_per_resource(superseded, Supersession.REMOVED)
+    ]
+
+
+def _unproven_reasons(superseded: Sequence[Superseded]) -> list[str]:
+    """One gap per FAIL a newer scan does not report but cannot prove gone: it may have been filtered."""
+    return [
+        f"{_resource_text(old.finding)} FAIL in {old.finding.source_file} ({old.finding.time.isoformat()}) "
+        f"is not reported by the newer scan {_scan_text(old)} ({old.by.started.isoformat()}), which cannot "
+        f"prove it complete ({old.by.incomplete or 'no proof'}): rescan with `poam scan`"
+        for old in _last_per_resource(superseded, Supersession.UNPROVEN)
+    ]
+
+
+def _last_per_resource(superseded: Sequence[Superseded], outcome: Supersession) -> list[Superseded]:
+    """The FAILs set aside with ``outcome``, the last one of each resource (several old scans may name it)."""
     latest: dict[tuple[str, str, str, str], Superseded] = {}
     for old in superseded:
-        if old.removed and old.finding.status is Status.FAIL:
+        if old.outcome is outcome and old.finding.status is Status.FAIL:
             f = old.finding
             key = (f.check_id, f.account, f.region, f.resource_uid)
             if key not in latest or (f.time, f.source_file) > (
                 latest[key].finding.time,
                 latest[key].finding.source_file,
             ):
-                latest[key] = old  # of several old FAILs of one gone resource, name the last one
-    return [
-        f"{old.finding.check_id}: {old.finding.resource_uid} [{old.finding.account}/{old.finding.region}] "
-        f"resolved by removal: FAIL in {old.finding.source_file} ({old.finding.time.isoformat()}) is absent "
-        f"from the newer scan {_scan_text(old)} ({old.by.started.isoformat()})"
-        for _, old in sorted(latest.items())
-    ]
+                latest[key] = old
+    return [old for _, old in sorted(latest.items())]
+
+
+def _resource_text(finding: Finding) -> str:
+    return f"{finding.check_id}: {finding.resource_uid} [{finding.account}/{finding.region}]"
 
 
 def _scan_text(old: Superseded) -> str:

@@ -254,29 +254,48 @@ class EntryResult:
     superseded: tuple[Superseded, ...] = ()
 
 
+NO_MANIFEST = "no scan-manifest.json of poam scan records its Prowler arguments"
+
+
 @dataclass(frozen=True, slots=True)
 class ScanCoverage:
     """A scan known to have run: where that is shown (a scan manifest or a findings file) and when it started.
 
-    ``files`` are the findings files of that scan, named in evidence next to ``source``.
+    ``files`` are the findings files of that scan, named in evidence next to ``source``. ``incomplete``
+    says why the scan cannot prove it reported every resource of a key (a filtered Prowler run looks like
+    any other); None for a complete scan, the only kind whose silence proves a resource gone.
     """
 
     source: str
     started: datetime
     files: tuple[str, ...] = ()
+    incomplete: str | None = NO_MANIFEST
+
+
+class Supersession(enum.StrEnum):
+    """What a newer scan showed about an older finding's resource."""
+
+    RESCANNED = "rescanned"  # the newer scan reported the resource again: its newer result stands
+    REMOVED = "resolved_by_removal"  # a newer complete scan no longer reports it: the resource is gone
+    UNPROVEN = "not_reported_by_incomplete_scan"  # a newer scan that cannot prove it complete is silent on it
 
 
 @dataclass(frozen=True, slots=True)
 class Superseded:
-    """An older finding replaced by a newer scan that covered its (provider, account, region, check).
+    """An older finding set aside because a newer scan covered its (provider, account, region, check).
 
-    ``removed``: the newer scan has no result for the finding's resource at all, so the resource is
-    gone ("resolved by removal"), not merely re-scanned.
+    ``outcome`` REMOVED is "resolved by removal"; UNPROVEN (only ever a FAIL) proves nothing either way and
+    leaves its entry NOT_VERIFIED: the newer scan may have been filtered (``--status PASS``, ``--resource-arn``).
     """
 
     finding: Finding
     by: ScanCoverage
-    removed: bool
+    outcome: Supersession
+
+    @property
+    def removed(self) -> bool:
+        """Whether the resource is proven gone ("resolved by removal")."""
+        return self.outcome is Supersession.REMOVED
 
 
 @dataclass(frozen=True, slots=True)

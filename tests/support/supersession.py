@@ -8,6 +8,7 @@ An older scan finds ``s3_bucket_default_encryption`` FAIL on ``cui-logs`` and PA
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -52,15 +53,27 @@ def scan_before_and_after_deletion(prowler_bin: str, work: Path) -> TwoScans:
                 "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
             },
         )
-        _poam_scan(poam, work / "older", env)
+        _poam_scan(poam, work, "older", env)
         s3.delete_bucket(Bucket=DELETED_BUCKET)
-        _poam_scan(poam, work / "newer", env)
+        _poam_scan(poam, work, "newer", env)
     return TwoScans(poam, work / "older" / "scan" / "default", work / "newer" / "scan" / "default")
 
 
-def _poam_scan(poam: Path, out: Path, env: dict[str, str]) -> None:
-    command = [sys.executable, "-m", "verifier", "scan", "--poam", str(poam), "--out", str(out)]
+def _poam_scan(poam: Path, work: Path, out: str, env: dict[str, str]) -> None:
+    """``poam scan --out <out>`` run in ``work``: the manifest records Prowler's output folder as given,
+    so a relative one keeps the recorded fixtures free of where they were recorded."""
+    command = [sys.executable, "-m", "verifier", "scan", "--poam", str(poam), "--out", out]
     command += ["--mapping", str(REPO_ROOT / "mappings" / "cmmc-l2-aws.json")]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+    # Run from another folder, ``-m verifier`` must still import this checkout's package.
+    path = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
+    done = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        command,
+        env={**env, "PYTHONPATH": path},
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"poam scan failed ({done.returncode}):\n{done.stderr[-3000:]}")

@@ -82,15 +82,19 @@ def _entry_document(result: EntryResult, scope: dict[str, Any], digests: Mapping
 
 
 def _superseded_json(old: Superseded, digests: Mapping[str, str]) -> dict[str, Any]:
-    """An older finding a newer covering scan replaced, and that scan (not part of the verdict)."""
+    """An older finding a newer covering scan set aside, how, and that scan (an UNPROVEN FAIL is a gap of the
+    verdict, named in its reasons; the others are not part of it)."""
     return {
         **finding_json(old.finding),
         "source_sha256": digests.get(old.finding.source_file, ""),
         "resolved_by_removal": old.removed,
+        "outcome": old.outcome.value,
         "superseded_by": {
             "source": old.by.source,
             "started": timestamp(old.by.started),
             "files": [recorded_path(path) for path in old.by.files],
+            "complete": old.by.incomplete is None,
+            "incomplete": old.by.incomplete,
         },
     }
 

@@ -52,8 +52,11 @@ from verifier.model import (
     AttestationStatus,
     Entry,
     Finding,
+    ScanCoverage,
     SourceError,
     Status,
+    Superseded,
+    Supersession,
     Verdict,
 )
 from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
@@ -437,6 +440,9 @@ class EntryRecord:
     findings: tuple[Finding, ...]
     source_digests: tuple[str, ...]
     """Each finding's ``source_sha256``, in order."""
+    # Older findings set aside: an unproven FAIL (a newer scan that cannot prove it complete is silent on
+    # it) is a gap of the verdict, so it is re-judged too.
+    superseded: tuple[Superseded, ...] = ()
 
 
 def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[EntryRecord, ...], tuple[str, ...]]:
@@ -516,7 +522,9 @@ def _settings(manifest: Mapping[str, Any], poam: LoadedPoam) -> EvaluationSettin
 def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any]) -> FindingsIndex:
     # The bundled findings, with the scan's coverage widened to what the manifest says was seen: the
     # exact account/region pairs where recorded, else (older bundles) accounts × regions.
-    index = FindingsIndex((f for r in records for f in r.findings), (), _source_errors(manifest))
+    records = list(records)
+    superseded = (s for r in records for s in r.superseded)
+    index = FindingsIndex((f for r in records for f in r.findings), superseded, _source_errors(manifest))
     accounts = _seen(manifest, "accounts_seen")
     index.accounts = index.accounts | frozenset(accounts)
     if EXACT_COVERAGE in manifest:
@@ -649,6 +657,7 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
             scope=document["scope"],
             findings=tuple(_finding(record) for record in document["findings"]),
             source_digests=tuple(_string(record.get("source_sha256", "")) for record in document["findings"]),
+            superseded=tuple(_superseded(record) for record in document.get("superseded", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleInvalid(f"{name}: not a valid entry evidence file ({exc})") from exc
@@ -668,6 +677,22 @@ def _finding(record: Any) -> Finding:
     if time.tzinfo is None:
         raise ValueError("a finding time has no time zone")
     return Finding(status=status, muted=muted, time=time, **values)
+
+
+def _superseded(record: Any) -> Superseded:
+    """A ``Superseded`` from its evidence form; a bundle from before outcomes were recorded names only removal."""
+    by = record["superseded_by"]
+    started = datetime.fromisoformat(_string(by["started"]))
+    incomplete = by.get("incomplete")
+    coverage = ScanCoverage(
+        _string(by["source"]),
+        started,
+        tuple(_string(f) for f in by["files"]),
+        None if incomplete is None else _string(incomplete),
+    )
+    removed = Supersession.REMOVED if record["resolved_by_removal"] is True else Supersession.RESCANNED
+    outcome = Supersession(record["outcome"]) if "outcome" in record else removed
+    return Superseded(_finding(record), coverage, outcome)
 
 
 def _table(value: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ failed account end up NOT_VERIFIED ("account ... does not appear").
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from verifier.inputs.findings.manifest import MANIFEST_NAME, OrganizationListing
 from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.organizations import list_organization
 from verifier.inputs.poam import load_poam
-from verifier.inputs.prowler_install import ProwlerInstall, find_prowler
+from verifier.inputs.prowler_install import ProwlerInstall, find_prowler, redact_secrets
 from verifier.inputs.scope import poam_entry_scope, poam_targets, resolve_checks
 from verifier.model import EntryStatus, Poam, ScopeTarget
 from verifier.outputs.serialize import dumps
@@ -207,11 +208,13 @@ def run_scan(
     def scan(target: Target) -> TargetResult:
         own_regions = regions if target.regions is None else target.regions
         own_checks = by_provider[target.provider]
+        argv = prowler_argv(prowler, target, own_checks, own_regions, _partial_dir(options.out, target))
         return recorder.scan(
             target,
             own_checks,
             own_regions,
-            lambda: _run_target(prowler, target, own_checks, own_regions, options.out, progress),
+            tuple(argv[1:]),
+            lambda: _run_target(argv, target, options.out, progress, len(own_checks), own_regions),
         )
 
     with ThreadPoolExecutor(max_workers=min(options.parallel, len(targets))) as pool:
@@ -294,8 +297,14 @@ class ManifestRecorder:
         self._listing, self._shard, self._clock = listing, shard, clock
 
     def scan(
-        self, target: Target, checks: Sequence[str], regions: Sequence[str], run: Callable[[], TargetResult]
+        self,
+        target: Target,
+        checks: Sequence[str],
+        regions: Sequence[str],
+        prowler_args: tuple[str, ...],
+        run: Callable[[], TargetResult],
     ) -> TargetResult:
+        """Run the target's scan and write its manifest, recording ``prowler_args`` (what proves it complete)."""
         started = self._clock()
         result = run()
         manifest = ScanManifest(
@@ -314,6 +323,8 @@ class ManifestRecorder:
             error=result.error,
             shard=str(self._shard) if self._shard else None,
             organization=self._listing if target.provider == AWS else None,
+            prowler_args=prowler_args,
+            outputs=_output_digests(result.output_dir) if result.error is None else None,
         )
         self._write(result, manifest)
         return result
@@ -327,6 +338,21 @@ class ManifestRecorder:
         write_atomic(result.output_dir / MANIFEST_NAME, dumps(manifest.to_json()))
 
 
+def _output_digests(directory: Path) -> tuple[tuple[str, str], ...]:
+    """(path under ``directory``, sha256) of every file the scan wrote: what its manifest vouches for."""
+    digests = []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.name != MANIFEST_NAME):
+        try:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError as exc:
+            raise EnvError(
+                f"cannot read {path} to record it in the scan manifest: {exc.strerror or exc}"
+            ) from exc
+        digests.append((path.relative_to(directory).as_posix(), digest))
+    return tuple(digests)
+
+
 def prowler_argv(
     prowler: ProwlerInstall, target: Target, checks: Sequence[str], regions: Sequence[str], out_dir: Path
 ) -> list[str]:
@@ -338,23 +364,28 @@ def prowler_argv(
     return [*argv, "--output-filename", f"prowler-output-{target.label}", "--no-banner"]
 
 
+def _partial_dir(out: Path, target: Target) -> Path:
+    """Where Prowler writes one target's scan before it replaces the target's output directory."""
+    return out / f".{target.label}.partial"
+
+
 def _run_target(
-    prowler: ProwlerInstall,
+    argv: list[str],
     target: Target,
-    checks: Sequence[str],
-    regions: Sequence[str],
     out: Path,
     progress: ScanProgress | None,
+    check_count: int,
+    regions: Sequence[str],
 ) -> TargetResult:
     out_dir = out / target.label
     if progress:
-        progress(f"scanning {target.label}: {len(checks)} checks in {', '.join(regions) or 'all regions'}")
+        progress(f"scanning {target.label}: {check_count} checks in {', '.join(regions) or 'all regions'}")
     started = time.monotonic()
     # Prowler writes into a fresh directory that replaces the target's old one only on success: a file
     # left from an earlier run (or a run that wrote nothing) must never pass as this scan's evidence.
-    partial = out / f".{target.label}.partial"
+    partial = _partial_dir(out, target)
     _remove_tree(partial)
-    error, exit_status = _invoke(prowler_argv(prowler, target, checks, regions, partial))
+    error, exit_status = _invoke(argv)
     if error is None:
         _replace_tree(partial, out_dir)
     else:
@@ -391,8 +422,10 @@ def _invoke(argv: list[str]) -> tuple[str | None, int | None]:
             argv, capture_output=True, text=True, timeout=_SCAN_TIMEOUT_S, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return str(exc), None
+        return redact_secrets(str(exc)), None
     if done.returncode in PROWLER_OK:
         return None, done.returncode
     lines = [ln for ln in (done.stderr + done.stdout).splitlines() if ln.strip()]
-    return f"prowler exited {done.returncode}: {lines[-1] if lines else 'no output'}", done.returncode
+    # Prowler's last line goes into the manifest and onto the console: a failing Prowler may echo a secret.
+    last = redact_secrets(lines[-1]) if lines else "no output"
+    return f"prowler exited {done.returncode}: {last}", done.returncode

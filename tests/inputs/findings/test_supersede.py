@@ -18,7 +18,9 @@ import pytest
 
 from tests.support.moto import aws_client
 from tests.support.supersession import CHECK, DELETED_BUCKET, ENTRY, write_poam
+from verifier.errors import VerifierError
 from verifier.inputs.findings import load_findings
+from verifier.pipeline.bundle import read_bundle, reevaluate, verify_bundle
 from verifier.pipeline.verify import VerifyOptions, VerifyOutcome, run_verify
 
 HERE = Path(__file__).resolve().parents[2] / "fixtures" / "supersession"
@@ -127,6 +129,107 @@ def test_a_newer_scan_of_another_region_does_not_cover_this_one(tmp_path: Path) 
     for output in newer.glob("prowler-output-*"):
         output.unlink()
     assert _result(_verify(tmp_path, OLDER, newer)).verdict.value == "NOT_MET"
+
+
+def _findings_only(tmp_path: Path) -> Path:
+    """The newer scan's findings without its manifest: what ``prowler --status PASS``, ``--resource-arn
+    arn:aws:s3:::cui-data`` or a hand-trimmed copy of the older scan would leave."""
+    newer = tmp_path / "findings-only"
+    newer.mkdir(parents=True)
+    for output in NEWER.glob("prowler-output-*"):
+        shutil.copy(output, newer / output.name)
+    return newer
+
+
+def _rendered(tmp_path: Path) -> tuple[list[str], str, dict[str, Any]]:
+    """The entry's reasons in verification.json, the summary, and the entry's evidence file."""
+    (entry,) = json.loads((tmp_path / "out" / "verification.json").read_text())["entries"]
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    evidence = json.loads((tmp_path / "out" / "evidence" / "entries" / f"{ENTRY}.json").read_text())
+    return entry["reasons"], summary, evidence
+
+
+def test_a_newer_scan_without_its_manifest_cannot_prove_a_removal(tmp_path: Path) -> None:
+    newer = _findings_only(tmp_path)
+    result = _result(_verify(tmp_path, OLDER, newer))
+    assert result.verdict.value == "NOT_VERIFIED", result.reasons
+    assert not any("resolved by removal" in r for r in result.reasons)
+    (unproven,) = [r for r in result.reasons if "cannot prove it complete" in r]
+    assert f"arn:aws:s3:::{DELETED_BUCKET}" in unproven and unproven.endswith("rescan with `poam scan`")
+    assert str(OLDER / "prowler-output-default.ocsf.json") in unproven  # the scan that found the FAIL
+    assert f"newer scan {newer}/prowler-output-default." in unproven  # and the one silent on it (CSV or OCSF)
+    # Every output says the same.
+    reasons, summary, evidence = _rendered(tmp_path)
+    assert reasons == list(result.reasons)
+    # The summary's table escapes Markdown and shortens a long reason.
+    assert f"{DELETED_BUCKET} \\[" in summary and "is not reported by the newer scan" in summary
+    assert unproven in evidence["reasons"] and evidence["verdict"] == "NOT_VERIFIED"
+    (set_aside,) = [s for s in evidence["superseded"] if s["status"] == "FAIL"]
+    assert set_aside["resolved_by_removal"] is False
+    assert set_aside["outcome"] == "not_reported_by_incomplete_scan"
+    assert set_aside["superseded_by"]["complete"] is False
+    # The bundle re-derives the same verdict: the unproven FAIL is recorded, and judged again.
+    report = verify_bundle(tmp_path / "out" / "evidence", None)
+    assert report.verdicts == ((ENTRY, result.verdict),)
+    # Dropping it from the evidence would re-evaluate to MET: the bundle no longer matches its verdict.
+    evidence["superseded"] = [s for s in evidence["superseded"] if s["status"] != "FAIL"]
+    tampered = {**read_bundle(tmp_path / "out" / "evidence")}
+    tampered[f"entries/{ENTRY}.json"] = json.dumps(evidence).encode()
+    with pytest.raises(VerifierError, match="re-evaluate to MET"):
+        reevaluate(tampered)
+
+
+def test_a_newer_scan_without_a_manifest_still_replaces_the_results_it_reports(tmp_path: Path) -> None:
+    # cui-data is in both scans: its older PASS gives way to the newer one, manifest or not.
+    result = _result(_verify(tmp_path, OLDER, _findings_only(tmp_path)))
+    rescanned = [s for s in result.superseded if s.outcome.value == "rescanned"]
+    assert [s.finding.resource_uid for s in rescanned] == ["arn:aws:s3:::cui-data"] * len(rescanned)
+    assert rescanned and all(s.finding.status.value == "PASS" for s in rescanned)
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--status", "PASS"],
+        ["--resource-arn", "arn:aws:s3:::cui-data"],
+        ["--resource-tag", "Environment=prod"],
+        ["--excluded-service", "s3"],
+        ["--severity", "critical", "high"],
+    ],
+)
+def test_a_newer_scan_run_with_a_filter_cannot_prove_a_removal(tmp_path: Path, flags: list[str]) -> None:
+    recorded = json.loads((NEWER / MANIFEST).read_text())["prowler_args"]
+    newer = _copy_newer(tmp_path, prowler_args=[*recorded, *flags])
+    result = _result(_verify(tmp_path, OLDER, newer))
+    assert result.verdict.value == "NOT_VERIFIED", result.reasons
+    (unproven,) = [r for r in result.reasons if "cannot prove it complete" in r]
+    assert f"its Prowler arguments include {flags[0]}" in unproven and str(newer / MANIFEST) in unproven
+
+
+@pytest.mark.parametrize("edit", ["reformatted", "appended"])
+def test_an_output_file_changed_beside_its_manifest_proves_nothing(tmp_path: Path, edit: str) -> None:
+    # The manifest is poam scan's own, but a file beside it is no longer what that scan wrote (a
+    # hand-trimmed copy, or another Prowler run into the same folder).
+    newer = _copy_newer(tmp_path)
+    ocsf = newer / "prowler-output-default.ocsf.json"
+    document = json.loads(ocsf.read_text())
+    ocsf.write_text(json.dumps(document) if edit == "reformatted" else ocsf.read_text() + "\n")
+    result = _result(_verify(tmp_path, OLDER, newer))
+    assert result.verdict.value == "NOT_VERIFIED", result.reasons
+    (unproven,) = [r for r in result.reasons if "cannot prove it complete" in r]
+    assert "prowler-output-default.ocsf.json, which is not a file its scan wrote" in unproven
+
+
+@pytest.mark.parametrize("recorded", ["null", "absent"])
+def test_a_manifest_without_recorded_arguments_proves_nothing(tmp_path: Path, recorded: str) -> None:
+    newer = _copy_newer(tmp_path, prowler_args=None)
+    if recorded == "absent":  # as poam scan wrote it before the arguments were recorded
+        manifest = json.loads((newer / MANIFEST).read_text())
+        del manifest["prowler_args"]
+        (newer / MANIFEST).write_text(json.dumps(manifest))
+    result = _result(_verify(tmp_path, OLDER, newer))
+    assert result.verdict.value == "NOT_VERIFIED", result.reasons
+    assert any("records no Prowler arguments" in r for r in result.reasons)
 
 
 def test_a_malformed_manifest_is_invalid_input(tmp_path: Path) -> None:

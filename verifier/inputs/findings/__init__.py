@@ -223,7 +223,7 @@ class _FileRead:
 def _pack(
     source: SourceFile, rows: list[FindingRow], keep: frozenset[str] | None, *, hold: bool = True
 ) -> _Packed:
-    scan = rows_scan(source.path, rows)
+    scan = rows_scan(source.path, rows, source.sha256)
     if keep is None:
         return _Packed(source, scan, rows, None)
     kept = [row for row in rows if row[ROW_CHECK] in keep]

@@ -4,11 +4,19 @@ Ingest reads them next to findings (directories, zips, S3 prefixes). A manifest 
 (provider, account, region, check) keys a scan covered even where it found nothing, and when it
 started: the two facts supersession needs to let a newer scan retire an older finding of a resource
 that no longer exists. A failed scan covers nothing.
+
+Only a *complete* scan proves a resource gone: Prowler's output does not record its filters, so a scan
+run with ``--status PASS`` or ``--resource-arn`` looks like any other. A manifest records the exact
+Prowler arguments (``prowler_args``) and the digest of every file the scan wrote (``outputs``); a scan
+is complete for its keys only when those are the arguments ``poam scan`` passes itself
+(``incompleteness``), and only for files it wrote, unchanged (``recorded``: a file trimmed by hand
+beside its manifest proves nothing). A manifest without them (written before they were recorded)
+proves nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +26,21 @@ from verifier.inputs.jsondoc import parse_json, validate
 MANIFEST_NAME = "scan-manifest.json"
 MANIFEST_VERSION = 1
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+# Every flag ``poam scan`` itself passes, per provider (see ``pipeline/scan.py`` and
+# ``pipeline/provider_commands.py``): none of them leaves a resource of a scanned (account, region, check)
+# unreported. Anything else might (--status, --severity, --resource-arn, --resource-tag, --excluded-service,
+# --service, --category, --compliance, a mutelist or config file...), so it is never taken as complete.
+_OUTPUT_FLAGS = frozenset({"--checks", "-M", "-o", "--output-filename", "--no-banner"})
+_AZURE_AUTH = frozenset({"--az-cli-auth", "--sp-env-auth", "--managed-identity-auth"})
+_SCAN_FLAGS: Mapping[str, frozenset[str]] = {
+    "aws": _OUTPUT_FLAGS | {"-p", "-R", "-f"},
+    "azure": _OUTPUT_FLAGS | _AZURE_AUTH | {"--subscription-ids", "--azure-region"},
+    "m365": _OUTPUT_FLAGS | _AZURE_AUTH | {"--certificate-auth", "--certificate-path", "--region"},
+    "gcp": _OUTPUT_FLAGS | {"--project-ids", "--credentials-file", "--impersonate-service-account"},
+}
+# The flag whose values are the regions scanned (AWS only: M365's --region names its cloud environment).
+_REGION_FLAG = {"aws": "-f"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +82,30 @@ class ScanManifest:
     error: str | None = None
     shard: str | None = None
     organization: OrganizationListing | None = None
+    # Prowler's arguments after the executable; None: not recorded (a manifest of an older poam scan).
+    prowler_args: tuple[str, ...] | None = None
+    # (path under ``directory``, sha256) of every file the scan wrote; None: not recorded.
+    outputs: tuple[tuple[str, str], ...] | None = None
+
+    def incompleteness(self) -> str | None:
+        """Why this scan cannot prove it reported every resource of its checks and regions; None when it can.
+
+        Complete means: it succeeded, and its recorded Prowler arguments are only those ``poam scan`` passes
+        itself, running every check and region the manifest lists.
+        """
+        if not self.succeeded:
+            return "its scan-manifest.json says it failed"
+        if self.prowler_args is None:
+            return (
+                "its scan-manifest.json records no Prowler arguments (written before poam scan recorded them)"
+            )
+        if self.outputs is None:
+            return "its scan-manifest.json records no digests of its output files"
+        return _argument_gap(self.provider, self.prowler_args, self.checks, self.regions)
+
+    def recorded(self, name: str, sha256: str) -> bool:
+        """Whether the scan wrote the file ``name`` (its path under ``directory``) with these very bytes."""
+        return (name, sha256) in set(self.outputs or ())
 
     def to_json(self) -> dict[str, Any]:
         """The manifest document as ``poam scan`` writes it."""
@@ -77,7 +124,45 @@ class ScanManifest:
             "ended": utc_text(self.ended),
             "shard": self.shard,
             "organization": self.organization.to_json() if self.organization else None,
+            "prowler_args": list(self.prowler_args) if self.prowler_args is not None else None,
+            "outputs": dict(self.outputs) if self.outputs is not None else None,
         }
+
+
+def _argument_gap(
+    provider: str, args: Sequence[str], checks: Sequence[str], regions: Sequence[str]
+) -> str | None:
+    """Why Prowler run with ``args`` might leave a resource of ``checks`` in ``regions`` unreported, or None."""
+    if not args or args[0] != provider:
+        return f"its recorded Prowler arguments do not scan {provider}"
+    flags = _flags(args[1:])
+    allowed = _SCAN_FLAGS.get(provider, frozenset())
+    foreign = [flag for flag in flags if flag not in allowed]
+    if foreign:
+        named = foreign[0] or f"the stray argument {flags[''][0]!r}"
+        return f"its Prowler arguments include {named}, which may leave resources unreported"
+    if not set(checks) <= set(flags.get("--checks", ())):
+        return "its Prowler arguments do not run every check its manifest lists"
+    region_flag = _REGION_FLAG.get(provider)
+    if region_flag in flags and not (regions and set(regions) <= set(flags[region_flag])):
+        return "its Prowler arguments do not scan every region its manifest lists"
+    return None
+
+
+def _flags(args: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each flag (``--x`` or ``-x``, ``--x=v`` split) with the values that follow it; a stray value is a flag
+    of its own (``""``), so an argument this cannot place never passes as harmless."""
+    flags: dict[str, list[str]] = {}
+    current = ""
+    for arg in args:
+        if arg.startswith("-"):
+            current, _, value = arg.partition("=")
+            flags.setdefault(current, [])
+            if value:
+                flags[current].append(value)
+        else:
+            flags.setdefault(current, []).append(arg)
+    return {flag: tuple(values) for flag, values in flags.items()}
 
 
 def is_manifest_name(name: str) -> bool:
@@ -112,7 +197,13 @@ def parse_manifest(data: bytes, location: str) -> ScanManifest:
         error=document.get("error"),
         shard=document.get("shard"),
         organization=_organization(organization) if organization else None,
+        prowler_args=_optional_tuple(document.get("prowler_args")),
+        outputs=tuple(sorted(outputs.items())) if (outputs := document.get("outputs")) is not None else None,
     )
+
+
+def _optional_tuple(values: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(values) if values is not None else None
 
 
 def _organization(raw: dict[str, Any]) -> OrganizationListing:
