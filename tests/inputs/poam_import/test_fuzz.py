@@ -4,6 +4,7 @@ one-line message, or import: never exit 1 and never a traceback from any reader.
 from __future__ import annotations
 
 import io
+import json
 import random
 import sys
 import zipfile
@@ -165,3 +166,74 @@ def test_mutated_csv_files_exit_3_with_a_message_or_import(
         extra = rng.choice([(), ("--format", "csv"), ("--allow-unresolved",)])
         code, error = _import(capsys, source, tmp_path / f"out-{case}.json", *extra)
         _check(code, error, f"csv case {case} {extra}")
+
+
+OSCAL: dict[str, object] = {
+    "plan-of-action-and-milestones": {
+        "uuid": "11111111-1111-4111-8111-111111111111",
+        "metadata": {"title": "P", "parties": [{"uuid": "p1", "type": "person", "name": "Dana Smith"}]},
+        "system-id": {"id": "delta"},
+        "risks": [
+            {
+                "uuid": "r1",
+                "title": "No MFA",
+                "description": "Console users without MFA",
+                "statement": "Legacy accounts",
+                "status": "open",
+                "deadline": "2026-11-30T00:00:00Z",
+                "props": [{"name": "impacted-control-id", "value": "ia.l2-3.5.3"}],
+                "remediations": [
+                    {
+                        "uuid": "m1",
+                        "lifecycle": "planned",
+                        "title": "Fix",
+                        "description": "Fix",
+                        "tasks": [
+                            {
+                                "uuid": "t1",
+                                "type": "milestone",
+                                "title": "Enforce MFA",
+                                "timing": {"on-date": {"date": "2026-10-01T00:00:00Z"}},
+                                "responsible-roles": [{"role-id": "owner", "party-uuids": ["p1"]}],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+        "poam-items": [
+            {
+                "title": "No MFA",
+                "description": "Console users without MFA",
+                "props": [{"name": "POAM-ID", "value": "P-1"}],
+                "related-risks": [{"risk-uuid": "r1"}],
+            }
+        ],
+    }
+}
+ODD_VALUES: list[object] = [None, 0, -1.5, True, "", "x", [], {}, [1, "a"], {"a": [None]}, "9" * 400, [{}]]
+
+
+def _replace_somewhere(rng: random.Random, node: object) -> object:
+    """``node`` with one value somewhere inside it replaced by a value of another type."""
+    if isinstance(node, dict) and node and rng.random() < 0.8:
+        key = rng.choice(sorted(node))
+        return {**node, key: _replace_somewhere(rng, node[key])}
+    if isinstance(node, list) and node and rng.random() < 0.8:
+        index = rng.randrange(len(node))
+        return [*node[:index], _replace_somewhere(rng, node[index]), *node[index + 1 :]]
+    return rng.choice(ODD_VALUES)
+
+
+def test_oscal_documents_of_odd_shapes_exit_3_with_a_message_or_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = random.Random(SEED + 2)  # noqa: S311 - a reproducible fuzz, not a secret
+    for case in range(100):
+        document: object = OSCAL
+        for _ in range(rng.randint(1, 3)):
+            document = _replace_somewhere(rng, document)
+        source = tmp_path / f"case-{case}.json"
+        source.write_text(json.dumps(document), encoding="utf-8")
+        code, error = _import(capsys, source, tmp_path / f"out-{case}.json", "--allow-unresolved")
+        _check(code, error, f"oscal case {case}")
