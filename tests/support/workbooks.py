@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -45,6 +45,33 @@ def add_cell_xml(path: Path, row: int, column: str, text: str) -> Path:
     parts[name] = re.sub(
         rb'(<row r="%d"[^>]*>.*?)(</row>)' % row, rb"\1" + cell + rb"\2", parts[name], flags=re.S
     )
+    _write(path, parts)
+    return path
+
+
+def append_row_xml(path: Path, row: int, cells: Sequence[str]) -> Path:
+    """Append row ``row`` (inline strings from column A) to the end of the first sheet's XML, however far
+    below the last row it is."""
+    parts = _parts(path)
+    name = "xl/worksheets/sheet1.xml"
+    xml = "".join(
+        f'<c r="{chr(ord("A") + n)}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
+        for n, text in enumerate(cells)
+    )
+    parts[name] = parts[name].replace(b"</sheetData>", f'<row r="{row}">{xml}</row></sheetData>'.encode())
+    _write(path, parts)
+    return path
+
+
+def for_each_row_xml(path: Path, cell: Callable[[int], str]) -> Path:
+    """Append ``cell(row number)`` (raw cell XML) to the end of every row of the first sheet."""
+    parts = _parts(path)
+    name = "xl/worksheets/sheet1.xml"
+
+    def extended(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + cell(int(match.group(2))).encode() + match.group(3)
+
+    parts[name] = re.sub(rb'(<row r="(\d+)"[^>]*>.*?)(</row>)', extended, parts[name], flags=re.S)
     _write(path, parts)
     return path
 
