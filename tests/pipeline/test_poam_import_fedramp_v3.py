@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.support.cli import run_cli
 from tests.support.templates import FEDRAMP_V3, filled_fedramp_v3
@@ -76,7 +77,7 @@ def test_a_filled_v3_template_imports_with_its_own_organisation_and_system(
     assert "Status Date" not in one["import"]["source_columns"]
     assert entries["V3-2"]["milestones"][0]["status_date"] == "2026-10-02"
     assert entries["V3-0"]["status"] == "closed"
-    # The copy of the template's example id under the real items is reported, never imported.
+    # A copy of the template's example description under the real items is reported, never imported.
     assert [(s.row, s.reason) for s in report.skipped[3:]] == [
         (11, "repeats the template's guidance or example (row 7)")
     ]
@@ -103,3 +104,21 @@ def test_cli_imports_the_filled_v3_template_without_organisation_options(
     report = json.loads(stdout)
     assert report["entries_written"] == 3
     assert [s["row"] for s in report["skipped"]] == [6, 7, 8, 11]
+
+
+def test_the_v3_teaching_rows_are_known_without_their_column_a_labels(tmp_path: Path) -> None:
+    # A copy whose column A was deleted: the header moves to A5 and the labels are gone.
+    workbook = load_workbook(FEDRAMP_V3)
+    workbook["Open POA&M Items"].delete_cols(1)
+    source = tmp_path / "no-labels.xlsx"
+    workbook.save(source)
+    header = HeaderOptions(
+        organization="Ridgeline", system="Delta", assessment_date=ASSESSED, accounts=ACCOUNTS
+    )
+    report = run_import(ImportOptions(source=source, out=tmp_path / "p.json", header=header, as_of=AS_OF))
+    assert report.entries == ()
+    assert [(s.row, s.reason) for s in report.skipped] == [
+        (6, "template guidance or example row"),
+        (7, "template guidance or example row"),
+        (8, "template 'Mandatory or Situational' row"),
+    ]

@@ -117,7 +117,7 @@ def filled_emass(directory: Path) -> Path:
 def filled_fedramp_v3(directory: Path) -> Path:
     """The real v3.0 template filled as a user would: organisation and system on row 4 under their
     guidance row, items from row 9 (serial and real dates, a multi-line milestone cell, a Status Date as a
-    serial), a row copying the template's example id, and a closed item on the Closed sheet (header A2)."""
+    serial), a row copying the template's example description, and a closed item on the Closed sheet (header A2)."""
     workbook = load_workbook(FEDRAMP_V3)
     sheet = workbook["Open POA&M Items"]
     sheet["B4"], sheet["C4"] = "Ridgeline Avionics, Inc.", "Program Delta CUI Enclave"
@@ -142,7 +142,8 @@ def filled_fedramp_v3(directory: Path) -> Path:
             "L": datetime(2026, 9, 14),
             "N": datetime(2026, 10, 2),
         },
-        11: {"B": "VS-001-AC(2)\nPT-204-SR(2)", "C": "3.1.1", "E": "copied from the example row"},
+        # The example row's description copied under an id of its own.
+        11: {"B": "V3-9", "C": "3.1.1", "E": sheet["E7"].value},
     }
     for row, cells in rows.items():
         for column, value in cells.items():

@@ -79,6 +79,12 @@ _DATE_FIELDS = (Field.CREATED, Field.COMPLETION_DATE, Field.STATUS_DATE)
 _HINT_PREFIXES = ("date", "permanent column")
 # Column A labels of FedRAMP v3.0's teaching rows (on the Open and PL-2 sheets, and above the header).
 TEACHING_LABELS = frozenset({"guidance", "examples", "example", "mandatory or situational"})
+# The POAM ID cells of FedRAMP's guidance and example rows, known even when column A's label is gone.
+_TEACHING_IDS = (
+    "assign a unique identifier to each poa&m item",  # v3.0 guidance
+    "unique identifier for each poam item",  # v2.1 guidance
+    "vs-001-ac(2)",  # v3.0 example
+)
 _REQUIREMENT_WORDS = ("mandatory", "situational")
 _REQUIREMENT_PREFIXES = (
     "mandatory (",
@@ -201,6 +207,8 @@ def _template_row_reason(cells: Mapping[Field, Cell]) -> str | None:
         value = cells.get(name)
         if isinstance(value, str) and normalise(value).startswith(_HINT_PREFIXES):
             return "template guidance or format-hint row"
+    if normalise(identifier).startswith(_TEACHING_IDS):
+        return "template guidance or example row"
     return None
 
 
