@@ -56,7 +56,7 @@ def test_a_word_document_is_refused_for_every_format(
     [
         ("poam.docx.xlsx", None, "Word documents are not read"),  # a Word file renamed
         ("poam.pdf", b"%PDF-1.7\n", "PDF files are not read"),
-        ("poam.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "legacy Office file"),
+        ("poam.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "or a password-protected workbook"),
         ("poam.xlsb", ("[Content_Types].xml", "xl/workbook.bin"), "(.xlsb) are not read"),
         ("poam.ods", ("mimetype", "content.xml"), "OpenDocument files"),
         ("poam.zip", ("notes.txt",), "a zip archive that is not an .xlsx/.xlsm workbook"),

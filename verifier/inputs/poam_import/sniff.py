@@ -13,7 +13,9 @@ from pathlib import Path
 from verifier.inputs.poam_import.interface import PoamImportError
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office: .xls, .doc
+# A compound file: legacy Office (.xls, .doc), and also any password-protected .xlsx (Excel encrypts the
+# whole package into one).
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PDF = b"%PDF"
 _SAVE_AS = "save the POA&M table as .xlsx or .csv"
 
@@ -31,7 +33,10 @@ def file_kind(path: Path) -> FileKind:
     except OSError as exc:
         raise PoamImportError(f"{path}: cannot be read ({exc.strerror})") from None
     if start.startswith(_OLE2):
-        raise PoamImportError(f"{path}: a legacy Office file (.xls or .doc) is not read: {_SAVE_AS}")
+        raise PoamImportError(
+            f"{path}: a legacy Office file (.xls, .doc) or a password-protected workbook is not read: "
+            f"remove any password and {_SAVE_AS}"
+        )
     if start.startswith(_PDF):
         raise PoamImportError(f"{path}: PDF files are not read: {_SAVE_AS}")
     if start.startswith(_ZIP):
