@@ -59,3 +59,11 @@ def test_a_row_after_a_long_empty_gap_is_still_read(tmp_path: Path) -> None:
     path = poam_workbook(tmp_path / "gap.xlsx", rows)
     document = read_source(path, ImportFormat.AUTO, ReadOptions())
     assert [(r.row, r.cells[Field.ID]) for r in document.rows] == [(2, "P-1"), (503, "P-2")]
+
+
+def test_a_header_repeated_further_down_is_skipped_and_reported(tmp_path: Path) -> None:
+    header = ["POAM ID", "Controls", "Weakness Description", "Point of Contact"]
+    path = poam_workbook(tmp_path / "pages.xlsx", [ROWS[0], [" poam id ", "CONTROLS", *header[2:]], ROWS[1]])
+    document = read_source(path, ImportFormat.AUTO, ReadOptions())
+    assert [r.cells[Field.ID] for r in document.rows] == ["P-1", "P-2"]
+    assert [(s.row, s.reason) for s in document.skipped] == [(3, "repeats the header row")]

@@ -170,6 +170,12 @@ def teaching_label(cells: Sequence[Cell], first_column: int) -> str | None:
     return None
 
 
+def _repeats_header(cells: Sequence[Cell], header: Header) -> bool:
+    """The header again (a sheet laid out for printing repeats it on every page)."""
+    texts = {normalise(c) for c in cells}
+    return len(texts) >= MIN_HEADER_MATCHES and texts <= header.texts
+
+
 def _requirement_row(cells: Iterable[Cell]) -> bool:
     """Every filled cell says only Mandatory or Situational: the template's own requirement row."""
     texts = [normalise(c) for c in cells if not is_empty(c)]
@@ -278,6 +284,8 @@ def _skip_reason(
         return f"template {label!r} row"
     if _requirement_row([*fields.values(), *source.values()]):
         return "template 'Mandatory or Situational' row"
+    if _repeats_header([*fields.values(), *source.values()], header):
+        return "repeats the header row"
     return _template_row_reason(fields)
 
 
