@@ -33,7 +33,7 @@ def test_a_sheet_declaring_a_stale_range_loses_no_row_or_column(tmp_path: Path, 
     assert document.rows[-1].cells[Field.OWNER] == "Lee Park"
 
 
-def test_cells_right_of_the_header_are_not_read_even_in_column_xfd(tmp_path: Path) -> None:
+def test_a_sheet_declaring_every_cell_with_a_header_in_column_xfd_reads_that_column(tmp_path: Path) -> None:
     path = poam_workbook(tmp_path / "wide.xlsx", ROWS)
     for row in range(1, 7):
         add_cell_xml(path, row, "XFD", f"far {row}")
