@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import generate, startup
+from benchmarks import generate, poam_import, startup
 
 REPO_ROOT = generate.REPO_ROOT
 BENCH_DIR = REPO_ROOT / ".bench"
@@ -377,8 +377,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.root.mkdir(parents=True, exist_ok=True)
     entries = [int(n) for n in args.entries.split(",") if n]
     print(run(args.findings, args.files, args.single_file_gb, args.seed, args.root, entries))
-    print()
-    print(startup.report(startup.measure(repeat=9)))
+    print("\n" + poam_import.run(args.root / "poam-import"))
+    print("\n" + startup.report(startup.measure(repeat=9)))
 
 
 if __name__ == "__main__":

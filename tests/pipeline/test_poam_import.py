@@ -192,10 +192,12 @@ def test_the_fedramp_v3_layout_is_found_by_header_text(tmp_path: Path) -> None:
     report = _import(fedramp_v3(tmp_path), out)
     assert report.source_format is ImportFormat.FEDRAMP
     entries = _entries(out)
+    # The Status Date column dates every milestone's status (lint rule POAM015 looks for it).
     assert entries["V3-1"]["milestones"] == [
-        {"title": "Encrypt", "due": "2026-10-20", "status": "planned"},
-        {"title": "Verify", "due": "2026-11-10", "status": "planned"},
+        {"title": "Encrypt", "due": "2026-10-20", "status": "planned", "status_date": "2026-10-01"},
+        {"title": "Verify", "due": "2026-11-10", "status": "planned", "status_date": "2026-10-01"},
     ]
+    assert "Status Date" not in entries["V3-1"]["import"]["source_columns"]
     assert entries["V3-1"]["import"]["row"] == 6 and entries["V3-0"]["import"]["row"] == 3
     assert entries["V3-0"]["status"] == "closed"
 

@@ -11,6 +11,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "fixtures" / "templates"
 FEDRAMP = TEMPLATES / "FedRAMP-POAM-Template-v2.1.xlsx"
+FEDRAMP_V3 = TEMPLATES / "FedRAMP-POAM-Template-v3.0.xlsx"
 EMASS = TEMPLATES / "eMASS-POAM-Template.xlsm"
 
 FEDRAMP_MILESTONES = (
@@ -109,6 +110,48 @@ def filled_emass(directory: Path) -> Path:
         for column, value in cells.items():
             sheet[f"{column}{row}"] = value
     target = directory / "emass-filled.xlsm"
+    workbook.save(target)
+    return target
+
+
+def filled_fedramp_v3(directory: Path) -> Path:
+    """The real v3.0 template filled as a user would: organisation and system on row 4 under their
+    guidance row, items from row 9 (serial and real dates, a multi-line milestone cell, a Status Date as a
+    serial), a row copying the template's example description, and a closed item on the Closed sheet (header A2)."""
+    workbook = load_workbook(FEDRAMP_V3)
+    sheet = workbook["Open POA&M Items"]
+    sheet["B4"], sheet["C4"] = "Ridgeline Avionics, Inc.", "Program Delta CUI Enclave"
+    rows = {
+        9: {
+            "B": "V3-1",
+            "C": "SC.L2-3.13.16",
+            "D": "Encryption at rest",
+            "E": "Bucket without default encryption",
+            "F": "Prowler",
+            "I": "Dana Smith, Cloud Security Lead",
+            "K": "(1) 2026-10-20: Turn on default encryption\n(2) 11/10/2026: Verify with\nProwler",
+            "L": 46279,  # Original Detection Date, a serial: 2026-09-14
+            "N": 46296,  # Status Date, a serial: 2026-10-01
+        },
+        10: {
+            "B": "V3-2",
+            "C": "3.5.3",
+            "E": "Console users without MFA",
+            "I": "Lee Park",
+            "K": "(1) 2026-10-15: Enforce MFA",
+            "L": datetime(2026, 9, 14),
+            "N": datetime(2026, 10, 2),
+        },
+        # The example row's description copied under an id of its own.
+        11: {"B": "V3-9", "C": "3.1.1", "E": sheet["E7"].value},
+    }
+    for row, cells in rows.items():
+        for column, value in cells.items():
+            sheet[f"{column}{row}"] = value
+    closed = workbook["Closed POA&M Items"]
+    for column, value in {"A": "V3-0", "B": "3.1.1", "D": "Shared admin role", "H": "Lee Park"}.items():
+        closed[f"{column}3"] = value
+    target = directory / "fedramp-v3-filled.xlsx"
     workbook.save(target)
     return target
 

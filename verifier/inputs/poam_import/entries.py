@@ -8,6 +8,7 @@ entry per practice; a row naming none (or only NIST SP 800-53 controls) keeps th
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +20,11 @@ from verifier.inputs.poam_import.values import entry_status, parse_date, practic
 
 UNRESOLVED = "UNRESOLVED"
 _CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_RESOURCE_PART = re.compile(r"^\s*(budget|fte|tooling)\s*:\s*(.*?)\s*$", re.IGNORECASE)
-_ROOT_CAUSE_LINE = re.compile(r"^\s*root cause:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+# Every pattern here runs on cells of any size (a pasted log of a megabyte): each is linear. The key is
+# matched alone and the value stripped in Python: "(.*?)\s*$" rescans trailing spaces from every start.
+_RESOURCE_KEY = re.compile(r"\s*(budget|fte|tooling)\s*:", re.IGNORECASE)
+# "[^\S\n]" is a space within one line: "^\s*" under MULTILINE would rescan a run of blank lines from each.
+_ROOT_CAUSE_LINE = re.compile(r"^[^\S\n]*root cause:[^\S\n]*(\S.*)$", re.IGNORECASE | re.MULTILINE)
 
 JsonObject = dict[str, Any]
 
@@ -135,8 +139,7 @@ def _base_entry(source: SourceDocument, row: SourceRow) -> tuple[JsonObject, tup
         entry["created"] = created
     elif created:
         columns["Original Detection Date"] = created
-    if status_date := _date_or_text(cells.get(Field.STATUS_DATE), source.epoch_1904):
-        columns["Status Date"] = status_date
+    _status_date(found, cells.get(Field.STATUS_DATE), source.epoch_1904, columns)
     if comments := as_text(cells.get(Field.COMMENTS)):
         entry["comments"] = comments
     record: JsonObject = {"file": source.file.name, "format": source.format.value}
@@ -148,10 +151,22 @@ def _base_entry(source: SourceDocument, row: SourceRow) -> tuple[JsonObject, tup
     return entry, tuple(notes)
 
 
+def _status_date(milestones: list[JsonObject], cell: Cell, epoch_1904: bool, columns: dict[str, Any]) -> None:
+    """FedRAMP's Status Date (when the item was last changed) dates every milestone's status that has
+    none of its own; text that is no date, or a date with no milestone to carry it, stays a source column."""
+    parsed = parse_date(cell, epoch_1904)
+    if parsed is None or not milestones:
+        if text := _date_or_text(cell, epoch_1904):
+            columns["Status Date"] = text
+        return
+    for milestone in milestones:
+        milestone.setdefault("status_date", parsed.value.isoformat())
+
+
 def _json_cell(cell: Cell) -> str | int | float | bool:
-    if isinstance(cell, bool | int | float):
+    if isinstance(cell, bool | int) or (isinstance(cell, float) and math.isfinite(cell)):
         return cell
-    return as_text(cell)
+    return as_text(cell)  # inf and nan have no JSON form
 
 
 def _date_or_text(cell: Cell, epoch_1904: bool) -> str:
@@ -175,18 +190,18 @@ def _owner(cell: Cell) -> JsonObject | None:
 
 
 def _resources(cell: Cell) -> JsonObject | str | None:
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and math.isfinite(cell):
         return {"budget_usd": cell}
     text = as_text(cell)
     if not text:
         return None
-    parts = [_RESOURCE_PART.match(p) for p in text.split(";")]
+    parts = [_resource_part(p) for p in text.split(";")]
     if not all(parts):
         return text
     resources: JsonObject = {}
-    for match in parts:
-        assert match is not None  # noqa: S101 - checked by all() above
-        key, value = match.group(1).casefold(), match.group(2)
+    for part in parts:
+        assert part is not None  # noqa: S101 - checked by all() above
+        key, value = part
         if key == "tooling":
             resources["tooling"] = [t.strip() for t in value.split(",") if t.strip()]
         else:
@@ -194,10 +209,21 @@ def _resources(cell: Cell) -> JsonObject | str | None:
     return resources
 
 
+def _resource_part(text: str) -> tuple[str, str] | None:
+    """``Budget: USD 1200`` as ("budget", "USD 1200"); the value is one line."""
+    match = _RESOURCE_KEY.match(text)
+    if match is None:
+        return None
+    value = text[match.end() :].strip()
+    return None if "\n" in value else (match.group(1).casefold(), value)
+
+
 def _number(text: str) -> float | int | str:
     try:
         number = float(text.replace(",", ""))
     except ValueError:
+        return text
+    if not math.isfinite(number):
         return text
     return int(number) if number.is_integer() and "." not in text else number
 

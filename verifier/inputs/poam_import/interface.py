@@ -1,6 +1,6 @@
 """What every POA&M source reader returns: rows of cells keyed by the schema field they belong to.
 
-A reader only locates and reads; it never decides a practice id or a status. ``rows.py`` turns the cells
+A reader only locates and reads; it never decides a practice id or a status. ``entries.py`` turns the cells
 into entries, so every format shares one set of rules for dates, milestones, practice ids and statuses.
 """
 

@@ -12,7 +12,9 @@ from verifier.inputs.poam_import.table import as_text
 from verifier.inputs.poam_import.values import find_date, milestone_status, parse_date
 
 _MARKER = re.compile(r"^\s*(?:\(\d+\)|\d+[.)])\s*")
-_TRAILING_STATUS = re.compile(r"\s*\(([a-z_ ]+)\)\s*$", re.IGNORECASE)
+# A status in brackets at the end ("… (in_progress)"): found by the last "(" rather than a search for
+# "\s*\(…\)\s*$", which rescans a run of spaces from every start and is quadratic on a large cell.
+_STATUS_WORD = re.compile(r"[a-z_ ]+", re.IGNORECASE)
 _UNDATED = re.compile(r"^(tbd|tba|ongoing|n/?a|q[1-4]\b.*|fy\d{2,4}.*|h[12]\b.*)$", re.IGNORECASE)
 _SEPARATORS = (" — ", ": ", " - ")
 _NO_DUE = "no due date"
@@ -55,10 +57,9 @@ def split_items(text: str) -> list[str]:
 def _parse_item(text: str) -> dict[str, Any]:
     text = _MARKER.sub("", text, count=1).strip()
     status = "planned"
-    trailing = _TRAILING_STATUS.search(text)
-    if trailing and milestone_status(trailing.group(1)):
-        status = milestone_status(trailing.group(1)) or status
-        text = text[: trailing.start()].strip()
+    trailing = _trailing_status(text)
+    if trailing is not None:
+        status, text = trailing
     found = find_date(text)
     if found is not None:
         day, match = found
@@ -68,6 +69,19 @@ def _parse_item(text: str) -> dict[str, Any]:
         return _milestone(title, day.isoformat(), status)
     title, due = _undated(text)
     return _milestone(title, due, status)
+
+
+def _trailing_status(text: str) -> tuple[str, str] | None:
+    """A milestone status in brackets ending the text, and the text before it."""
+    body = text.rstrip()
+    if not body.endswith(")"):
+        return None
+    opening = body.rfind("(")
+    word = body[opening + 1 : -1]
+    if opening < 0 or not _STATUS_WORD.fullmatch(word):
+        return None
+    status = milestone_status(word)
+    return (status, body[:opening].strip()) if status else None
 
 
 def _undated(text: str) -> tuple[str, str | None]:

@@ -40,20 +40,33 @@ def read(path: Path, options: ReadOptions) -> SourceDocument:
     body = document.get("plan-of-action-and-milestones") if isinstance(document, dict) else None
     if not isinstance(body, dict):
         raise PoamImportError(f"{path}: not an OSCAL document with a plan-of-action-and-milestones")
-    risks = {r.get("uuid"): r for r in body.get("risks", ()) if isinstance(r, dict)}
-    parties = {p.get("uuid"): p for p in body.get("metadata", {}).get("parties", ()) if isinstance(p, dict)}
+    risks = _by_uuid(_objects(body.get("risks")))
+    parties = _by_uuid(_objects(_object(body.get("metadata")).get("parties")))
     rows: list[SourceRow] = []
     skipped: list[SkippedRow] = []
-    for number, item in enumerate(body.get("poam-items", ()), start=1):
+    items = body.get("poam-items")
+    for number, item in enumerate(items if isinstance(items, list) else [], start=1):
         if not isinstance(item, dict):
             skipped.append(SkippedRow(SHEET, number, "not an object"))
             continue
-        related = [
-            risks[r["risk-uuid"]] for r in item.get("related-risks", ()) if r.get("risk-uuid") in risks
-        ]
+        uuids = [r.get("risk-uuid") for r in _objects(item.get("related-risks"))]
+        related = [risks[u] for u in uuids if isinstance(u, str) and u in risks]
         rows.append(_row(number, item, related, parties))
     metadata = {"system": _system(body)} if _system(body) else {}
     return SourceDocument(path, ImportFormat.OSCAL, tuple(rows), tuple(skipped), metadata)
+
+
+# An OSCAL file is untrusted input: a member of the wrong type is read as absent, never indexed into.
+def _object(value: Any) -> JsonObject:
+    return value if isinstance(value, dict) else {}
+
+
+def _objects(value: Any) -> list[JsonObject]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _by_uuid(objects: list[JsonObject]) -> dict[str, JsonObject]:
+    return {o["uuid"]: o for o in objects if isinstance(o.get("uuid"), str)}
 
 
 def _system(body: JsonObject) -> str:
@@ -65,7 +78,7 @@ def _props(objects: Iterable[JsonObject], names: tuple[str, ...]) -> list[str]:
     """Values of the named properties, the item's before its risks', without repeats."""
     values: list[str] = []
     for obj in objects:
-        for prop in obj.get("props", ()):
+        for prop in _objects(obj.get("props")):
             name = str(prop.get("name", "")).casefold()
             value = str(prop.get("value", ""))
             if name in names and value and value not in values:
@@ -98,7 +111,7 @@ def _row(
         cells[Field.STATUS] = status[0]
     if deadline := _first(risks, "deadline"):
         cells[Field.COMPLETION_DATE] = deadline[:10]
-    tasks = [t for r in risks for rem in r.get("remediations", ()) for t in rem.get("tasks", ())]
+    tasks = [t for r in risks for rem in _objects(r.get("remediations")) for t in _objects(rem.get("tasks"))]
     if owner := _owner(tasks, parties):
         cells[Field.OWNER] = owner
     source = {"title": item["title"]} if item.get("title") else {}
@@ -107,9 +120,10 @@ def _row(
 
 def _owner(tasks: list[JsonObject], parties: Mapping[Any, JsonObject]) -> str:
     for task in tasks:
-        for role in task.get("responsible-roles", ()):
-            for party_uuid in role.get("party-uuids", ()):
-                party = parties.get(party_uuid)
+        for role in _objects(task.get("responsible-roles")):
+            uuids = role.get("party-uuids")
+            for party_uuid in uuids if isinstance(uuids, list) else []:
+                party = parties.get(party_uuid) if isinstance(party_uuid, str) else None
                 if party and party.get("name"):
                     titles = _props([party], ("job-title",))
                     return ", ".join([str(party["name"]), *titles[:1]])
@@ -117,8 +131,12 @@ def _owner(tasks: list[JsonObject], parties: Mapping[Any, JsonObject]) -> str:
 
 
 def _milestone(task: JsonObject) -> MilestoneCell:
-    timing = task.get("timing", {})
-    due = timing.get("on-date", {}).get("date") or timing.get("within-date-range", {}).get("end") or ""
+    timing = _object(task.get("timing"))
+    due = (
+        _object(timing.get("on-date")).get("date")
+        or _object(timing.get("within-date-range")).get("end")
+        or ""
+    )
     remarks = str(task.get("remarks", ""))
     if not due and remarks.startswith(_NOT_ISO_DUE):
         due = remarks.removeprefix(_NOT_ISO_DUE)

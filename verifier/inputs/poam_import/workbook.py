@@ -3,21 +3,29 @@
 ``data_only=True`` gives the value a formula last computed (FedRAMP's Scheduled Completion Date is one);
 formulas never computed read as empty. The workbook is streamed (read-only mode): merged cells hold their
 value in the top-left cell only, so an item merged over several rows reads once and the rows below it
-continue it, and a sheet is read only until its trailing empty rows begin.
+continue it.
+
+A sheet's declared size (its ``<dimension>``) is never trusted: streaming writers such as Apache POI's
+declare ``A1`` and others leave a stale range, which would silently cut rows off; Excel ignores it, and so
+do we. Below the header only the header's columns are read, so a row with a cell in column XFD costs what
+a row of the header's width costs. A workbook is untrusted input: whatever openpyxl raises on a damaged
+file is reported as an unreadable workbook (exit 3), never a traceback.
 """
 
 from __future__ import annotations
 
 import itertools
 import warnings
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.workbook.workbook import Workbook
 
+from verifier.errors import VerifierError
 from verifier.inputs.poam_import.interface import (
     Cell,
     ImportFormat,
@@ -30,19 +38,23 @@ from verifier.inputs.poam_import.interface import (
 from verifier.inputs.poam_import.table import (
     HEADER_SEARCH_ROWS,
     Header,
+    TeachingRows,
     cut_rows,
     find_header,
     normalise,
     sheet_status,
+    teaching_label,
 )
 
 # Sheets that are the template's own teaching material, never items.
 _TEACHING_SHEETS = ("example", "instruction", "record of changes")
 _METADATA_LABELS = {
     "csp": "organization",
+    "cloud service provider": "organization",  # FedRAMP v3.0
     "organization": "organization",
     "dod component": "organization",
     "system name": "system",
+    "cloud service offering": "system",  # FedRAMP v3.0
     "system / project name": "system",
     "system": "system",
 }
@@ -52,25 +64,43 @@ _PLACEHOLDERS = frozenset({"text", "date", ""})
 Classifier = Callable[[frozenset[str]], ImportFormat]
 
 
-def open_workbook(path: Path) -> Workbook:
+@contextmanager
+def _unreadable(path: Path, where: str = "") -> Iterator[None]:
+    """Anything openpyxl raises while parsing ``path``: an unreadable workbook, said in one line."""
     try:
-        with warnings.catch_warnings():
-            # eMASS templates carry data-validation extensions openpyxl does not model; values are unaffected.
-            warnings.simplefilter("ignore", UserWarning)
-            return load_workbook(path, data_only=True, read_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PoamImportError(f"{path}: not a readable .xlsx/.xlsm workbook ({exc})") from None
+        yield
+    except VerifierError:
+        raise
+    except Exception as exc:  # a damaged file can make openpyxl raise almost anything
+        place = f" ({where})" if where else ""
+        raise PoamImportError(
+            f"{path}: not a readable .xlsx/.xlsm workbook{place}: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def open_workbook(handle: IO[bytes], path: Path) -> Workbook:
+    """The workbook in ``handle``, streamed. A file object, so openpyxl judges the content, not the name."""
+    with _unreadable(path), warnings.catch_warnings():
+        # eMASS templates carry data-validation extensions openpyxl does not model; values are unaffected.
+        warnings.simplefilter("ignore", UserWarning)
+        return load_workbook(handle, data_only=True, read_only=True)
 
 
 def read_workbook(path: Path, options: ReadOptions, classify: Classifier) -> SourceDocument:
     """Rows of every sheet with a POA&M header (or only ``--sheet``), each sheet's status by its name."""
-    workbook = open_workbook(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # as in open_workbook: read-only mode warns late
-            return _read_sheets(workbook, path, options, classify)
-    finally:
-        workbook.close()
+        handle = path.open("rb")
+    except OSError as exc:
+        raise PoamImportError(f"{path}: cannot be read ({exc.strerror})") from None
+    with handle:
+        workbook = open_workbook(handle, path)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # as in open_workbook: read-only mode warns late
+                return _read_sheets(workbook, path, options, classify)
+        finally:
+            with _unreadable(path):
+                workbook.close()
 
 
 def _read_sheets(
@@ -80,16 +110,17 @@ def _read_sheets(
     skipped: list[SkippedRow] = []
     metadata: dict[str, str] = {}
     texts: set[str] = set()
+    teaching = TeachingRows()
     for title in _sheet_titles(workbook, options, path):
-        stream: Iterator[Sequence[Cell]] = workbook[title].iter_rows(values_only=True)
-        top = list(itertools.islice(stream, HEADER_SEARCH_ROWS))
+        sheet = _sheet(workbook, title, path)
+        top = list(itertools.islice(_rows(sheet, path, title), HEADER_SEARCH_ROWS))
         header = find_header(top, options.columns)
         if header is None:
             if options.sheet is not None:
                 raise PoamImportError(_no_header(path, title))
             continue
-        below = itertools.chain(top[header.row :], stream)
-        sheet_rows, sheet_skipped = cut_rows(below, header, title, sheet_status(title))
+        below = _rows(sheet, path, title, min_row=header.row + 1, max_col=header.width)
+        sheet_rows, sheet_skipped = cut_rows(below, header, title, sheet_status(title), teaching)
         rows += sheet_rows
         skipped += sheet_skipped
         texts |= header.texts
@@ -100,14 +131,36 @@ def _read_sheets(
     return SourceDocument(path, classify(frozenset(texts)), tuple(rows), tuple(skipped), metadata, epoch_1904)
 
 
+def _sheet(workbook: Workbook, title: str, path: Path) -> Any:
+    """A worksheet with its declared size forgotten, so every row in its file is read."""
+    with _unreadable(path, f"sheet {title!r}"):
+        sheet = workbook[title]
+        sheet.reset_dimensions()
+        return sheet
+
+
+def _rows(sheet: Any, path: Path, title: str, **bounds: int) -> Iterator[Sequence[Cell]]:
+    """The sheet's rows as values; what openpyxl raises on a damaged sheet becomes an import error."""
+    where = f"sheet {title!r}"
+    with _unreadable(path, where):
+        stream = iter(sheet.iter_rows(values_only=True, **bounds))
+    while True:
+        with _unreadable(path, where):
+            row = next(stream, None)
+        if row is None:
+            return
+        yield row
+
+
 def _sheet_titles(workbook: Workbook, options: ReadOptions, path: Path) -> list[str]:
+    with _unreadable(path):
+        # Worksheets only: a chart sheet has no cells.
+        titles = [sheet.title for sheet in workbook.worksheets]
     if options.sheet is not None:
-        if options.sheet not in workbook.sheetnames:
-            raise PoamImportError(
-                f"{path}: no sheet {options.sheet!r}; the workbook has {', '.join(workbook.sheetnames)}"
-            )
+        if options.sheet not in titles:
+            raise PoamImportError(f"{path}: no sheet {options.sheet!r}; the workbook has {', '.join(titles)}")
         return [options.sheet]
-    return [t for t in workbook.sheetnames if not normalise(t).startswith(_TEACHING_SHEETS)]
+    return [t for t in titles if not normalise(t).startswith(_TEACHING_SHEETS)]
 
 
 def _no_header(path: Path, sheet: str | None) -> str:
@@ -129,7 +182,7 @@ def _metadata(grid: Sequence[Sequence[Cell]], header: Header) -> dict[str, str]:
                 continue
             # "System / Project Name:" (eMASS) has its value to the right; "System Name" (FedRAMP) below.
             labelled_right = str(cell).strip().endswith(":")
-            value = _right_of(cells, c) if labelled_right else _below(grid, r, c, header.row - 1)
+            value = _right_of(cells, c) if labelled_right else _below(grid, r, c, header)
             if value:
                 found[key] = value
     return found
@@ -147,7 +200,10 @@ def _right_of(cells: Sequence[Cell], column: int) -> str:
     return ""
 
 
-def _below(grid: Sequence[Sequence[Cell]], row: int, column: int, limit: int) -> str:
-    if row + 1 >= limit or column >= len(grid[row + 1]):
-        return ""
-    return _usable(grid[row + 1][column])
+def _below(grid: Sequence[Sequence[Cell]], row: int, column: int, header: Header) -> str:
+    """The value under a label: FedRAMP v3.0 puts a "Guidance" row between the label and its value."""
+    for cells in grid[row + 1 : header.row - 1]:
+        if teaching_label(cells, header.first_column) is not None:
+            continue
+        return _usable(cells[column]) if column < len(cells) else ""
+    return ""
