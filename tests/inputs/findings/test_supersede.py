@@ -100,13 +100,29 @@ def test_a_newer_scan_that_failed_covers_nothing(tmp_path: Path) -> None:
 
 
 def test_a_manifest_that_ran_the_check_covers_it_even_with_no_findings(tmp_path: Path) -> None:
-    newer = _copy_newer(tmp_path, account="123456789012")
+    # Every bucket gone: Prowler reports nothing for the check and writes no findings file.
+    newer = _copy_newer(tmp_path, account="123456789012", outputs={})
     for output in newer.glob("prowler-output-*"):
-        output.unlink()  # every bucket gone: Prowler reports nothing for the check
+        output.unlink()
     result = _result(_verify(tmp_path, OLDER, newer))
     # The FAIL is retired, but nothing proves the check passes: absence is not evidence.
     assert result.verdict.value == "NOT_VERIFIED"
     assert any("resolved by removal" in r for r in result.reasons)
+
+
+def test_a_manifest_whose_written_files_are_gone_proves_no_removal(tmp_path: Path) -> None:
+    # The scan wrote findings files; with them deleted and the manifest kept, nothing shows what it found.
+    newer = _copy_newer(tmp_path, account="123456789012")
+    for output in newer.glob("prowler-output-*"):
+        output.unlink()
+    result = _result(_verify(tmp_path, OLDER, newer))
+    assert result.verdict.value == "NOT_VERIFIED", result.reasons
+    assert not any("resolved by removal" in r for r in result.reasons)
+    (unproven,) = [r for r in result.reasons if "cannot prove it complete" in r]
+    assert (
+        "none of the files its scan wrote (prowler-output-default.csv, prowler-output-default.ocsf.json)"
+        in unproven
+    )
 
 
 def test_a_manifest_without_account_or_findings_covers_nothing(tmp_path: Path) -> None:

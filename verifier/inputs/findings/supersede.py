@@ -191,6 +191,10 @@ def _proof_gap(manifest: ScanManifest, files: Sequence[FileScan]) -> str | None:
     gap = manifest.incompleteness()
     if gap is not None:
         return gap
+    if manifest.outputs and not files:
+        # The scan wrote findings files that are not here: their absence is a deletion, not a clean scan.
+        written = ", ".join(name for name, _ in manifest.outputs)
+        return f"none of the files its scan wrote ({written}) is here"
     for scan in files:
         name = scan.path[len(manifest.directory) :]
         if not manifest.recorded(name, scan.sha256):
