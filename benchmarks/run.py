@@ -365,6 +365,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--entries", default="100,1000,10000", help="POA&M sizes to verify on the example findings"
     )
+    parser.add_argument(
+        "--hostile-gb",
+        type=float,
+        default=1.0,
+        help="size of the hostile findings inputs (benchmarks.hostile)",
+    )
+    parser.add_argument("--startup-repeat", type=int, default=9, help="rounds of the start-up measurement")
     parser.add_argument("--baseline", nargs="+", help=argparse.SUPPRESS)  # the stdlib child process
     parser.add_argument("--decode-only", nargs="+", help=argparse.SUPPRESS)  # the limit child process
     args = parser.parse_args(argv)
@@ -378,7 +385,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     entries = [int(n) for n in args.entries.split(",") if n]
     print(run(args.findings, args.files, args.single_file_gb, args.seed, args.root, entries))
     print("\n" + poam_import.run(args.root / "poam-import"))
-    print("\n" + startup.report(startup.measure(repeat=9)))
+    from benchmarks import hostile  # it measures with this module's tools: imported once this one is loaded
+
+    print("\n" + hostile.report(hostile.run(args.hostile_gb)))
+    print("\n" + startup.report(startup.measure(repeat=args.startup_repeat)))
 
 
 if __name__ == "__main__":

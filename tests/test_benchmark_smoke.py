@@ -47,7 +47,8 @@ def test_csv_twins_hold_the_same_results(tmp_path: Path) -> None:
 
 
 def test_quick_mode_prints_the_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run.main(["--findings", "200", "--files", "2", "--single-file-gb", "0.002", "--root", str(tmp_path)])
+    quick = ["--findings", "200", "--files", "2", "--single-file-gb", "0.002", "--hostile-gb", "0.01"]
+    run.main([*quick, "--startup-repeat", "1", "--root", str(tmp_path)])
 
     report = capsys.readouterr().out
     assert report.startswith("machine: ")
