@@ -116,6 +116,37 @@ def test_csv_with_semicolons_and_formulas_imports_back_as_written(tmp_path: Path
     assert {k: imported[k] for k in hostile} == hostile
 
 
+@pytest.mark.parametrize(
+    ("export_format", "name"), [(ExportFormat.XLSX, "poam.xlsx"), (ExportFormat.CSV, "poam.csv")]
+)
+def test_an_entry_whose_milestones_carry_no_status_date_comes_back_without_one(
+    tmp_path: Path, export_format: ExportFormat, name: str
+) -> None:
+    # The export once wrote the run's date as Status Date when no milestone had one, and the import
+    # stamped that invented date on every milestone of the entry.
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    undated = document["entries"][0]
+    for milestone in undated["milestones"]:
+        milestone.pop("status_date", None)
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / name
+    options = ExportOptions(
+        export_format, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
+    )
+    run_export(options, clock=lambda: CLOCK)
+    out = tmp_path / "imported.json"
+    run_import(ImportOptions(source=target, out=out, header=HEADER, as_of=AS_OF))
+    imported = {e["id"]: e for e in json.loads(out.read_text(encoding="utf-8"))["entries"]}
+    assert [m.get("status_date") for m in imported[undated["id"]]["milestones"]] == [None] * len(
+        undated["milestones"]
+    )
+    dated = document["entries"][1]
+    assert imported[dated["id"]]["milestones"][0]["status_date"] == max(
+        m["status_date"] for m in dated["milestones"]
+    )
+
+
 def _oscal(tmp_path: Path, item: dict[str, Any], risk: dict[str, Any]) -> Path:
     document = {
         "plan-of-action-and-milestones": {

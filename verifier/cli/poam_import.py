@@ -34,11 +34,17 @@ if TYPE_CHECKING:
 def parse_columns(pairs: list[str] | None) -> dict[str, Field]:
     """``HEADER=field`` pairs (``--columns``) into header → field."""
     columns: dict[str, Field] = {}
+    seen: dict[str, str] = {}
     for pair in pairs or ():
         header, sep, name = pair.rpartition("=")
         if not sep or not header.strip() or name.strip() not in Field.__members__.values():
             choices = ", ".join(f.value for f in Field)
             raise UsageError(f"--columns takes HEADER=field with field one of {choices}; got {pair!r}")
+        # Headers match whatever their case and spacing: a second pair for one header would silently win.
+        key = " ".join(header.split()).casefold()
+        if key in seen:
+            raise UsageError(f"--columns names the column {header.strip()!r} twice ({seen[key]!r}, {pair!r})")
+        seen[key] = pair
         columns[header.strip()] = Field(name.strip())
     return columns
 
@@ -129,7 +135,8 @@ def import_command(
     if result.blocked:
         raise InputError(
             f"{len(result.unresolved)} row(s) name no CMMC Level 2 practice (listed above): fix them in the "
-            "source, or write anyway with --allow-unresolved; nothing written"
+            f"source, or write anyway with --allow-unresolved; nothing written (would write "
+            f"{result.would_write} entr(y/ies))"
         )
     err.print(f"wrote {result.written}")
 
@@ -142,10 +149,12 @@ def print_report_json(document: dict[str, Any]) -> None:
 
 def print_report(report: ImportReport) -> None:
     """The import report as tables: what was read, skipped, split, left unresolved, and the lint result."""
-    out.print(
-        f"{report.source} ({report.source_format.value}): {report.rows_read} row(s) read, "
-        f"{len(report.entries)} entr(y/ies) imported"
-    )
+    read = f"{report.source} ({report.source_format.value}): {report.rows_read} row(s) read"
+    if report.written is None:
+        out.print(f"{read}; nothing written (would write {report.would_write} entr(y/ies))")
+    else:
+        out.print(f"{read}, {report.entries_written} entr(y/ies) written to {report.written}")
+    _table("Sheets not read", ("Sheet", "Why"), [(s.sheet, s.reason) for s in report.sheets_not_read])
     _table("Skipped rows", ("Sheet", "Row", "Why"), [(s.sheet, str(s.row), s.reason) for s in report.skipped])
     _table(
         "Unresolved practices (fix these rows)",
@@ -176,11 +185,10 @@ def print_report(report: ImportReport) -> None:
         "Needs a person", ("Entry", "Missing"), [(n.entry, ", ".join(n.fields)) for n in report.needs_person]
     )
     merge = report.merge
-    if merge.kept or merge.updated or merge.added:
-        out.print(
-            f"merge: {len(merge.added)} added, {len(merge.updated)} updated, {len(merge.kept)} kept "
-            "(existing ids; --update to replace their fields)"
-        )
+    if merge is not None:
+        counts = f"{len(merge.added)} added, {len(merge.updated)} updated, {len(merge.kept)} kept"
+        would = " (would be; nothing written)" if report.blocked else ""
+        out.print(f"merge: {counts}{would} (kept: existing ids; --update to replace their fields)")
     if report.written is not None:
         from verifier.cli.render import print_problems
 

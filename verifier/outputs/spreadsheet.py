@@ -126,7 +126,7 @@ def _row(run: VerificationRun, entry: Entry, result: EntryResult, ref: EvidenceR
         _scheduled_completion(entry.milestones),
         "\n".join(f"{n}. {_milestone_text(m)}" for n, m in enumerate(entry.milestones, start=1)),
         "\n".join(_milestone_change(m, as_of) for m in _changed(entry.milestones, as_of)),
-        _status_date(entry.milestones, as_of).isoformat(),
+        _status_date(entry.milestones),
         status_label(status),
         "\n".join(result.reasons),
         result.verdict.value,
@@ -203,9 +203,11 @@ def _milestone_change(milestone: Milestone, as_of: date) -> str:
     return f"{milestone.title} — due {_due(milestone)}, not done as of {as_of.isoformat()} ({milestone.status.value})"
 
 
-def _status_date(milestones: tuple[Milestone, ...], as_of: date) -> date:
+def _status_date(milestones: tuple[Milestone, ...]) -> str:
+    """The latest milestone status date, or empty: a date no milestone carries would be read back
+    (``poam import``) as the status date of every milestone."""
     dates = [m.status_date for m in milestones if m.status_date is not None]
-    return max(dates) if dates else as_of
+    return max(dates).isoformat() if dates else ""
 
 
 # --- CSV -------------------------------------------------------------------------------------------

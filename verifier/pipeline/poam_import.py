@@ -20,7 +20,14 @@ from verifier.inputs.jsondoc import parse_json, read_bytes, validate
 from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.poam import parse_poam
 from verifier.inputs.poam_import.entries import ImportedEntry, entries
-from verifier.inputs.poam_import.interface import Field, ImportFormat, ReadOptions, SkippedRow, SourceDocument
+from verifier.inputs.poam_import.interface import (
+    Field,
+    ImportFormat,
+    ReadOptions,
+    SheetNotRead,
+    SkippedRow,
+    SourceDocument,
+)
 from verifier.inputs.poam_import.readers import read_source
 from verifier.outputs.new_poam import PoamHeader, poam_document
 from verifier.outputs.serialize import dumps
@@ -81,10 +88,12 @@ class ImportReport:
     entries: tuple[ImportedEntry, ...]
     skipped: tuple[SkippedRow, ...]
     renamed: tuple[str, ...] = ()
-    merge: MergeOutcome = field(default_factory=MergeOutcome)
+    # With --merge only: what the merge did (or, when nothing was written, would have done).
+    merge: MergeOutcome | None = None
     needs_person: tuple[NeedsPerson, ...] = ()
     written: Path | None = None
     lint: tuple[Problem, ...] = ()
+    sheets_not_read: tuple[SheetNotRead, ...] = ()
 
     @property
     def unresolved(self) -> tuple[ImportedEntry, ...]:
@@ -94,6 +103,17 @@ class ImportReport:
     def blocked(self) -> bool:
         """Unresolved practices and no --allow-unresolved: nothing was written."""
         return self.written is None
+
+    @property
+    def would_write(self) -> int:
+        """Entries the file gets (or would get): all imported, or with --merge those added or updated."""
+        if self.merge is None:
+            return len(self.entries)
+        return len(self.merge.added) + len(self.merge.updated)
+
+    @property
+    def entries_written(self) -> int:
+        return 0 if self.blocked else self.would_write
 
 
 def run_import(options: ImportOptions) -> ImportReport:
@@ -109,9 +129,10 @@ def run_import(options: ImportOptions) -> ImportReport:
         skipped=source.skipped,
         renamed=tuple(renamed),
         needs_person=_needs_person(imported, _mapping(options.mapping)),
+        sheets_not_read=source.sheets_not_read,
     )
     if report.unresolved and not options.allow_unresolved:
-        return report
+        return replace(report, merge=_would_merge(options, imported))
     document, merge = _document(options, source, imported)
     data = dumps(document)
     _check(document, data, str(target), loadable=not report.unresolved)
@@ -127,7 +148,25 @@ def _target(options: ImportOptions) -> Path:
         raise UsageError(f"{target} exists: add to it with --merge {target}, or write elsewhere with --out")
     if options.update and options.merge is None:
         raise UsageError("--update only applies with --merge")
+    if options.merge is not None and (given := _header_flags(options.header)):
+        raise UsageError(
+            f"{', '.join(given)}: with --merge the POA&M keeps its own header; these apply to a new "
+            "POA&M only (leave them out, or write a new one with --out)"
+        )
     return target
+
+
+def _header_flags(header: HeaderOptions) -> list[str]:
+    """The header options given on the command line, as their flags."""
+    values = (
+        ("--organization", header.organization),
+        ("--system", header.system),
+        ("--assessment-date", header.assessment_date),
+        ("--conditional-status-date", header.conditional_status_date),
+        ("--account", header.accounts),
+        ("--region", header.regions),
+    )
+    return [flag for flag, value in values if value]
 
 
 def _mapping(path: Path | None) -> CheckMapping | None:
@@ -175,14 +214,24 @@ def _no_verification(doc: Mapping[str, Any], mapping: CheckMapping | None) -> bo
 
 def _document(
     options: ImportOptions, source: SourceDocument, imported: Sequence[ImportedEntry]
-) -> tuple[dict[str, Any], MergeOutcome]:
+) -> tuple[dict[str, Any], MergeOutcome | None]:
     new = [e.document for e in imported]
     if options.merge is None:
-        header = _header(options.header, source)
-        return poam_document(header, new), MergeOutcome(added=tuple(e["id"] for e in new))
-    existing = parse_json(read_bytes(options.merge, "POA&M"), str(options.merge))
-    validate(existing, "poam.schema.json", str(options.merge))
-    return merge_entries(existing, new, options.update)
+        return poam_document(_header(options.header, source), new), None
+    return merge_entries(_existing(options.merge), new, options.update)
+
+
+def _would_merge(options: ImportOptions, imported: Sequence[ImportedEntry]) -> MergeOutcome | None:
+    """What --merge would do, for a report of an import that writes nothing."""
+    if options.merge is None:
+        return None
+    return merge_entries(_existing(options.merge), [e.document for e in imported], options.update)[1]
+
+
+def _existing(path: Path) -> dict[str, Any]:
+    existing: dict[str, Any] = parse_json(read_bytes(path, "POA&M"), str(path))
+    validate(existing, "poam.schema.json", str(path))
+    return existing
 
 
 def merge_entries(
@@ -252,8 +301,10 @@ def report_json(report: ImportReport) -> dict[str, Any]:
         "source": str(report.source),
         "format": report.source_format.value,
         "rows_read": report.rows_read,
-        "entries_written": 0 if report.blocked else len(report.merge.added) + len(report.merge.updated),
+        "entries_written": report.entries_written,
+        "would_write": report.would_write if report.blocked else None,
         "written": str(report.written) if report.written else None,
+        "sheets_not_read": [{"sheet": s.sheet, "reason": s.reason} for s in report.sheets_not_read],
         "entries": [
             {"id": e.id, "practice_id": e.document["practice_id"], "sheet": e.sheet, "row": e.row}
             for e in report.entries
@@ -280,13 +331,15 @@ def report_json(report: ImportReport) -> dict[str, Any]:
         "notes": [
             {"id": e.id, "sheet": e.sheet, "row": e.row, "note": n} for e in report.entries for n in e.notes
         ],
-        "merge": {
-            "added": list(report.merge.added),
-            "kept": list(report.merge.kept),
-            "updated": list(report.merge.updated),
-        },
+        "merge": _merge_json(report.merge),
         "lint": [problem_json(p) for p in report.lint],
     }
+
+
+def _merge_json(merge: MergeOutcome | None) -> dict[str, Any] | None:
+    if merge is None:
+        return None
+    return {"added": list(merge.added), "kept": list(merge.kept), "updated": list(merge.updated)}
 
 
 def _split_json(imported: Sequence[ImportedEntry]) -> list[dict[str, Any]]:

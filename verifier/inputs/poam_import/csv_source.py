@@ -18,6 +18,7 @@ from pathlib import Path
 from verifier.inputs.poam_import.interface import (
     Cell,
     Field,
+    HeaderRow,
     ImportFormat,
     PoamImportError,
     ReadOptions,
@@ -36,7 +37,13 @@ def read(path: Path, options: ReadOptions) -> SourceDocument:
         rows, skipped = cut_rows(
             itertools.islice(_records(path, delimiter), header.row, None), header, "", None
         )
-    return SourceDocument(path, ImportFormat.CSV, tuple(rows), tuple(skipped))
+    return SourceDocument(
+        path,
+        ImportFormat.CSV,
+        tuple(rows),
+        tuple(skipped),
+        headers=(HeaderRow("", header.row, header.names),),
+    )
 
 
 def _header(path: Path, columns: Mapping[str, Field]) -> tuple[str, Header]:

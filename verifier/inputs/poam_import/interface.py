@@ -85,6 +85,23 @@ class SkippedRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SheetNotRead:
+    """A sheet of a workbook that holds something but was not read, and why: nothing is passed over unsaid."""
+
+    sheet: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderRow:
+    """A header row as found: where, and its column names as written (to name them back to the user)."""
+
+    sheet: str
+    row: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SourceDocument:
     """Everything read from one file: rows to import, rows skipped and why, and header metadata found."""
 
@@ -95,6 +112,8 @@ class SourceDocument:
     metadata: Mapping[str, str] = field(default_factory=dict)
     # The workbook's date system: Excel serials count from 1899-12-30 or (Mac) 1904-01-01.
     epoch_1904: bool = False
+    headers: tuple[HeaderRow, ...] = ()
+    sheets_not_read: tuple[SheetNotRead, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,6 +109,7 @@ class Header:
     fields: Mapping[Field, tuple[int, ...]]
     others: Mapping[int, str]
     texts: frozenset[str]
+    names: tuple[str, ...] = ()  # every header cell as written, left to right
 
     @property
     def first_column(self) -> int:
@@ -150,8 +151,9 @@ def _header_at(row: int, cells: Sequence[Cell], explicit: Mapping[str, Field]) -
         return None
     if not _KEY_FIELDS & fields.keys():
         return None
-    texts = frozenset(normalise(c) for c in cells if isinstance(c, str) and c.strip())
-    return Header(row, {k: tuple(v) for k, v in fields.items()}, others, texts)
+    names = tuple(" ".join(c.split()) for c in cells if isinstance(c, str) and c.strip())
+    texts = frozenset(normalise(name) for name in names)
+    return Header(row, {k: tuple(v) for k, v in fields.items()}, others, texts, names)
 
 
 def _value(cells: Sequence[Cell], columns: tuple[int, ...]) -> Cell:

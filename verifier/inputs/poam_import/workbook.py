@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -28,9 +28,11 @@ from openpyxl.workbook.workbook import Workbook
 from verifier.errors import VerifierError
 from verifier.inputs.poam_import.interface import (
     Cell,
+    HeaderRow,
     ImportFormat,
     PoamImportError,
     ReadOptions,
+    SheetNotRead,
     SkippedRow,
     SourceDocument,
     SourceRow,
@@ -41,6 +43,7 @@ from verifier.inputs.poam_import.table import (
     TeachingRows,
     cut_rows,
     find_header,
+    is_empty,
     normalise,
     sheet_status,
     teaching_label,
@@ -109,26 +112,57 @@ def _read_sheets(
     rows: list[SourceRow] = []
     skipped: list[SkippedRow] = []
     metadata: dict[str, str] = {}
-    texts: set[str] = set()
+    headers: list[HeaderRow] = []
+    not_read: list[SheetNotRead] = []
     teaching = TeachingRows()
     for title in _sheet_titles(workbook, options, path):
         sheet = _sheet(workbook, title, path)
         top = list(itertools.islice(_rows(sheet, path, title), HEADER_SEARCH_ROWS))
-        header = find_header(top, options.columns)
+        header = None if _teaching_sheet(title, options) else find_header(top, options.columns)
         if header is None:
             if options.sheet is not None:
                 raise PoamImportError(_no_header(path, title))
+            if _holds_data(top) or _holds_data(_rows(sheet, path, title, min_row=len(top) + 1)):
+                not_read.append(SheetNotRead(title, _not_read_reason(title)))
             continue
         below = _rows(sheet, path, title, min_row=header.row + 1, max_col=header.width)
         sheet_rows, sheet_skipped = cut_rows(below, header, title, sheet_status(title), teaching)
         rows += sheet_rows
         skipped += sheet_skipped
-        texts |= header.texts
+        headers.append(HeaderRow(title, header.row, header.names))
         metadata = metadata or _metadata(top, header)
-    if not texts:
+    if not headers:
         raise PoamImportError(_no_header(path, None))
-    epoch_1904 = workbook.epoch == CALENDAR_MAC_1904
-    return SourceDocument(path, classify(frozenset(texts)), tuple(rows), tuple(skipped), metadata, epoch_1904)
+    texts = frozenset(normalise(name) for header in headers for name in header.names)
+    return SourceDocument(
+        path,
+        classify(texts),
+        tuple(rows),
+        tuple(skipped),
+        metadata,
+        epoch_1904=workbook.epoch == CALENDAR_MAC_1904,
+        headers=tuple(headers),
+        sheets_not_read=tuple(not_read),
+    )
+
+
+def _teaching_sheet(title: str, options: ReadOptions) -> bool:
+    """The template's own instructions or examples: read only when --sheet names it."""
+    return options.sheet is None and normalise(title).startswith(_TEACHING_SHEETS)
+
+
+def _not_read_reason(title: str) -> str:
+    if normalise(title).startswith(_TEACHING_SHEETS):
+        return "not read: the template's own instructions or examples (name it with --sheet to read it)"
+    return (
+        f"not read: no POA&M header found in its first {HEADER_SEARCH_ROWS} rows (to read it: "
+        f"--sheet {title!r} --columns 'HEADER=field')"
+    )
+
+
+def _holds_data(rows: Iterable[Sequence[Cell]]) -> bool:
+    """Any cell with something in it; stops at the first."""
+    return any(not is_empty(cell) for cells in rows for cell in cells)
 
 
 def _sheet(workbook: Workbook, title: str, path: Path) -> Any:
@@ -160,7 +194,7 @@ def _sheet_titles(workbook: Workbook, options: ReadOptions, path: Path) -> list[
         if options.sheet not in titles:
             raise PoamImportError(f"{path}: no sheet {options.sheet!r}; the workbook has {', '.join(titles)}")
         return [options.sheet]
-    return [t for t in titles if not normalise(t).startswith(_TEACHING_SHEETS)]
+    return titles
 
 
 def _no_header(path: Path, sheet: str | None) -> str:
