@@ -35,13 +35,14 @@ app.add_typer(bundle_app, name="bundle")
 
 
 def _wrap_at_spaces_only() -> None:
-    """Help text wraps between words only: a line ending in `scan-` or `YYYY-MM-` misleads a reader who
-    copies the name. Typer's bundled click builds its text wrapper on each call, from this module name."""
+    """Help text wraps between words only: a line ending in `scan-` or `YYYY-MM-`, or a name cut in two, misleads
+    a reader who copies it. Typer's bundled click builds its text wrapper on each call, from this module name."""
     from typer._click import _textwrap
 
     class WholeWords(_textwrap.TextWrapper):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["break_on_hyphens"] = False
+            kwargs["break_long_words"] = False  # a name too long for a line overflows whole, never cut
             super().__init__(*args, **kwargs)
 
     _textwrap.TextWrapper = WholeWords  # type: ignore[misc]

@@ -129,8 +129,8 @@ def scan_command(
     auth: Annotated[
         list[str] | None,
         typer.Option(
-            help="How Prowler signs in for a non-AWS provider, PROVIDER=METHOD[:VALUE]: azure=az-cli|sp-env|"
-            "managed-identity, m365=az-cli|sp-env|certificate:PATH, gcp=adc|credentials-file:PATH|"
+            help="How Prowler signs in for a non-AWS provider, PROVIDER=METHOD[:VALUE]. azure: az-cli, sp-env "
+            "or managed-identity; m365: az-cli, sp-env or certificate:PATH; gcp: adc, credentials-file:PATH or "
             "impersonate:SERVICE_ACCOUNT. Default az-cli (Azure, M365), adc (GCP). Repeatable."
         ),
     ] = None,
