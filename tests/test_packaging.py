@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.templates import fedramp_v3
+from tests.support.templates import fedramp_v3, filled_fedramp_v3
 from verifier import __version__
 
 REPO = Path(__file__).resolve().parents[1]
@@ -131,3 +131,32 @@ def test_init_then_import_run_from_the_installed_wheel(installed: Path, tmp_path
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["merge"]["added"] == ["V3-1", "V3-0"]
+
+
+def test_the_installed_poam_imports_the_filled_fedramp_v3_template(installed: Path, tmp_path: Path) -> None:
+    """The real v3.0 template: the filled rows only (no guidance or example rows), organisation and system from
+    the sheet, no header option given."""
+    source = filled_fedramp_v3(tmp_path)
+    done = _run(
+        [
+            str(installed),
+            "import",
+            str(source),
+            "--out",
+            "poam.json",
+            "--assessment-date",
+            "2026-09-14",
+            "--account",
+            "123456789012",
+            "--report",
+            "json",
+        ],
+        cwd=tmp_path,
+    )
+    written = json.loads((tmp_path / "poam.json").read_text(encoding="utf-8"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (written["organization"], written["system"]) == (
+        "Ridgeline Avionics, Inc.",
+        "Program Delta CUI Enclave",
+    )
+    assert sorted(e["id"] for e in written["entries"]) == ["V3-0", "V3-1", "V3-2"]
