@@ -106,3 +106,25 @@ def test_spreadsheet_and_html_carry_both_providers(run: VerificationRun) -> None
     page = html_report.render_html(run).decode()
     assert "m365:exchange_organization_mailbox_auditing_enabled" in page
     assert "aws:s3_bucket_default_encryption" in page
+
+
+def test_the_component_definition_covers_every_provider_of_the_poam(run: VerificationRun) -> None:
+    from verifier.pipeline.export import render
+
+    document = json.loads(render(run, ExportFormat.OSCAL_CD))
+    _assert_valid(document, ExportFormat.OSCAL_CD)
+    components = document["component-definition"]["components"]
+    services = [c["title"] for c in components if c["type"] == "service"]
+    assert services == [
+        "AWS accounts in the CMMC Level 2 assessment scope",
+        "M365 accounts in the CMMC Level 2 assessment scope",
+    ]
+    validations = [c["description"] for c in components if c["type"] == "validation"]
+    assert [d.split("`")[1].split()[1] for d in validations] == ["aws", "m365"]
+    uuids = [
+        r["uuid"]
+        for c in components
+        for ci in c.get("control-implementations", ())
+        for r in ci["implemented-requirements"]
+    ]
+    assert len(uuids) == len(set(uuids))

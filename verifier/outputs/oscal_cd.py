@@ -13,6 +13,7 @@ mapping renders the same document apart from ``last-modified``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,32 +29,44 @@ SP800_171R2 = "https://csrc.nist.gov/pubs/sp/800/171/r2/upd1/final"
 JsonObject = dict[str, Any]
 
 
-def render_component_definition(mapping: CheckMapping, generated: datetime, provider: str = "aws") -> bytes:
-    """The OSCAL JSON bytes of ``mapping``'s ``provider`` checks."""
-    return dumps({"component-definition": component_definition(mapping, generated, provider)})
+def render_component_definition(
+    mapping: CheckMapping, generated: datetime, providers: Sequence[str]
+) -> bytes:
+    """The OSCAL JSON bytes of ``mapping``'s checks for every one of ``providers`` (the POA&M's)."""
+    return dumps({"component-definition": component_definition(mapping, generated, providers)})
 
 
-def component_definition(mapping: CheckMapping, generated: datetime, provider: str = "aws") -> JsonObject:
-    mapped = {
-        pid: mapping.checks_for(pid, provider) for pid in practices() if mapping.checks_for(pid, provider)
-    }
-    rules = sorted({check for checks in mapped.values() for check in checks})
-    rule_sets = {check: f"rule_set_{index:03d}" for index, check in enumerate(rules)}
+def component_definition(mapping: CheckMapping, generated: datetime, providers: Sequence[str]) -> JsonObject:
+    """One service and one validation component per provider, in the order the POA&M names them."""
+    if not providers:
+        raise ValueError("a component definition needs at least one provider")
     prowler = str(mapping.source.get("prowler_version", "unknown"))
     seed = mapping.sha256 or "unhashed"
+    # A one-provider document keeps the identifiers it always had; with several, each names its provider.
+    several = len(providers) > 1
+    components: list[JsonObject] = []
+    for provider in providers:
+        mapped = {
+            pid: mapping.checks_for(pid, provider) for pid in practices() if mapping.checks_for(pid, provider)
+        }
+        rules = sorted({check for checks in mapped.values() for check in checks})
+        rule_sets = {check: f"rule_set_{index:03d}" for index, check in enumerate(rules)}
+        qualifier = (provider,) if several else ()
+        components += [
+            _service(mapping, mapped, rule_sets, provider, seed, qualifier),
+            _validation(rule_sets, provider, prowler, seed),
+        ]
     return {
-        "uuid": stable_uuid("component-definition", seed, provider),
+        "uuid": stable_uuid("component-definition", seed, *providers),
         "metadata": {
-            "title": f"CMMC Level 2 practices checked by Prowler {prowler} ({provider.upper()})",
+            "title": f"CMMC Level 2 practices checked by Prowler {prowler} "
+            f"({', '.join(p.upper() for p in providers)})",
             "last-modified": timestamp(generated),
             "version": seed[:16],
             "oscal-version": AR_OSCAL_VERSION,
             "props": [prop("mapping-sha256", seed), prop("prowler-version", prowler)],
         },
-        "components": [
-            _service(mapping, mapped, rule_sets, provider, seed),
-            _validation(rule_sets, provider, prowler, seed),
-        ],
+        "components": components,
     }
 
 
@@ -67,6 +80,7 @@ def _service(
     rule_sets: dict[str, str],
     provider: str,
     seed: str,
+    qualifier: tuple[str, ...],
 ) -> JsonObject:
     props = []
     for check, rule_set in rule_sets.items():
@@ -92,7 +106,7 @@ def _service(
                     f"from {mapping.path or 'the mapping'}: MET needs a fresh, unmuted PASS of every rule."
                 ),
                 "implemented-requirements": [
-                    _requirement(pid, checks, rule_sets, seed) for pid, checks in mapped.items()
+                    _requirement(pid, checks, rule_sets, seed, qualifier) for pid, checks in mapped.items()
                 ],
             }
         ],
@@ -100,11 +114,15 @@ def _service(
 
 
 def _requirement(
-    practice_id: str, checks: tuple[str, ...], rule_sets: dict[str, str], seed: str
+    practice_id: str,
+    checks: tuple[str, ...],
+    rule_sets: dict[str, str],
+    seed: str,
+    qualifier: tuple[str, ...],
 ) -> JsonObject:
     practice = practices()[practice_id]
     requirement: JsonObject = {
-        "uuid": stable_uuid("implemented-requirement", seed, practice_id),
+        "uuid": stable_uuid("implemented-requirement", seed, practice_id, *qualifier),
         "control-id": control_id(practice.nist_id),
         "description": one_line(
             f"{practice_id} {practice.title}: checked by {len(checks)} Prowler check(s)."

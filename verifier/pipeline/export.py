@@ -46,7 +46,7 @@ def render(run: VerificationRun, export_format: ExportFormat) -> bytes:
             return oscal.render_assessment_results(run)
         case ExportFormat.OSCAL_CD:
             return oscal_cd.render_component_definition(
-                run.mapping, run.context.verified_at, run.poam.poam.provider
+                run.mapping, run.context.verified_at, run.poam.poam.providers
             )
         case ExportFormat.XLSX:
             return spreadsheet.render_xlsx(run)
