@@ -83,3 +83,15 @@ def test_a_repositorys_own_sync_is_preferred_to_the_shipped_list(
     )
     monkeypatch.chdir(tmp_path)
     assert default_known_checks().prowler_version == "9.9.9"
+
+
+def test_scan_refuses_a_misspelled_check_before_it_looks_for_prowler(
+    misspelled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(misspelled / "no-prowler-here")
+
+    code, _, stderr = run_cli_streams(capsys, "scan", "--prowler-bin", missing)
+
+    assert code == ExitCode.INVALID_INPUT  # not 4 (Prowler missing): the POA&M is judged first
+    assert f"unknown check `{TYPO}`" in stderr
+    assert not (misspelled / "out").exists()

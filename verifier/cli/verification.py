@@ -171,6 +171,7 @@ def scan_command(
         parallel,
         shard=parse_shard(shard) if shard else None,
         auth=tuple(auth or ()),
+        allow_unknown_checks=allow_unknown_checks,
     )
     report = run_scan(options, progress=lambda message: err.print(message, highlight=False))
     failed = [r for r in report.results if r.error]

@@ -23,6 +23,7 @@ from pathlib import Path
 from verifier.errors import EnvError, UsageError
 from verifier.evaluate import resolve_organization, resolve_target_organization
 from verifier.inputs.findings.manifest import MANIFEST_NAME, OrganizationListing, ScanManifest
+from verifier.inputs.known_checks import default_known_checks
 from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.organizations import list_organization
 from verifier.inputs.poam import load_poam
@@ -32,6 +33,7 @@ from verifier.model import EntryStatus, Poam, ScopeTarget
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.provider_commands import COMMANDS, AuthChoice, parse_auth
+from verifier.rules.check_ids import refuse_unknown_checks
 
 # Prowler exits 3 when a check FAILs: a normal outcome of a scan, not an error.
 PROWLER_OK = frozenset({0, 3})
@@ -72,6 +74,7 @@ class ScanOptions:
     shard: Shard | None = None
     # --auth PROVIDER=METHOD[:VALUE] texts for the non-AWS providers (defaults in provider_commands).
     auth: tuple[str, ...] = ()
+    allow_unknown_checks: bool = False  # check ids the shipped Prowler check list lacks (a newer Prowler's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,8 @@ def run_scan(
     """Scan every target (of this shard); raises only when Prowler is missing or every target failed."""
     loaded = load_poam(options.poam)
     mapping = load_mapping(options.mapping)
+    if not options.allow_unknown_checks:  # before Prowler runs: it would fail on the id minutes later
+        refuse_unknown_checks(loaded.poam, default_known_checks(), options.poam)
     auth = parse_auth(options.auth)
     by_provider = needed_checks_by_provider(loaded.poam, mapping, options.all_practices)
     checks = tuple(sorted({c for provider_checks in by_provider.values() for c in provider_checks}))

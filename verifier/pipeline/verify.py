@@ -16,7 +16,7 @@ from typing import assert_never
 
 from verifier import __version__
 from verifier.choices import FailOn
-from verifier.errors import EnvError, InputError, UsageError
+from verifier.errors import EnvError, UsageError
 from verifier.evaluate import (
     EvaluationSettings,
     FindingsIndex,
@@ -36,12 +36,12 @@ from verifier.inputs.findings.excerpts import read_excerpts
 from verifier.inputs.findings.manifest import listed_accounts
 from verifier.inputs.findings.s3 import is_s3_url, parse_s3_url
 from verifier.inputs.jsondoc import sha256_hex
-from verifier.inputs.known_checks import KnownChecks, default_known_checks
+from verifier.inputs.known_checks import default_known_checks
 from verifier.inputs.ledger import line_digest, read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import LoadedPoam, load_poam
 from verifier.inputs.scope import referenced_checks
-from verifier.model import AttestationStatus, Entry, EntryResult, Finding, Poam, Verdict
+from verifier.model import AttestationStatus, Entry, EntryResult, Finding, Verdict
 from verifier.outputs import evidence, s3, signing, summary_md, verification_json
 from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.ledger import ledger_lines
@@ -62,7 +62,7 @@ from verifier.outputs.transaction import (
 from verifier.outputs.writer import OutputPlan, exclusive_lock, final_path
 from verifier.pipeline.keys import read_private_key
 from verifier.rules.assessment import assess_run
-from verifier.rules.check_ids import unknown_check_ids
+from verifier.rules.check_ids import refuse_unknown_checks
 from verifier.rules.streak import Observation, histories
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -277,14 +277,6 @@ def judge(
         attested_artifacts=_intact_artifacts(attested, artifacts),
         excerpts=read_excerpts(_quoted(results), findings.files),
     )
-
-
-def refuse_unknown_checks(poam: Poam, known: KnownChecks, source: Path) -> None:
-    """Exit 3 naming every check id no Prowler provider in scope runs: a typo would only ever be NOT_VERIFIED."""
-    unknown = unknown_check_ids(poam, known)
-    if unknown:
-        listed = "; ".join(f"{u.entry}: {u.message()}" for u in unknown)
-        raise InputError(f"{source}: {listed} (for a check of a newer Prowler, pass --allow-unknown-checks)")
 
 
 def _quoted(results: Sequence[EntryResult]) -> Iterator[Finding]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from verifier.errors import InputError
 from verifier.inputs.known_checks import KnownChecks
 from verifier.inputs.scope import QUALIFIER
 from verifier.model import Poam
@@ -39,3 +41,11 @@ def _unknown(poam: Poam, known: KnownChecks) -> Iterator[UnknownCheckId]:
                 continue
             closest = next((c for p in providers if (c := known.closest(p, check_id))), None)
             yield UnknownCheckId(entry.id, providers[0], check_id, known.prowler_version, closest)
+
+
+def refuse_unknown_checks(poam: Poam, known: KnownChecks, source: Path) -> None:
+    """Exit 3 naming every check id no Prowler provider in scope runs: a typo would only ever be NOT_VERIFIED."""
+    unknown = unknown_check_ids(poam, known)
+    if unknown:
+        listed = "; ".join(f"{u.entry}: {u.message()}" for u in unknown)
+        raise InputError(f"{source}: {listed} (for a check of a newer Prowler, pass --allow-unknown-checks)")
