@@ -215,3 +215,18 @@ def test_root_mfa_never_passes_in_code() -> None:
     report = judge_change(findings, None, MAPPING, _poam_on("IA.L2-3.5.3"), declarations=declarations)
     assert report.entries[0].verdict is CodeVerdict.NOT_IN_THIS_CODE
     assert "AVD-AWS-0142 (no Terraform resource is what it examines)" in render_summary(report)
+
+
+def test_declared_names_from_the_pr_are_escaped_in_the_summary(tmp_path: Path) -> None:
+    """Resource labels and file names come from the PR's author: none may add markup to the comment."""
+    (tmp_path / "a|b.tf").write_text(
+        'resource "aws_iam_account_password_policy" "x![i](https://evil.example/i.png)" {}\n'
+    )
+    findings, _ = _recorded("password_policy_strict")
+    report = judge_change(
+        findings, None, MAPPING, _poam_on(COMPLEXITY_PRACTICE), declarations=read_declarations(tmp_path)
+    )
+    summary = render_summary(report)
+    assert report.entries[0].verdict is CodeVerdict.PASSES_IN_CODE
+    assert "![i]" not in summary and "a|b.tf" not in summary
+    assert md_text("aws_iam_account_password_policy.x![i](https://evil.example/i.png)") in summary
