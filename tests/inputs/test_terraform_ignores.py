@@ -49,3 +49,10 @@ def test_matching_is_by_avd_or_long_id_case_insensitively() -> None:
     assert ignore.hides("AVD-AWS-0088", "AWS-S3-Enable-Bucket-Encryption")
     assert not ignore.hides("AVD-AWS-0089", "aws-s3-enable-bucket-logging")
     assert InlineIgnore("*", "main.tf", 1).hides("AVD-AWS-0001", "anything")
+
+
+def test_an_ignore_in_a_local_module_beside_the_scanned_directory(tmp_path: Path) -> None:
+    """Trivy follows ``source = "../shared"`` out of its scan path; an ignore there hides a check too."""
+    _write(tmp_path, "root/main.tf", 'module "iam" {\n  source = "../shared"\n}\n')
+    _write(tmp_path, "shared/main.tf", "#trivy:ignore:AVD-AWS-0063\n")
+    assert read_inline_ignores(tmp_path / "root") == (InlineIgnore("AVD-AWS-0063", "../shared/main.tf", 1),)

@@ -55,7 +55,8 @@ def test_pr_closes_one_gap_and_regresses_one_practice(prowler_bin: str, trivy: P
         )
     )
     verdicts = {e.entry_id: e.verdict for e in report.entries}
-    assert verdicts == {"POAM-001": CodeVerdict.FAILS_IN_CODE, "POAM-002": CodeVerdict.PASSES_IN_CODE}
+    # Data at Rest's checks also examine tables, volumes and topics head does not declare.
+    assert verdicts == {"POAM-001": CodeVerdict.FAILS_IN_CODE, "POAM-002": CodeVerdict.NOT_IN_THIS_CODE}
     assert [(r.finding.check_id, r.finding.file, r.finding.resource) for r in report.regressions] == [
         ("AVD-AWS-0016", "main.tf", "aws_cloudtrail.audit")
     ]
@@ -135,10 +136,40 @@ def test_the_terraform_pr_workflow_step_runs_as_written(
     verification = json.loads((workspace / "out" / "verification.json").read_text())
     assert {e["entry_id"]: e["verdict"] for e in verification["entries"]} == {
         "POAM-001": "fails_in_code",
-        "POAM-002": "passes_in_code",
+        "POAM-002": "not_in_this_code",
     }
     sarif = json.loads((workspace / "out" / "iac.sarif").read_text())
     assert any(r["properties"]["regression"] for r in sarif["runs"][0]["results"])
+
+
+@pytest.mark.parametrize(
+    ("scenario", "verdict"),
+    [
+        ("s3_bucket_only", CodeVerdict.NOT_IN_THIS_CODE),
+        ("password_policy_strict", CodeVerdict.PASSES_IN_CODE),
+        ("password_policy_in_module", CodeVerdict.PASSES_IN_CODE),
+        ("password_policy_weak", CodeVerdict.FAILS_IN_CODE),
+        ("password_policy_ignored", CodeVerdict.IGNORED_IN_CODE),
+    ],
+)
+def test_the_password_policy_passes_in_code_only_where_declared(
+    prowler_bin: str, trivy: Path, tmp_path: Path, scenario: str, verdict: CodeVerdict
+) -> None:
+    """Trivy passes AVD-AWS-0063 on `.` for a change with no password policy; that never reads as a pass."""
+    document = json.loads((FIXTURES / "poam" / "minimal.json").read_text())
+    document["entries"][0].update(id="POAM-002", practice_id="IA.L2-3.5.7")
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document))
+    options = IacOptions(
+        head=FIXTURES / "terraform" / scenario,
+        out=tmp_path / "out",
+        poam=poam,
+        mapping=IAC_MAPPING,
+        prowler_bin=prowler_bin,
+        trivy_bin=str(trivy),
+    )
+    (entry,) = run_iac(options).entries
+    assert entry.verdict is verdict
 
 
 def test_every_trivy_id_is_a_builtin_check(trivy: Path) -> None:

@@ -1,7 +1,8 @@
 """``poam iac`` on recorded ``prowler iac`` output of tests/fixtures/terraform/{base,head}.
 
-Head gives the CUI bucket default encryption (POAM-002, SC.L2-3.13.16, now passes in code) and turns off
-CloudTrail log-file validation (a regression of AU.L2-3.3.8, so POAM-001 still fails in code).
+Head gives the CUI bucket default encryption and turns off CloudTrail log-file validation (a regression of
+AU.L2-3.3.8, so POAM-001 still fails in code). POAM-002 (SC.L2-3.13.16) is not in this code: its checks
+also examine DynamoDB tables, EBS and EFS volumes, RDS instances and more, none of which head declares.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from verifier.rules.iac import CodeVerdict
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RECORDED = FIXTURES / "iac"
+TERRAFORM = FIXTURES / "terraform"
 REPO = Path(__file__).resolve().parents[2]
 IAC_MAPPING = REPO / "mappings" / "cmmc-l2-iac.json"
 AWS_MAPPING = REPO / "mappings" / "cmmc-l2-aws.json"
@@ -46,7 +48,7 @@ def poam_file(tmp_path: Path) -> Path:
 
 def _options(tmp_path: Path, poam_file: Path | None, **changes: object) -> IacOptions:
     options = IacOptions(
-        head=tmp_path,
+        head=TERRAFORM / "head",
         out=tmp_path / "out",
         findings=RECORDED / "head.ocsf.json",
         base_findings=RECORDED / "base.ocsf.json",
@@ -80,7 +82,7 @@ def test_reader_rejects_cloud_findings(tmp_path: Path) -> None:
 def test_closed_gap_and_regression(tmp_path: Path, poam_file: Path) -> None:
     report = run_iac(_options(tmp_path, poam_file))
     verdicts = {e.entry_id: e.verdict for e in report.entries}
-    assert verdicts == {"POAM-001": CodeVerdict.FAILS_IN_CODE, "POAM-002": CodeVerdict.PASSES_IN_CODE}
+    assert verdicts == {"POAM-001": CodeVerdict.FAILS_IN_CODE, "POAM-002": CodeVerdict.NOT_IN_THIS_CODE}
     assert [(r.finding.check_id, r.finding.file, r.finding.start_line) for r in report.regressions] == [
         ("AVD-AWS-0016", "main.tf", 22)
     ]
@@ -90,6 +92,89 @@ def test_closed_gap_and_regression(tmp_path: Path, poam_file: Path) -> None:
 
 def test_gate_on_regression(tmp_path: Path, poam_file: Path) -> None:
     assert run_iac(_options(tmp_path, poam_file, fail_on=IacFailOn.REGRESSION)).gate_hit
+
+
+def _password_policy_poam(tmp_path: Path) -> Path:
+    document = json.loads((FIXTURES / "poam" / "minimal.json").read_text())
+    document["entries"][0].update(id="POAM-002", practice_id="IA.L2-3.5.7")
+    path = tmp_path / "poam.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_a_declared_strict_password_policy_passes_poam_002_in_code(tmp_path: Path) -> None:
+    scenario = "password_policy_strict"
+    options = _options(
+        tmp_path,
+        _password_policy_poam(tmp_path),
+        head=TERRAFORM / scenario,
+        findings=RECORDED / f"{scenario}.ocsf.json",
+        base_findings=None,
+    )
+    (entry,) = run_iac(options).entries
+    assert entry.verdict is CodeVerdict.PASSES_IN_CODE
+    (rendered,) = json.loads((tmp_path / "out" / "verification.json").read_text())["entries"]
+    assert rendered["checks_in_code"][0]["resources"][0] == {
+        "type": "aws_iam_account_password_policy",
+        "name": "strict",
+        "file": "main.tf",
+        "line": 2,
+    }
+    assert (
+        "aws\\_iam\\_account\\_password\\_policy.strict (main.tf:2)"
+        in (tmp_path / "out" / "summary.md").read_text()
+    )
+    (sarif_entry,) = json.loads((tmp_path / "out" / "iac.sarif").read_text())["runs"][0]["properties"][
+        "poamEntries"
+    ]
+    assert sarif_entry["verdict"] == "passes_in_code" and sarif_entry["nothingToExamine"] == []
+    assert sarif_entry["resources"] == [
+        {"type": "aws_iam_account_password_policy", "name": "strict", "uri": "main.tf", "startLine": 2}
+    ]
+
+
+def test_an_s3_bucket_only_change_does_not_pass_the_password_policy(tmp_path: Path) -> None:
+    """Trivy passes AVD-AWS-0063 on `.` for this change; the code declares no password policy."""
+    scenario = "s3_bucket_only"
+    options = _options(
+        tmp_path,
+        _password_policy_poam(tmp_path),
+        head=TERRAFORM / scenario,
+        findings=RECORDED / f"{scenario}.ocsf.json",
+        base_findings=None,
+    )
+    (entry,) = run_iac(options).entries
+    assert entry.verdict is CodeVerdict.NOT_IN_THIS_CODE
+    (rendered,) = json.loads((tmp_path / "out" / "verification.json").read_text())["entries"]
+    assert rendered["checks_nothing_to_examine"] == ["AVD-AWS-0063"]
+    (sarif_entry,) = json.loads((tmp_path / "out" / "iac.sarif").read_text())["runs"][0]["properties"][
+        "poamEntries"
+    ]
+    assert sarif_entry["nothingToExamine"] == [
+        {"checkId": "AVD-AWS-0063", "resourceTypes": ["aws_iam_account_password_policy"]}
+    ]
+
+
+def test_a_file_the_parser_cannot_read_declares_nothing(tmp_path: Path) -> None:
+    head = tmp_path / "head"
+    head.mkdir()
+    source = (TERRAFORM / "password_policy_strict" / "main.tf").read_text()
+    (head / "main.tf").write_text(source.replace("= 14", "= 14 {{"))
+    options = _options(
+        tmp_path,
+        _password_policy_poam(tmp_path),
+        head=head,
+        findings=RECORDED / "password_policy_strict.ocsf.json",
+        base_findings=None,
+    )
+    report = run_iac(options)
+    assert report.entries[0].verdict is CodeVerdict.NOT_IN_THIS_CODE
+    assert report.unparsed_files == ("main.tf",)
+    assert json.loads((tmp_path / "out" / "verification.json").read_text())["unparsed_files"] == ["main.tf"]
+    assert (
+        "Not parsed (what they declare does not count): main.tf"
+        in (tmp_path / "out" / "summary.md").read_text()
+    )
 
 
 def test_no_base_no_regressions(tmp_path: Path) -> None:
@@ -155,8 +240,31 @@ def test_missing_trivy_is_an_environment_error(tmp_path: Path) -> None:
             ),
             "AU.L2-3.3.99",
         ),
+        (
+            lambda d: d["practices"]["AU.L2-3.3.8"]["pairs"][0].pop("terraform_resource_types"),
+            "terraform_resource_types",
+        ),
+        (
+            lambda d: d["practices"]["AU.L2-3.3.8"]["pairs"][0].update(terraform_resource_type=["aws_x"]),
+            "terraform_resource_type",
+        ),
+        (
+            lambda d: d["practices"]["AU.L2-3.3.8"]["pairs"][0].update(
+                terraform_resource_types=["aws_kms_key"]
+            ),
+            "AVD-AWS-0015 is given different long ids or resource types",
+        ),
     ],
-    ids=["no-long-id", "not-an-avd-id", "no-pairs", "no-trivy-version", "unknown-practice"],
+    ids=[
+        "no-long-id",
+        "not-an-avd-id",
+        "no-pairs",
+        "no-trivy-version",
+        "unknown-practice",
+        "no-resource-types",
+        "misspelt-resource-types",
+        "types-disagree",
+    ],
 )
 def test_a_malformed_iac_mapping_is_refused_by_name(tmp_path: Path, change: Any, message: str) -> None:
     document = json.loads(IAC_MAPPING.read_text())

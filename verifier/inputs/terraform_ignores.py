@@ -8,16 +8,13 @@ but not interpreted: an expiring ignore still hides the check today.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from verifier.errors import InputError
+from verifier.inputs.terraform import read_text, relative_name, terraform_files, tree_files
 
 _IGNORE = re.compile(r"(?:#|//)\s*(?:trivy|tfsec):ignore:([A-Za-z0-9_.*-]+)((?::[A-Za-z]+:[^\s:]+)*)")
-_SKIP_DIRS = frozenset({".terraform", ".git", "node_modules"})
-_SUFFIXES = (".tf", ".tf.json", ".tfvars")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,24 +32,12 @@ class InlineIgnore:
 
 
 def read_inline_ignores(root: Path) -> tuple[InlineIgnore, ...]:
-    """Every ignore comment in the Terraform under ``root`` (file paths relative to it), in file order."""
-    if not root.is_dir():
-        return ()
+    """Every ignore comment in the Terraform Trivy reads from ``root`` (local modules it calls too), and
+    in the ``.tfvars`` files under it; file paths are relative to ``root``, in file order."""
+    tfvars = tree_files(root, (".tfvars",)) if root.is_dir() else []
     found: list[InlineIgnore] = []
-    for path in _terraform_files(root):
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        relative = path.relative_to(root).as_posix()
-        for number, line in enumerate(text.splitlines(), start=1):
+    for path in [*terraform_files(root), *tfvars]:
+        relative = relative_name(path, root)
+        for number, line in enumerate(read_text(path).splitlines(), start=1):
             found += [InlineIgnore(m[1], relative, number, m[2]) for m in _IGNORE.finditer(line)]
     return tuple(found)
-
-
-def _terraform_files(root: Path) -> list[Path]:
-    files = []
-    for directory, subdirs, names in os.walk(root, followlinks=False):
-        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
-        files += [Path(directory, n) for n in sorted(names) if n.endswith(_SUFFIXES)]
-    return files

@@ -1,13 +1,19 @@
-"""SARIF 2.1.0 for code scanning: one rule per Trivy check, one result per failing Terraform resource."""
+"""SARIF 2.1.0 for code scanning: one rule per Trivy check, one result per failing Terraform resource.
+
+The run's ``properties.poamEntries`` says, per open POA&M entry, its verdict in code, the declared resources
+its checks examined (file and line) and the checks that had nothing to examine: code scanning shows only
+results, so a reader of the file learns there why an entry did or did not pass.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
 
 from verifier.inputs.findings.iac import IacFinding
+from verifier.rules.iac import EntryCode
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -19,6 +25,7 @@ def render_sarif(
     practices_for: Callable[[str], tuple[str, ...]],
     regressions: frozenset[tuple[str, str, str]],
     tool_version: str,
+    entries: Sequence[EntryCode] = (),
 ) -> bytes:
     """SARIF for head's failures; ``regressions`` holds the keys of failures the change introduced."""
     ordered = sorted(failures, key=lambda f: (f.file, f.start_line, f.check_id, f.resource))
@@ -38,6 +45,7 @@ def render_sarif(
                     }
                 },
                 "results": [_result(f, rule_ids.index(f.check_id), f.key in regressions) for f in ordered],
+                "properties": {"poamEntries": [_entry(e) for e in entries]},
             }
         ],
     }
@@ -72,3 +80,24 @@ def _result(finding: IacFinding, rule_index: int, regression: bool) -> dict[str,
         "partialFingerprints": {"poamIac/v1": "|".join(finding.key)},
         "properties": {"regression": regression},
     }
+
+
+def _entry(entry: EntryCode) -> dict[str, Any]:
+    return {
+        "entryId": entry.entry_id,
+        "practiceId": entry.practice_id,
+        "verdict": entry.verdict.value,
+        "resources": _resources(entry),
+        "nothingToExamine": [
+            {"checkId": c.check_id, "resourceTypes": list(c.resource_types)} for c in entry.nothing_to_examine
+        ],
+    }
+
+
+def _resources(entry: EntryCode) -> list[dict[str, Any]]:
+    """Each declared resource of the entry's checks once, in file and line order."""
+    unique = {(r.file, r.line, r.address): r for c in entry.in_code for r in c.resources}
+    return [
+        {"type": r.type, "name": r.name, "uri": r.file, "startLine": r.line}
+        for r in (unique[k] for k in sorted(unique))
+    ]

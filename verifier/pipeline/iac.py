@@ -1,6 +1,7 @@
 """``poam iac``: check a PR's Terraform against the POA&M with ``prowler iac`` (Trivy's built-in checks).
 
-Reports, for each open POA&M entry with mapped Trivy checks, whether head's code passes them all, and for
+Reports, for each open POA&M entry with mapped Trivy checks, whether head's code declares what each check
+examines and passes them all (resources read from the Terraform itself, rules/iac.py), and for
 every mapped practice the failures head introduces relative to base (regressions), with file and line.
 """
 
@@ -20,6 +21,7 @@ from verifier.errors import EnvError, UsageError
 from verifier.inputs.findings.iac import IacFinding, IacMapping, load_iac_mapping, read_iac_findings
 from verifier.inputs.poam import load_poam
 from verifier.inputs.prowler_install import find_prowler
+from verifier.inputs.terraform import read_declarations
 from verifier.inputs.terraform_ignores import read_inline_ignores
 from verifier.outputs.iac_report import render_summary, render_verification
 from verifier.outputs.sarif import render_sarif
@@ -59,7 +61,8 @@ def run_iac(options: IacOptions) -> IacReport:
     if options.base_findings or options.base:
         base = _findings(options, options.base or Path(), options.base_findings, "base")
     ignores = read_inline_ignores(options.head)
-    report = judge_change(head, base, mapping, poam, options.fail_on, ignores)
+    declarations = read_declarations(options.head)
+    report = judge_change(head, base, mapping, poam, options.fail_on, ignores, declarations)
     _write(options, report, mapping)
     return report
 
@@ -122,6 +125,8 @@ def _write(options: IacOptions, report: IacReport, mapping: IacMapping) -> None:
         options.out / "verification.json": render_verification(report, mapping),
     }
     if options.sarif:
-        rendered[options.sarif] = render_sarif(report.head_failures, mapping.practices_for, keys, __version__)
+        rendered[options.sarif] = render_sarif(
+            report.head_failures, mapping.practices_for, keys, __version__, report.entries
+        )
     for path, data in rendered.items():
         write_atomic(path, data)

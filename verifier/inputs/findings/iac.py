@@ -48,11 +48,17 @@ class IacFinding:
 
 @dataclass(frozen=True, slots=True)
 class TrivyPairing:
-    """One AWS check and the Trivy check that tests the same setting in Terraform."""
+    """One AWS check and the Trivy check that tests the same setting in Terraform.
+
+    ``resource_types`` are what the Trivy check examines: its PASS means something only where the code
+    declares one. ``related_types`` configure an examined resource and are reported beside it.
+    """
 
     aws_check: str
     trivy_id: str
     trivy_long_id: str
+    resource_types: tuple[str, ...] = ()
+    related_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,10 @@ class IacMapping:
 
     def all_checks(self) -> frozenset[str]:
         return frozenset(p.trivy_id for ps in self.practices.values() for p in ps)
+
+    def pairing(self, check_id: str) -> TrivyPairing | None:
+        """The first pairing of this Trivy check (all agree on its names and types: the loader checks)."""
+        return next((p for ps in self.practices.values() for p in ps if p.trivy_id == check_id), None)
 
 
 def read_iac_findings(path: Path) -> tuple[IacFinding, ...]:
@@ -112,18 +122,36 @@ def _finding(raw: Any, path: Path, n: int) -> IacFinding:
 
 
 def load_iac_mapping(path: Path) -> IacMapping:
-    """Read ``mappings/cmmc-l2-iac.json``: ``practices.<id>.pairs`` = [{aws_check, trivy_id, trivy_long_id}]."""
+    """Read ``mappings/cmmc-l2-iac.json``: ``practices.<id>.pairs`` = [{aws_check, trivy_id, trivy_long_id,
+    terraform_resource_types, terraform_related_types?}]."""
     data = read_bytes(path, "IaC mapping")
     document = parse_json(data, str(path))
     validate(document, "iac-mapping.schema.json", str(path))
     unknown = sorted(set(document["practices"]) - set(practices()))
     if unknown:
         raise InputError(f"{path}: unknown CMMC Level 2 practice ids: {', '.join(unknown)}")
-    pairings = {
-        pid: tuple(TrivyPairing(p["aws_check"], p["trivy_id"], p["trivy_long_id"]) for p in body["pairs"])
-        for pid, body in document["practices"].items()
-    }
+    pairings = {pid: tuple(_pairing(p) for p in body["pairs"]) for pid, body in document["practices"].items()}
+    _refuse_disagreements(pairings, path)
     return IacMapping(practices=pairings, sha256=sha256_hex(data), path=str(path))
+
+
+def _pairing(raw: Mapping[str, Any]) -> TrivyPairing:
+    return TrivyPairing(
+        raw["aws_check"],
+        raw["trivy_id"],
+        raw["trivy_long_id"],
+        tuple(raw["terraform_resource_types"]),
+        tuple(raw.get("terraform_related_types", ())),
+    )
+
+
+def _refuse_disagreements(pairings: Mapping[str, tuple[TrivyPairing, ...]], path: Path) -> None:
+    """One Trivy check examines the same resources wherever it is paired; two answers mean a typo."""
+    seen: dict[str, tuple[object, ...]] = {}
+    for pairing in (p for ps in pairings.values() for p in ps):
+        facts = (pairing.trivy_long_id, pairing.resource_types, pairing.related_types)
+        if seen.setdefault(pairing.trivy_id, facts) != facts:
+            raise InputError(f"{path}: {pairing.trivy_id} is given different long ids or resource types")
 
 
 def builtin_trivy_checks(trivy_binary: Path) -> dict[str, frozenset[str]]:
