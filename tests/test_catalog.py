@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
+from importlib import resources
 
-from verifier.catalog import Eligibility, by_nist_id, practices
+from verifier.catalog import (
+    OBJECTIVES_DATA,
+    Eligibility,
+    assessment_procedures,
+    by_nist_id,
+    objectives_by_id,
+    practices,
+)
 
 NEVER_ON_A_POAM = (  # § 170.21(a)(2)(iii)
     "AC.L2-3.1.20",
@@ -87,3 +97,32 @@ def test_by_nist_id_finds_the_practice() -> None:
     assert practice.practice_id == "SC.L2-3.13.16"
     assert practice.domain == "SC"
     assert len(by_nist_id()) == 110
+
+
+# The shipped 800-171A transcription, byte for byte the project's reference copy when it was taken in.
+OBJECTIVES_SHA256 = "23daa5a323d624728e7776cf2b6fa95a146bde96a49743c4838594d9cb3c7313"
+
+
+def test_the_800_171a_data_holds_320_objectives_as_many_per_practice_as_the_table_says() -> None:
+    procedures = assessment_procedures()
+    assert list(procedures) == list(practices())
+    assert sum(len(p.objectives) for p in procedures.values()) == 320
+    for practice_id, procedure in procedures.items():
+        assert len(procedure.objectives) == practices()[practice_id].objectives, practice_id
+        nist_id = practices()[practice_id].nist_id
+        letters = [o.objective_id.removeprefix(nist_id) for o in procedure.objectives]
+        assert letters == [f"[{chr(ord('a') + i)}]" for i in range(len(letters))], practice_id
+        assert procedure.examine and procedure.interview and procedure.test, practice_id
+
+
+def test_objectives_are_found_by_id_with_their_text() -> None:
+    objective = objectives_by_id()["3.3.8[c]"]
+    assert objective.practice_id == "AU.L2-3.3.8"
+    assert objective.text == "audit information is protected from unauthorized deletion."
+    assert len(objectives_by_id()) == 320
+
+
+def test_the_shipped_transcription_is_the_reference_copy_with_its_provenance() -> None:
+    data = resources.files("verifier").joinpath(OBJECTIVES_DATA).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == OBJECTIVES_SHA256
+    assert "NIST SP 800-171A" in json.loads(data)["source"]["title"]

@@ -1,7 +1,9 @@
-"""The 110 CMMC Level 2 practices with their SPRS points and § 170.21 POA&M eligibility.
+"""The 110 CMMC Level 2 practices with their SPRS points and § 170.21 POA&M eligibility, and the 320
+NIST SP 800-171A assessment objectives an assessor judges them by.
 
 Package data ``data/practices.csv`` is a copy of the project's reference table (32 CFR § 170.24 point
-values, § 170.21(a)(2) eligibility); ``tests/test_catalog.py`` pins its totals.
+values, § 170.21(a)(2) eligibility); ``data/sp800-171a-objectives.json`` the 800-171A transcription (objective
+texts and Examine / Interview / Test objects, its provenance in ``source``). ``tests/test_catalog.py`` pins both.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 
 class Eligibility(enum.StrEnum):
@@ -74,3 +78,52 @@ SCAN_CANNOT_PROVE: dict[str, str] = {
     "SC.L2-3.13.11": "FIPS validation of the cryptographic modules cannot be observed by a configuration scan",
     "CA.L2-3.12.4": "the System Security Plan is a document, not a cloud configuration",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """One NIST SP 800-171A assessment objective (``3.3.8[c]``): what an assessor determines is so."""
+
+    objective_id: str
+    practice_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentProcedure:
+    """A practice's 800-171A procedure: its objectives and the objects an assessor examines, interviews, tests."""
+
+    practice_id: str
+    statement: str
+    objectives: tuple[Objective, ...]
+    examine: str
+    interview: str
+    test: str
+
+
+OBJECTIVES_DATA = "data/sp800-171a-objectives.json"
+
+
+@cache
+def assessment_procedures() -> dict[str, AssessmentProcedure]:
+    """All 110 procedures keyed by practice id, from the shipped 800-171A transcription (its ``source`` names it)."""
+    text = resources.files("verifier").joinpath(OBJECTIVES_DATA).read_text(encoding="utf-8")
+    return {r["practice_id"]: _procedure(r) for r in json.loads(text)["requirements"]}
+
+
+def _procedure(raw: dict[str, Any]) -> AssessmentProcedure:
+    practice_id = raw["practice_id"]
+    return AssessmentProcedure(
+        practice_id=practice_id,
+        statement=raw["statement"],
+        objectives=tuple(Objective(o["id"], practice_id, o["text"]) for o in raw["objectives"]),
+        examine=raw["examine"],
+        interview=raw["interview"],
+        test=raw["test"],
+    )
+
+
+@cache
+def objectives_by_id() -> dict[str, Objective]:
+    """Every one of the 320 objectives keyed by its id (``3.3.8[c]``)."""
+    return {o.objective_id: o for p in assessment_procedures().values() for o in p.objectives}

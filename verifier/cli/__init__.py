@@ -13,6 +13,9 @@ from verifier.cli import verification  # noqa: F401 - registers verify, scan, ex
 from verifier.cli import assess  # noqa: F401 - registers score, lint, timeline
 
 # isort: split
+from verifier.cli import objectives  # noqa: F401 - registers objectives
+
+# isort: split
 from verifier.cli import evidence  # noqa: F401 - registers attest, keygen, bundle verify, history
 
 # isort: split

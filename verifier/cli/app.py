@@ -103,5 +103,8 @@ def main() -> None:
     except VerifierError as exc:
         if STATE["debug"]:
             traceback.print_exc()
-        err.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+        from rich.text import Text
+
+        # The message as text, never markup: "3.3.8[c]" or a path with brackets must print as written.
+        err.print(Text.assemble(("error:", "bold red"), " ", exc.message), highlight=False, soft_wrap=True)
         sys.exit(int(exc.exit_code))

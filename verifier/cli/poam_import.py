@@ -200,10 +200,11 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) ->
     if not rows:
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, title_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # sheet data as text, never markup
     out.print(table)

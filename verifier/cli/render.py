@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.table import Table
+from rich.text import Text
 
 from verifier.cli.app import out
 from verifier.model import Verdict
@@ -28,7 +29,8 @@ def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
     shown = run.results if all_rows else run.results[:TABLE_ROWS]
     for result in shown:
         verdict = f"[{STYLE[result.verdict]}]{result.verdict.value}[/]"
-        table.add_row(result.entry_id, result.practice_id, verdict, "\n".join(result.reasons))
+        # User data as Text, never markup: "[a]" in an objective id or a crafted entry id would be read as a tag.
+        table.add_row(Text(result.entry_id), Text(result.practice_id), verdict, Text("\n".join(result.reasons)))
     out.print(table)
     if len(shown) < len(run.results):
         out.print(
@@ -62,7 +64,7 @@ def print_problems(problems: list[Problem]) -> None:
         table.add_column(column, overflow="fold")
     for p in problems:
         style = "red" if p.severity is Severity.ERROR else "yellow"
-        table.add_row(p.entry or "POA&M", p.rule_id, f"[{style}]{p.severity.value}[/]", p.message)
+        table.add_row(Text(p.entry or "POA&M"), p.rule_id, f"[{style}]{p.severity.value}[/]", Text(p.message))
     out.print(table)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     out.print(f"{errors} error(s), {len(problems) - errors} warning(s)")
