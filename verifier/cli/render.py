@@ -8,6 +8,7 @@ from rich.table import Table
 
 from verifier.cli.app import out
 from verifier.model import Verdict
+from verifier.outputs.reasons import rendered
 from verifier.rules.interface import Problem, Severity
 
 if TYPE_CHECKING:  # only annotations: `poam lint` must not import the verify stack to print its table
@@ -28,7 +29,7 @@ def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
     shown = run.results if all_rows else run.results[:TABLE_ROWS]
     for result in shown:
         verdict = f"[{STYLE[result.verdict]}]{result.verdict.value}[/]"
-        table.add_row(result.entry_id, result.practice_id, verdict, "\n".join(result.reasons))
+        table.add_row(result.entry_id, result.practice_id, verdict, "\n".join(rendered(result)))
     out.print(table)
     if len(shown) < len(run.results):
         out.print(
