@@ -8,7 +8,6 @@ from rich.table import Table
 
 from verifier.cli.app import out
 from verifier.model import Verdict
-from verifier.outputs.reasons import rendered
 from verifier.rules.interface import Problem, Severity
 
 if TYPE_CHECKING:  # only annotations: `poam lint` must not import the verify stack to print its table
@@ -23,6 +22,8 @@ TABLE_ROWS = 60
 
 
 def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
+    from verifier.outputs.reasons import rendered  # here: `poam lint` imports this module, not outputs
+
     table = Table(title=f"{run.poam.poam.organization} — as of {run.context.as_of.isoformat()}")
     for column in ("Entry", "Practice", "Verdict", "Why"):
         table.add_column(column, overflow="fold")
