@@ -32,6 +32,7 @@ def test_every_other_reason_of_an_older_bundle_derives_nothing() -> None:
         "region  of account 123456789012 does not appear in the scan results at all",
         "region eu-west-1 of account  does not appear in the scan results at all",
         "REGION eu-west-1 of account 123456789012 does not appear in the scan results at all",
+        "region eu-west-1\x1b[2K of account 123456789012 does not appear in the scan results at all",
     ],
 )
 def test_words_that_are_not_exactly_the_region_gap_derive_nothing(text: str) -> None:

@@ -461,15 +461,13 @@ def test_an_entry_file_with_an_unknown_or_malformed_reason_code_is_refused(
         verify_bundle(
             _write(_forge(example[0], {"POAM-002": {"reason_codes": unknown}}), tmp_path / "a"), None
         )
-    gap = [
-        {
-            "code": "region_not_scanned",
-            "params": {"account": "123456789012", "region": ["eu-west-1"]},
-            "text": "",
-        }
-    ]
-    with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: not a valid entry evidence file"):
-        verify_bundle(_write(_forge(example[0], {"POAM-002": {"reason_codes": gap}}), tmp_path / "b"), None)
+    # A pair that is not one printable word each (it is printed in a note) is refused.
+    for n, region in enumerate([["eu-west-1"], "", "eu-west-1\nsignature verified", "eu-west-1\x1b[2K"]):
+        params = {"account": "123456789012", "region": region}
+        gap = [{"code": "region_not_scanned", "params": params, "text": ""}]
+        forged = _forge(example[0], {"POAM-002": {"reason_codes": gap}})
+        with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: not a valid entry evidence file"):
+            verify_bundle(_write(forged, tmp_path / f"b{n}"), None)
 
 
 # --- zip safety ----------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ class EntryFiles:
 
 
 def entry_files(run: VerificationRun) -> EntryFiles:
-    """One JSON file per entry holding its verdict, reasons, scope and deciding findings."""
+    """One JSON file per entry holding its verdict, reasons (words, and codes with parameters: what
+    ``poam bundle verify`` reads), scope and deciding findings."""
     files: dict[str, bytes] = {}
     refs: dict[str, EvidenceRef] = {}
     entries = {e.id: e for e in run.poam.poam.entries}

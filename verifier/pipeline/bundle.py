@@ -10,10 +10,11 @@ record, a quoted FAIL only ever deciding NOT_MET (``bundle_quotes``).
 What re-evaluation can and cannot show: the bundle holds each entry's deciding findings, not the
 whole scan. Failures, missing checks, MANUAL or muted results and stale scans are re-derived
 exactly. Scan coverage (which account/region pairs the scan reached) is taken from the manifest's
-``account_regions_seen``, so a NOT_VERIFIED resting on "region R of account A does not appear in the
-scan results" re-derives exactly too. Bundles written before that field existed only have
+``account_regions_seen``, so a NOT_VERIFIED resting on an unscanned region (reason code
+``region_not_scanned``) re-derives exactly too. Bundles written before that field existed only have
 ``accounts_seen`` × ``regions_seen``, a superset of the true pairs: there such a NOT_VERIFIED
-re-derives as MET and is accepted, with a note, when no bundled finding shows that pair was scanned.
+re-derives as MET and is accepted, with a note, when no bundled finding shows that pair was scanned
+(the pair is read from the reason's code and parameters, never from its words).
 That only ever withholds MET; a recorded MET must re-derive as MET and no other verdict is ever
 re-derived upward. Attestations are re-judged from the bundled
 ``attestations/attestations.json`` as of the manifest's ``as_of`` against the bundled artifacts
@@ -681,8 +682,11 @@ def _reason(record: Any) -> Reason:
     code, params = ReasonCode(_string(record["code"])), record["params"]
     if not isinstance(params, dict):
         raise TypeError("reason params are not an object")
-    if code is ReasonCode.REGION_NOT_SCANNED:  # the one re-evaluation reads: its pair must be text
-        _string(params["account"]), _string(params["region"])
+    # The one code re-evaluation reads: its pair is printed in a note, so it must be one printable word each.
+    if code is ReasonCode.REGION_NOT_SCANNED and not all(
+        _one_word(_string(params[key])) for key in ("account", "region")
+    ):
+        raise ValueError("a region_not_scanned reason names no single account and region")
     return Reason(code, params)
 
 
@@ -702,7 +706,7 @@ def legacy_reason_codes(texts: Iterable[str]) -> tuple[Reason, ...]:
 
 
 def _one_word(text: str) -> bool:
-    return bool(text) and text.split() == [text]
+    return bool(text) and text.isprintable() and text.split() == [text]
 
 
 _FINDING_FIELDS = tuple(name for name in RECORD_FIELDS if name != "provider")
