@@ -38,6 +38,7 @@ from verifier.model import (
     Verdict,
     Verification,
 )
+from verifier.outputs.reasons import rendered
 
 AS_OF = date(2026, 11, 20)
 SCANNED = datetime(2026, 11, 19, 14, 0, tzinfo=UTC)
@@ -127,7 +128,7 @@ def passing(*accounts: str) -> list[Finding]:
 
 
 def reasons_text(result: EntryResult) -> str:
-    return "\n".join(result.reasons)
+    return "\n".join(rendered(result))
 
 
 # --- MET ---------------------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ def test_not_verified_when_a_scope_account_is_missing_from_the_scan() -> None:
     scope = Scope(accounts=(ACCOUNT, SECOND_ACCOUNT))
     result = decide(passing(ACCOUNT), scope=scope)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert f"account {SECOND_ACCOUNT} does not appear in the scan results at all" in result.reasons
+    assert f"account {SECOND_ACCOUNT} does not appear in the scan results at all" in rendered(result)
 
 
 def test_not_verified_when_an_account_is_missing_for_one_check() -> None:
@@ -182,7 +183,7 @@ def test_not_verified_when_an_account_is_missing_for_one_check() -> None:
     findings = [*passing(ACCOUNT), make_finding(KMS, account=SECOND_ACCOUNT)]
     result = decide(findings, scope=scope)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert result.reasons == (
+    assert rendered(result) == (
         f"{VALIDATION}: no findings for account {SECOND_ACCOUNT}: absence of findings is not evidence",
     )
 
@@ -191,7 +192,7 @@ def test_not_verified_when_a_scope_region_was_not_scanned() -> None:
     scope = Scope(accounts=(ACCOUNT,), regions=(REGION, OTHER_REGION))
     result = decide(passing(ACCOUNT), scope=scope)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert result.reasons == (
+    assert rendered(result) == (
         f"region {OTHER_REGION} of account {ACCOUNT} does not appear in the scan results at all",
     )
 
@@ -223,7 +224,7 @@ def test_not_verified_when_a_finding_is_dated_after_as_of() -> None:
     future = datetime(2026, 11, 21, 0, 1, tzinfo=UTC)
     result = decide([make_finding(KMS, time=future), make_finding(VALIDATION)])
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert f"{KMS}: a finding is dated 2026-11-21, after --as-of 2026-11-20" in result.reasons
+    assert f"{KMS}: a finding is dated 2026-11-21, after --as-of 2026-11-20" in rendered(result)
 
 
 def test_a_finding_late_on_the_as_of_day_is_not_in_the_future() -> None:
@@ -296,7 +297,7 @@ def test_entry_checks_replace_the_mapping_checks() -> None:
 def test_not_met_when_a_check_fails() -> None:
     result = decide([make_finding(KMS, Status.FAIL), make_finding(VALIDATION)])
     assert result.verdict is Verdict.NOT_MET
-    assert result.reasons == (
+    assert rendered(result) == (
         f"{KMS}: FAIL on 1 resource(s): arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/org-trail [{ACCOUNT}/{REGION}]",
     )
 
@@ -310,8 +311,8 @@ def test_not_met_when_the_fail_is_muted() -> None:
 def test_not_met_wins_over_not_verified_and_keeps_both_reasons() -> None:
     result = decide([make_finding(KMS, Status.FAIL)])
     assert result.verdict is Verdict.NOT_MET
-    assert result.reasons[0].startswith(f"{KMS}: FAIL")
-    assert f"{VALIDATION}: no in-scope findings" in result.reasons[1]
+    assert rendered(result)[0].startswith(f"{KMS}: FAIL")
+    assert f"{VALIDATION}: no in-scope findings" in rendered(result)[1]
 
 
 # --- latest result per finding wins ---------------------------------------------------------------------
@@ -439,8 +440,8 @@ def test_failure_reason_lists_five_resources_and_counts_the_rest() -> None:
         for i in range(7)
     ]
     result = decide([*fails, make_finding(VALIDATION)])
-    assert result.reasons[0].startswith(f"{KMS}: FAIL on 7 resource(s): ")
-    assert result.reasons[0].endswith(" and 2 more")
+    assert rendered(result)[0].startswith(f"{KMS}: FAIL on 7 resource(s): ")
+    assert rendered(result)[0].endswith(" and 2 more")
 
 
 def test_evidence_holds_exactly_the_deciding_findings() -> None:
@@ -623,7 +624,7 @@ def test_passing_scan_cannot_prove_fips_validated_encryption() -> None:
     entry = make_entry(practice_id="SC.L2-3.13.11")
     result = decide(passing(ACCOUNT), entry)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert any("FIPS validation" in reason for reason in result.reasons)
+    assert any("FIPS validation" in reason for reason in rendered(result))
 
 
 def test_an_entry_that_requires_an_attestation_is_never_met_on_checks_alone() -> None:
@@ -632,14 +633,14 @@ def test_an_entry_that_requires_an_attestation_is_never_met_on_checks_alone() ->
     )
     result = decide(passing(ACCOUNT), entry)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert any("requires an attestation" in reason for reason in result.reasons)
+    assert any("requires an attestation" in reason for reason in rendered(result))
 
 
 def test_attestation_only_entry_says_no_attestation_is_recorded() -> None:
     entry = replace(make_entry(), verification=Verification(checks=None, scope=None, attestation=True))
     result = decide(passing(ACCOUNT), entry, mapping=CheckMapping(practices={}))
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert result.reasons == (
+    assert rendered(result) == (
         f"no automated check verifies {PRACTICE}: verification requires an attestation and no valid "
         "attestation is recorded for this entry",
     )

@@ -20,6 +20,7 @@ from verifier.inputs.findings import load_findings
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import parse_poam
 from verifier.model import EntryResult, Verdict
+from verifier.outputs.reasons import rendered
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -69,7 +70,7 @@ def mixed() -> dict[str, EntryResult]:
     ],
 )
 def test_mixed_enclave_verdicts(mixed: dict[str, EntryResult], entry_id: str, verdict: Verdict) -> None:
-    assert mixed[entry_id].verdict is verdict, mixed[entry_id].reasons
+    assert mixed[entry_id].verdict is verdict, rendered(mixed[entry_id])
 
 
 def test_checks_are_named_with_their_provider_in_a_mixed_poam(mixed: dict[str, EntryResult]) -> None:
@@ -82,7 +83,7 @@ def test_checks_are_named_with_their_provider_in_a_mixed_poam(mixed: dict[str, E
 
 
 def test_a_provider_no_check_examines_is_named_as_unverified(mixed: dict[str, EntryResult]) -> None:
-    reasons = mixed["MIX-008"].reasons
+    reasons = rendered(mixed["MIX-008"])
     assert any(r.startswith("azure: no azure check verifies AC.L2-3.1.1") and PROD in r for r in reasons)
     assert any(
         r.startswith("m365: no m365 check verifies") and "contoso.onmicrosoft.us" in r for r in reasons
@@ -102,7 +103,7 @@ def test_without_a_tenant_id_entra_findings_are_out_of_scope_and_say_why() -> No
     del doc["scope"][1]["tenant_id"]
     result = results(doc)["MIX-005"]
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert "names no tenant_id, and this check reports on the tenant" in result.reasons[0]
+    assert "names no tenant_id, and this check reports on the tenant" in rendered(result)[0]
 
 
 def test_a_provider_account_missing_from_the_scan_is_not_verified() -> None:
@@ -113,7 +114,7 @@ def test_a_provider_account_missing_from_the_scan_is_not_verified() -> None:
     }
     result = results(doc)["MIX-002"]
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert "account fabrikam.onmicrosoft.us does not appear in the scan results at all" in result.reasons
+    assert "account fabrikam.onmicrosoft.us does not appear in the scan results at all" in rendered(result)
 
 
 def test_met_needs_every_providers_findings_not_just_one() -> None:
@@ -121,7 +122,7 @@ def test_met_needs_every_providers_findings_not_just_one() -> None:
     without_gcp = [p for p in RECORDED if "/gcp/" not in p.as_posix()]
     result = results(document(), without_gcp)["MIX-006"]
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert any("account cui-enclave-prod does not appear in the scan results" in r for r in result.reasons)
+    assert any("account cui-enclave-prod does not appear in the scan results" in r for r in rendered(result))
 
 
 def test_default_checks_cover_every_provider_in_the_entrys_scope() -> None:
@@ -187,7 +188,7 @@ def test_a_powershell_m365_check_without_findings_in_gcc_high_says_why(check: st
     entry(doc, "MIX-002")["verification"]["checks"] = [f"m365:{check}"]
     result = results(doc)["MIX-002"]
     assert result.verdict is Verdict.NOT_VERIFIED
-    (reason,) = result.reasons
+    (reason,) = rendered(result)
     assert "absence of findings is not evidence" in reason
     assert "through PowerShell connected to commercial endpoints" in reason
     assert "M365USGovernment (GCC High)" in reason
@@ -197,7 +198,7 @@ def test_the_gcc_high_note_is_not_given_for_commercial_microsoft_365() -> None:
     doc = document()
     doc["scope"][2]["environment"] = "M365Global"
     entry(doc, "MIX-002")["verification"]["checks"] = ["m365:exchange_organization_mailbox_auditing_enabled"]
-    (reason,) = results(doc)["MIX-002"].reasons
+    (reason,) = rendered(results(doc)["MIX-002"])
     assert "PowerShell" not in reason
 
 

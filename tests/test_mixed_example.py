@@ -20,6 +20,7 @@ from tests.outputs.test_oscal import _assert_valid
 from verifier.choices import ExportFormat
 from verifier.outputs import html_report, oscal, spreadsheet
 from verifier.outputs.interface import VerificationRun
+from verifier.outputs.reasons import rendered
 from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.verify import VerifyOptions, build_run, run_verify
 
@@ -56,7 +57,7 @@ def run() -> VerificationRun:
 
 def test_the_example_gives_the_documented_verdicts(run: VerificationRun) -> None:
     assert {r.entry_id: r.verdict.value for r in run.results} == EXPECTED
-    assert "(GCC High) they may produce no findings" in run.results[4].reasons[0]
+    assert "(GCC High) they may produce no findings" in rendered(run.results[4])[0]
 
 
 def test_the_m365_half_is_the_recorded_fixture_unchanged() -> None:

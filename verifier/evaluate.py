@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fnmatch import fnmatchcase
 
@@ -32,6 +32,8 @@ from verifier.model import (
     EntryResult,
     Finding,
     Poam,
+    Reason,
+    ReasonCode,
     Scope,
     ScopeTarget,
     SourceError,
@@ -205,7 +207,7 @@ def evaluate_entry(
     verdict = Verdict.NOT_MET if failures else Verdict.NOT_VERIFIED if gaps else Verdict.MET
     reasons = failures + gaps if failures or gaps else [_met_reason(refs, evidence, scope.union())]
     if verdict is Verdict.MET and attestation is not None and _needs_attestation(entry):
-        reasons.append(attestation.reason)
+        reasons.append(Reason(ReasonCode.ATTESTED, {"attestation": attestation.reason}))
     reasons += _removal_reasons(superseded)
     return EntryResult(
         entry_id=entry.id,
@@ -218,24 +220,36 @@ def evaluate_entry(
     )
 
 
-def _removal_reasons(superseded: Sequence[Superseded]) -> list[str]:
-    """One line per FAIL whose resource a newer complete scan no longer finds: the resource is gone."""
+def _removal_reasons(superseded: Sequence[Superseded]) -> list[Reason]:
+    """One reason per FAIL whose resource a newer complete scan no longer finds: the resource is gone."""
     return [
-        f"{_resource_text(old.finding)} resolved by removal: FAIL in {old.finding.source_file} "
-        f"({old.finding.time.isoformat()}) is absent from the newer complete scan {_scan_text(old)} "
-        f"({old.by.started.isoformat()})"
+        Reason(ReasonCode.RESOLVED_BY_REMOVAL, _superseded_params(old))
         for old in _last_per_resource(superseded, Supersession.REMOVED)
     ]
 
 
-def _unproven_reasons(superseded: Sequence[Superseded]) -> list[str]:
+def _unproven_reasons(superseded: Sequence[Superseded]) -> list[Reason]:
     """One gap per FAIL a newer scan does not report but cannot prove gone: it may have been filtered."""
     return [
-        f"{_resource_text(old.finding)} FAIL in {old.finding.source_file} ({old.finding.time.isoformat()}) "
-        f"is not reported by the newer scan {_scan_text(old)} ({old.by.started.isoformat()}), which cannot "
-        f"prove it complete ({old.by.incomplete or 'no proof'}): rescan with `poam scan`"
+        Reason(ReasonCode.REMOVAL_UNPROVEN, {**_superseded_params(old), "incomplete": old.by.incomplete})
         for old in _last_per_resource(superseded, Supersession.UNPROVEN)
     ]
+
+
+def _superseded_params(old: Superseded) -> dict[str, object]:
+    """The older FAIL (its resource, file and time) and the newer scan that set it aside."""
+    finding = old.finding
+    return {
+        "check": finding.check_id,
+        "resource_uid": finding.resource_uid,
+        "account": finding.account,
+        "region": finding.region,
+        "source_file": finding.source_file,
+        "time": finding.time.isoformat(),
+        "scan": old.by.source,
+        "scan_files": [f for f in old.by.files if f != old.by.source],
+        "started": old.by.started.isoformat(),
+    }
 
 
 def _last_per_resource(superseded: Sequence[Superseded], outcome: Supersession) -> list[Superseded]:
@@ -251,15 +265,6 @@ def _last_per_resource(superseded: Sequence[Superseded], outcome: Supersession) 
             ):
                 latest[key] = old
     return [old for _, old in sorted(latest.items())]
-
-
-def _resource_text(finding: Finding) -> str:
-    return f"{finding.check_id}: {finding.resource_uid} [{finding.account}/{finding.region}]"
-
-
-def _scan_text(old: Superseded) -> str:
-    others = [f for f in old.by.files if f != old.by.source]
-    return old.by.source + (f" (files {', '.join(others)})" if others else "")
 
 
 def selects(scope: EntryScope, ref: CheckRef, finding: Finding) -> bool:
@@ -305,67 +310,62 @@ def _in_target(
     return not resources or any(fnmatchcase(finding.resource_uid, p) for p in resources)
 
 
-def _unchecked_providers(entry: Entry, scope: EntryScope, refs: Sequence[CheckRef]) -> list[str]:
+def _unchecked_providers(entry: Entry, scope: EntryScope, refs: Sequence[CheckRef]) -> list[Reason]:
     """Providers in the entry's scope that none of its checks examine: their accounts are unverified."""
     checked = {ref.provider for ref in refs}
     return [
-        f"{provider}: no {provider} check verifies {entry.practice_id} "
-        f"({'the entry names none' if entry.verification.checks is not None else 'the mapping has none'}), "
-        f"so its {provider} accounts ({', '.join(a for t in scope.of(provider) for a in t.accounts)}) are unverified; "
-        "narrow verification.scope to the accounts this gap concerns, or name checks for them"
+        Reason(
+            ReasonCode.PROVIDER_UNCHECKED,
+            {
+                "provider": provider,
+                "practice_id": entry.practice_id,
+                "entry_names_checks": entry.verification.checks is not None,
+                "accounts": [a for t in scope.of(provider) for a in t.accounts],
+            },
+        )
         for provider in scope.providers
         if provider not in checked
     ]
-
-
-_NO_ATTESTATION = "verification requires an attestation and no valid attestation is recorded for this entry"
 
 
 def _needs_attestation(entry: Entry) -> bool:
     return entry.verification.attestation or entry.practice_id in SCAN_CANNOT_PROVE
 
 
-def _attestation_gaps(entry: Entry, attestation: AttestationStatus | None) -> list[str]:
+def _attestation_gaps(entry: Entry, attestation: AttestationStatus | None) -> list[Reason]:
     """Why the entry's checks alone cannot close it; empty once a valid attestation stands."""
     if not _needs_attestation(entry) or (attestation is not None and attestation.valid):
         return []
     if attestation is not None:
-        return [f"attestation not valid: {attestation.reason}"]
+        return [Reason(ReasonCode.ATTESTATION_NOT_VALID, {"attestation": attestation.reason})]
     gaps = []
     if entry.practice_id in SCAN_CANNOT_PROVE:
-        gaps.append(
-            f"{entry.practice_id}: {SCAN_CANNOT_PROVE[entry.practice_id]}; closure needs an attestation"
-        )
+        gaps.append(Reason(ReasonCode.SCAN_CANNOT_PROVE, {"practice_id": entry.practice_id}))
     if entry.verification.attestation:
-        gaps.append(_NO_ATTESTATION)
+        gaps.append(Reason(ReasonCode.ATTESTATION_MISSING))
     return gaps
 
 
 def _attestation_only(entry: Entry, attestation: AttestationStatus | None) -> EntryResult:
     """An entry no check verifies: MET only on a valid attestation, NOT_VERIFIED otherwise."""
+    practice = {"practice_id": entry.practice_id}
     if attestation is None:
         verdict, reason = Verdict.NOT_VERIFIED, _no_checks_reason(entry)
     elif attestation.valid:
-        verdict, reason = (
-            Verdict.MET,
-            f"no automated check verifies {entry.practice_id}: {attestation.reason}",
-        )
+        verdict = Verdict.MET
+        reason = Reason(ReasonCode.ATTESTED_WITHOUT_CHECKS, {**practice, "attestation": attestation.reason})
     else:
-        verdict, reason = Verdict.NOT_VERIFIED, f"attestation not valid: {attestation.reason}"
+        verdict = Verdict.NOT_VERIFIED
+        reason = Reason(ReasonCode.ATTESTATION_NOT_VALID, {"attestation": attestation.reason})
     return EntryResult(entry_id=entry.id, practice_id=entry.practice_id, verdict=verdict, reasons=(reason,))
 
 
-def _no_checks_reason(entry: Entry) -> str:
+def _no_checks_reason(entry: Entry) -> Reason:
     if entry.verification.attestation:
-        return f"no automated check verifies {entry.practice_id}: {_NO_ATTESTATION}"
-    why = (
-        "the entry's verification.checks is empty"
-        if entry.verification.checks is not None
-        else "the mapping has none and the entry names none"
-    )
-    return (
-        f"no automated check verifies {entry.practice_id}: {why}, "
-        "so closure needs recorded human evidence (attestation)"
+        return Reason(ReasonCode.NO_CHECKS_ATTESTATION_MISSING, {"practice_id": entry.practice_id})
+    return Reason(
+        ReasonCode.NO_CHECKS,
+        {"practice_id": entry.practice_id, "entry_names_checks": entry.verification.checks is not None},
     )
 
 
@@ -379,19 +379,23 @@ def _tally(findings: Sequence[Finding]) -> CheckTally:
     )
 
 
-def _listed(items: Sequence[str]) -> str:
-    shown = ", ".join(items[:_MAX_LISTED])
-    return shown + (f" and {len(items) - _MAX_LISTED} more" if len(items) > _MAX_LISTED else "")
-
-
-def _failure_reasons(check: str, findings: Sequence[Finding]) -> list[str]:
+def _failure_reasons(check: str, findings: Sequence[Finding]) -> list[Reason]:
     failed = [f for f in findings if f.status is Status.FAIL]
     if not failed:
         return []
-    muted = [f for f in failed if f.muted]
-    note = f" ({len(muted)} muted: a muted FAIL is still a FAIL)" if muted else ""
-    where = _listed(sorted({f"{f.resource_uid} [{f.account}/{f.region}]" for f in failed}))
-    return [f"{check}: FAIL on {len(failed)} resource(s){note}: {where}"]
+    # Ordered as their text "resource [account/region]" sorts; the first few are named, the rest counted.
+    places = {f"{f.resource_uid} [{f.account}/{f.region}]": f for f in failed}
+    named = [places[text] for text in sorted(places)[:_MAX_LISTED]]
+    params = {
+        "check": check,
+        "failed": len(failed),
+        "muted": sum(f.muted for f in failed),
+        "resources": [
+            {"resource_uid": f.resource_uid, "account": f.account, "region": f.region} for f in named
+        ],
+        "more": len(places) - len(named),
+    }
+    return [Reason(ReasonCode.FAIL_FOUND, params)]
 
 
 def _gap_reasons(
@@ -400,26 +404,22 @@ def _gap_reasons(
     scope: EntryScope,
     index: FindingsIndex,
     settings: EvaluationSettings,
-) -> list[str]:
+) -> list[Reason]:
     union = scope.union()
     reasons = [
-        f"account {account} does not appear in the scan results at all"
+        Reason(ReasonCode.ACCOUNT_NOT_SCANNED, {"account": account})
         for account in union.accounts
         if account not in index.accounts
     ]
     reasons += [
-        f"findings source {error.location} could not be read ({error.reason}): it may hold newer results "
-        "for this scope, so none here can prove it"
+        Reason(ReasonCode.SOURCE_UNREADABLE, {"location": error.location, "error": error.reason})
         for error in index.source_errors
         if error.may_hold(union.accounts, union.regions)
     ]
     if any(target.organization is not None for target in scope.targets):
-        reasons.append(
-            "the scope is an AWS Organization and no scan manifest lists its accounts "
-            "(run `poam scan` with the organization's credentials): the accounts to prove are unknown"
-        )
+        reasons.append(Reason(ReasonCode.ORGANIZATION_NOT_LISTED))
     reasons += [
-        f"region {region} of account {account} does not appear in the scan results at all"
+        Reason(ReasonCode.REGION_NOT_SCANNED, {"account": account, "region": region})
         for target in scope.targets
         for account in target.accounts
         if account in index.accounts
@@ -439,27 +439,26 @@ class _CheckScope:
     # Per account that must be covered, the accounts whose findings cover it (a tenant check on an Azure
     # target is covered by a finding for its tenant or any of its subscriptions).
     coverage: tuple[tuple[str, tuple[str, ...]], ...]
-    hint: str = ""
+    # Why the check may rightly have no findings, named beside "no in-scope findings".
+    hints: Mapping[str, object] = field(default_factory=dict)
 
 
 def _check_scope(scope: EntryScope, ref: CheckRef) -> _CheckScope:
     targets = scope.of(ref.provider)
     narrowed = EntryScope(targets, scope.resources).union()
     spec = provider_spec(ref.provider)
-    limit = spec.endpoint_limit(ref.check_id, [t.environment for t in targets])
+    sovereign = spec.commercial_only_environments(ref.check_id, [t.environment for t in targets])
+    limit = {"service": ref.check_id.split("_", 1)[0], "environments": list(sovereign)} if sovereign else None
+    hints: dict[str, object] = {"provider": ref.provider, "untenanted_target": None, "commercial_only": limit}
     if not spec.is_tenant_check(ref.check_id):
-        return _CheckScope(narrowed, tuple((a, (a,)) for a in narrowed.accounts), limit)
+        return _CheckScope(narrowed, tuple((a, (a,)) for a in narrowed.accounts), hints)
     coverage = tuple(
         (t.tenant_id or ", ".join(t.accounts), (*t.accounts, *((t.tenant_id,) if t.tenant_id else ())))
         for t in targets
     )
     untenanted = [", ".join(t.accounts) for t in targets if not t.tenant_id]
-    hint = (
-        f"; {ref.provider} target {untenanted[0]} names no tenant_id, and this check reports on the tenant"
-        if untenanted
-        else ""
-    )
-    return _CheckScope(narrowed, coverage, hint + limit)
+    hints["untenanted_target"] = untenanted[0] if untenanted else None
+    return _CheckScope(narrowed, coverage, hints)
 
 
 def _check_gaps(
@@ -468,56 +467,55 @@ def _check_gaps(
     where: _CheckScope,
     index: FindingsIndex,
     settings: EvaluationSettings,
-) -> list[str]:
+) -> list[Reason]:
     if not findings:
-        return [
-            f"{check}: no in-scope findings ({_scope_text(where.scope)}): absence of findings is not evidence{where.hint}"
-        ]
+        params = {"check": check, "scope": _scope_params(where.scope), **where.hints}
+        return [Reason(ReasonCode.NO_IN_SCOPE_FINDINGS, params)]
     reported = {f.account for f in findings}  # a set: an organisation has hundreds of accounts
     reasons = [
-        f"{check}: no findings for account {account}: absence of findings is not evidence"
+        Reason(ReasonCode.NO_FINDINGS_FOR_ACCOUNT, {"check": check, "account": account})
         for account, covering in where.coverage
         if any(a in index.accounts for a in covering) and not any(a in reported for a in covering)
     ]
-    manual = [f for f in findings if f.status is Status.MANUAL]
+    manual = sum(f.status is Status.MANUAL for f in findings)
     if manual:
-        reasons.append(f"{check}: {len(manual)} MANUAL result(s) need human review, not an automated PASS")
-    muted_pass = [f for f in findings if f.status is Status.PASS and f.muted]
+        reasons.append(Reason(ReasonCode.MANUAL_RESULTS, {"check": check, "count": manual}))
+    muted_pass = sum(f.status is Status.PASS and f.muted for f in findings)
     if muted_pass:
-        reasons.append(f"{check}: {len(muted_pass)} muted PASS result(s): a muted result is not evidence")
+        reasons.append(Reason(ReasonCode.MUTED_PASS, {"check": check, "count": muted_pass}))
     reasons += _age_reasons(check, findings, settings)
     return reasons
 
 
-def _age_reasons(check: str, findings: Sequence[Finding], settings: EvaluationSettings) -> list[str]:
+def _age_reasons(check: str, findings: Sequence[Finding], settings: EvaluationSettings) -> list[Reason]:
     reasons = []
     oldest = min(f.time.date() for f in findings)
     age = (settings.as_of - oldest).days
     if age > settings.max_scan_age_days:
+        params = {"check": check, "oldest": oldest.isoformat(), "age_days": age}
         reasons.append(
-            f"{check}: stale scan: a finding from {oldest.isoformat()} is {age} days old "
-            f"(--max-scan-age {settings.max_scan_age_days})"
+            Reason(ReasonCode.STALE_FINDINGS, {**params, "max_scan_age_days": settings.max_scan_age_days})
         )
     newest = max(f.time.date() for f in findings)
     if newest > settings.as_of:
-        reasons.append(
-            f"{check}: a finding is dated {newest.isoformat()}, after --as-of {settings.as_of.isoformat()}"
-        )
+        params = {"check": check, "newest": newest.isoformat(), "as_of": settings.as_of.isoformat()}
+        reasons.append(Reason(ReasonCode.FINDING_AFTER_AS_OF, params))
     return reasons
 
 
-def _scope_text(scope: Scope) -> str:
-    parts = [f"accounts {', '.join(scope.accounts)}"]
-    if scope.regions:
-        parts.append(f"regions {', '.join(scope.regions)}")
-    if scope.resources:
-        parts.append(f"resources {', '.join(scope.resources)}")
-    return "; ".join(parts)
+def _scope_params(scope: Scope) -> dict[str, list[str]]:
+    return {
+        "accounts": list(scope.accounts),
+        "regions": list(scope.regions),
+        "resources": list(scope.resources),
+    }
 
 
-def _met_reason(checks: Sequence[CheckRef], evidence: Sequence[Finding], scope: Scope) -> str:
-    newest = max(f.time for f in evidence).date().isoformat()
-    return (
-        f"all {len(checks)} check(s) PASS on {len({f.resource_uid for f in evidence})} resource(s) "
-        f"in {_scope_text(scope)}; newest scan {newest}"
-    )
+def _met_reason(checks: Sequence[CheckRef], evidence: Sequence[Finding], scope: Scope) -> Reason:
+    params = {
+        "check_count": len(checks),
+        "resource_count": len({f.resource_uid for f in evidence}),
+        "scope": _scope_params(scope),
+        "newest_scan": max(f.time for f in evidence).date().isoformat(),
+    }
+    return Reason(ReasonCode.ALL_CHECKS_PASS, params)

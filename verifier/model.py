@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -241,6 +242,51 @@ class CheckTally:
     resources: tuple[str, ...] = ()
 
 
+class ReasonCode(enum.StrEnum):
+    """Why a verdict is what it is: a stable code that assessors and scripts can rely on.
+
+    Outputs render each code with its parameters to words (``verifier.outputs.reasons``); nothing reads the
+    words back. The codes, their parameters and texts are listed in docs/reason-codes.md.
+    """
+
+    # NOT_MET
+    FAIL_FOUND = "fail_found"
+    # NOT_VERIFIED: what the scan did not show
+    PROVIDER_UNCHECKED = "provider_unchecked"
+    ACCOUNT_NOT_SCANNED = "account_not_scanned"
+    SOURCE_UNREADABLE = "source_unreadable"
+    ORGANIZATION_NOT_LISTED = "organization_not_listed"
+    REGION_NOT_SCANNED = "region_not_scanned"
+    NO_IN_SCOPE_FINDINGS = "no_in_scope_findings"
+    NO_FINDINGS_FOR_ACCOUNT = "no_findings_for_account"
+    MANUAL_RESULTS = "manual_results"
+    MUTED_PASS = "muted_pass"  # noqa: S105 - a reason code, not a password
+    STALE_FINDINGS = "stale_findings"
+    FINDING_AFTER_AS_OF = "finding_after_as_of"
+    REMOVAL_UNPROVEN = "removal_unproven"
+    # NOT_VERIFIED: what only a person can prove
+    ATTESTATION_NOT_VALID = "attestation_not_valid"
+    SCAN_CANNOT_PROVE = "scan_cannot_prove"
+    ATTESTATION_MISSING = "attestation_missing"
+    NO_CHECKS = "no_checks"
+    NO_CHECKS_ATTESTATION_MISSING = "no_checks_attestation_missing"
+    # MET
+    ALL_CHECKS_PASS = "all_checks_pass"  # noqa: S105 - a reason code, not a password
+    ATTESTED = "attested"
+    ATTESTED_WITHOUT_CHECKS = "attested_without_checks"
+    # Beside any verdict: a FAIL set aside because its resource is gone
+    RESOLVED_BY_REMOVAL = "resolved_by_removal"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason for a verdict: a code and its parameters (str keys, JSON values: str, int, bool,
+    None, lists and objects of them), as a SARIF result carries a ruleId and arguments."""
+
+    code: ReasonCode
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class EntryResult:
     """The verdict for one entry, why, and the exact findings that decided it."""
@@ -248,7 +294,7 @@ class EntryResult:
     entry_id: str
     practice_id: str
     verdict: Verdict
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     checks: dict[str, CheckTally] = field(default_factory=dict)
     evidence: tuple[Finding, ...] = ()
     superseded: tuple[Superseded, ...] = ()

@@ -59,17 +59,12 @@ class ProviderSpec:
         """Whether the check reports on the tenant (its findings carry the tenant id as the account)."""
         return check_id.split("_", 1)[0] in self.tenant_services
 
-    def endpoint_limit(self, check_id: str, environments: Sequence[str]) -> str:
-        """Why ``check_id`` may have no findings in these environments ("" when nothing is known)."""
-        service = check_id.split("_", 1)[0]
-        sovereign = sorted({e for e in environments if e in self.sovereign_environments})
-        if service not in self.commercial_only_services or not sovereign:
-            return ""
-        return (
-            f"; Prowler runs {self.name} {service} checks through PowerShell connected to commercial "
-            f"endpoints, so in {', '.join(sovereign)} (GCC High) they may produce no findings: "
-            "this practice needs another proof there (an attestation)"
-        )
+    def commercial_only_environments(self, check_id: str, environments: Sequence[str]) -> tuple[str, ...]:
+        """The sovereign ``environments`` where ``check_id`` may have no findings at all (its service is
+        reached only through commercial endpoints); empty when nothing is known."""
+        if check_id.split("_", 1)[0] not in self.commercial_only_services:
+            return ()
+        return tuple(sorted({e for e in environments if e in self.sovereign_environments}))
 
     def names_region(self, region: str) -> bool:
         return bool(region) and (region == self.global_region or bool(self.region_pattern.fullmatch(region)))

@@ -6,7 +6,7 @@ import itertools
 from datetime import UTC, date, datetime
 from typing import Any
 
-from verifier.model import EntryResult, EntryStatus, Verdict
+from verifier.model import EntryResult, EntryStatus, Reason, ReasonCode, Verdict
 from verifier.outputs.interface import RunContext
 from verifier.outputs.poam_json import EvidenceRef, is_regression, next_status, updated_document
 
@@ -36,7 +36,8 @@ def _document(status: str = "open") -> dict[str, Any]:
 
 
 def _result(verdict: Verdict) -> tuple[EntryResult, ...]:
-    return (EntryResult("POAM-001", "SC.L2-3.13.16", verdict, ("because",)),)
+    reason = Reason(ReasonCode.ACCOUNT_NOT_SCANNED, {"account": "123456789012"})
+    return (EntryResult("POAM-001", "SC.L2-3.13.16", verdict, (reason,)),)
 
 
 def test_unknown_fields_and_their_order_survive() -> None:
@@ -65,7 +66,7 @@ def test_result_references_the_evidence_file_and_digest() -> None:
     result = updated["entries"][0]["result"]
     assert result["verdict"] == "MET"
     assert result["evidence"] == {"path": ref.path, "sha256": ref.sha256}
-    assert result["reasons"] == ["because"]
+    assert result["reasons"] == ["account 123456789012 does not appear in the scan results at all"]
 
 
 def test_ready_entry_that_now_fails_is_reopened_and_flagged() -> None:

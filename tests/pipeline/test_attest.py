@@ -14,6 +14,7 @@ import pytest
 
 from verifier.errors import ExitCode, InputError, UsageError
 from verifier.inputs.attestations import load_attestations
+from verifier.outputs.reasons import rendered
 from verifier.pipeline.attest import AttestOptions, run_attest
 from verifier.pipeline.bundle import BundleInvalid, verify_bundle
 from verifier.pipeline.verify import VerifyOptions, run_verify
@@ -140,7 +141,7 @@ def test_an_attestation_only_entry_is_met_with_a_valid_attestation(workdir: Path
     run_attest(_attest(), clock=lambda: ATTESTED)
     result = _verify()["POAM-008"]
     assert result.verdict.value == "MET"
-    assert "Dana Reyes (ISSO)" in result.reasons[0]
+    assert "Dana Reyes (ISSO)" in rendered(result)[0]
 
 
 def test_an_expired_attestation_is_not_verified_naming_the_expiry(workdir: Path) -> None:
@@ -148,7 +149,7 @@ def test_an_expired_attestation_is_not_verified_naming_the_expiry(workdir: Path)
     assert _verify()["POAM-008"].verdict.value == "MET"  # valid through its expiry date
     result = _verify(as_of=date(AS_OF.year + 1, 1, 1))["POAM-008"]
     assert result.verdict.value == "NOT_VERIFIED"
-    assert f"expired on {AS_OF.isoformat()}" in result.reasons[0]
+    assert f"expired on {AS_OF.isoformat()}" in rendered(result)[0]
 
 
 def test_an_artifact_changed_after_attesting_is_not_verified_naming_it(workdir: Path) -> None:
@@ -156,7 +157,7 @@ def test_an_artifact_changed_after_attesting_is_not_verified_naming_it(workdir: 
     (workdir / "records" / "training-roster.txt").write_bytes(PLAN + b"edited\n")
     result = _verify()["POAM-008"]
     assert result.verdict.value == "NOT_VERIFIED"
-    assert "artifact records/training-roster.txt changed" in result.reasons[0]
+    assert "artifact records/training-roster.txt changed" in rendered(result)[0]
 
 
 def test_a_missing_artifact_is_not_verified_naming_it(workdir: Path) -> None:
@@ -164,7 +165,7 @@ def test_a_missing_artifact_is_not_verified_naming_it(workdir: Path) -> None:
     (workdir / "records" / "training-roster.txt").unlink()
     result = _verify()["POAM-008"]
     assert result.verdict.value == "NOT_VERIFIED"
-    assert "artifact records/training-roster.txt is missing" in result.reasons[0]
+    assert "artifact records/training-roster.txt is missing" in rendered(result)[0]
 
 
 def test_an_attestation_never_beats_a_fail(workdir: Path) -> None:

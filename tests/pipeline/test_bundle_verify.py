@@ -402,11 +402,72 @@ def test_an_older_bundle_without_exact_coverage_accepts_an_unscanned_region_with
     widened = _reseal({**files, "manifest.json": json.dumps(manifest).encode()})
     report = verify_bundle(_write(widened, tmp_path / "b"), None)
     assert any("POAM-002.json: NOT_VERIFIED rests on region eu-west-1" in n for n in report.notes)
-    # Claiming a region unscanned when a bundled finding proves it was scanned is refused.
+    # Claiming a region unscanned when a bundled finding proves it was scanned is refused: the claim is
+    # the reason's code and parameters, whatever its words say.
     entry = _entry(widened, "POAM-002")
+    claims = [_in_region(r, "us-east-1") for r in entry["reason_codes"]]
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: records NOT_VERIFIED"):
+        verify_bundle(_write(_forge(widened, {"POAM-002": {"reason_codes": claims}}), tmp_path / "c"), None)
+    # Words changed alone claim nothing: the codes still name the unscanned eu-west-1.
+    words = [r.replace("eu-west-1", "us-east-1") for r in entry["reasons"]]
+    report = verify_bundle(_write(_forge(widened, {"POAM-002": {"reasons": words}}), tmp_path / "d"), None)
+    assert any("POAM-002.json: NOT_VERIFIED rests on region eu-west-1" in n for n in report.notes)
+
+
+def _in_region(reason: dict[str, Any], region: str) -> dict[str, Any]:
+    if reason["code"] != "region_not_scanned":
+        return reason
+    return {**reason, "params": {**reason["params"], "region": region}}
+
+
+def _without_reason_codes(files: Files) -> Files:
+    """The bundle as written before reasons carried codes: entry files hold only the reasons' words."""
+    entries = [
+        name.removeprefix("entries/").removesuffix(".json") for name in files if name.startswith("entries/")
+    ]
+    changes = {entry_id: {} for entry_id in entries}
+    legacy = _forge(files, changes)
+    for entry_id in entries:
+        document = json.loads(legacy[f"entries/{entry_id}.json"])
+        del document["reason_codes"]
+        legacy[f"entries/{entry_id}.json"] = (json.dumps(document, indent=2) + "\n").encode()
+    return _forge(legacy, changes)
+
+
+def test_a_bundle_written_before_reason_codes_still_verifies_from_its_words(tmp_path: Path) -> None:
+    files = _unscanned_region_bundle(tmp_path)
+    manifest = json.loads(files["manifest.json"])
+    del manifest["account_regions_seen"]
+    manifest["regions_seen"] = ["eu-west-1", "us-east-1"]
+    legacy = _without_reason_codes(_reseal({**files, "manifest.json": json.dumps(manifest).encode()}))
+    assert all(
+        "reason_codes" not in json.loads(data) for name, data in legacy.items() if name.startswith("entries/")
+    )
+    report = verify_bundle(_write(legacy, tmp_path / "b"), None)
+    assert any("POAM-002.json: NOT_VERIFIED rests on region eu-west-1" in n for n in report.notes)
+    # In such a bundle the words are the claim, and one a bundled finding refutes is refused.
+    entry = _entry(legacy, "POAM-002")
     claims = [r.replace("eu-west-1", "us-east-1") for r in entry["reasons"]]
     with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: records NOT_VERIFIED"):
-        verify_bundle(_write(_forge(widened, {"POAM-002": {"reasons": claims}}), tmp_path / "c"), None)
+        verify_bundle(_write(_forge(legacy, {"POAM-002": {"reasons": claims}}), tmp_path / "c"), None)
+
+
+def test_an_entry_file_with_an_unknown_or_malformed_reason_code_is_refused(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    entry = _entry(example[0], "POAM-002")
+    unknown = [{**entry["reason_codes"][0], "code": "looks_fine_to_me"}]
+    with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: not a valid entry evidence file"):
+        verify_bundle(
+            _write(_forge(example[0], {"POAM-002": {"reason_codes": unknown}}), tmp_path / "a"), None
+        )
+    # A pair that is not one printable word each (it is printed in a note) is refused.
+    for n, region in enumerate([["eu-west-1"], "", "eu-west-1\nsignature verified", "eu-west-1\x1b[2K"]):
+        params = {"account": "123456789012", "region": region}
+        gap = [{"code": "region_not_scanned", "params": params, "text": ""}]
+        forged = _forge(example[0], {"POAM-002": {"reason_codes": gap}})
+        with pytest.raises(BundleInvalid, match=r"^entries/POAM-002\.json: not a valid entry evidence file"):
+            verify_bundle(_write(forged, tmp_path / f"b{n}"), None)
 
 
 # --- zip safety ----------------------------------------------------------------------------------

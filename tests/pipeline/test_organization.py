@@ -18,6 +18,7 @@ from verifier.errors import InputError, UsageError
 from verifier.inputs.organizations import list_organization
 from verifier.inputs.poam import load_poam
 from verifier.model import Organization
+from verifier.outputs.reasons import rendered
 from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.scan import Shard, Target, parse_shard, shard_targets
 from verifier.pipeline.verify import VerifyOptions, run_verify
@@ -146,7 +147,7 @@ def _verify(tmp_path: Path, scan: Path, version: int = 1) -> tuple[Any, dict[str
 @pytest.mark.parametrize("version", [1, 2])
 def test_the_listed_accounts_are_the_scope(tmp_path: Path, version: int) -> None:
     result, verification = _verify(tmp_path, _scan_with_listing(tmp_path, [SCANNED]), version)
-    assert result.verdict.value == "MET", result.reasons
+    assert result.verdict.value == "MET", rendered(result)
     listed = verification["scope_accounts"]
     assert listed["accounts"] == [SCANNED]
     assert listed["listed_by"][0]["method"].startswith("organizations:ListAccounts")
@@ -158,14 +159,14 @@ def test_the_listed_accounts_are_the_scope(tmp_path: Path, version: int) -> None
 def test_a_listed_account_with_no_scan_is_not_verified(tmp_path: Path, version: int) -> None:
     result, _ = _verify(tmp_path, _scan_with_listing(tmp_path, [SCANNED, UNSCANNED]), version)
     assert result.verdict.value == "NOT_VERIFIED"
-    assert f"account {UNSCANNED} does not appear in the scan results at all" in result.reasons
+    assert f"account {UNSCANNED} does not appear in the scan results at all" in rendered(result)
 
 
 @pytest.mark.parametrize("version", [1, 2])
 def test_no_listing_leaves_every_entry_not_verified(tmp_path: Path, version: int) -> None:
     result, verification = _verify(tmp_path, _scan_with_listing(tmp_path, None), version)
     assert result.verdict.value == "NOT_VERIFIED"
-    assert any("no scan manifest lists its accounts" in r for r in result.reasons)
+    assert any("no scan manifest lists its accounts" in r for r in rendered(result))
     assert verification["scope_accounts"] == {"accounts": None, "listed_by": []}
     assert verify_bundle(tmp_path / "out" / "evidence.zip", None).verdicts == (("POAM-005", result.verdict),)
 

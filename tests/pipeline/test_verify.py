@@ -19,6 +19,7 @@ import pytest
 from verifier.choices import FailOn
 from verifier.cli import main
 from verifier.errors import ExitCode
+from verifier.outputs.reasons import rendered
 from verifier.pipeline.verify import VerifyOptions, run_verify
 
 REPO = Path(__file__).resolve().parents[2]
@@ -158,7 +159,7 @@ def test_stale_scan_never_yields_met(workdir: Path) -> None:
     verdicts = {r.entry_id: r.verdict.value for r in outcome.run.results}
     assert "MET" not in verdicts.values()
     assert verdicts["POAM-001"] == "NOT_MET"  # a FAIL is a fact however old the scan
-    assert any("stale scan" in reason for reason in outcome.run.results[1].reasons)
+    assert any("stale scan" in reason for reason in rendered(outcome.run.results[1]))
 
 
 def test_a_findings_folder_without_prowler_output_is_refused_and_nothing_is_recorded(

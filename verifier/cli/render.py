@@ -23,6 +23,8 @@ TABLE_ROWS = 60
 
 
 def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
+    from verifier.outputs.reasons import rendered  # here: `poam lint` imports this module, not outputs
+
     table = Table(title=f"{run.poam.poam.organization} — as of {run.context.as_of.isoformat()}")
     for column in ("Entry", "Practice", "Verdict", "Why"):
         table.add_column(column, overflow="fold")
@@ -30,7 +32,7 @@ def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
     for result in shown:
         verdict = f"[{STYLE[result.verdict]}]{result.verdict.value}[/]"
         # User data as Text, never markup: "[a]" in an objective id or a crafted entry id would be read as a tag.
-        table.add_row(Text(result.entry_id), Text(result.practice_id), verdict, Text("\n".join(result.reasons)))
+        table.add_row(Text(result.entry_id), Text(result.practice_id), verdict, Text("\n".join(rendered(result))))
     out.print(table)
     if len(shown) < len(run.results):
         out.print(

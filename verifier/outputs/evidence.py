@@ -21,6 +21,7 @@ from verifier.model import EntryResult, Finding, Status, Superseded
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.paths import recorded_path
 from verifier.outputs.poam_json import EvidenceRef
+from verifier.outputs.reasons import reasons_json, rendered
 from verifier.outputs.serialize import dumps, dumps_findings, entry_scope_json, finding_json, tally_json
 from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
 
@@ -36,7 +37,8 @@ class EntryFiles:
 
 
 def entry_files(run: VerificationRun) -> EntryFiles:
-    """One JSON file per entry holding its verdict, reasons, scope and deciding findings."""
+    """One JSON file per entry holding its verdict, reasons (words, and codes with parameters: what
+    ``poam bundle verify`` reads), scope and deciding findings."""
     files: dict[str, bytes] = {}
     refs: dict[str, EvidenceRef] = {}
     entries = {e.id: e for e in run.poam.poam.entries}
@@ -69,7 +71,8 @@ def _entry_document(result: EntryResult, scope: dict[str, Any], digests: Mapping
         "entry": result.entry_id,
         "practice_id": result.practice_id,
         "verdict": result.verdict.value,
-        "reasons": list(result.reasons),
+        "reasons": list(rendered(result)),
+        "reason_codes": reasons_json(result),
         "scope": scope,
         "checks": {check: tally_json(t) for check, t in result.checks.items()},
         "findings": [

@@ -20,6 +20,7 @@ from verifier.model import EntryResult, Verdict
 from verifier.outputs import evidence
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
+from verifier.outputs.reasons import rendered
 from verifier.rules.score import ScoreReport
 from verifier.rules.streak import EntryHistory, streak_text
 from verifier.rules.timeline import CLOSEOUT_DAYS, Basis, Timeline
@@ -236,7 +237,7 @@ def _verdicts_section(run: VerificationRun) -> str:
 
 
 def _verdict_row(result: EntryResult, finding: str, ref: EvidenceRef) -> str:
-    reasons = "".join(f"<li>{_text(reason)}</li>" for reason in result.reasons)
+    reasons = "".join(f"<li>{_text(reason)}</li>" for reason in rendered(result))
     return (
         f'<tr id="entry-{_text(result.entry_id)}"><td><strong>{_text(result.entry_id)}</strong>'
         f'<div class="finding">{_text(finding)}</div></td>'

@@ -32,6 +32,7 @@ from verifier.model import (
 from verifier.outputs import evidence
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
+from verifier.outputs.reasons import rendered
 from verifier.outputs.serialize import dumps
 from verifier.rules.timeline import closeout_deadline
 
@@ -242,7 +243,7 @@ def _require_entries(run: VerificationRun) -> None:
 
 
 def _reasons(result: EntryResult) -> str:
-    return "\n".join(f"- {reason}" for reason in result.reasons) or "-"
+    return "\n".join(f"- {reason}" for reason in rendered(result)) or "-"
 
 
 # --- plan-of-action-and-milestones -----------------------------------------------------------------

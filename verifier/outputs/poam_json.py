@@ -16,6 +16,7 @@ import orjson
 
 from verifier.model import EntryResult, EntryStatus, is_regression, next_status
 from verifier.outputs.interface import RunContext, timestamp
+from verifier.outputs.reasons import rendered
 
 __all__ = ["EvidenceRef", "is_regression", "next_status", "updated_document"]
 
@@ -61,7 +62,7 @@ def _apply(entry: dict[str, Any], result: EntryResult, context: RunContext, ref:
         "verdict": result.verdict.value,
         "verified_at": timestamp(context.verified_at),
         "as_of": context.as_of.isoformat(),
-        "reasons": list(result.reasons),
+        "reasons": list(rendered(result)),
         "regression": regression,
         "evidence": {"path": ref.path, "sha256": ref.sha256} if ref else None,
     }

@@ -33,6 +33,7 @@ from verifier.model import Entry, EntryResult, EntryStatus, Milestone, Milestone
 from verifier.outputs import evidence
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.poam_json import EvidenceRef
+from verifier.outputs.reasons import rendered
 from verifier.rules.timeline import is_overdue
 
 # (header, XLSX column width in characters), in the order the templates use, then the verifier's columns.
@@ -128,7 +129,7 @@ def _row(run: VerificationRun, entry: Entry, result: EntryResult, ref: EvidenceR
         "\n".join(_milestone_change(m, as_of) for m in _changed(entry.milestones, as_of)),
         _status_date(entry.milestones),
         status_label(status),
-        "\n".join(result.reasons),
+        "\n".join(rendered(result)),
         result.verdict.value,
         timestamp(run.context.verified_at),
         ref.path,

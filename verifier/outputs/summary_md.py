@@ -5,6 +5,7 @@ from __future__ import annotations
 from verifier.model import EntryResult, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.markdown import md_text
+from verifier.outputs.reasons import rendered
 from verifier.rules.streak import streak_text
 
 _ICON = {Verdict.MET: "✅ MET", Verdict.NOT_MET: "❌ NOT MET", Verdict.NOT_VERIFIED: "⚠️ NOT VERIFIED"}
@@ -30,7 +31,7 @@ def render(run: VerificationRun) -> bytes:
 
 
 def _row(result: EntryResult, streak: str) -> str:
-    why = "<br>".join(_cell(r) for r in result.reasons)
+    why = "<br>".join(_cell(r) for r in rendered(result))
     return f"| {_cell(result.entry_id)} | {_cell(result.practice_id)} | {_ICON[result.verdict]} | {why} | {md_text(streak)} |"
 
 

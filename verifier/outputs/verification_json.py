@@ -11,6 +11,7 @@ from verifier.model import EntryResult, EntryStatus, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.paths import recorded_mapping_path, recorded_path
 from verifier.outputs.poam_json import is_regression, next_status
+from verifier.outputs.reasons import reasons_json, rendered
 from verifier.outputs.serialize import dumps, tally_json
 from verifier.rules.interface import problem_json
 from verifier.rules.score import score_json
@@ -121,7 +122,8 @@ def _entry(result: EntryResult, status: EntryStatus) -> dict[str, Any]:
         "id": result.entry_id,
         "practice_id": result.practice_id,
         "verdict": result.verdict.value,
-        "reasons": list(result.reasons),
+        "reasons": list(rendered(result)),
+        "reason_codes": reasons_json(result),
         "status_before": status.value,
         "status_after": next_status(status, result.verdict).value,
         "regression": is_regression(status, result.verdict),

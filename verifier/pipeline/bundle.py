@@ -10,10 +10,11 @@ record, a quoted FAIL only ever deciding NOT_MET (``bundle_quotes``).
 What re-evaluation can and cannot show: the bundle holds each entry's deciding findings, not the
 whole scan. Failures, missing checks, MANUAL or muted results and stale scans are re-derived
 exactly. Scan coverage (which account/region pairs the scan reached) is taken from the manifest's
-``account_regions_seen``, so a NOT_VERIFIED resting on "region R of account A does not appear in the
-scan results" re-derives exactly too. Bundles written before that field existed only have
+``account_regions_seen``, so a NOT_VERIFIED resting on an unscanned region (reason code
+``region_not_scanned``) re-derives exactly too. Bundles written before that field existed only have
 ``accounts_seen`` × ``regions_seen``, a superset of the true pairs: there such a NOT_VERIFIED
-re-derives as MET and is accepted, with a note, when no bundled finding shows that pair was scanned.
+re-derives as MET and is accepted, with a note, when no bundled finding shows that pair was scanned
+(the pair is read from the reason's code and parameters, never from its words).
 That only ever withholds MET; a recorded MET must re-derive as MET and no other verdict is ever
 re-derived upward. Attestations are re-judged from the bundled
 ``attestations/attestations.json`` as of the manifest's ``as_of`` against the bundled artifacts
@@ -52,6 +53,8 @@ from verifier.model import (
     AttestationStatus,
     Entry,
     Finding,
+    Reason,
+    ReasonCode,
     ScanCoverage,
     SourceError,
     Status,
@@ -79,7 +82,6 @@ MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 
 _SUMS_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 EXACT_COVERAGE = "account_regions_seen"
-_REGION_GAP = re.compile(r"^region (\S+) of account (\S+) does not appear in the scan results at all$")
 # Checks are always explicit when re-evaluating, so the mapping is never consulted.
 _NO_MAPPING = CheckMapping(practices={})
 
@@ -434,7 +436,7 @@ class EntryRecord:
     name: str
     entry_id: str
     verdict: Verdict
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     checks: tuple[str, ...]
     scope: Any
     findings: tuple[Finding, ...]
@@ -602,10 +604,12 @@ def _compare(record: EntryRecord, verdict: Verdict, scanned: frozenset[tuple[str
 def _unprovable_region_gaps(record: EntryRecord, scanned: frozenset[tuple[str, str]]) -> list[str]:
     gaps = []
     for reason in record.reasons:
-        match = _REGION_GAP.match(reason)
+        if reason.code is not ReasonCode.REGION_NOT_SCANNED:
+            continue
+        account, region = reason.params["account"], reason.params["region"]
         # A bundled finding from that pair would prove the region was scanned: then the claim is false.
-        if match and (match.group(2), match.group(1)) not in scanned:
-            gaps.append(f"region {match.group(1)} of account {match.group(2)}")
+        if (account, region) not in scanned:
+            gaps.append(f"region {region} of account {account}")
     return gaps
 
 
@@ -652,7 +656,7 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
             name=name,
             entry_id=_string(document["entry"]),
             verdict=Verdict(document["verdict"]),
-            reasons=tuple(_string(r) for r in document["reasons"]),
+            reasons=_recorded_reasons(document),
             checks=tuple(_string(c) for c in document["checks"]),
             scope=document["scope"],
             findings=tuple(_finding(record) for record in document["findings"]),
@@ -661,6 +665,48 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleInvalid(f"{name}: not a valid entry evidence file ({exc})") from exc
+
+
+def _recorded_reasons(document: Mapping[str, Any]) -> tuple[Reason, ...]:
+    """The entry file's reasons as codes with parameters; raises ``ValueError``/``TypeError``/``KeyError``."""
+    if "reason_codes" not in document:
+        return legacy_reason_codes(_string(r) for r in document["reasons"])
+    # The words beside them are rendering, for people: only the codes and parameters are read.
+    recorded = document["reason_codes"]
+    if not isinstance(recorded, list):
+        raise TypeError("reason_codes is not a list")
+    return tuple(_reason(r) for r in recorded)
+
+
+def _reason(record: Any) -> Reason:
+    code, params = ReasonCode(_string(record["code"])), record["params"]
+    if not isinstance(params, dict):
+        raise TypeError("reason params are not an object")
+    # The one code re-evaluation reads: its pair is printed in a note, so it must be one printable word each.
+    if code is ReasonCode.REGION_NOT_SCANNED and not all(
+        _one_word(_string(params[key])) for key in ("account", "region")
+    ):
+        raise ValueError("a region_not_scanned reason names no single account and region")
+    return Reason(code, params)
+
+
+def legacy_reason_codes(texts: Iterable[str]) -> tuple[Reason, ...]:
+    """COMPATIBILITY ONLY: the reason codes of an entry file written before reasons carried codes,
+    derived from its words. Only the code re-evaluation reads is derived (``region_not_scanned``, the
+    gap an older bundle's coverage cannot re-derive); every other reason is left out, which can only
+    refuse a bundle, never accept one. The one place a reason's text is read: delete it with the
+    bundles it reads."""
+    prefix, middle, suffix = "region ", " of account ", " does not appear in the scan results at all"
+    reasons = []
+    for text in texts:
+        region, _, account = text.removeprefix(prefix).removesuffix(suffix).partition(middle)
+        if text == f"{prefix}{region}{middle}{account}{suffix}" and _one_word(region) and _one_word(account):
+            reasons.append(Reason(ReasonCode.REGION_NOT_SCANNED, {"account": account, "region": region}))
+    return tuple(reasons)
+
+
+def _one_word(text: str) -> bool:
+    return bool(text) and text.isprintable() and text.split() == [text]
 
 
 _FINDING_FIELDS = tuple(name for name in RECORD_FIELDS if name != "provider")

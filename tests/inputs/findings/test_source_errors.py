@@ -14,6 +14,7 @@ from verifier.errors import EnvError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
 from verifier.inputs.findings import load_findings
 from verifier.model import Scope, SourceError, Status
+from verifier.outputs.reasons import rendered
 from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.verify import VerifyOptions, run_verify
 
@@ -50,7 +51,7 @@ def test_verify_fails_closed_over_the_unreadable_source_and_the_bundle_agrees(
     verdicts = {r.entry_id: r for r in run.results}
     # The example's passing entries can no longer be MET; its failing ones are still NOT_MET.
     assert verdicts["POAM-002"].verdict.value == "NOT_VERIFIED"
-    assert any(f"findings source {MISSING} could not be read" in r for r in verdicts["POAM-002"].reasons)
+    assert any(f"findings source {MISSING} could not be read" in r for r in rendered(verdicts["POAM-002"]))
     assert verdicts["POAM-001"].verdict.value == "NOT_MET"
     assert "MET" not in {r.verdict.value for r in run.results if r.checks}
     report = verify_bundle(tmp_path / "out" / "evidence.zip", None)

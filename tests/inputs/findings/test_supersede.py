@@ -20,6 +20,7 @@ from tests.support.moto import aws_client
 from tests.support.supersession import CHECK, DELETED_BUCKET, ENTRY, write_poam
 from verifier.errors import VerifierError
 from verifier.inputs.findings import load_findings
+from verifier.outputs.reasons import rendered
 from verifier.pipeline.bundle import read_bundle, reevaluate, verify_bundle
 from verifier.pipeline.verify import VerifyOptions, VerifyOutcome, run_verify
 
@@ -55,8 +56,8 @@ def _result(outcome: VerifyOutcome) -> Any:
 def test_a_deleted_resource_is_resolved_by_removal(tmp_path: Path) -> None:
     outcome = _verify(tmp_path, OLDER, NEWER)
     result = _result(outcome)
-    assert result.verdict.value == "MET", result.reasons
-    (removal,) = [r for r in result.reasons if "resolved by removal" in r]
+    assert result.verdict.value == "MET", rendered(result)
+    (removal,) = [r for r in rendered(result) if "resolved by removal" in r]
     older_time = datetime.fromtimestamp(
         json.loads((OLDER / "prowler-output-default.ocsf.json").read_text())[0]["time"], UTC
     )
@@ -80,7 +81,7 @@ def test_the_older_scan_alone_stays_not_met(tmp_path: Path) -> None:
 def test_order_of_the_scans_does_not_matter(tmp_path: Path) -> None:
     forward = _result(_verify(tmp_path / "a", OLDER, NEWER))
     backward = _result(_verify(tmp_path / "b", NEWER, OLDER))
-    assert (forward.verdict, forward.reasons) == (backward.verdict, backward.reasons)
+    assert (forward.verdict, rendered(forward)) == (backward.verdict, rendered(backward))
 
 
 def _copy_newer(tmp_path: Path, **manifest_changes: Any) -> Path:
@@ -96,7 +97,7 @@ def test_a_newer_scan_that_failed_covers_nothing(tmp_path: Path) -> None:
     newer = _copy_newer(tmp_path, status="failed", exit_status=1, error="prowler exited 1")
     result = _result(_verify(tmp_path, OLDER, newer))
     assert result.verdict.value == "NOT_MET"
-    assert not any("resolved by removal" in r for r in result.reasons)
+    assert not any("resolved by removal" in r for r in rendered(result))
 
 
 def test_a_manifest_that_ran_the_check_covers_it_even_with_no_findings(tmp_path: Path) -> None:
@@ -107,7 +108,7 @@ def test_a_manifest_that_ran_the_check_covers_it_even_with_no_findings(tmp_path:
     result = _result(_verify(tmp_path, OLDER, newer))
     # The FAIL is retired, but nothing proves the check passes: absence is not evidence.
     assert result.verdict.value == "NOT_VERIFIED"
-    assert any("resolved by removal" in r for r in result.reasons)
+    assert any("resolved by removal" in r for r in rendered(result))
 
 
 def test_a_manifest_whose_written_files_are_gone_proves_no_removal(tmp_path: Path) -> None:
@@ -116,9 +117,9 @@ def test_a_manifest_whose_written_files_are_gone_proves_no_removal(tmp_path: Pat
     for output in newer.glob("prowler-output-*"):
         output.unlink()
     result = _result(_verify(tmp_path, OLDER, newer))
-    assert result.verdict.value == "NOT_VERIFIED", result.reasons
-    assert not any("resolved by removal" in r for r in result.reasons)
-    (unproven,) = [r for r in result.reasons if "cannot prove it complete" in r]
+    assert result.verdict.value == "NOT_VERIFIED", rendered(result)
+    assert not any("resolved by removal" in r for r in rendered(result))
+    (unproven,) = [r for r in rendered(result) if "cannot prove it complete" in r]
     assert (
         "none of the files its scan wrote (prowler-output-default.csv, prowler-output-default.ocsf.json)"
         in unproven
@@ -168,15 +169,15 @@ def _rendered(tmp_path: Path) -> tuple[list[str], str, dict[str, Any]]:
 def test_a_newer_scan_without_its_manifest_cannot_prove_a_removal(tmp_path: Path) -> None:
     newer = _findings_only(tmp_path)
     result = _result(_verify(tmp_path, OLDER, newer))
-    assert result.verdict.value == "NOT_VERIFIED", result.reasons
-    assert not any("resolved by removal" in r for r in result.reasons)
-    (unproven,) = [r for r in result.reasons if "cannot prove it complete" in r]
+    assert result.verdict.value == "NOT_VERIFIED", rendered(result)
+    assert not any("resolved by removal" in r for r in rendered(result))
+    (unproven,) = [r for r in rendered(result) if "cannot prove it complete" in r]
     assert f"arn:aws:s3:::{DELETED_BUCKET}" in unproven and unproven.endswith("rescan with `poam scan`")
     assert str(OLDER / "prowler-output-default.ocsf.json") in unproven  # the scan that found the FAIL
     assert f"newer scan {newer}/prowler-output-default." in unproven  # and the one silent on it (CSV or OCSF)
     # Every output says the same.
     reasons, summary, evidence = _rendered(tmp_path)
-    assert reasons == list(result.reasons)
+    assert reasons == list(rendered(result))
     # The summary's table escapes Markdown and shortens a long reason.
     assert f"{DELETED_BUCKET} \\[" in summary and "is not reported by the newer scan" in summary
     assert unproven in evidence["reasons"] and evidence["verdict"] == "NOT_VERIFIED"
@@ -217,8 +218,8 @@ def test_a_newer_scan_run_with_a_filter_cannot_prove_a_removal(tmp_path: Path, f
     recorded = json.loads((NEWER / MANIFEST).read_text())["prowler_args"]
     newer = _copy_newer(tmp_path, prowler_args=[*recorded, *flags])
     result = _result(_verify(tmp_path, OLDER, newer))
-    assert result.verdict.value == "NOT_VERIFIED", result.reasons
-    (unproven,) = [r for r in result.reasons if "cannot prove it complete" in r]
+    assert result.verdict.value == "NOT_VERIFIED", rendered(result)
+    (unproven,) = [r for r in rendered(result) if "cannot prove it complete" in r]
     assert f"its Prowler arguments include {flags[0]}" in unproven and str(newer / MANIFEST) in unproven
 
 
@@ -231,8 +232,8 @@ def test_an_output_file_changed_beside_its_manifest_proves_nothing(tmp_path: Pat
     document = json.loads(ocsf.read_text())
     ocsf.write_text(json.dumps(document) if edit == "reformatted" else ocsf.read_text() + "\n")
     result = _result(_verify(tmp_path, OLDER, newer))
-    assert result.verdict.value == "NOT_VERIFIED", result.reasons
-    (unproven,) = [r for r in result.reasons if "cannot prove it complete" in r]
+    assert result.verdict.value == "NOT_VERIFIED", rendered(result)
+    (unproven,) = [r for r in rendered(result) if "cannot prove it complete" in r]
     assert "prowler-output-default.ocsf.json, which is not a file its scan wrote" in unproven
 
 
@@ -244,8 +245,8 @@ def test_a_manifest_without_recorded_arguments_proves_nothing(tmp_path: Path, re
         del manifest["prowler_args"]
         (newer / MANIFEST).write_text(json.dumps(manifest))
     result = _result(_verify(tmp_path, OLDER, newer))
-    assert result.verdict.value == "NOT_VERIFIED", result.reasons
-    assert any("records no Prowler arguments" in r for r in result.reasons)
+    assert result.verdict.value == "NOT_VERIFIED", rendered(result)
+    assert any("records no Prowler arguments" in r for r in rendered(result))
 
 
 def test_a_malformed_manifest_is_invalid_input(tmp_path: Path) -> None:
@@ -271,7 +272,7 @@ def test_a_zip_of_both_scans_reads_its_manifests_too(tmp_path: Path) -> None:
     report.write_bytes(_zip_of(OLDER, NEWER))
     result = _result(_verify(tmp_path, report))
     assert result.verdict.value == "MET"
-    assert any(f"{report}!/newer/{MANIFEST}" in r for r in result.reasons if "resolved by removal" in r)
+    assert any(f"{report}!/newer/{MANIFEST}" in r for r in rendered(result) if "resolved by removal" in r)
 
 
 def test_an_s3_prefix_of_nightly_scans_reads_its_manifests_too(moto_aws: str, tmp_path: Path) -> None:
@@ -298,9 +299,9 @@ def test_nightly_zips_under_an_s3_prefix_read_their_manifests_too(moto_aws: str,
     for directory in (OLDER, NEWER):
         client.put_object(Bucket="nightly", Key=f"app/{directory.name}/report.zip", Body=_zip_of(directory))
     result = _result(_verify(tmp_path, "s3://nightly/app/"))
-    assert result.verdict.value == "MET", result.reasons
+    assert result.verdict.value == "MET", rendered(result)
     newer_manifest = f"s3://nightly/app/newer/report.zip!/newer/{MANIFEST}"
-    assert any(newer_manifest in r for r in result.reasons if "resolved by removal" in r)
+    assert any(newer_manifest in r for r in rendered(result) if "resolved by removal" in r)
     loaded = load_findings(["s3://nightly/app/"])
     assert [m.location for m in loaded.manifests] == [
         newer_manifest,

@@ -24,6 +24,7 @@ from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry,
 from verifier.inputs.findings.manifest import ScanManifest
 from verifier.inputs.findings.supersede import FileScan, file_scan, supersede
 from verifier.model import Finding, Status
+from verifier.outputs.reasons import rendered
 
 RESOURCES = ("arn:aws:s3:::cui-a", "arn:aws:s3:::cui-b", "arn:aws:s3:::cui-c")
 # What ``poam scan`` records: the only arguments that prove a scan complete.
@@ -96,7 +97,7 @@ class History:
             FindingsIndex(current, superseded),
             EvaluationSettings(as_of=AS_OF),
         )
-        return result.verdict.value, tuple(sorted(result.reasons))
+        return result.verdict.value, tuple(sorted(rendered(result)))
 
 
 def _sourced(finding: Finding, path: str) -> Finding:
