@@ -146,6 +146,11 @@ def _init(tmp_path: Path, install: str | None, running_version: str) -> tuple[st
     return run_init(InitOptions(tmp_path, header, install, running_version))
 
 
+@pytest.mark.parametrize("version", ["0.2.0", "1.0rc1", "0.2.0.post1", "1!2.0"])
+def test_every_kind_of_published_version_is_a_release(version: str) -> None:
+    assert is_release(version)
+
+
 def test_a_release_pins_itself_by_default(tmp_path: Path) -> None:
     pinned, _ = _init(tmp_path, None, "0.2.0")
     assert pinned == "poam-verifier==0.2.0"

@@ -15,7 +15,7 @@ from verifier.outputs.writer import write_atomic
 
 # A version PyPI can carry: a release, a pre-release or a post-release; never a development build
 # (.devN) or a local one (+gHASH), which no index serves.
-_RELEASE = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?")
+_RELEASE = re.compile(r"(\d+!)?\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?")
 # The requirement lands in a YAML file, a shell command (single-quoted) and a GitHub expression context:
 # none of $ ` ' " \ { } or white space but single spaces can reach them.
 _SAFE = re.compile(r"[A-Za-z0-9._+\-=<>!~,@:/#%?&\[\]* ]+")
