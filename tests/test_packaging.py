@@ -7,6 +7,7 @@ installed ``poam`` from a directory that is not this repository.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -17,9 +18,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from tests.support.templates import fedramp_v3, filled_fedramp_v3
-from verifier import __version__
 
 REPO = Path(__file__).resolve().parents[1]
 SCAN = REPO / "examples" / "prowler-output"
@@ -81,9 +82,46 @@ def test_the_wheel_carries_the_mappings_schemas_and_catalog(dist: Path) -> None:
     assert {"mappings/cmmc-l2-aws.json", "pyproject.toml", "verifier/cli/app.py"} <= members
 
 
-def test_the_installed_poam_says_its_version(installed: Path, elsewhere: Path) -> None:
+def _wheel_version(dist: Path) -> str:
+    (wheel,) = dist.glob("*.whl")
+    return wheel.name.split("-")[1]
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False)
+
+
+def test_the_installed_poam_says_the_version_git_gave_the_build(
+    installed: Path, dist: Path, elsewhere: Path
+) -> None:
+    version = _wheel_version(dist)
     done = _run([str(installed), "--version"], cwd=elsewhere)
-    assert done.returncode == 0 and done.stdout.strip() == f"poam-verifier {__version__}"
+    assert done.returncode == 0 and done.stdout.strip() == f"poam-verifier {version}"
+    assert str(Version(version)) == version  # PEP 440, in its normal form
+    tag = _git("describe", "--tags", "--exact-match", "--match", "v[0-9]*", "HEAD")
+    clean = _git("status", "--porcelain", "--untracked-files=no").stdout == ""
+    if tag.returncode == 0 and clean:
+        assert version == tag.stdout.strip().removeprefix("v")
+    else:  # any other commit: a development version naming the commit, never a release's number
+        head = _git("rev-parse", "--short=7", "HEAD").stdout.strip()
+        assert Version(version).is_devrelease and f"g{head}" in version, version
+
+
+def test_an_archive_without_git_metadata_builds_the_fallback_development_version(tmp_path: Path) -> None:
+    """A GitHub "Download ZIP" has no .git: it still builds, as 0.1.dev0, which init refuses to pin."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD"], capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(tmp_path / "src", filter="data")
+    out = tmp_path / "out"
+    done = _run(
+        [sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir", str(out), "src"], tmp_path
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert _wheel_version(out) == "0.1.dev0"
+    (wheel,) = out.glob("*.whl")
+    assert (
+        "__version__ = version = '0.1.dev0'" in zipfile.ZipFile(wheel).read("verifier/_version.py").decode()
+    )
 
 
 def test_mapping_check_uses_the_packaged_mapping_and_says_so(installed: Path, elsewhere: Path) -> None:
@@ -114,16 +152,26 @@ def test_verify_runs_on_the_example_from_another_directory(installed: Path, else
     )
     assert done.returncode == 0, done.stdout + done.stderr
     verification = json.loads((elsewhere / "out" / "verification.json").read_text(encoding="utf-8"))
-    assert verification["inputs"]["mapping"]["path"].startswith(str(installed.parents[1]))
+    # The mapping shipped inside the installed package, recorded by its name there (not a machine path).
+    assert verification["inputs"]["mapping"]["path"] == "poam-verifier:mappings/cmmc-l2-aws.json"
     verdicts = {e["verdict"] for e in verification["entries"]}
     assert verdicts == {"MET", "NOT_MET", "NOT_VERIFIED"}
     assert (elsewhere / "out" / "evidence.zip").is_file()
 
 
-def test_init_then_import_run_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+def test_init_then_import_run_from_the_installed_wheel(installed: Path, dist: Path, tmp_path: Path) -> None:
     header = ["--organization", "Ridgeline", "--system", "Delta", "--assessment-date", "2026-09-14"]
-    done = _run([str(installed), "init", ".", *header, "--account", "123456789012"], cwd=tmp_path)
+    header += ["--account", "123456789012"]
+    if Version(_wheel_version(dist)).is_devrelease:
+        # A development build refuses to pin itself as a release nobody published, and writes nothing.
+        done = _run([str(installed), "init", ".", *header], cwd=tmp_path)
+        assert done.returncode == 2 and "--install" in done.stderr and not any(tmp_path.iterdir()), (
+            done.stderr
+        )
+    pin = ["--install", "poam-verifier @ git+https://github.com/acme/poam-verifier@v0.1.0"]
+    done = _run([str(installed), "init", ".", *header, *pin], cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+    assert "install poam-verifier @ git+https://github.com/acme/poam-verifier@v0.1.0" in done.stderr
     assert (tmp_path / ".github" / "workflows" / "poam-verify.yml").is_file()
     source = fedramp_v3(tmp_path)
     done = _run(

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -41,12 +42,13 @@ def _zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_there_are_five_workflows() -> None:
+def test_there_are_six_workflows() -> None:
     assert [w.name for w in WORKFLOWS] == [
         "ci.yml",
         "poam-org-scan.yml",
         "poam-scheduled.yml",
         "poam-verify.yml",
+        "release.yml",
         "terraform-pr.yml",
     ]
 
@@ -198,3 +200,74 @@ def test_expressions_are_not_mistaken_for_shell(shellcheck: str, tmp_path: Path)
 
 def test_workflow_shellcheck_refuses_an_empty_file_list(shellcheck: str) -> None:
     assert _workflow_shellcheck().returncode == 2
+
+
+def _release() -> dict[str, Any]:
+    return dict(
+        yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+    )
+
+
+def test_the_release_runs_on_version_tags_and_only_its_publish_job_may_mint_an_oidc_token() -> None:
+    release = _release()
+    # PyYAML reads the key `on` as True (YAML 1.1).
+    assert release[True] == {"push": {"tags": ["v*"]}}
+    jobs = release["jobs"]
+    assert {name: job["permissions"] for name, job in jobs.items()} == {
+        "build": {"contents": "read"},
+        "pypi": {"id-token": "write"},
+        "github-release": {"contents": "write"},
+    }
+    assert (jobs["pypi"]["needs"], jobs["github-release"]["needs"]) == ("build", "pypi")
+    assert jobs["pypi"]["environment"]["name"] == "pypi"
+    (publish,) = [s for s in jobs["pypi"]["steps"] if "gh-action-pypi-publish" in s.get("uses", "")]
+    assert publish["uses"] == "pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc"
+    # Trusted publishing: no password or token input, and PyPI attests every file.
+    assert publish["with"] == {"packages-dir": "dist/", "attestations": True}
+    assert "secrets." not in (REPO_ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    (checkout,) = [s for s in jobs["build"]["steps"] if "actions/checkout" in s.get("uses", "")]
+    assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 0}  # hatch-vcs needs the tags
+
+
+def _fake_python(bin_dir: Path) -> None:
+    """``python``: pip and build are stand-ins (build writes the files BUILT names), anything else is real."""
+    bin_dir.mkdir()
+    python = bin_dir / "python"
+    python.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1 $2" = "-m pip" ]; then exit 0; fi\n'
+        'if [ "$1 $2" = "-m build" ]; then mkdir -p dist && for f in $BUILT; do : > "dist/$f"; done; exit 0; fi\n'
+        f'exec "{sys.executable}" "$@"\n',
+        encoding="utf-8",
+    )
+    python.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    ("tag", "built", "published"),
+    [
+        ("v0.2.0", "0.2.0", True),
+        ("v1.0rc1", "1.0rc1", True),
+        ("v0.2.0", "0.2.1.dev3+g1a2b3c4", False),  # the build is not the tagged commit
+        ("v0.2.0.dev1", "0.2.0.dev1", False),  # a development version is never published
+        ("v0.2.0+local", "0.2.0+local", False),  # PyPI refuses local versions
+        ("vnext", "0.2.0", False),  # not a version at all
+    ],
+)
+def test_the_release_build_stops_unless_the_files_carry_the_tags_release_version(
+    tmp_path: Path, tag: str, built: str, published: bool
+) -> None:
+    """Runs the build step's own shell with pip and build replaced, the version check real."""
+    (step,) = [s for s in _release()["jobs"]["build"]["steps"] if s.get("name", "").startswith("Build")]
+    _fake_python(tmp_path / "bin")
+    files = f"poam_verifier-{built}.tar.gz poam_verifier-{built}-py3-none-any.whl"
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", "TAG": tag, "BUILT": files}
+    done = subprocess.run(  # noqa: S603 - the workflow's own script
+        ["bash", "-e", "-o", "pipefail", "-c", step["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode == 0) == published, done.stdout + done.stderr

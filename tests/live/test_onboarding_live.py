@@ -47,6 +47,9 @@ def test_the_generated_submission_workflow_scans_and_gates(
         ACCOUNT_ID,
         "--region",
         REGION,
+        # The install step is not run (the tools are linked in place); any pinned requirement will do.
+        "--install",
+        "poam-verifier @ git+https://github.com/acme/poam-verifier@v0.1.0",
     )
     assert code == 0
     # The example's entries (same account and region) into the scaffold's POA&M.

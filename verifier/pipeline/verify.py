@@ -92,6 +92,8 @@ class VerifyOptions:
     attestations: Path | None = None
     jobs: int | None = None  # worker processes reading findings; None: one per core for large inputs
     allow_unknown_checks: bool = False  # check ids the shipped Prowler check list lacks (a newer Prowler's)
+    # Written into every output; the running verifier's, injected by golden tests so they hold at any commit.
+    tool_version: str = __version__
 
     @property
     def history_path(self) -> Path:
@@ -260,7 +262,7 @@ def judge(
     )
     results = evaluate(poam.poam, mapping, index, settings, attestations=statuses)
     context = RunContext(
-        tool_version=__version__,
+        tool_version=options.tool_version,
         verified_at=clock(),
         as_of=options.as_of,
         max_scan_age_days=options.max_scan_age_days,
