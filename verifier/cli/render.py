@@ -32,7 +32,9 @@ def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
     for result in shown:
         verdict = f"[{STYLE[result.verdict]}]{result.verdict.value}[/]"
         # User data as Text, never markup: "[a]" in an objective id or a crafted entry id would be read as a tag.
-        table.add_row(Text(result.entry_id), Text(result.practice_id), verdict, Text("\n".join(rendered(result))))
+        table.add_row(
+            Text(result.entry_id), Text(result.practice_id), verdict, Text("\n".join(rendered(result)))
+        )
     out.print(table)
     if len(shown) < len(run.results):
         out.print(
