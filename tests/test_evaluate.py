@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from verifier.evaluate import (
     EvaluationSettings,
     FindingsIndex,
-    effective_scope,
     evaluate,
     evaluate_entry,
     latest_per_uid,
@@ -34,6 +33,7 @@ from verifier.model import (
     Finding,
     Poam,
     Scope,
+    ScopeTarget,
     Status,
     Verdict,
     Verification,
@@ -52,7 +52,13 @@ VALIDATION = "cloudtrail_log_file_validation_enabled"
 S3_ENCRYPTION = "s3_bucket_default_encryption"
 PRACTICE = "AU.L2-3.3.8"
 
-POAM_SCOPE = Scope(accounts=(ACCOUNT,), regions=(REGION,))
+
+def aws_target(*accounts: str, regions: tuple[str, ...] = ()) -> ScopeTarget:
+    """The POA&M's scope as the loader gives it: one AWS target (a version 1 scope object reads as this)."""
+    return ScopeTarget(provider="aws", accounts=accounts, regions=regions, partition="aws")
+
+
+POAM_TARGET = aws_target(ACCOUNT, regions=(REGION,))
 MAPPING = CheckMapping(practices={PRACTICE: {"aws": (KMS, VALIDATION)}})
 
 
@@ -108,14 +114,14 @@ def decide(
     findings: Sequence[Finding],
     entry: Entry | None = None,
     *,
-    scope: Scope = POAM_SCOPE,
+    target: ScopeTarget = POAM_TARGET,
     mapping: CheckMapping = MAPPING,
     as_of: date = AS_OF,
     max_age: int = 7,
 ) -> EntryResult:
     return evaluate_entry(
         entry or make_entry(),
-        scope,
+        (target,),
         mapping,
         FindingsIndex(findings),
         EvaluationSettings(as_of=as_of, max_scan_age_days=max_age),
@@ -144,8 +150,8 @@ def test_met_when_every_check_passes_in_the_scope_account() -> None:
 
 
 def test_met_needs_every_scope_account_and_gets_it() -> None:
-    scope = Scope(accounts=(ACCOUNT, SECOND_ACCOUNT))
-    assert decide(passing(ACCOUNT, SECOND_ACCOUNT), scope=scope).verdict is Verdict.MET
+    target = aws_target(ACCOUNT, SECOND_ACCOUNT)
+    assert decide(passing(ACCOUNT, SECOND_ACCOUNT), target=target).verdict is Verdict.MET
 
 
 # --- NOT_VERIFIED, one reason at a time ---------------------------------------------------------------
@@ -172,16 +178,16 @@ def test_not_verified_when_a_pass_is_muted() -> None:
 
 
 def test_not_verified_when_a_scope_account_is_missing_from_the_scan() -> None:
-    scope = Scope(accounts=(ACCOUNT, SECOND_ACCOUNT))
-    result = decide(passing(ACCOUNT), scope=scope)
+    target = aws_target(ACCOUNT, SECOND_ACCOUNT)
+    result = decide(passing(ACCOUNT), target=target)
     assert result.verdict is Verdict.NOT_VERIFIED
     assert f"account {SECOND_ACCOUNT} does not appear in the scan results at all" in rendered(result)
 
 
 def test_not_verified_when_an_account_is_missing_for_one_check() -> None:
-    scope = Scope(accounts=(ACCOUNT, SECOND_ACCOUNT))
+    target = aws_target(ACCOUNT, SECOND_ACCOUNT)
     findings = [*passing(ACCOUNT), make_finding(KMS, account=SECOND_ACCOUNT)]
-    result = decide(findings, scope=scope)
+    result = decide(findings, target=target)
     assert result.verdict is Verdict.NOT_VERIFIED
     assert rendered(result) == (
         f"{VALIDATION}: no findings for account {SECOND_ACCOUNT}: absence of findings is not evidence",
@@ -189,8 +195,8 @@ def test_not_verified_when_an_account_is_missing_for_one_check() -> None:
 
 
 def test_not_verified_when_a_scope_region_was_not_scanned() -> None:
-    scope = Scope(accounts=(ACCOUNT,), regions=(REGION, OTHER_REGION))
-    result = decide(passing(ACCOUNT), scope=scope)
+    target = aws_target(ACCOUNT, regions=(REGION, OTHER_REGION))
+    result = decide(passing(ACCOUNT), target=target)
     assert result.verdict is Verdict.NOT_VERIFIED
     assert rendered(result) == (
         f"region {OTHER_REGION} of account {ACCOUNT} does not appear in the scan results at all",
@@ -371,9 +377,9 @@ def test_fail_in_an_out_of_scope_region_does_not_count() -> None:
 
 
 def test_fail_in_an_in_scope_region_counts() -> None:
-    scope = Scope(accounts=(ACCOUNT,), regions=(REGION, OTHER_REGION))
+    target = aws_target(ACCOUNT, regions=(REGION, OTHER_REGION))
     findings = [*passing(), make_finding(KMS, Status.FAIL, region=OTHER_REGION)]
-    assert decide(findings, scope=scope).verdict is Verdict.NOT_MET
+    assert decide(findings, target=target).verdict is Verdict.NOT_MET
 
 
 def test_fail_in_an_out_of_scope_account_does_not_count() -> None:
@@ -404,30 +410,34 @@ def test_resource_glob_that_matches_nothing_is_not_verified() -> None:
 
 
 def test_entry_scope_overrides_the_poam_scope_where_it_narrows() -> None:
-    poam_scope = Scope(accounts=(ACCOUNT, SECOND_ACCOUNT), regions=(REGION, OTHER_REGION))
+    poam_target = aws_target(ACCOUNT, SECOND_ACCOUNT, regions=(REGION, OTHER_REGION))
     entry = make_entry(scope=Scope(accounts=(ACCOUNT,), regions=(REGION,)))
-    assert effective_scope(poam_scope, entry) == Scope(accounts=(ACCOUNT,), regions=(REGION,))
     # The second account is not scanned and a FAIL sits in the other region: neither is the entry's business.
     findings = [*passing(ACCOUNT), make_finding(KMS, Status.FAIL, region=OTHER_REGION)]
-    assert decide(findings, entry, scope=poam_scope).verdict is Verdict.MET
-    assert decide(findings, make_entry(), scope=poam_scope).verdict is Verdict.NOT_MET
+    assert decide(findings, entry, target=poam_target).verdict is Verdict.MET
+    assert decide(findings, make_entry(), target=poam_target).verdict is Verdict.NOT_MET
 
 
 def test_entry_scope_without_accounts_keeps_the_poam_accounts_and_regions() -> None:
     entry = make_entry(scope=Scope(accounts=(), resources=("arn:aws:cloudtrail:*",)))
-    assert effective_scope(POAM_SCOPE, entry) == Scope(
-        accounts=(ACCOUNT,), regions=(REGION,), resources=("arn:aws:cloudtrail:*",)
+    assert decide(passing(), entry).verdict is Verdict.MET
+    # The POA&M's region still bounds the entry: a FAIL outside it is not the entry's business.
+    assert decide([*passing(), make_finding(KMS, Status.FAIL, region=OTHER_REGION)], entry).verdict is (
+        Verdict.MET
     )
-    assert effective_scope(POAM_SCOPE, make_entry()) == POAM_SCOPE
+    # ... and its account must still be proven.
+    result = decide([], entry)
+    assert result.verdict is Verdict.NOT_VERIFIED
+    assert f"account {ACCOUNT} does not appear in the scan results at all" in rendered(result)
 
 
 # --- reasons, evidence, tallies -------------------------------------------------------------------------
 
 
 def test_reasons_name_the_check_the_account_and_the_resource() -> None:
-    scope = Scope(accounts=(ACCOUNT, SECOND_ACCOUNT))
+    target = aws_target(ACCOUNT, SECOND_ACCOUNT)
     bucket = "arn:aws:cloudtrail:us-east-1:123456789012:trail/legacy"
-    result = decide([make_finding(KMS, Status.FAIL, resource=bucket)], scope=scope)
+    result = decide([make_finding(KMS, Status.FAIL, resource=bucket)], target=target)
     text = reasons_text(result)
     assert f"{KMS}: FAIL on 1 resource(s): {bucket} [{ACCOUNT}/{REGION}]" in text
     assert f"account {SECOND_ACCOUNT} does not appear" in text
@@ -498,7 +508,7 @@ def test_evaluate_decides_every_entry_in_file_order() -> None:
         organization="Ridgeline Avionics, Inc.",
         system="Program Delta",
         assessment=poam_from_json(_poam_document({}), "poam.json").assessment,
-        scope=POAM_SCOPE,
+        targets=(POAM_TARGET,),
         entries=entries,
     )
     findings = [make_finding(KMS, Status.FAIL), make_finding(VALIDATION)]
@@ -513,7 +523,7 @@ def test_evaluate_decides_every_entry_in_file_order() -> None:
 # --- properties: nothing a scan adds, removes or mutes can manufacture a MET ---------------------------
 
 ENTRY_CHECKS = (KMS, VALIDATION)
-PROPERTY_SCOPE = Scope(accounts=(ACCOUNT, SECOND_ACCOUNT), regions=(REGION,))
+PROPERTY_TARGET = aws_target(ACCOUNT, SECOND_ACCOUNT, regions=(REGION,))
 PROPERTY_ENTRY = make_entry(ENTRY_CHECKS)
 RESOURCES = tuple(f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/t{i}" for i in range(3))
 
@@ -533,7 +543,7 @@ any_finding = st.builds(
     time=scan_times,
 )
 # A fresh PASS per check per account, so that MET is reachable and the properties are not vacuous.
-baseline = [make_finding(c, account=a) for a in PROPERTY_SCOPE.accounts for c in ENTRY_CHECKS]
+baseline = [make_finding(c, account=a) for a in PROPERTY_TARGET.accounts for c in ENTRY_CHECKS]
 scans = st.builds(
     lambda with_baseline, extra: (baseline if with_baseline else []) + extra,
     st.booleans(),
@@ -545,14 +555,14 @@ property_settings = settings(
 
 
 def decide_property(findings: Sequence[Finding]) -> EntryResult:
-    return decide(findings, PROPERTY_ENTRY, scope=PROPERTY_SCOPE)
+    return decide(findings, PROPERTY_ENTRY, target=PROPERTY_TARGET)
 
 
 @property_settings
 @given(
     scans,
     st.sampled_from(ENTRY_CHECKS),
-    st.sampled_from(PROPERTY_SCOPE.accounts),
+    st.sampled_from(PROPERTY_TARGET.accounts),
     st.booleans(),
     scan_times,
 )
@@ -596,7 +606,7 @@ def test_property_met_only_with_fresh_unmuted_passes_everywhere(findings: list[F
     in_scope = [
         f
         for f in findings
-        if f.check_id in ENTRY_CHECKS and f.account in PROPERTY_SCOPE.accounts and f.region == REGION
+        if f.check_id in ENTRY_CHECKS and f.account in PROPERTY_TARGET.accounts and f.region == REGION
     ]
     newest: dict[tuple[str, str, str], datetime] = {}
     for f in in_scope:
@@ -606,7 +616,7 @@ def test_property_met_only_with_fresh_unmuted_passes_everywhere(findings: list[F
     assert all(f.status is Status.PASS and not f.muted for f in deciding)
     assert all(0 <= (AS_OF - f.time.date()).days <= 7 for f in deciding)
     covered = {(f.check_id, f.account) for f in deciding}
-    assert covered == {(c, a) for c in ENTRY_CHECKS for a in PROPERTY_SCOPE.accounts}
+    assert covered == {(c, a) for c in ENTRY_CHECKS for a in PROPERTY_TARGET.accounts}
 
 
 @property_settings
@@ -659,7 +669,7 @@ def decide_attested(
 ) -> EntryResult:
     return evaluate_entry(
         entry,
-        POAM_SCOPE,
+        (POAM_TARGET,),
         kwargs.get("mapping", MAPPING),
         FindingsIndex(findings),
         EvaluationSettings(as_of=AS_OF),

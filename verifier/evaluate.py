@@ -21,8 +21,6 @@ from verifier.inputs.scope import (
     CheckRef,
     EntryScope,
     entry_scope,
-    legacy_target,
-    poam_targets,
     resolve_checks,
 )
 from verifier.model import (
@@ -55,7 +53,6 @@ class EvaluationSettings:
 
     as_of: date
     max_scan_age_days: int = 7
-    provider: str = "aws"
 
 
 class FindingsIndex:
@@ -93,34 +90,12 @@ class FindingsIndex:
         return self._superseded.get(check_id, ())
 
 
-def effective_scope(poam_scope: Scope, entry: Entry) -> Scope:
-    """The entry's narrowing where it gives one, the POA&M's scope otherwise."""
-    narrowing = entry.verification.scope
-    if narrowing is None:
-        return poam_scope
-    return Scope(
-        accounts=narrowing.accounts or poam_scope.accounts,
-        regions=narrowing.regions or poam_scope.regions,
-        resources=narrowing.resources or poam_scope.resources,
-        organization=poam_scope.organization,
-    )
+def resolve_target_organization(target: ScopeTarget, listed: Sequence[str] | None) -> ScopeTarget:
+    """An AWS target with an organization's listed accounts added (``listed``: None when never listed).
 
-
-def resolve_organization(scope: Scope, listed: Sequence[str] | None) -> Scope:
-    """The scope with an organization's listed accounts added (``listed``: None when never listed).
-
-    A resolved scope no longer names its organization; an unresolved one keeps it, and every entry
+    A resolved target no longer names its organization; an unresolved one keeps it, and every entry
     verified over it is NOT_VERIFIED (the accounts to prove are unknown).
     """
-    if scope.organization is None or listed is None:
-        return scope
-    excluded = set(scope.organization.exclude_accounts)
-    accounts = sorted({*scope.accounts, *listed} - excluded)
-    return Scope(tuple(accounts), scope.regions, scope.resources, organization=None)
-
-
-def resolve_target_organization(target: ScopeTarget, listed: Sequence[str] | None) -> ScopeTarget:
-    """An AWS target's organization resolved into its ``accounts`` (see ``resolve_organization``)."""
     if target.organization is None or listed is None:
         return target
     excluded = set(target.organization.exclude_accounts)
@@ -160,34 +135,30 @@ def evaluate(
     attestations: Mapping[str, AttestationStatus] | None = None,
 ) -> tuple[EntryResult, ...]:
     """Decide every entry of the POA&M, in file order."""
-    targets = poam_targets(poam)
     return tuple(
-        evaluate_entry(
-            entry, poam.scope, mapping, index, settings, attestations=attestations, targets=targets
-        )
+        evaluate_entry(entry, poam.targets, mapping, index, settings, attestations=attestations)
         for entry in poam.entries
     )
 
 
 def evaluate_entry(
     entry: Entry,
-    poam_scope: Scope,
+    targets: Sequence[ScopeTarget],
     mapping: CheckMapping,
     index: FindingsIndex,
     settings: EvaluationSettings,
     *,
     attestations: Mapping[str, AttestationStatus] | None = None,
-    targets: Sequence[ScopeTarget] | None = None,
 ) -> EntryResult:
     """Decide one entry; see the module docstring for the rules.
 
-    ``targets`` are the POA&M's provider targets (without them, ``poam_scope`` is one target of
-    ``settings.provider``). Every check is judged per provider, over that provider's in-scope accounts.
+    ``targets`` are the POA&M's provider targets; every check is judged per provider, over that
+    provider's in-scope accounts (narrowed by the entry's ``verification.scope``).
     ``attestations`` maps entry ids to the status of their latest attestation, judged by the caller
     (expiry, artifact digests). It is consulted only for entries that need one: no checks, an
     explicit ``verification.attestation``, or a practice a scan cannot prove. It never overrides a FAIL.
     """
-    scope = entry_scope(targets or (legacy_target(poam_scope, settings.provider),), entry)
+    scope = entry_scope(targets, entry)
     refs = resolve_checks(entry, scope, mapping)
     attestation = (attestations or {}).get(entry.id)
     if not refs:

@@ -204,23 +204,22 @@ class Assessment:
 class Poam:
     """A validated POA&M. ``entries`` keep the file's order.
 
-    ``targets`` is the scope as written, one per provider account set; ``scope`` is their union (every
-    account and listed region) and ``provider`` the first target's, as version 1 files had exactly one.
+    ``targets`` is the scope, one per provider account set; a version 1 file's single scope object is
+    read as one target. ``schema_version`` is the document's, kept so that outputs of a version 1 file
+    stay exactly as they were.
     """
 
     schema_version: int
     organization: str
     system: str
     assessment: Assessment
-    scope: Scope
+    targets: tuple[ScopeTarget, ...]
     entries: tuple[Entry, ...]
-    provider: str = DEFAULT_PROVIDER
-    targets: tuple[ScopeTarget, ...] = ()
 
     @property
     def providers(self) -> tuple[str, ...]:
         """The providers in scope, in the order the scope names them."""
-        return tuple(dict.fromkeys(t.provider for t in self.targets)) or (self.provider,)
+        return tuple(dict.fromkeys(t.provider for t in self.targets))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import pytest
 from verifier.errors import ExitCode, InputError, SchemaError
 from verifier.inputs.jsondoc import json_pointer
 from verifier.inputs.poam import load_poam, parse_poam
-from verifier.model import EntryStatus, MilestoneStatus, Resources, Scope
+from verifier.model import EntryStatus, MilestoneStatus, Resources, Scope, ScopeTarget
 
 
 @pytest.fixture
@@ -35,8 +35,9 @@ def test_the_repository_poam_loads(repo_root: Path) -> None:
     assert [e.id for e in poam.entries] == [f"POAM-00{i}" for i in range(1, 9)]
     assert poam.assessment.assessment_date == date(2026, 9, 14)
     assert poam.assessment.conditional_status_date == date(2026, 9, 28)
-    assert poam.scope == Scope(accounts=("123456789012",), regions=("us-east-1",))
-    assert poam.provider == "aws"
+    assert poam.targets == (
+        ScopeTarget("aws", accounts=("123456789012",), regions=("us-east-1",), partition="aws"),
+    )
     first = poam.entries[0]
     assert first.practice_id == "AU.L2-3.3.8"
     assert first.created == date(2026, 9, 14)

@@ -69,7 +69,8 @@ def test_init_writes_the_scaffold_and_a_poam_that_loads_and_lints(
 ) -> None:
     assert sorted(str(p.relative_to(scaffold)) for p in scaffold.rglob("*") if p.is_file()) == sorted(FILES)
     poam = load_poam(scaffold / "poam.json").poam
-    assert (poam.organization, poam.system, poam.scope.accounts, poam.scope.regions) == (
+    (target,) = poam.targets
+    assert (poam.organization, poam.system, target.accounts, target.regions) == (
         "Ridgeline Avionics, Inc.",
         "Program Delta CUI Enclave",
         ("123456789012",),

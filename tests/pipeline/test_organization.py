@@ -80,8 +80,9 @@ def _org_poam(path: Path, organization: dict[str, Any], version: int = 1, **scop
 
 def test_an_organization_scope_may_leave_out_accounts(tmp_path: Path) -> None:
     poam = load_poam(_org_poam(tmp_path / "poam.json", {"ou_ids": ["ou-ab12-cdefgh34"]})).poam
-    assert poam.scope.accounts == ()
-    assert poam.scope.organization == Organization(ou_ids=("ou-ab12-cdefgh34",))
+    (target,) = poam.targets
+    assert target.accounts == ()
+    assert target.organization == Organization(ou_ids=("ou-ab12-cdefgh34",))
 
 
 def test_a_version_2_aws_target_may_give_an_organization_instead_of_accounts(tmp_path: Path) -> None:
@@ -89,7 +90,6 @@ def test_a_version_2_aws_target_may_give_an_organization_instead_of_accounts(tmp
     (target,) = poam.targets
     assert target.accounts == ()
     assert target.organization == Organization(ou_ids=("ou-ab12-cdefgh34",))
-    assert poam.scope.organization == target.organization
 
 
 def test_a_version_2_target_of_another_provider_cannot_give_only_an_organization(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from verifier.model import (
     Owner,
     Poam,
     Resources,
-    Scope,
+    ScopeTarget,
     Verification,
 )
 from verifier.rules.interface import LintContext, Problem, Rule
@@ -107,7 +107,7 @@ def poam(
         organization="Ridgeline Avionics, Inc.",
         system="Program Delta CUI Enclave (AWS)",
         assessment=Assessment(level, "c3pao", assessed, conditional),
-        scope=Scope(accounts=(ACCOUNT,)),
+        targets=(ScopeTarget("aws", accounts=(ACCOUNT,), partition="aws"),),
         entries=entries or (BASE_ENTRY,),
     )
 

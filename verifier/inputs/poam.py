@@ -74,7 +74,6 @@ def poam_from_json(document: dict[str, Any], source: str) -> Poam:
     """Build the model from a schema-valid document and enforce the cross-field invariants."""
     entries = tuple(_entry(raw) for raw in document["entries"])
     targets = scope_targets(document["scope"], source)
-    scope = _union(targets)
     _require_unique_ids(entries, source)
     _require_known_practices(entries, source)
     _require_narrowing(entries, targets, source)
@@ -83,10 +82,8 @@ def poam_from_json(document: dict[str, Any], source: str) -> Poam:
         organization=document["organization"],
         system=document["system"],
         assessment=_assessment(document["assessment"]),
-        scope=scope,
-        entries=entries,
-        provider=targets[0].provider,
         targets=targets,
+        entries=entries,
     )
 
 
@@ -125,14 +122,6 @@ def _require_distinct_accounts(targets: tuple[ScopeTarget, ...], source: str) ->
             if (target.provider, account) in seen:
                 raise InputError(f"{source}: {target.provider} account {account} is in two scope targets")
             seen.add((target.provider, account))
-
-
-def _union(targets: tuple[ScopeTarget, ...]) -> Scope:
-    return Scope(
-        accounts=tuple(dict.fromkeys(a for t in targets for a in t.accounts)),
-        regions=tuple(dict.fromkeys(r for t in targets for r in t.regions)),
-        organization=next((t.organization for t in targets if t.organization is not None), None),
-    )
 
 
 CURRENT_SCHEMA_VERSION = 2

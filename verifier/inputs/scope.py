@@ -57,22 +57,9 @@ class EntryScope:
         )
 
 
-def poam_targets(poam: Poam) -> tuple[ScopeTarget, ...]:
-    """The POA&M's targets; a model built without them (tests, old callers) has its ``scope`` as one."""
-    if poam.targets:
-        return poam.targets
-    return (legacy_target(poam.scope, poam.provider),)
-
-
 def poam_entry_scope(poam: Poam, entry: Entry) -> EntryScope:
     """``entry``'s effective scope within ``poam``."""
-    return entry_scope(poam_targets(poam), entry)
-
-
-def legacy_target(scope: Scope, provider: str) -> ScopeTarget:
-    return ScopeTarget(
-        provider=provider, accounts=scope.accounts, regions=scope.regions, organization=scope.organization
-    )
+    return entry_scope(poam.targets, entry)
 
 
 def entry_scope(targets: Sequence[ScopeTarget], entry: Entry) -> EntryScope:

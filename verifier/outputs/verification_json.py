@@ -73,7 +73,8 @@ def scope_accounts_json(run: VerificationRun) -> dict[str, Any]:
     index = next((i for i, target in enumerate(listed) if "organization" in target), None)
     if index is None:
         return {}
-    scope = run.poam.poam.targets[index] if isinstance(raw, list) else run.poam.poam.scope
+    # A version 1 scope object was loaded as the single target: index 0 either way.
+    scope = run.poam.poam.targets[index]
     return {
         "scope_accounts": {
             "accounts": list(scope.accounts) if scope.organization is None else None,

@@ -46,7 +46,7 @@ from verifier.inputs.attestations import Artifact, AttestationSet, attestation_s
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
-from verifier.inputs.scope import QUALIFIER, poam_entry_scope, poam_targets
+from verifier.inputs.scope import QUALIFIER, poam_entry_scope
 from verifier.model import (
     DEFAULT_PROVIDER,
     RECORD_FIELDS,
@@ -465,12 +465,11 @@ def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[EntryRecord, ...], tup
         _check_scope(record, entry, poam)
         result = evaluate_entry(
             entry,
-            poam.poam.scope,
+            poam.poam.targets,
             _NO_MAPPING,
             index,
             settings,
             attestations=attestations,
-            targets=poam_targets(poam.poam),
         )
         note = _compare(record, result.verdict, scanned, exact=EXACT_COVERAGE in manifest)
         notes.extend([note] if note else [])
@@ -518,7 +517,7 @@ def _settings(manifest: Mapping[str, Any], poam: LoadedPoam) -> EvaluationSettin
         raise BundleInvalid(f"{MANIFEST_FILE}: no valid as_of / max_scan_age_days") from exc
     if not isinstance(max_age, int) or isinstance(max_age, bool) or max_age < 0:
         raise BundleInvalid(f"{MANIFEST_FILE}: max_scan_age_days is not a count of days")
-    return EvaluationSettings(as_of=as_of, max_scan_age_days=max_age, provider=poam.poam.provider)
+    return EvaluationSettings(as_of=as_of, max_scan_age_days=max_age)
 
 
 def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any]) -> FindingsIndex:

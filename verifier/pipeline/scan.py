@@ -21,14 +21,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from verifier.errors import EnvError, UsageError
-from verifier.evaluate import resolve_organization, resolve_target_organization
+from verifier.evaluate import resolve_target_organization
 from verifier.inputs.findings.manifest import MANIFEST_NAME, OrganizationListing, ScanManifest
 from verifier.inputs.known_checks import default_known_checks
 from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.organizations import list_organization
 from verifier.inputs.poam import load_poam
 from verifier.inputs.prowler_install import ProwlerInstall, find_prowler, redact_secrets
-from verifier.inputs.scope import poam_entry_scope, poam_targets, resolve_checks
+from verifier.inputs.scope import poam_entry_scope, resolve_checks
 from verifier.model import EntryStatus, Poam, ScopeTarget
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
@@ -123,7 +123,7 @@ def scan_targets(
 ) -> tuple[Target, ...]:
     """AWS: roles given on the command line, else profiles, else each scope target's role per account, else
     ambient credentials. ``role_name`` stands in for targets that name none."""
-    aws = [t for t in poam_targets(poam) if t.provider == AWS]
+    aws = [t for t in poam.targets if t.provider == AWS]
     if role_arns:
         targets = tuple(_role_target(arn, aws) for arn in role_arns)
     elif profiles:
@@ -146,7 +146,7 @@ def provider_targets(poam: Poam, auth: dict[str, AuthChoice]) -> tuple[Target, .
             t.provider,
             (),
         )
-        for t in poam_targets(poam)
+        for t in poam.targets
         if t.provider in COMMANDS
     )
     _require_distinct(targets)
@@ -204,7 +204,7 @@ def run_scan(
     aws = scan_targets(poam, options.profiles, options.role_arns, None) if by_provider.get(AWS) else ()
     every = (*aws, *(t for t in provider_targets(poam, auth) if by_provider[t.provider]))
     targets = shard_targets(every, options.shard)
-    regions = tuple(dict.fromkeys(r for t in poam_targets(poam) if t.provider == AWS for r in t.regions))
+    regions = tuple(dict.fromkeys(r for t in poam.targets if t.provider == AWS for r in t.regions))
     started = time.monotonic()
     if not targets:
         return ScanReport(checks, regions, (), 0.0)  # a shard with nothing to do (more shards than targets)
@@ -242,7 +242,7 @@ def organization_scope(
 
     Explicit --role-arn / --profile targets replace the scope's accounts, so nothing is listed then.
     """
-    target = next((t for t in poam_targets(poam) if t.organization is not None), None)
+    target = next((t for t in poam.targets if t.organization is not None), None)
     if target is None or target.organization is None or options.role_arns or options.profiles:
         return poam, None
     if not target.role_name:
@@ -253,9 +253,7 @@ def organization_scope(
     if progress:
         progress(f"organization: {len(listing.accounts)} ACTIVE account(s) listed ({listing.method})")
     resolved = dataclasses.replace(
-        poam,
-        scope=resolve_organization(poam.scope, listing.accounts),
-        targets=tuple(resolve_target_organization(t, listing.accounts) for t in poam.targets),
+        poam, targets=tuple(resolve_target_organization(t, listing.accounts) for t in poam.targets)
     )
     return resolved, listing
 

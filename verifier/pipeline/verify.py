@@ -21,7 +21,6 @@ from verifier.evaluate import (
     EvaluationSettings,
     FindingsIndex,
     evaluate,
-    resolve_organization,
     resolve_target_organization,
 )
 from verifier.inputs.attestations import (
@@ -289,9 +288,8 @@ def _quoted(results: Sequence[EntryResult]) -> Iterator[Finding]:
 
 def with_listed_accounts(poam: LoadedPoam, listed: Sequence[str] | None) -> LoadedPoam:
     """The POA&M with an organization scope's accounts as the scans listed them (the document untouched)."""
-    scope = resolve_organization(poam.poam.scope, listed)
     targets = tuple(resolve_target_organization(t, listed) for t in poam.poam.targets)
-    return dataclasses.replace(poam, poam=dataclasses.replace(poam.poam, scope=scope, targets=targets))
+    return dataclasses.replace(poam, poam=dataclasses.replace(poam.poam, targets=targets))
 
 
 def _current_artifacts(attested: AttestationSet, base_dir: Path) -> dict[str, bytes | None]:

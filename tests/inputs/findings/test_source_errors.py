@@ -13,7 +13,7 @@ from tests.test_evaluate import ACCOUNT, AS_OF, MAPPING, SECOND_ACCOUNT, make_en
 from verifier.errors import EnvError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
 from verifier.inputs.findings import load_findings
-from verifier.model import Scope, SourceError, Status
+from verifier.model import ScopeTarget, SourceError, Status
 from verifier.outputs.reasons import rendered
 from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.verify import VerifyOptions, run_verify
@@ -58,14 +58,14 @@ def test_verify_fails_closed_over_the_unreadable_source_and_the_bundle_agrees(
     assert dict(report.verdicts) == {r.entry_id: r.verdict for r in run.results}
 
 
-SCOPE = Scope(accounts=(ACCOUNT,), regions=("us-east-1",))
+TARGETS = (ScopeTarget("aws", accounts=(ACCOUNT,), regions=("us-east-1",), partition="aws"),)
 
 
 def _verdict(status: Status, error: SourceError) -> str:
     entry = make_entry()
     findings = [make_finding(check, status) for check in entry.verification.checks or ()]
     index = FindingsIndex(findings, (), [error])
-    return evaluate_entry(entry, SCOPE, MAPPING, index, EvaluationSettings(as_of=AS_OF)).verdict.value
+    return evaluate_entry(entry, TARGETS, MAPPING, index, EvaluationSettings(as_of=AS_OF)).verdict.value
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from tests.test_evaluate import (
     ACCOUNT,
     AS_OF,
     MAPPING,
-    POAM_SCOPE,
+    POAM_TARGET,
     REGION,
     S3_ENCRYPTION,
     SCANNED,
@@ -92,7 +92,7 @@ class History:
         current, superseded = supersede(findings, scans, list(reversed(self.manifests)))
         result = evaluate_entry(
             make_entry((S3_ENCRYPTION,)),
-            POAM_SCOPE,
+            (POAM_TARGET,),
             MAPPING,
             FindingsIndex(current, superseded),
             EvaluationSettings(as_of=AS_OF),
