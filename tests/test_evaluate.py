@@ -504,7 +504,6 @@ def test_evaluate_decides_every_entry_in_file_order() -> None:
         make_entry(entry_id="POAM-003", checks=None, practice_id="AT.L2-3.2.3"),
     )
     poam = Poam(
-        schema_version=1,
         organization="Ridgeline Avionics, Inc.",
         system="Program Delta",
         assessment=poam_from_json(_poam_document({}), "poam.json").assessment,

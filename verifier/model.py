@@ -205,11 +205,10 @@ class Poam:
     """A validated POA&M. ``entries`` keep the file's order.
 
     ``targets`` is the scope, one per provider account set; a version 1 file's single scope object is
-    read as one target. ``schema_version`` is the document's, kept so that outputs of a version 1 file
-    stay exactly as they were.
+    read as one target, so the model is the same for both versions (``LoadedPoam.schema_version`` says
+    which one the file was, for the outputs that keep a version 1 file's exactly as they were).
     """
 
-    schema_version: int
     organization: str
     system: str
     assessment: Assessment

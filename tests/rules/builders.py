@@ -103,7 +103,6 @@ def poam(
 ) -> Poam:
     """A POA&M holding ``entries`` (the baseline entry if none are given)."""
     return Poam(
-        schema_version=1,
         organization="Ridgeline Avionics, Inc.",
         system="Program Delta CUI Enclave (AWS)",
         assessment=Assessment(level, "c3pao", assessed, conditional),

@@ -42,6 +42,12 @@ class LoadedPoam:
     document: dict[str, Any]
     sha256: str
 
+    @property
+    def schema_version(self) -> int:
+        """The document's version: the one fact outputs consult to write a version 1 file's as they were."""
+        version: int = self.document["schema_version"]
+        return version
+
     def latest_verdicts(self) -> dict[str, Verdict]:
         """The verdict each entry got at its last verification, where the verifier recorded one."""
         verdicts: dict[str, Verdict] = {}
@@ -78,7 +84,6 @@ def poam_from_json(document: dict[str, Any], source: str) -> Poam:
     _require_known_practices(entries, source)
     _require_narrowing(entries, targets, source)
     return Poam(
-        schema_version=document["schema_version"],
         organization=document["organization"],
         system=document["system"],
         assessment=_assessment(document["assessment"]),

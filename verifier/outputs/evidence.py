@@ -47,7 +47,7 @@ def entry_files(run: VerificationRun) -> EntryFiles:
     for result in run.results:
         name = _unique_name(result.entry_id, taken)
         poam = run.poam.poam
-        scope = entry_scope_json(poam_entry_scope(poam, entries[result.entry_id]), poam.schema_version)
+        scope = entry_scope_json(poam_entry_scope(poam, entries[result.entry_id]), run.poam.schema_version)
         data = dumps_findings(_entry_document(result, scope, digests))
         files[name] = data
         refs[result.entry_id] = EvidenceRef(path=f"{BUNDLE_DIR}/{name}", sha256=sha256_hex(data))

@@ -211,7 +211,7 @@ def _tally_text(check_id: str, tally: CheckTally) -> str:
 
 def _resource_providers(run: VerificationRun, result: EntryResult) -> dict[str, str]:
     """Each deciding resource's provider, where the POA&M is a version 2 one (version 1 output is unchanged)."""
-    if run.poam.poam.schema_version == 1:  # version 1 subjects stay exactly as they were
+    if run.poam.schema_version == 1:  # version 1 subjects stay exactly as they were
         return {}
     return {f.resource_uid: f.provider for f in result.evidence}
 

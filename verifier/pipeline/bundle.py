@@ -580,7 +580,7 @@ def _bare(checks: Iterable[str]) -> list[str]:
 
 def _check_scope(record: EntryRecord, entry: Entry, poam: LoadedPoam) -> None:
     # The verdict is re-derived over the POA&M's scope; the file must claim the same one.
-    recorded = entry_scope_json(poam_entry_scope(poam.poam, entry), poam.poam.schema_version)
+    recorded = entry_scope_json(poam_entry_scope(poam.poam, entry), poam.schema_version)
     if record.scope != recorded:
         raise BundleInvalid(f"{record.name}: its scope differs from the entry's scope in {POAM_FILE}")
 

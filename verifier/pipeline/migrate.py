@@ -40,7 +40,7 @@ def migrate_poam(options: MigrateOptions) -> MigrateResult:
     with exclusive_lock(options.poam):
         recover(file_domain(options.poam))  # an interrupted `verify --in-place` is finished before reading
         loaded = load_poam(options.poam)
-        version = loaded.poam.schema_version
+        version = loaded.schema_version
         if version == CURRENT_SCHEMA_VERSION:
             return MigrateResult(options.poam, version, version)
         data = dumps(migrated_document(loaded.document))
