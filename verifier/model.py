@@ -103,11 +103,11 @@ class Organization:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Which accounts, regions and resources an entry's verdict is decided over.
+    """An entry's ``verification.scope`` (a narrowing of the POA&M's targets), or for reports the union
+    of the targets an entry is decided over (``EntryScope.union``).
 
-    An empty ``regions`` or ``resources`` tuple means "no narrowing". ``accounts`` is never empty
-    for an entry's effective scope unless ``organization`` is set: then the accounts are the ones a scan
-    listed from the AWS Organization, and verify resolves them (``evaluate.resolve_organization``).
+    An empty ``accounts``, ``regions`` or ``resources`` tuple means "no narrowing". A union names an
+    ``organization`` while its accounts are still unknown (never listed by a scan).
     """
 
     accounts: tuple[str, ...]
