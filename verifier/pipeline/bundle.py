@@ -43,6 +43,17 @@ from typing import Any
 from verifier.errors import EnvError, ExitCode, InputError, UsageError, VerifierError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
 from verifier.inputs.attestations import Artifact, AttestationSet, attestation_statuses, parse_attestations
+from verifier.inputs.bundle_format import (
+    ATTESTATIONS_FILE,
+    BUNDLE_DIR,
+    ENTRIES_DIR,
+    ENVELOPE_FILE,
+    FORMAT_VERSION,
+    LISTINGS,
+    MANIFEST_FILE,
+    POAM_FILE,
+    SUMS_FILE,
+)
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
@@ -62,18 +73,13 @@ from verifier.model import (
     Supersession,
     Verdict,
 )
-from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
 from verifier.outputs.serialize import entry_scope_json
-from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
+from verifier.outputs.signing import SignatureError, keyid, load_public_key, verify_envelope
 from verifier.pipeline.bundle_quotes import EntryEvidence, QuoteReport, check_quotes
 from verifier.pipeline.keys import read_public_key
 from verifier.pipeline.verify import with_listed_accounts
 
-SUMS_FILE = "SHA256SUMS"
-MANIFEST_FILE = "manifest.json"
-POAM_FILE = "poam.json"
-ENTRIES_DIR = "entries/"
-_LISTINGS = frozenset({SUMS_FILE, MANIFEST_FILE})
+_LISTINGS = LISTINGS
 
 # Zip bomb guard: far above any real bundle (entry files hold only deciding findings), far below harm.
 MAX_MEMBERS = 100_000
@@ -380,7 +386,7 @@ def _check_manifest(files: Mapping[str, bytes]) -> None:
 
 def _manifest(files: Mapping[str, bytes]) -> dict[str, Any]:
     manifest = _json(files, MANIFEST_FILE)
-    if not isinstance(manifest, dict) or manifest.get("bundle_format") != 1:
+    if not isinstance(manifest, dict) or manifest.get("bundle_format") != FORMAT_VERSION:
         raise BundleInvalid(f"{MANIFEST_FILE}: not a bundle manifest of bundle_format 1")
     return manifest
 
