@@ -40,7 +40,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from verifier.errors import EnvError, ExitCode, InputError, UsageError, VerifierError
+from verifier.errors import EnvError, ExitCode, InputError, SchemaError, UsageError, VerifierError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
 from verifier.inputs.attestations import Artifact, AttestationSet, attestation_statuses, parse_attestations
 from verifier.inputs.bundle_format import (
@@ -51,10 +51,11 @@ from verifier.inputs.bundle_format import (
     FORMAT_VERSION,
     LISTINGS,
     MANIFEST_FILE,
+    MANIFEST_SCHEMA,
     POAM_FILE,
     SUMS_FILE,
 )
-from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
+from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
 from verifier.inputs.scope import QUALIFIER, poam_entry_scope, poam_targets
@@ -175,16 +176,17 @@ def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
     """Check the bundle at ``path`` (``out/evidence`` or ``out/evidence.zip``); raise ``BundleInvalid``."""
     files = read_bundle(path)
     check_digests(files)
+    manifest = _manifest(files)
+    as_of, created = _dates(manifest)
+    check_manifest_shape(manifest)
     statement, signature, signer = _check_signature(files, pubkey)
     records, notes = reevaluate(files)
     verdicts = tuple((r.entry_id, r.verdict) for r in records)
     if statement is not None:
         _check_predicate(statement, verdicts)
-    manifest = _manifest(files)
     quotes = check_quotes(files, _entry_evidence(records), manifest)
     if quotes.problem:
         raise BundleInvalid(quotes.problem)
-    as_of, created = _dates(manifest)
     return BundleReport(path, len(files), signature, signer, verdicts, notes, as_of, created, quotes)
 
 
@@ -389,6 +391,20 @@ def _manifest(files: Mapping[str, bytes]) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("bundle_format") != FORMAT_VERSION:
         raise BundleInvalid(f"{MANIFEST_FILE}: not a bundle manifest of bundle_format 1")
     return manifest
+
+
+def check_manifest_shape(manifest: Mapping[str, Any]) -> None:
+    """The manifest has exactly the shape the writer gives it (the shipped ``MANIFEST_SCHEMA``).
+
+    Checked before anything in it is believed: a manifest of another shape (a field renamed, one added,
+    a digest that is not one) is not a record this version knows how to check, so it fails by name.
+    """
+    try:
+        validate(manifest, MANIFEST_SCHEMA, MANIFEST_FILE)
+    except SchemaError as exc:
+        raise BundleInvalid(
+            f"{exc.message} (not the shape of a bundle_format {FORMAT_VERSION} manifest)"
+        ) from exc
 
 
 # --- signature -----------------------------------------------------------------------------------
