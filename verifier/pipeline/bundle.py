@@ -60,8 +60,6 @@ from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
 from verifier.inputs.scope import QUALIFIER, poam_entry_scope, poam_targets
 from verifier.model import (
-    DEFAULT_PROVIDER,
-    RECORD_FIELDS,
     AttestationStatus,
     Entry,
     Finding,
@@ -69,12 +67,11 @@ from verifier.model import (
     ReasonCode,
     ScanCoverage,
     SourceError,
-    Status,
     Superseded,
     Supersession,
     Verdict,
 )
-from verifier.outputs.serialize import entry_scope_json
+from verifier.outputs.serialize import entry_scope_json, finding_from_json
 from verifier.outputs.signing import SignatureError, keyid, load_public_key, verify_envelope
 from verifier.pipeline.bundle_quotes import EntryEvidence, QuoteReport, check_quotes
 from verifier.pipeline.keys import read_public_key
@@ -681,7 +678,7 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
             reasons=_recorded_reasons(document),
             checks=tuple(_string(c) for c in document["checks"]),
             scope=document["scope"],
-            findings=tuple(_finding(record) for record in document["findings"]),
+            findings=tuple(finding_from_json(record) for record in document["findings"]),
             source_digests=tuple(_string(record.get("source_sha256", "")) for record in document["findings"]),
             superseded=tuple(_superseded(record) for record in document.get("superseded", [])),
         )
@@ -731,22 +728,6 @@ def _one_word(text: str) -> bool:
     return bool(text) and text.isprintable() and text.split() == [text]
 
 
-_FINDING_FIELDS = tuple(name for name in RECORD_FIELDS if name != "provider")
-
-
-def _finding(record: Any) -> Finding:
-    """A ``Finding`` from its ``finding_json`` form; raises ``ValueError``/``TypeError``/``KeyError``."""
-    values = {name: record[name] for name in _FINDING_FIELDS}
-    values["provider"] = record.get("provider", DEFAULT_PROVIDER)  # absent in AWS evidence
-    status, muted, moment = Status(values.pop("status")), values.pop("muted"), values.pop("time")
-    if not isinstance(muted, bool) or not all(isinstance(v, str) for v in values.values()):
-        raise TypeError("a finding field has the wrong type")
-    time = datetime.fromisoformat(_string(moment))
-    if time.tzinfo is None:
-        raise ValueError("a finding time has no time zone")
-    return Finding(status=status, muted=muted, time=time, **values)
-
-
 def _superseded(record: Any) -> Superseded:
     """A ``Superseded`` from its evidence form; a bundle from before outcomes were recorded names only removal."""
     by = record["superseded_by"]
@@ -760,7 +741,7 @@ def _superseded(record: Any) -> Superseded:
     )
     removed = Supersession.REMOVED if record["resolved_by_removal"] is True else Supersession.RESCANNED
     outcome = Supersession(record["outcome"]) if "outcome" in record else removed
-    return Superseded(_finding(record), coverage, outcome)
+    return Superseded(finding_from_json(record), coverage, outcome)
 
 
 def _table(value: Any) -> dict[str, Any]:
