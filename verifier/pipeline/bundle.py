@@ -545,15 +545,15 @@ def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any])
     # exact account/region pairs where recorded, else (older bundles) accounts × regions.
     records = list(records)
     superseded = (s for r in records for s in r.superseded)
-    index = FindingsIndex((f for r in records for f in r.findings), superseded, _source_errors(manifest))
     accounts = _seen(manifest, "accounts_seen")
-    index.accounts = index.accounts | frozenset(accounts)
     if EXACT_COVERAGE in manifest:
         pairs = {_pair(text) for text in _seen(manifest, EXACT_COVERAGE)}
     else:
         pairs = {(a, r) for a in accounts for r in _seen(manifest, "regions_seen")}
-    index.account_regions = index.account_regions | pairs
-    return index
+    findings = (f for r in records for f in r.findings)
+    return FindingsIndex(
+        findings, superseded, _source_errors(manifest), scanned=pairs, seen_accounts=accounts
+    )
 
 
 def _source_errors(manifest: Mapping[str, Any]) -> list[SourceError]:
