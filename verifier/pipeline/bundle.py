@@ -27,12 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import io
-import os
 import re
-import stat
-import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,8 +35,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from verifier.errors import EnvError, ExitCode, InputError, SchemaError, UsageError, VerifierError
+from verifier.errors import BundleInvalid as BundleInvalid  # raised here, caught by name by its callers
+from verifier.errors import InputError, SchemaError, UsageError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
+from verifier.inputs import bundle_reader
 from verifier.inputs.attestations import Artifact, AttestationSet, attestation_statuses, parse_attestations
 from verifier.inputs.bundle_format import (
     ATTESTATIONS_FILE,
@@ -55,6 +52,7 @@ from verifier.inputs.bundle_format import (
     POAM_FILE,
     SUMS_FILE,
 )
+from verifier.inputs.bundle_reader import BundleLimits
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
@@ -88,12 +86,6 @@ _SUMS_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 EXACT_COVERAGE = "account_regions_seen"
 # Checks are always explicit when re-evaluating, so the mapping is never consulted.
 _NO_MAPPING = CheckMapping(practices={})
-
-
-class BundleInvalid(VerifierError):
-    """The bundle fails a check; the message names the file. Exit 1, like a gate."""
-
-    exit_code = ExitCode.GATE
 
 
 class SignatureStatus(enum.StrEnum):
@@ -220,7 +212,7 @@ def ledger_claim(path: Path) -> LedgerClaim:
         raise UsageError(f"{path} is a directory: the ledger records the zip's digest, pass the evidence.zip")
     # One read: the bytes hashed are the bytes unpacked.
     data = read_bytes(path, "bundle")
-    files = _read_zip(path, data)
+    files = bundle_reader.read_zip(path, _limits(), data)
     check_digests(files)
     head = _manifest(files).get("history_head")
     if not isinstance(head, str) or not re.fullmatch(r"[0-9a-f]{64}", head):
@@ -230,113 +222,12 @@ def ledger_claim(path: Path) -> LedgerClaim:
 
 def read_bundle(path: Path) -> dict[str, bytes]:
     """Every file of the bundle by relative POSIX path, read safely from a directory or a zip."""
-    if path.is_dir():
-        return _read_directory(path)
-    if not path.exists():
-        raise InputError(f"bundle not found: {path}")
-    return _read_zip(path)
+    return bundle_reader.read_bundle(path, _limits())
 
 
-def _read_directory(root: Path) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    total = 0
-    for directory, subdirs, names in os.walk(root, followlinks=False):
-        for name in sorted(subdirs) + sorted(names):
-            path = Path(directory, name)
-            relative = path.relative_to(root).as_posix()
-            # A link could make the bundle "contain" any file on the reader's machine.
-            if path.is_symlink():
-                raise BundleInvalid(f"{relative}: a symbolic link in the bundle")
-            if name in names:
-                data = _read_file(path, relative)
-                total += len(data)
-                _check_total(total, relative)
-                files[relative] = data
-    return files
-
-
-def _read_file(path: Path, relative: str) -> bytes:
-    try:
-        if not stat.S_ISREG(path.lstat().st_mode):
-            raise BundleInvalid(f"{relative}: not a regular file")
-        if path.stat().st_size > MAX_MEMBER_BYTES:
-            raise BundleInvalid(f"{relative}: larger than {MAX_MEMBER_BYTES} bytes")
-        return path.read_bytes()
-    except OSError as exc:
-        raise EnvError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def _read_zip(path: Path, data: bytes | None = None) -> dict[str, bytes]:
-    """The zip at ``path``, or its already-read ``data`` (``path`` then only names it in messages)."""
-    try:
-        archive = zipfile.ZipFile(path if data is None else io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise BundleInvalid(f"{path}: not a zip file or a bundle directory ({exc})") from exc
-    except OSError as exc:
-        raise EnvError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    with archive:
-        members = archive.infolist()
-        # Every name and size is judged before a single byte is decompressed.
-        _check_members(members)
-        return _extract(archive, members)
-
-
-def _check_members(members: list[zipfile.ZipInfo]) -> None:
-    if len(members) > MAX_MEMBERS:
-        raise BundleInvalid(f"the zip has {len(members)} members, more than {MAX_MEMBERS}")
-    duplicates = [name for name, n in Counter(m.filename for m in members).items() if n > 1]
-    if duplicates:
-        raise BundleInvalid(f"{duplicates[0]}: duplicate zip member name")
-    for member in members:
-        _check_member(member)
-    _check_total(sum(m.file_size for m in members), "the zip's members together")
-
-
-def _check_member(member: zipfile.ZipInfo) -> None:
-    name = member.filename
-    if "\\" in name:
-        raise BundleInvalid(f"{name}: zip member name contains a backslash")
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        raise BundleInvalid(f"{name}: zip member has an absolute path")
-    parts = name.rstrip("/").split("/")
-    if ".." in parts:
-        raise BundleInvalid(f"{name}: zip member path escapes the bundle ('..')")
-    if parts[0] != BUNDLE_DIR or any(part in ("", ".") for part in parts):
-        raise BundleInvalid(f"{name}: zip member is not under {BUNDLE_DIR}/")
-    if stat.S_ISLNK(member.external_attr >> 16):
-        raise BundleInvalid(f"{name}: zip member is a symbolic link")
-    if member.file_size > MAX_MEMBER_BYTES:
-        raise BundleInvalid(f"{name}: zip member is larger than {MAX_MEMBER_BYTES} bytes")
-
-
-def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    total = 0
-    for member in members:
-        if member.is_dir():
-            continue
-        data = _read_member(archive, member)
-        total += len(data)
-        _check_total(total, member.filename)
-        files[member.filename.removeprefix(f"{BUNDLE_DIR}/")] = data
-    return files
-
-
-def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
-    try:
-        with archive.open(member) as handle:
-            # The header's size can lie: read at most one byte past the limit, whatever it says.
-            data = handle.read(MAX_MEMBER_BYTES + 1)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
-        raise BundleInvalid(f"{member.filename}: unreadable zip member ({exc})") from exc
-    if len(data) > MAX_MEMBER_BYTES:
-        raise BundleInvalid(f"{member.filename}: zip member inflates past {MAX_MEMBER_BYTES} bytes")
-    return data
-
-
-def _check_total(total: int, where: str) -> None:
-    if total > MAX_TOTAL_BYTES:
-        raise BundleInvalid(f"{where}: the bundle exceeds {MAX_TOTAL_BYTES} bytes")
+def _limits() -> BundleLimits:
+    # Read at each call, so the limits stay this module's settings (a test lowers one to build a small bomb).
+    return BundleLimits(members=MAX_MEMBERS, member_bytes=MAX_MEMBER_BYTES, total_bytes=MAX_TOTAL_BYTES)
 
 
 # --- digests -------------------------------------------------------------------------------------
