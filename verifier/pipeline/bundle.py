@@ -5,7 +5,9 @@ In order: the zip is safe to read (no member escapes, no links, no bombs); every
 verifies and its subjects match every file; then each entry's verdict is re-derived from the
 findings the bundle holds and must equal the recorded one; then every quoted Prowler element in
 ``prowler/`` is re-hashed against ``prowler/index.json`` and must hold the very finding its entry files
-record, a quoted FAIL only ever deciding NOT_MET (``bundle_quotes``).
+record, a quoted FAIL only ever deciding NOT_MET (``bundle_quotes``). Reading is
+``inputs.bundle_reader``, the digests, manifest shape and signature ``bundle_integrity``; this module
+orders the checks and re-evaluates.
 
 What re-evaluation can and cannot show: the bundle holds each entry's deciding findings, not the
 whole scan. Failures, missing checks, MANUAL or muted results and stale scans are re-derived
@@ -26,7 +28,6 @@ consistent, not that it is authentic: only ``--pubkey`` proves who produced it.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import BundleInvalid as BundleInvalid  # raised here, caught by name by its callers
-from verifier.errors import InputError, SchemaError, UsageError
+from verifier.errors import InputError, UsageError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
 from verifier.inputs import bundle_reader
 from verifier.inputs.attestations import Artifact, AttestationSet, attestation_statuses, parse_attestations
@@ -44,16 +45,11 @@ from verifier.inputs.bundle_format import (
     ATTESTATIONS_FILE,
     BUNDLE_DIR,
     ENTRIES_DIR,
-    ENVELOPE_FILE,
-    FORMAT_VERSION,
-    LISTINGS,
     MANIFEST_FILE,
-    MANIFEST_SCHEMA,
     POAM_FILE,
-    SUMS_FILE,
 )
 from verifier.inputs.bundle_reader import BundleLimits
-from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
+from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
 from verifier.inputs.scope import QUALIFIER, poam_entry_scope, poam_targets
@@ -70,30 +66,29 @@ from verifier.model import (
     Verdict,
 )
 from verifier.outputs.serialize import entry_scope_json, finding_from_json
-from verifier.outputs.signing import SignatureError, keyid, load_public_key, verify_envelope
+from verifier.pipeline.bundle_integrity import (
+    SignatureStatus as SignatureStatus,  # part of BundleReport
+)
+from verifier.pipeline.bundle_integrity import (
+    check_digests,
+    check_manifest_shape,
+    check_predicate,
+    check_signature,
+    json_file,
+    read_manifest,
+    required_file,
+)
 from verifier.pipeline.bundle_quotes import EntryEvidence, QuoteReport, check_quotes
-from verifier.pipeline.keys import read_public_key
 from verifier.pipeline.verify import with_listed_accounts
-
-_LISTINGS = LISTINGS
 
 # Zip bomb guard: far above any real bundle (entry files hold only deciding findings), far below harm.
 MAX_MEMBERS = 100_000
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 
-_SUMS_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 EXACT_COVERAGE = "account_regions_seen"
 # Checks are always explicit when re-evaluating, so the mapping is never consulted.
 _NO_MAPPING = CheckMapping(practices={})
-
-
-class SignatureStatus(enum.StrEnum):
-    """What was established about the bundle's signature."""
-
-    VERIFIED = "verified"
-    NOT_CHECKED = "signature not checked"
-    UNSIGNED = "unsigned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,14 +160,14 @@ def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
     """Check the bundle at ``path`` (``out/evidence`` or ``out/evidence.zip``); raise ``BundleInvalid``."""
     files = read_bundle(path)
     check_digests(files)
-    manifest = _manifest(files)
+    manifest = read_manifest(files)
     as_of, created = _dates(manifest)
     check_manifest_shape(manifest)
-    statement, signature, signer = _check_signature(files, pubkey)
+    statement, signature, signer = check_signature(files, pubkey)
     records, notes = reevaluate(files)
     verdicts = tuple((r.entry_id, r.verdict) for r in records)
     if statement is not None:
-        _check_predicate(statement, verdicts)
+        check_predicate(statement, verdicts)
     quotes = check_quotes(files, _entry_evidence(records), manifest)
     if quotes.problem:
         raise BundleInvalid(quotes.problem)
@@ -214,7 +209,7 @@ def ledger_claim(path: Path) -> LedgerClaim:
     data = read_bytes(path, "bundle")
     files = bundle_reader.read_zip(path, _limits(), data)
     check_digests(files)
-    head = _manifest(files).get("history_head")
+    head = read_manifest(files).get("history_head")
     if not isinstance(head, str) or not re.fullmatch(r"[0-9a-f]{64}", head):
         raise BundleInvalid(f"{MANIFEST_FILE}: history_head is not a SHA-256")
     return LedgerClaim(head, sha256_hex(data), {r.entry_id: r.verdict for r in _entry_records(files)})
@@ -228,112 +223,6 @@ def read_bundle(path: Path) -> dict[str, bytes]:
 def _limits() -> BundleLimits:
     # Read at each call, so the limits stay this module's settings (a test lowers one to build a small bomb).
     return BundleLimits(members=MAX_MEMBERS, member_bytes=MAX_MEMBER_BYTES, total_bytes=MAX_TOTAL_BYTES)
-
-
-# --- digests -------------------------------------------------------------------------------------
-
-
-def check_digests(files: Mapping[str, bytes]) -> None:
-    """Every file is listed in SHA256SUMS and manifest.json with its digest; nothing else is present."""
-    listed = _parse_sums(_required(files, SUMS_FILE))
-    for name, digest in listed.items():
-        if name not in files:
-            raise BundleInvalid(f"{name}: listed in {SUMS_FILE} but missing from the bundle")
-        if sha256_hex(files[name]) != digest:
-            raise BundleInvalid(f"{name}: SHA-256 does not match {SUMS_FILE}")
-    extra = sorted(set(files) - set(listed) - {SUMS_FILE, ENVELOPE_FILE})
-    if extra:
-        raise BundleInvalid(f"{extra[0]}: not listed in {SUMS_FILE} (a file was added to the bundle)")
-    _check_manifest(files)
-
-
-def _parse_sums(data: bytes) -> dict[str, str]:
-    listed: dict[str, str] = {}
-    for number, line in enumerate(_text(data, SUMS_FILE).splitlines(), start=1):
-        match = _SUMS_LINE.match(line)
-        if match is None:
-            raise BundleInvalid(f"{SUMS_FILE}: line {number} is not '<sha256>  <file>'")
-        digest, name = match.groups()
-        if name in listed:
-            raise BundleInvalid(f"{SUMS_FILE}: {name} is listed twice")
-        listed[name] = digest
-    return listed
-
-
-def _check_manifest(files: Mapping[str, bytes]) -> None:
-    recorded = _manifest(files).get("files")
-    if not isinstance(recorded, dict):
-        raise BundleInvalid(f"{MANIFEST_FILE}: no 'files' table")
-    expected = {
-        n: sha256_hex(d) for n, d in files.items() if n not in (MANIFEST_FILE, SUMS_FILE, ENVELOPE_FILE)
-    }
-    for name in sorted(set(recorded) | set(expected)):
-        if name not in expected:
-            raise BundleInvalid(f"{name}: listed in {MANIFEST_FILE} but missing from the bundle")
-        if recorded.get(name) != expected[name]:
-            raise BundleInvalid(f"{name}: SHA-256 does not match {MANIFEST_FILE}")
-
-
-def _manifest(files: Mapping[str, bytes]) -> dict[str, Any]:
-    manifest = _json(files, MANIFEST_FILE)
-    if not isinstance(manifest, dict) or manifest.get("bundle_format") != FORMAT_VERSION:
-        raise BundleInvalid(f"{MANIFEST_FILE}: not a bundle manifest of bundle_format 1")
-    return manifest
-
-
-def check_manifest_shape(manifest: Mapping[str, Any]) -> None:
-    """The manifest has exactly the shape the writer gives it (the shipped ``MANIFEST_SCHEMA``).
-
-    Checked before anything in it is believed: a manifest of another shape (a field renamed, one added,
-    a digest that is not one) is not a record this version knows how to check, so it fails by name.
-    """
-    try:
-        validate(manifest, MANIFEST_SCHEMA, MANIFEST_FILE)
-    except SchemaError as exc:
-        raise BundleInvalid(
-            f"{exc.message} (not the shape of a bundle_format {FORMAT_VERSION} manifest)"
-        ) from exc
-
-
-# --- signature -----------------------------------------------------------------------------------
-
-
-def _check_signature(
-    files: Mapping[str, bytes], pubkey: Path | None
-) -> tuple[dict[str, Any] | None, SignatureStatus, str]:
-    envelope = files.get(ENVELOPE_FILE)
-    if pubkey is None:
-        return None, SignatureStatus.NOT_CHECKED if envelope else SignatureStatus.UNSIGNED, ""
-    if envelope is None:
-        raise BundleInvalid(f"{ENVELOPE_FILE}: missing, but --pubkey asks for a signed bundle")
-    public_pem = read_public_key(pubkey)
-    try:
-        statement = verify_envelope(envelope, public_pem)
-    except SignatureError as exc:
-        raise BundleInvalid(exc.message) from exc
-    _check_subjects(statement["subject"], files)
-    return statement, SignatureStatus.VERIFIED, keyid(load_public_key(public_pem))
-
-
-def _check_subjects(subjects: list[dict[str, Any]], files: Mapping[str, bytes]) -> None:
-    signed = {s["name"]: s["digest"]["sha256"] for s in subjects}
-    if len(signed) != len(subjects):
-        raise BundleInvalid(f"{ENVELOPE_FILE}: a subject is listed twice")
-    for name in sorted(set(files) - {ENVELOPE_FILE} - set(signed)):
-        raise BundleInvalid(f"{name}: not covered by the signature in {ENVELOPE_FILE}")
-    # Content before the listings that hash it, so the message names the file actually changed.
-    for name, digest in sorted(signed.items(), key=lambda item: (item[0] in _LISTINGS, item[0])):
-        if name not in files:
-            raise BundleInvalid(f"{name}: signed in {ENVELOPE_FILE} but missing from the bundle")
-        if sha256_hex(files[name]) != digest:
-            raise BundleInvalid(f"{name}: SHA-256 does not match the signed statement in {ENVELOPE_FILE}")
-
-
-def _check_predicate(statement: Mapping[str, Any], verdicts: Iterable[tuple[str, Verdict]]) -> None:
-    entries = statement.get("predicate", {}).get("entries")
-    signed = {e.get("id"): e.get("verdict") for e in entries} if isinstance(entries, list) else None
-    if signed != {entry_id: verdict.value for entry_id, verdict in verdicts}:
-        raise BundleInvalid(f"{ENVELOPE_FILE}: the signed verdicts differ from the entry files")
 
 
 # --- re-evaluation -------------------------------------------------------------------------------
@@ -360,7 +249,7 @@ class EntryRecord:
 def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[EntryRecord, ...], tuple[str, ...]]:
     """Re-derive every entry's verdict from the bundled findings; returns the entries, every verdict
     reproduced, and any notes."""
-    manifest = _manifest(files)
+    manifest = read_manifest(files)
     poam = with_listed_accounts(_poam(files), _listed_accounts(manifest))
     records = _entry_records(files)
     settings = _settings(manifest, poam)
@@ -550,7 +439,7 @@ def _require_one_record_per_entry(records: Iterable[EntryRecord], entries: Mappi
 
 def _poam(files: Mapping[str, bytes]) -> LoadedPoam:
     try:
-        return parse_poam(_required(files, POAM_FILE), POAM_FILE)
+        return parse_poam(required_file(files, POAM_FILE), POAM_FILE)
     except InputError as exc:
         raise BundleInvalid(exc.message) from exc
 
@@ -560,7 +449,7 @@ def _entry_records(files: Mapping[str, bytes]) -> list[EntryRecord]:
 
 
 def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
-    document = _json(files, name)
+    document = json_file(files, name)
     try:
         return EntryRecord(
             name=name,
@@ -650,23 +539,3 @@ def _seen(manifest: Mapping[str, Any], key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BundleInvalid(f"{MANIFEST_FILE}: {key} is not a list of strings")
     return value
-
-
-def _required(files: Mapping[str, bytes], name: str) -> bytes:
-    if name not in files:
-        raise BundleInvalid(f"{name}: missing from the bundle")
-    return files[name]
-
-
-def _json(files: Mapping[str, bytes], name: str) -> Any:
-    try:
-        return parse_json(_required(files, name), name)
-    except InputError as exc:
-        raise BundleInvalid(exc.message) from exc
-
-
-def _text(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BundleInvalid(f"{name}: not UTF-8 text") from exc
