@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,31 @@ def _write(files: Files, directory: Path) -> Path:
 def test_the_written_manifest_matches_the_shipped_schema(example_bundle: Files) -> None:
     manifest = json.loads(example_bundle[MANIFEST_FILE])
     assert schema_violations(manifest, MANIFEST_SCHEMA, MANIFEST_FILE) == []
+
+
+def test_a_manifest_with_archives_and_skipped_entries_matches_the_schema_and_verifies(tmp_path: Path) -> None:
+    # Findings read from a zip and a folder holding a named pipe: the manifest's optional parts appear.
+    scan = tmp_path / "scan"
+    scan.mkdir()
+    example = REPO / "examples" / "prowler-output" / "prowler-output-123456789012-example.ocsf.json"
+    with zipfile.ZipFile(scan / "prowler-report.zip", "w") as archive:
+        archive.write(example, f"output/{example.name}")
+    os.mkfifo(scan / "notes.pipe")
+    options = VerifyOptions(
+        poam=REPO / "poam.json",
+        mapping=REPO / "mappings" / "cmmc-l2-aws.json",
+        findings=(scan,),
+        out=tmp_path / "out",
+        as_of=date(2026, 11, 25),
+    )
+    run_verify(options, clock=lambda: datetime(2026, 11, 25, 12, tzinfo=UTC))
+    manifest = json.loads((tmp_path / "out" / "evidence" / MANIFEST_FILE).read_bytes())
+    (archive_record,) = manifest["inputs"]["archives"]
+    assert archive_record["path"].endswith("prowler-report.zip")
+    assert [m.rsplit("/", 1)[-1] for m in archive_record["members"]] == [example.name]
+    assert [s["reason"] for s in manifest["skipped"]] == ["a named pipe"]
+    assert schema_violations(manifest, MANIFEST_SCHEMA, MANIFEST_FILE) == []
+    assert verify_bundle(tmp_path / "out" / "evidence.zip", None).verdicts
 
 
 def _rename(manifest: dict[str, Any], old: str, new: str) -> None:
