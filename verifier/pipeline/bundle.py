@@ -209,7 +209,9 @@ def ledger_claim(path: Path) -> LedgerClaim:
     data = read_bytes(path, "bundle")
     files = bundle_reader.read_zip(path, _limits(), data)
     check_digests(files)
-    head = read_manifest(files).get("history_head")
+    manifest = read_manifest(files)
+    check_manifest_shape(manifest)
+    head = manifest.get("history_head")
     if not isinstance(head, str) or not re.fullmatch(r"[0-9a-f]{64}", head):
         raise BundleInvalid(f"{MANIFEST_FILE}: history_head is not a SHA-256")
     return LedgerClaim(head, sha256_hex(data), {r.entry_id: r.verdict for r in _entry_records(files)})
