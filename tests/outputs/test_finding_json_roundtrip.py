@@ -1,4 +1,5 @@
-"""``finding_from_json`` is ``finding_json``'s inverse: what the evidence records is what bundle verify reads."""
+"""``finding_from_json`` and ``superseded_from_json`` invert what the evidence records: what a run writes
+is what bundle verify reads."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verifier.model import DEFAULT_PROVIDER, Finding, Status
+from verifier.model import DEFAULT_PROVIDER, Finding, ScanCoverage, Status, Superseded, Supersession
+from verifier.outputs.evidence import _superseded_json, superseded_from_json
 from verifier.outputs.paths import recorded_path
 from verifier.outputs.serialize import dumps_findings, finding_from_json, finding_json
 
@@ -93,3 +95,28 @@ def test_a_record_finding_json_would_not_write_is_refused(change: Any, error: ty
     change(record)
     with pytest.raises(error):
         finding_from_json(record)
+
+
+@pytest.mark.parametrize("outcome", list(Supersession))
+@pytest.mark.parametrize("incomplete", [None, "no scan manifest"])
+def test_a_superseded_finding_survives_its_evidence_record(
+    outcome: Supersession, incomplete: str | None
+) -> None:
+    by = ScanCoverage(
+        "scans/later/scan-manifest.json",
+        datetime(2026, 11, 25, 8, tzinfo=UTC),
+        ("scans/later/x.ocsf.json",),
+        incomplete,
+    )
+    old = Superseded(FINDING, by, outcome)
+    record = json.loads(dumps_findings(_superseded_json(old, {FINDING.source_file: "ab" * 32})))
+    assert superseded_from_json(record) == old
+
+
+def test_a_superseded_record_from_before_outcomes_reads_as_removal_or_rescan() -> None:
+    by = ScanCoverage("scans/later/scan-manifest.json", datetime(2026, 11, 25, 8, tzinfo=UTC), (), None)
+    record = _superseded_json(Superseded(FINDING, by, Supersession.REMOVED), {})
+    del record["outcome"]
+    assert superseded_from_json(record).outcome is Supersession.REMOVED
+    record["resolved_by_removal"] = False
+    assert superseded_from_json(record).outcome is Supersession.RESCANNED

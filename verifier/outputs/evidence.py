@@ -10,6 +10,7 @@ import io
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -31,12 +32,19 @@ from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.findings.excerpts import Excerpt
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.scope import poam_entry_scope
-from verifier.model import EntryResult, Finding, Status, Superseded
+from verifier.model import EntryResult, Finding, ScanCoverage, Status, Superseded, Supersession
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.paths import recorded_path
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.reasons import reasons_json, rendered
-from verifier.outputs.serialize import dumps, dumps_findings, entry_scope_json, finding_json, tally_json
+from verifier.outputs.serialize import (
+    dumps,
+    dumps_findings,
+    entry_scope_json,
+    finding_from_json,
+    finding_json,
+    tally_json,
+)
 from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
 
 
@@ -112,6 +120,31 @@ def _superseded_json(old: Superseded, digests: Mapping[str, str]) -> dict[str, A
             "incomplete": old.by.incomplete,
         },
     }
+
+
+def superseded_from_json(record: Any) -> Superseded:
+    """The ``Superseded`` an entry file's ``superseded`` record holds: ``_superseded_json``'s inverse.
+
+    A bundle from before outcomes were recorded names only removal. Fails closed as ``finding_from_json``
+    does (``KeyError``, ``TypeError``, ``ValueError``) on a record this module would not have written.
+    """
+    by = record["superseded_by"]
+    incomplete = by.get("incomplete")
+    coverage = ScanCoverage(
+        _text(by["source"]),
+        datetime.fromisoformat(_text(by["started"])),
+        tuple(_text(f) for f in by["files"]),
+        None if incomplete is None else _text(incomplete),
+    )
+    removed = Supersession.REMOVED if record["resolved_by_removal"] is True else Supersession.RESCANNED
+    outcome = Supersession(record["outcome"]) if "outcome" in record else removed
+    return Superseded(finding_from_json(record), coverage, outcome)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
 
 
 def bundle_files(

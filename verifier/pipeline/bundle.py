@@ -59,12 +59,11 @@ from verifier.model import (
     Finding,
     Reason,
     ReasonCode,
-    ScanCoverage,
     SourceError,
     Superseded,
-    Supersession,
     Verdict,
 )
+from verifier.outputs.evidence import superseded_from_json
 from verifier.outputs.serialize import entry_scope_json, finding_from_json
 from verifier.pipeline.bundle_integrity import (
     SignatureStatus as SignatureStatus,  # part of BundleReport
@@ -462,7 +461,7 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
             scope=document["scope"],
             findings=tuple(finding_from_json(record) for record in document["findings"]),
             source_digests=tuple(_string(record.get("source_sha256", "")) for record in document["findings"]),
-            superseded=tuple(_superseded(record) for record in document.get("superseded", [])),
+            superseded=tuple(superseded_from_json(record) for record in document.get("superseded", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleInvalid(f"{name}: not a valid entry evidence file ({exc})") from exc
@@ -508,22 +507,6 @@ def legacy_reason_codes(texts: Iterable[str]) -> tuple[Reason, ...]:
 
 def _one_word(text: str) -> bool:
     return bool(text) and text.isprintable() and text.split() == [text]
-
-
-def _superseded(record: Any) -> Superseded:
-    """A ``Superseded`` from its evidence form; a bundle from before outcomes were recorded names only removal."""
-    by = record["superseded_by"]
-    started = datetime.fromisoformat(_string(by["started"]))
-    incomplete = by.get("incomplete")
-    coverage = ScanCoverage(
-        _string(by["source"]),
-        started,
-        tuple(_string(f) for f in by["files"]),
-        None if incomplete is None else _string(incomplete),
-    )
-    removed = Supersession.REMOVED if record["resolved_by_removal"] is True else Supersession.RESCANNED
-    outcome = Supersession(record["outcome"]) if "outcome" in record else removed
-    return Superseded(finding_from_json(record), coverage, outcome)
 
 
 def _table(value: Any) -> dict[str, Any]:
