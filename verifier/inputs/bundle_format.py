@@ -30,6 +30,9 @@ ATTESTATIONS_FILE: Final = "attestations/attestations.json"
 ARTIFACTS_DIR: Final = "attestations/artifacts"
 EXCERPTS_DIR: Final = "prowler"
 EXCERPTS_INDEX: Final = f"{EXCERPTS_DIR}/index.json"
+EXCERPTS_PER_ENTRY: Final = 20
+"""How many deciding findings of one entry the bundle quotes in Prowler's own JSON, FAILs first; the index
+records it and the reader holds a bundle to it."""
 
 LISTINGS: Final = frozenset({SUMS_FILE, MANIFEST_FILE})
 """The files that list the others' digests (the manifest lists all but itself, ``SHA256SUMS`` and the

@@ -28,6 +28,9 @@ from verifier.inputs.bundle_format import (
 from verifier.inputs.bundle_format import (
     BUNDLE_DIR as BUNDLE_DIR,  # where the pipeline puts the bundle
 )
+from verifier.inputs.bundle_format import (
+    EXCERPTS_PER_ENTRY as EXCERPTS_PER_ENTRY,  # the limit excerpted_findings applies
+)
 from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.findings.excerpts import Excerpt
 from verifier.inputs.jsondoc import sha256_hex
@@ -159,10 +162,6 @@ def bundle_files(
     files[MANIFEST_FILE] = dumps(_manifest(run, files))
     files[SUMS_FILE] = sha256sums(files)
     return dict(sorted(files.items()))
-
-
-EXCERPTS_PER_ENTRY = 20
-"""How many deciding findings of one entry the bundle quotes in Prowler's own JSON, FAILs first."""
 
 
 def excerpted_findings(result: EntryResult) -> list[Finding]:
