@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from verifier.errors import ExitCode
+from verifier.inputs import bundle_format
 from verifier.inputs.bundle_format import ENVELOPE_FILE, MANIFEST_FILE, MANIFEST_SCHEMA, SUMS_FILE
 from verifier.inputs.jsondoc import schema_violations
 from verifier.pipeline.bundle import BundleInvalid, read_bundle, verify_bundle
@@ -86,6 +87,15 @@ def test_a_manifest_with_archives_and_skipped_entries_matches_the_schema_and_ver
     assert [s["reason"] for s in manifest["skipped"]] == ["a named pipe"]
     assert schema_violations(manifest, MANIFEST_SCHEMA, MANIFEST_FILE) == []
     assert verify_bundle(tmp_path / "out" / "evidence.zip", None).verdicts
+
+
+def test_every_written_file_is_named_by_the_bundle_format(example_bundle: Files) -> None:
+    files = {bundle_format.MANIFEST_FILE, bundle_format.SUMS_FILE, bundle_format.POAM_FILE}
+    files |= {bundle_format.VERIFICATION_FILE, bundle_format.EXCERPTS_INDEX}
+    folders = (bundle_format.ENTRIES_DIR, f"{bundle_format.EXCERPTS_DIR}/")
+    assert files <= set(example_bundle)
+    assert all(name in files or name.startswith(folders) for name in example_bundle)
+    assert any(name.startswith(bundle_format.ENTRIES_DIR) for name in example_bundle)
 
 
 def _rename(manifest: dict[str, Any], old: str, new: str) -> None:
