@@ -59,3 +59,9 @@ class GateError(VerifierError):
     """A ``--fail-on`` gate was hit; outputs were written before this is raised."""
 
     exit_code = ExitCode.GATE
+
+
+class BundleInvalid(VerifierError):
+    """An evidence bundle fails a check; the message names the file. Exit 1, like a gate."""
+
+    exit_code = ExitCode.GATE

@@ -64,14 +64,16 @@ class FindingsIndex:
         superseded: Iterable[Superseded] = (),
         source_errors: Iterable[SourceError] = (),
         scanned: Iterable[tuple[str, str]] = (),
+        seen_accounts: Iterable[str] = (),
     ) -> None:
-        """``scanned``: (account, region) pairs with findings not in ``findings`` (checks no entry uses)."""
+        """``scanned``: (account, region) pairs with findings not in ``findings`` (checks no entry uses);
+        ``seen_accounts``: accounts the scans covered beyond those pairs (a bundle's recorded coverage)."""
         by_check: dict[str, list[Finding]] = defaultdict(list)
         regions: set[tuple[str, str]] = set(scanned)
         for finding in findings:
             by_check[finding.check_id].append(finding)
             regions.add((finding.account, finding.region))
-        accounts = {account for account, _ in regions}
+        accounts = {account for account, _ in regions} | set(seen_accounts)
         self._by_check = dict(by_check)
         retired: dict[str, list[Superseded]] = defaultdict(list)
         for old in superseded:

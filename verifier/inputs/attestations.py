@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from verifier.errors import EnvError, InputError
+from verifier.inputs.bundle_format import ARTIFACTS_DIR
 from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 from verifier.model import AttestationStatus, Entry
@@ -40,7 +41,7 @@ class Artifact:
     def bundle_name(self) -> str:
         """Where the artifact sits in an evidence bundle: content-addressed, never escaping its folder."""
         stem = safe_stem(Path(self.path).name, "artifact", _MAX_ARTIFACT_STEM)
-        return f"attestations/artifacts/{self.sha256}-{stem}"
+        return f"{ARTIFACTS_DIR}/{self.sha256}-{stem}"
 
 
 @dataclass(frozen=True, slots=True)

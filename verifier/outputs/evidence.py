@@ -10,22 +10,45 @@ import io
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
+from verifier.inputs.bundle_format import (
+    ATTESTATIONS_FILE,
+    ENTRIES_DIR,
+    EXCERPTS_DIR,
+    EXCERPTS_INDEX,
+    FORMAT_VERSION,
+    MANIFEST_FILE,
+    POAM_FILE,
+    SUMS_FILE,
+    VERIFICATION_FILE,
+)
+from verifier.inputs.bundle_format import (
+    BUNDLE_DIR as BUNDLE_DIR,  # where the pipeline puts the bundle
+)
+from verifier.inputs.bundle_format import (
+    EXCERPTS_PER_ENTRY as EXCERPTS_PER_ENTRY,  # the limit excerpted_findings applies
+)
 from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.findings.excerpts import Excerpt
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.scope import poam_entry_scope
-from verifier.model import EntryResult, Finding, Status, Superseded
+from verifier.model import EntryResult, Finding, ScanCoverage, Status, Superseded, Supersession
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.paths import recorded_path
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.reasons import reasons_json, rendered
-from verifier.outputs.serialize import dumps, dumps_findings, entry_scope_json, finding_json, tally_json
+from verifier.outputs.serialize import (
+    dumps,
+    dumps_findings,
+    entry_scope_json,
+    finding_from_json,
+    finding_json,
+    tally_json,
+)
 from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
-
-BUNDLE_DIR = "evidence"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +81,10 @@ def _unique_name(entry_id: str, taken: set[str]) -> str:
     # Entry ids are user text; file names in the bundle must never escape it, collide or be too long.
     # Compared without case: POAM-1 and poam-1 are one file on macOS and Windows file systems.
     stem = safe_stem(entry_id, "entry")
-    name, n = f"entries/{stem}.json", 1
+    name, n = f"{ENTRIES_DIR}{stem}.json", 1
     while name.lower() in taken:
         n += 1
-        name = f"entries/{stem}-{n}.json"
+        name = f"{ENTRIES_DIR}{stem}-{n}.json"
     taken.add(name.lower())
     return name
 
@@ -102,25 +125,43 @@ def _superseded_json(old: Superseded, digests: Mapping[str, str]) -> dict[str, A
     }
 
 
+def superseded_from_json(record: Any) -> Superseded:
+    """The ``Superseded`` an entry file's ``superseded`` record holds: ``_superseded_json``'s inverse.
+
+    A bundle from before outcomes were recorded names only removal. Fails closed as ``finding_from_json``
+    does (``KeyError``, ``TypeError``, ``ValueError``) on a record this module would not have written.
+    """
+    by = record["superseded_by"]
+    incomplete = by.get("incomplete")
+    coverage = ScanCoverage(
+        _text(by["source"]),
+        datetime.fromisoformat(_text(by["started"])),
+        tuple(_text(f) for f in by["files"]),
+        None if incomplete is None else _text(incomplete),
+    )
+    removed = Supersession.REMOVED if record["resolved_by_removal"] is True else Supersession.RESCANNED
+    outcome = Supersession(record["outcome"]) if "outcome" in record else removed
+    return Superseded(finding_from_json(record), coverage, outcome)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
 def bundle_files(
     run: VerificationRun, entries: EntryFiles, updated_poam: bytes, verification: bytes
 ) -> dict[str, bytes]:
     """Every file of the bundle, ``manifest.json`` and ``SHA256SUMS`` included, keyed by relative path."""
     files = dict(entries.files)
-    files["poam.json"] = updated_poam
-    files["verification.json"] = verification
+    files[POAM_FILE] = updated_poam
+    files[VERIFICATION_FILE] = verification
     files.update(attestation_files(run))
     files.update(excerpt_files(run))
-    files["manifest.json"] = dumps(_manifest(run, files))
-    files["SHA256SUMS"] = sha256sums(files)
+    files[MANIFEST_FILE] = dumps(_manifest(run, files))
+    files[SUMS_FILE] = sha256sums(files)
     return dict(sorted(files.items()))
-
-
-ATTESTATIONS_FILE = "attestations/attestations.json"
-EXCERPTS_DIR = "prowler"
-EXCERPTS_INDEX = f"{EXCERPTS_DIR}/index.json"
-EXCERPTS_PER_ENTRY = 20
-"""How many deciding findings of one entry the bundle quotes in Prowler's own JSON, FAILs first."""
 
 
 def excerpted_findings(result: EntryResult) -> list[Finding]:
@@ -229,7 +270,7 @@ def attestation_files(run: VerificationRun) -> dict[str, bytes]:
 
 def _manifest(run: VerificationRun, files: Mapping[str, bytes]) -> dict[str, Any]:
     return {
-        "bundle_format": 1,
+        "bundle_format": FORMAT_VERSION,
         "tool": {"name": "poam-verifier", "version": run.context.tool_version},
         "created": timestamp(run.context.verified_at),
         "as_of": run.context.as_of.isoformat(),

@@ -17,16 +17,13 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from verifier.errors import UsageError
+from verifier.inputs.bundle_format import COMPLETE_MARKER, S3_MANIFEST_KEY
 from verifier.inputs.findings.s3 import S3Store, S3Url, s3_client, s3_error
-from verifier.outputs.evidence import BUNDLE_DIR
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import OutputPlan
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-
-COMPLETE_MARKER = "COMPLETE"
-MANIFEST = f"{BUNDLE_DIR}/manifest.json"
 
 
 def split_plan(plan: OutputPlan, out: Path) -> tuple[dict[str, bytes], OutputPlan]:
@@ -80,7 +77,7 @@ def _refuse_stale_objects(s3: S3Client, where: S3Url, prefix: str, files: Mappin
 def completion_marker(files: Mapping[str, bytes]) -> bytes:
     """The marker's JSON: the evidence manifest's SHA-256 and every uploaded key's SHA-256."""
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
-    return dumps({"manifest_sha256": digests.get(MANIFEST, ""), "objects": digests})
+    return dumps({"manifest_sha256": digests.get(S3_MANIFEST_KEY, ""), "objects": digests})
 
 
 def _put(s3: S3Client, url: S3Url, data: bytes) -> str:

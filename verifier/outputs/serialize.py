@@ -20,6 +20,7 @@ from verifier.model import (
     Organization,
     Scope,
     ScopeTarget,
+    Status,
 )
 from verifier.outputs.paths import recorded_path
 
@@ -73,6 +74,31 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     if finding.provider == DEFAULT_PROVIDER:
         del record["provider"]
     return record
+
+
+_SERIALISED_TEXTS = tuple(
+    name for name in RECORD_FIELDS if name not in ("status", "muted", "time", "provider")
+)
+
+
+def finding_from_json(record: Any) -> Finding:
+    """The ``Finding`` a ``finding_json`` record holds: its inverse, kept beside it so the two never drift.
+
+    ``finding_from_json(finding_json(f)) == f`` for a finding whose ``source_file`` is already as the
+    evidence records it. Fails closed on anything ``finding_json`` would not have written: a missing
+    field (``KeyError``), a field of the wrong type (``TypeError``), an unknown status or a time without
+    a zone (``ValueError``). A record without ``provider`` is AWS, as ``finding_json`` leaves it out.
+    """
+    texts = {name: record[name] for name in _SERIALISED_TEXTS}
+    provider, muted, moment = record.get("provider", DEFAULT_PROVIDER), record["muted"], record["time"]
+    if not isinstance(muted, bool) or not all(
+        isinstance(v, str) for v in (*texts.values(), provider, moment)
+    ):
+        raise TypeError("a finding field has the wrong type")
+    time = datetime.fromisoformat(moment)
+    if time.tzinfo is None:
+        raise ValueError("a finding time has no time zone")
+    return Finding(status=Status(record["status"]), muted=muted, time=time, provider=provider, **texts)
 
 
 def _isoformat(moment: datetime) -> str:

@@ -21,9 +21,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from verifier.errors import ExitCode, VerifierError
+from verifier.inputs.bundle_format import ENVELOPE_FILE
 from verifier.outputs.interface import VerificationRun, timestamp
 
-ENVELOPE_FILE = "bundle.dsse.json"
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://poam-verifier.invalid/closure-evidence/v1"

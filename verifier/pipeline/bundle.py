@@ -5,7 +5,9 @@ In order: the zip is safe to read (no member escapes, no links, no bombs); every
 verifies and its subjects match every file; then each entry's verdict is re-derived from the
 findings the bundle holds and must equal the recorded one; then every quoted Prowler element in
 ``prowler/`` is re-hashed against ``prowler/index.json`` and must hold the very finding its entry files
-record, a quoted FAIL only ever deciding NOT_MET (``bundle_quotes``).
+record, a quoted FAIL only ever deciding NOT_MET (``bundle_quotes``). Reading is
+``inputs.bundle_reader``, the digests, manifest shape and signature ``bundle_integrity``; this module
+orders the checks and re-evaluates.
 
 What re-evaluation can and cannot show: the bundle holds each entry's deciding findings, not the
 whole scan. Failures, missing checks, MANUAL or muted results and stale scans are re-derived
@@ -26,13 +28,7 @@ consistent, not that it is authentic: only ``--pubkey`` proves who produced it.
 from __future__ import annotations
 
 import dataclasses
-import enum
-import io
-import os
 import re
-import stat
-import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,64 +36,58 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from verifier.errors import EnvError, ExitCode, InputError, UsageError, VerifierError
+from verifier.errors import BundleInvalid as BundleInvalid  # raised here, caught by name by its callers
+from verifier.errors import InputError, UsageError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
+from verifier.inputs import bundle_reader
 from verifier.inputs.attestations import Artifact, AttestationSet, attestation_statuses, parse_attestations
-from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex
+from verifier.inputs.bundle_format import (
+    ATTESTATIONS_FILE,
+    BUNDLE_DIR,
+    ENTRIES_DIR,
+    MANIFEST_FILE,
+    POAM_FILE,
+)
+from verifier.inputs.bundle_reader import BundleLimits
+from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, parse_poam
 from verifier.inputs.scope import QUALIFIER, poam_entry_scope
 from verifier.model import (
-    DEFAULT_PROVIDER,
-    RECORD_FIELDS,
     AttestationStatus,
     Entry,
     Finding,
     Reason,
     ReasonCode,
-    ScanCoverage,
     SourceError,
-    Status,
     Superseded,
-    Supersession,
     Verdict,
 )
-from verifier.outputs.evidence import ATTESTATIONS_FILE, BUNDLE_DIR
-from verifier.outputs.serialize import entry_scope_json
-from verifier.outputs.signing import ENVELOPE_FILE, SignatureError, keyid, load_public_key, verify_envelope
+from verifier.outputs.evidence import superseded_from_json
+from verifier.outputs.serialize import entry_scope_json, finding_from_json
+from verifier.pipeline.bundle_integrity import (
+    SignatureStatus as SignatureStatus,  # part of BundleReport
+)
+from verifier.pipeline.bundle_integrity import (
+    check_digests,
+    check_manifest_shape,
+    check_predicate,
+    check_signature,
+    json_file,
+    read_manifest,
+    required_file,
+)
 from verifier.pipeline.bundle_quotes import EntryEvidence, QuoteReport, check_quotes
-from verifier.pipeline.keys import read_public_key
 from verifier.pipeline.verify import with_listed_accounts
-
-SUMS_FILE = "SHA256SUMS"
-MANIFEST_FILE = "manifest.json"
-POAM_FILE = "poam.json"
-ENTRIES_DIR = "entries/"
-_LISTINGS = frozenset({SUMS_FILE, MANIFEST_FILE})
 
 # Zip bomb guard: far above any real bundle (entry files hold only deciding findings), far below harm.
 MAX_MEMBERS = 100_000
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 
-_SUMS_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 EXACT_COVERAGE = "account_regions_seen"
 # Checks are always explicit when re-evaluating, so the mapping is never consulted.
 _NO_MAPPING = CheckMapping(practices={})
-
-
-class BundleInvalid(VerifierError):
-    """The bundle fails a check; the message names the file. Exit 1, like a gate."""
-
-    exit_code = ExitCode.GATE
-
-
-class SignatureStatus(enum.StrEnum):
-    """What was established about the bundle's signature."""
-
-    VERIFIED = "verified"
-    NOT_CHECKED = "signature not checked"
-    UNSIGNED = "unsigned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,16 +159,17 @@ def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
     """Check the bundle at ``path`` (``out/evidence`` or ``out/evidence.zip``); raise ``BundleInvalid``."""
     files = read_bundle(path)
     check_digests(files)
-    statement, signature, signer = _check_signature(files, pubkey)
+    manifest = read_manifest(files)
+    as_of, created = _dates(manifest)
+    check_manifest_shape(manifest)
+    statement, signature, signer = check_signature(files, pubkey)
     records, notes = reevaluate(files)
     verdicts = tuple((r.entry_id, r.verdict) for r in records)
     if statement is not None:
-        _check_predicate(statement, verdicts)
-    manifest = _manifest(files)
+        check_predicate(statement, verdicts)
     quotes = check_quotes(files, _entry_evidence(records), manifest)
     if quotes.problem:
         raise BundleInvalid(quotes.problem)
-    as_of, created = _dates(manifest)
     return BundleReport(path, len(files), signature, signer, verdicts, notes, as_of, created, quotes)
 
 
@@ -215,9 +206,11 @@ def ledger_claim(path: Path) -> LedgerClaim:
         raise UsageError(f"{path} is a directory: the ledger records the zip's digest, pass the evidence.zip")
     # One read: the bytes hashed are the bytes unpacked.
     data = read_bytes(path, "bundle")
-    files = _read_zip(path, data)
+    files = bundle_reader.read_zip(path, _limits(), data)
     check_digests(files)
-    head = _manifest(files).get("history_head")
+    manifest = read_manifest(files)
+    check_manifest_shape(manifest)
+    head = manifest.get("history_head")
     if not isinstance(head, str) or not re.fullmatch(r"[0-9a-f]{64}", head):
         raise BundleInvalid(f"{MANIFEST_FILE}: history_head is not a SHA-256")
     return LedgerClaim(head, sha256_hex(data), {r.entry_id: r.verdict for r in _entry_records(files)})
@@ -225,205 +218,12 @@ def ledger_claim(path: Path) -> LedgerClaim:
 
 def read_bundle(path: Path) -> dict[str, bytes]:
     """Every file of the bundle by relative POSIX path, read safely from a directory or a zip."""
-    if path.is_dir():
-        return _read_directory(path)
-    if not path.exists():
-        raise InputError(f"bundle not found: {path}")
-    return _read_zip(path)
+    return bundle_reader.read_bundle(path, _limits())
 
 
-def _read_directory(root: Path) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    total = 0
-    for directory, subdirs, names in os.walk(root, followlinks=False):
-        for name in sorted(subdirs) + sorted(names):
-            path = Path(directory, name)
-            relative = path.relative_to(root).as_posix()
-            # A link could make the bundle "contain" any file on the reader's machine.
-            if path.is_symlink():
-                raise BundleInvalid(f"{relative}: a symbolic link in the bundle")
-            if name in names:
-                data = _read_file(path, relative)
-                total += len(data)
-                _check_total(total, relative)
-                files[relative] = data
-    return files
-
-
-def _read_file(path: Path, relative: str) -> bytes:
-    try:
-        if not stat.S_ISREG(path.lstat().st_mode):
-            raise BundleInvalid(f"{relative}: not a regular file")
-        if path.stat().st_size > MAX_MEMBER_BYTES:
-            raise BundleInvalid(f"{relative}: larger than {MAX_MEMBER_BYTES} bytes")
-        return path.read_bytes()
-    except OSError as exc:
-        raise EnvError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def _read_zip(path: Path, data: bytes | None = None) -> dict[str, bytes]:
-    """The zip at ``path``, or its already-read ``data`` (``path`` then only names it in messages)."""
-    try:
-        archive = zipfile.ZipFile(path if data is None else io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise BundleInvalid(f"{path}: not a zip file or a bundle directory ({exc})") from exc
-    except OSError as exc:
-        raise EnvError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    with archive:
-        members = archive.infolist()
-        # Every name and size is judged before a single byte is decompressed.
-        _check_members(members)
-        return _extract(archive, members)
-
-
-def _check_members(members: list[zipfile.ZipInfo]) -> None:
-    if len(members) > MAX_MEMBERS:
-        raise BundleInvalid(f"the zip has {len(members)} members, more than {MAX_MEMBERS}")
-    duplicates = [name for name, n in Counter(m.filename for m in members).items() if n > 1]
-    if duplicates:
-        raise BundleInvalid(f"{duplicates[0]}: duplicate zip member name")
-    for member in members:
-        _check_member(member)
-    _check_total(sum(m.file_size for m in members), "the zip's members together")
-
-
-def _check_member(member: zipfile.ZipInfo) -> None:
-    name = member.filename
-    if "\\" in name:
-        raise BundleInvalid(f"{name}: zip member name contains a backslash")
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        raise BundleInvalid(f"{name}: zip member has an absolute path")
-    parts = name.rstrip("/").split("/")
-    if ".." in parts:
-        raise BundleInvalid(f"{name}: zip member path escapes the bundle ('..')")
-    if parts[0] != BUNDLE_DIR or any(part in ("", ".") for part in parts):
-        raise BundleInvalid(f"{name}: zip member is not under {BUNDLE_DIR}/")
-    if stat.S_ISLNK(member.external_attr >> 16):
-        raise BundleInvalid(f"{name}: zip member is a symbolic link")
-    if member.file_size > MAX_MEMBER_BYTES:
-        raise BundleInvalid(f"{name}: zip member is larger than {MAX_MEMBER_BYTES} bytes")
-
-
-def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    total = 0
-    for member in members:
-        if member.is_dir():
-            continue
-        data = _read_member(archive, member)
-        total += len(data)
-        _check_total(total, member.filename)
-        files[member.filename.removeprefix(f"{BUNDLE_DIR}/")] = data
-    return files
-
-
-def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
-    try:
-        with archive.open(member) as handle:
-            # The header's size can lie: read at most one byte past the limit, whatever it says.
-            data = handle.read(MAX_MEMBER_BYTES + 1)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
-        raise BundleInvalid(f"{member.filename}: unreadable zip member ({exc})") from exc
-    if len(data) > MAX_MEMBER_BYTES:
-        raise BundleInvalid(f"{member.filename}: zip member inflates past {MAX_MEMBER_BYTES} bytes")
-    return data
-
-
-def _check_total(total: int, where: str) -> None:
-    if total > MAX_TOTAL_BYTES:
-        raise BundleInvalid(f"{where}: the bundle exceeds {MAX_TOTAL_BYTES} bytes")
-
-
-# --- digests -------------------------------------------------------------------------------------
-
-
-def check_digests(files: Mapping[str, bytes]) -> None:
-    """Every file is listed in SHA256SUMS and manifest.json with its digest; nothing else is present."""
-    listed = _parse_sums(_required(files, SUMS_FILE))
-    for name, digest in listed.items():
-        if name not in files:
-            raise BundleInvalid(f"{name}: listed in {SUMS_FILE} but missing from the bundle")
-        if sha256_hex(files[name]) != digest:
-            raise BundleInvalid(f"{name}: SHA-256 does not match {SUMS_FILE}")
-    extra = sorted(set(files) - set(listed) - {SUMS_FILE, ENVELOPE_FILE})
-    if extra:
-        raise BundleInvalid(f"{extra[0]}: not listed in {SUMS_FILE} (a file was added to the bundle)")
-    _check_manifest(files)
-
-
-def _parse_sums(data: bytes) -> dict[str, str]:
-    listed: dict[str, str] = {}
-    for number, line in enumerate(_text(data, SUMS_FILE).splitlines(), start=1):
-        match = _SUMS_LINE.match(line)
-        if match is None:
-            raise BundleInvalid(f"{SUMS_FILE}: line {number} is not '<sha256>  <file>'")
-        digest, name = match.groups()
-        if name in listed:
-            raise BundleInvalid(f"{SUMS_FILE}: {name} is listed twice")
-        listed[name] = digest
-    return listed
-
-
-def _check_manifest(files: Mapping[str, bytes]) -> None:
-    recorded = _manifest(files).get("files")
-    if not isinstance(recorded, dict):
-        raise BundleInvalid(f"{MANIFEST_FILE}: no 'files' table")
-    expected = {
-        n: sha256_hex(d) for n, d in files.items() if n not in (MANIFEST_FILE, SUMS_FILE, ENVELOPE_FILE)
-    }
-    for name in sorted(set(recorded) | set(expected)):
-        if name not in expected:
-            raise BundleInvalid(f"{name}: listed in {MANIFEST_FILE} but missing from the bundle")
-        if recorded.get(name) != expected[name]:
-            raise BundleInvalid(f"{name}: SHA-256 does not match {MANIFEST_FILE}")
-
-
-def _manifest(files: Mapping[str, bytes]) -> dict[str, Any]:
-    manifest = _json(files, MANIFEST_FILE)
-    if not isinstance(manifest, dict) or manifest.get("bundle_format") != 1:
-        raise BundleInvalid(f"{MANIFEST_FILE}: not a bundle manifest of bundle_format 1")
-    return manifest
-
-
-# --- signature -----------------------------------------------------------------------------------
-
-
-def _check_signature(
-    files: Mapping[str, bytes], pubkey: Path | None
-) -> tuple[dict[str, Any] | None, SignatureStatus, str]:
-    envelope = files.get(ENVELOPE_FILE)
-    if pubkey is None:
-        return None, SignatureStatus.NOT_CHECKED if envelope else SignatureStatus.UNSIGNED, ""
-    if envelope is None:
-        raise BundleInvalid(f"{ENVELOPE_FILE}: missing, but --pubkey asks for a signed bundle")
-    public_pem = read_public_key(pubkey)
-    try:
-        statement = verify_envelope(envelope, public_pem)
-    except SignatureError as exc:
-        raise BundleInvalid(exc.message) from exc
-    _check_subjects(statement["subject"], files)
-    return statement, SignatureStatus.VERIFIED, keyid(load_public_key(public_pem))
-
-
-def _check_subjects(subjects: list[dict[str, Any]], files: Mapping[str, bytes]) -> None:
-    signed = {s["name"]: s["digest"]["sha256"] for s in subjects}
-    if len(signed) != len(subjects):
-        raise BundleInvalid(f"{ENVELOPE_FILE}: a subject is listed twice")
-    for name in sorted(set(files) - {ENVELOPE_FILE} - set(signed)):
-        raise BundleInvalid(f"{name}: not covered by the signature in {ENVELOPE_FILE}")
-    # Content before the listings that hash it, so the message names the file actually changed.
-    for name, digest in sorted(signed.items(), key=lambda item: (item[0] in _LISTINGS, item[0])):
-        if name not in files:
-            raise BundleInvalid(f"{name}: signed in {ENVELOPE_FILE} but missing from the bundle")
-        if sha256_hex(files[name]) != digest:
-            raise BundleInvalid(f"{name}: SHA-256 does not match the signed statement in {ENVELOPE_FILE}")
-
-
-def _check_predicate(statement: Mapping[str, Any], verdicts: Iterable[tuple[str, Verdict]]) -> None:
-    entries = statement.get("predicate", {}).get("entries")
-    signed = {e.get("id"): e.get("verdict") for e in entries} if isinstance(entries, list) else None
-    if signed != {entry_id: verdict.value for entry_id, verdict in verdicts}:
-        raise BundleInvalid(f"{ENVELOPE_FILE}: the signed verdicts differ from the entry files")
+def _limits() -> BundleLimits:
+    # Read at each call, so the limits stay this module's settings (a test lowers one to build a small bomb).
+    return BundleLimits(members=MAX_MEMBERS, member_bytes=MAX_MEMBER_BYTES, total_bytes=MAX_TOTAL_BYTES)
 
 
 # --- re-evaluation -------------------------------------------------------------------------------
@@ -450,7 +250,7 @@ class EntryRecord:
 def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[EntryRecord, ...], tuple[str, ...]]:
     """Re-derive every entry's verdict from the bundled findings; returns the entries, every verdict
     reproduced, and any notes."""
-    manifest = _manifest(files)
+    manifest = read_manifest(files)
     poam = with_listed_accounts(_poam(files), _listed_accounts(manifest))
     records = _entry_records(files)
     settings = _settings(manifest, poam)
@@ -525,15 +325,15 @@ def _coverage_index(records: Iterable[EntryRecord], manifest: Mapping[str, Any])
     # exact account/region pairs where recorded, else (older bundles) accounts × regions.
     records = list(records)
     superseded = (s for r in records for s in r.superseded)
-    index = FindingsIndex((f for r in records for f in r.findings), superseded, _source_errors(manifest))
     accounts = _seen(manifest, "accounts_seen")
-    index.accounts = index.accounts | frozenset(accounts)
     if EXACT_COVERAGE in manifest:
         pairs = {_pair(text) for text in _seen(manifest, EXACT_COVERAGE)}
     else:
         pairs = {(a, r) for a in accounts for r in _seen(manifest, "regions_seen")}
-    index.account_regions = index.account_regions | pairs
-    return index
+    findings = (f for r in records for f in r.findings)
+    return FindingsIndex(
+        findings, superseded, _source_errors(manifest), scanned=pairs, seen_accounts=accounts
+    )
 
 
 def _source_errors(manifest: Mapping[str, Any]) -> list[SourceError]:
@@ -639,7 +439,7 @@ def _require_one_record_per_entry(records: Iterable[EntryRecord], entries: Mappi
 
 def _poam(files: Mapping[str, bytes]) -> LoadedPoam:
     try:
-        return parse_poam(_required(files, POAM_FILE), POAM_FILE)
+        return parse_poam(required_file(files, POAM_FILE), POAM_FILE)
     except InputError as exc:
         raise BundleInvalid(exc.message) from exc
 
@@ -649,7 +449,7 @@ def _entry_records(files: Mapping[str, bytes]) -> list[EntryRecord]:
 
 
 def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
-    document = _json(files, name)
+    document = json_file(files, name)
     try:
         return EntryRecord(
             name=name,
@@ -658,9 +458,9 @@ def _entry_record(name: str, files: Mapping[str, bytes]) -> EntryRecord:
             reasons=_recorded_reasons(document),
             checks=tuple(_string(c) for c in document["checks"]),
             scope=document["scope"],
-            findings=tuple(_finding(record) for record in document["findings"]),
+            findings=tuple(finding_from_json(record) for record in document["findings"]),
             source_digests=tuple(_string(record.get("source_sha256", "")) for record in document["findings"]),
-            superseded=tuple(_superseded(record) for record in document.get("superseded", [])),
+            superseded=tuple(superseded_from_json(record) for record in document.get("superseded", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleInvalid(f"{name}: not a valid entry evidence file ({exc})") from exc
@@ -708,38 +508,6 @@ def _one_word(text: str) -> bool:
     return bool(text) and text.isprintable() and text.split() == [text]
 
 
-_FINDING_FIELDS = tuple(name for name in RECORD_FIELDS if name != "provider")
-
-
-def _finding(record: Any) -> Finding:
-    """A ``Finding`` from its ``finding_json`` form; raises ``ValueError``/``TypeError``/``KeyError``."""
-    values = {name: record[name] for name in _FINDING_FIELDS}
-    values["provider"] = record.get("provider", DEFAULT_PROVIDER)  # absent in AWS evidence
-    status, muted, moment = Status(values.pop("status")), values.pop("muted"), values.pop("time")
-    if not isinstance(muted, bool) or not all(isinstance(v, str) for v in values.values()):
-        raise TypeError("a finding field has the wrong type")
-    time = datetime.fromisoformat(_string(moment))
-    if time.tzinfo is None:
-        raise ValueError("a finding time has no time zone")
-    return Finding(status=status, muted=muted, time=time, **values)
-
-
-def _superseded(record: Any) -> Superseded:
-    """A ``Superseded`` from its evidence form; a bundle from before outcomes were recorded names only removal."""
-    by = record["superseded_by"]
-    started = datetime.fromisoformat(_string(by["started"]))
-    incomplete = by.get("incomplete")
-    coverage = ScanCoverage(
-        _string(by["source"]),
-        started,
-        tuple(_string(f) for f in by["files"]),
-        None if incomplete is None else _string(incomplete),
-    )
-    removed = Supersession.REMOVED if record["resolved_by_removal"] is True else Supersession.RESCANNED
-    outcome = Supersession(record["outcome"]) if "outcome" in record else removed
-    return Superseded(_finding(record), coverage, outcome)
-
-
 def _table(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -755,23 +523,3 @@ def _seen(manifest: Mapping[str, Any], key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BundleInvalid(f"{MANIFEST_FILE}: {key} is not a list of strings")
     return value
-
-
-def _required(files: Mapping[str, bytes], name: str) -> bytes:
-    if name not in files:
-        raise BundleInvalid(f"{name}: missing from the bundle")
-    return files[name]
-
-
-def _json(files: Mapping[str, bytes], name: str) -> Any:
-    try:
-        return parse_json(_required(files, name), name)
-    except InputError as exc:
-        raise BundleInvalid(exc.message) from exc
-
-
-def _text(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BundleInvalid(f"{name}: not UTF-8 text") from exc

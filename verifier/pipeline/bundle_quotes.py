@@ -27,10 +27,10 @@ from typing import Any
 import orjson
 
 from verifier.errors import FindingsFormatError, InputError
+from verifier.inputs.bundle_format import EXCERPTS_DIR, EXCERPTS_INDEX, EXCERPTS_PER_ENTRY
 from verifier.inputs.findings import TYPED_FORMATS
 from verifier.inputs.jsondoc import parse_json, sha256_hex
 from verifier.model import Finding, Status, Verdict
-from verifier.outputs.evidence import EXCERPTS_DIR, EXCERPTS_INDEX, EXCERPTS_PER_ENTRY
 
 _OPEN, _SEPARATOR, _CLOSE = b"[\n", b",\n", b"\n]\n"
 """How a run writes a quote file: its elements, in index order, as one JSON array."""
