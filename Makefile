@@ -47,7 +47,7 @@ chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 demo: runtime
-	$(BIN)/poam verify --as-of $(AS_OF) --history out/poam-history.jsonl
+	$(BIN)/poam verify --findings examples/prowler-output --as-of $(AS_OF) --history out/poam-history.jsonl
 
 # The mixed enclave: an AWS GovCloud account and a Microsoft 365 GCC High tenant in one POA&M.
 MIXED := examples/mixed-enclave

@@ -187,13 +187,24 @@ def test_gates_are_reported_after_outputs_are_written(workdir: Path) -> None:
 
 
 def test_cli_gate_exits_1(workdir: Path) -> None:
-    code = _run_cli("verify", "--as-of", RECORDED_ON.isoformat(), "--fail-on", "not-met")
+    code = _run_cli(
+        "verify",
+        "--findings",
+        "examples/prowler-output",
+        "--as-of",
+        RECORDED_ON.isoformat(),
+        "--fail-on",
+        "not-met",
+    )
     assert code == ExitCode.GATE
     assert (workdir / "out" / "summary.md").exists()
 
 
 def test_cli_default_run_on_example_exits_0(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run_cli("verify", "--as-of", RECORDED_ON.isoformat()) == ExitCode.OK
+    assert (
+        _run_cli("verify", "--findings", "examples/prowler-output", "--as-of", RECORDED_ON.isoformat())
+        == ExitCode.OK
+    )
     printed = capsys.readouterr().out
     assert "MET: 4" in printed and "NOT_MET: 2" in printed and "NOT_VERIFIED: 2" in printed
 
@@ -220,14 +231,31 @@ def test_bad_input_exits_3_and_writes_nothing(
 
 
 def test_bad_as_of_is_a_usage_error(workdir: Path) -> None:
-    assert _run_cli("verify", "--as-of", "next tuesday") == ExitCode.USAGE
+    assert (
+        _run_cli("verify", "--findings", "examples/prowler-output", "--as-of", "next tuesday")
+        == ExitCode.USAGE
+    )
 
 
 def test_outputs_for_people_honour_the_umask(workdir: Path) -> None:
     previous = os.umask(0o022)
     try:
-        assert _run_cli("verify", "--as-of", RECORDED_ON.isoformat()) == ExitCode.OK
-        assert _run_cli("export", "--format", "html", "--out", "exports/report.html") == ExitCode.OK
+        assert (
+            _run_cli("verify", "--findings", "examples/prowler-output", "--as-of", RECORDED_ON.isoformat())
+            == ExitCode.OK
+        )
+        assert (
+            _run_cli(
+                "export",
+                "--format",
+                "html",
+                "--out",
+                "exports/report.html",
+                "--findings",
+                "examples/prowler-output",
+            )
+            == ExitCode.OK
+        )
     finally:
         os.umask(previous)
     out = workdir / "out"
@@ -250,9 +278,17 @@ def test_the_table_shows_its_first_screens_and_a_count_and_all_prints_every_row(
 ) -> None:
     _many_entries(workdir / "poam.json", 100)
 
-    assert _run_cli("verify", "--as-of", RECORDED_ON.isoformat()) == ExitCode.OK
+    assert (
+        _run_cli("verify", "--findings", "examples/prowler-output", "--as-of", RECORDED_ON.isoformat())
+        == ExitCode.OK
+    )
     shown = capsys.readouterr().out
-    assert _run_cli("verify", "--as-of", RECORDED_ON.isoformat(), "--all") == ExitCode.OK
+    assert (
+        _run_cli(
+            "verify", "--findings", "examples/prowler-output", "--as-of", RECORDED_ON.isoformat(), "--all"
+        )
+        == ExitCode.OK
+    )
     everything = capsys.readouterr().out
 
     assert "POAM-00060" in shown and "POAM-00061" not in shown

@@ -124,13 +124,19 @@ def output_folder(path: Path, option: str = "--out") -> Path:
 
 
 def locations(findings: list[str] | None) -> tuple[Path | str, ...]:
-    """S3 and Security Hub URLs stay text (a Path would collapse their ``//``); the rest are local paths."""
+    """S3 and Security Hub URLs stay text (a Path would collapse their ``//``); the rest are local paths.
+
+    No ``--findings`` is a usage mistake: falling back to some folder (the built-in example's recorded scan,
+    say) would judge a real POA&M from evidence nobody gave.
+    """
     from verifier.inputs.findings.s3 import is_s3_url
     from verifier.inputs.findings.securityhub import is_securityhub_url
-    from verifier.pipeline.verify import default_findings
 
     if not findings:
-        return default_findings()
+        raise UsageError(
+            "give --findings (Prowler output: a file, a directory, a .zip, s3://bucket/prefix/ or "
+            "securityhub://REGION; the built-in example is ./examples/prowler-output)"
+        )
     return tuple(f if is_s3_url(f) or is_securityhub_url(f) else Path(f) for f in findings)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from verifier.choices import ExportFormat
+from verifier.choices import ExportFormat, FailOn
 from verifier.cli.app import app, err
 from verifier.cli.options import (
     AllowUnknownChecksOption,
@@ -31,6 +31,9 @@ from verifier.cli.options import (
 )
 from verifier.errors import GateError
 
+if TYPE_CHECKING:
+    from verifier.pipeline.verify import VerifyOptions
+
 
 @app.command()
 def verify(
@@ -41,7 +44,7 @@ def verify(
         typer.Option(
             help="Prowler output: a file (.ocsf.json, .csv, .asff.json, compliance CSV, .gz), a directory, "
             "a .zip (e.g. a Prowler App report), s3://bucket/prefix/ or securityhub://REGION[?accounts=ID,ID]. "
-            "scan-manifest.json files beside findings are read too. Repeatable. Default: ./output, else the built-in example ./examples/prowler-output."
+            "scan-manifest.json files beside findings are read too. Repeatable. Required (the built-in example: ./examples/prowler-output)."
         ),
     ] = None,
     out_dir: Annotated[
@@ -75,10 +78,46 @@ def verify(
     OUT/evidence.zip. Exit codes: 0 ok, 1 a --fail-on gate was hit, 2 usage, 3 invalid input
     (nothing written), 4 environment or I/O error.
     """
-    from verifier.cli.render import print_results
-    from verifier.pipeline.verify import VerifyOptions, run_verify
+    options = verify_options(
+        poam=poam,
+        mapping=mapping,
+        findings=findings,
+        out_dir=out_dir,
+        as_of=as_of,
+        max_scan_age=max_scan_age,
+        in_place=in_place,
+        history=history,
+        max_gap=max_gap,
+        sign_key=sign_key,
+        attestations=attestations,
+        fail_on=fail_on,
+        jobs=jobs,
+        allow_unknown_checks=allow_unknown_checks,
+    )
+    verify_and_print(options, all_rows=all_rows)
 
-    options = VerifyOptions(
+
+def verify_options(
+    *,
+    poam: Path,
+    mapping: Path | None,
+    findings: list[str] | None,
+    out_dir: Path,
+    as_of: str | None,
+    max_scan_age: int,
+    in_place: bool,
+    history: Path | None,
+    max_gap: int,
+    sign_key: Path | None,
+    attestations: Path | None,
+    fail_on: list[FailOn] | None,
+    jobs: int | None,
+    allow_unknown_checks: bool,
+) -> VerifyOptions:
+    """The ``VerifyOptions`` that ``verify``'s option values (given to it or to ``scan --verify``) stand for."""
+    from verifier.pipeline.verify import VerifyOptions
+
+    return VerifyOptions(
         poam=poam,
         mapping=mapping_path(mapping),
         findings=locations(findings),
@@ -94,6 +133,13 @@ def verify(
         jobs=jobs,
         allow_unknown_checks=allow_unknown_checks,
     )
+
+
+def verify_and_print(options: VerifyOptions, *, all_rows: bool) -> None:
+    """Run verify, print its table and what it wrote; a --fail-on gate hit is exit 1 after the outputs."""
+    from verifier.cli.render import print_results
+    from verifier.pipeline.verify import run_verify
+
     with progress_bar() as progress:
         outcome = run_verify(options, clock=lambda: datetime.now(UTC), progress=progress)
     print_results(outcome.run, all_rows=all_rows)
@@ -182,7 +228,7 @@ def scan_command(
         f"{len(report.checks)} checks, in {report.seconds:.0f}s"
     )
     if verify_after:
-        verify(
+        verified = verify_options(
             poam=poam,
             mapping=mapping,
             findings=[str(d) for d in report.finding_dirs],
@@ -198,6 +244,7 @@ def scan_command(
             jobs=jobs,
             allow_unknown_checks=allow_unknown_checks,
         )
+        verify_and_print(verified, all_rows=False)
 
 
 @app.command("export")

@@ -70,7 +70,6 @@ HISTORY_FILE = "poam-history.jsonl"
 # In the output folder: ``.poam-verify.lock`` and, while a run publishes, ``.poam-verify.journal``.
 RUN_LOCK = ".poam-verify"
 OUTPUT_FILES = ("verification.json", "summary.md", "evidence.zip")  # poam.json has a lock of its own
-DEFAULT_FINDINGS = (Path("output"), Path("examples/prowler-output"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +111,6 @@ class VerifyOutcome:
     run: VerificationRun
     written: tuple[Path | str, ...]  # str: an s3:// URL
     gates_hit: tuple[str, ...]
-
-
-def default_findings() -> tuple[Path, ...]:
-    """Prowler's default output directory if present, else the built-in example's recorded scan."""
-    for candidate in DEFAULT_FINDINGS:
-        if candidate.is_dir():
-            return (candidate,)
-    raise UsageError("no --findings given and neither ./output nor ./examples/prowler-output exists")
 
 
 def run_verify(

@@ -1,0 +1,61 @@
+"""``verify`` needs ``--findings``, and ``scan --verify`` hands verify the options ``verify`` itself would build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tests.support.cli import run_cli_streams
+from verifier.cli import verification
+from verifier.pipeline.verify import VerifyOptions
+
+
+def test_verify_without_findings_is_a_usage_error_even_beside_the_example_and_prowler_output(
+    tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Both folders the old fallback picked are here: neither may be read unless named.
+    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
+    shutil.copytree(repo_root / "examples" / "prowler-output", tmp_path / "examples" / "prowler-output")
+    shutil.copytree(repo_root / "examples" / "prowler-output", tmp_path / "output")
+    monkeypatch.chdir(tmp_path)
+
+    for command in (["verify"], ["export", "--format", "csv", "--out", "poam.csv"]):
+        code, _, stderr = run_cli_streams(capsys, *command, "--as-of", "2026-11-25")
+
+        assert code == 2, command
+        assert "give --findings (Prowler output:" in stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path / "poam.csv").exists()
+    assert not (tmp_path / "poam-history.jsonl").exists()
+
+
+def test_scan_verify_builds_the_verify_options_verify_builds(
+    tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scanned = repo_root / "examples" / "prowler-output"
+    built: list[VerifyOptions] = []
+    monkeypatch.setattr(verification, "verify_and_print", lambda options, all_rows: built.append(options))
+    # The scan itself is scan's own tests' business: here it "scanned" the example into one folder.
+    report = SimpleNamespace(results=(), checks=(), seconds=0.0, finding_dirs=(scanned,))
+    monkeypatch.setattr("verifier.pipeline.scan.run_scan", lambda options, progress: report)
+    shared = [
+        *(
+            "--poam",
+            str(repo_root / "poam.json"),
+            "--mapping",
+            str(repo_root / "mappings" / "cmmc-l2-aws.json"),
+        ),
+        *("--out", str(tmp_path / "out"), "--as-of", "2026-11-25", "--max-scan-age", "3", "--in-place"),
+        *("--history", str(tmp_path / "ledger.jsonl"), "--max-gap", "9", "--sign-key", str(tmp_path / "k")),
+        *("--attestations", str(tmp_path / "a.json"), "--fail-on", "not-met", "--fail-on", "regression"),
+        *("--jobs", "2", "--allow-unknown-checks"),
+    ]
+
+    assert run_cli_streams(capsys, "verify", "--findings", str(scanned), *shared)[0] == 0
+    assert run_cli_streams(capsys, "scan", "--verify", *shared)[0] == 0
+
+    by_verify, by_scan = built
+    assert by_scan == by_verify
+    assert by_scan.findings == (scanned,) and by_scan.max_gap_days == 9 and by_scan.jobs == 2
