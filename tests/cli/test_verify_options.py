@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.support.cli import run_cli_streams
-from verifier.cli import verification
+from verifier.cli import verify as verify_command_module
 from verifier.pipeline.verify import VerifyOptions
 
 
@@ -36,7 +36,9 @@ def test_scan_verify_builds_the_verify_options_verify_builds(
 ) -> None:
     scanned = repo_root / "examples" / "prowler-output"
     built: list[VerifyOptions] = []
-    monkeypatch.setattr(verification, "verify_and_print", lambda options, all_rows: built.append(options))
+    monkeypatch.setattr(
+        verify_command_module, "verify_and_print", lambda options, all_rows: built.append(options)
+    )
     # The scan itself is scan's own tests' business: here it "scanned" the example into one folder.
     report = SimpleNamespace(results=(), checks=(), seconds=0.0, finding_dirs=(scanned,))
     monkeypatch.setattr("verifier.pipeline.scan.run_scan", lambda options, progress: report)

@@ -7,19 +7,28 @@ command modules registers their commands on ``app``.
 from __future__ import annotations
 
 # The import order is the order `poam --help` lists the commands in.
-from verifier.cli import verification  # noqa: F401 - registers verify, scan, export
+from verifier.cli import verify  # noqa: F401 - registers verify, scan, export
 
 # isort: split
-from verifier.cli import assess  # noqa: F401 - registers score, lint, timeline
+from verifier.cli import review  # noqa: F401 - registers score, lint, timeline
 
 # isort: split
 from verifier.cli import objectives  # noqa: F401 - registers objectives
 
 # isort: split
-from verifier.cli import evidence  # noqa: F401 - registers attest, keygen, bundle verify, history
+from verifier.cli import attest  # noqa: F401 - registers attest, keygen
 
 # isort: split
-from verifier.cli import code  # noqa: F401 - registers mapping sync|check, iac
+from verifier.cli import bundle  # noqa: F401 - registers bundle verify
+
+# isort: split
+from verifier.cli import history  # noqa: F401 - registers history
+
+# isort: split
+from verifier.cli import mapping  # noqa: F401 - registers mapping sync|check
+
+# isort: split
+from verifier.cli import iac  # noqa: F401 - registers iac
 
 # isort: split
 from verifier.cli import migrate  # noqa: F401 - registers migrate
