@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+import inspect
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -87,6 +88,42 @@ FailOnOption = Annotated[
     list[FailOn] | None,
     typer.Option(help="Exit 1 (after writing outputs) when this happens. Repeatable.", case_sensitive=False),
 ]
+
+# verify's options after --as-of, which `poam scan --verify` takes too: declared here once, for both commands.
+_VERIFY_RUN_OPTIONS = tuple(
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+    for name, annotation, default in (
+        ("max_scan_age", MaxScanAgeOption, 7),
+        ("in_place", InPlaceOption, False),
+        ("history", HistoryOption, None),
+        ("max_gap", MaxGapOption, 7),
+        ("sign_key", SignKeyOption, None),
+        ("attestations", AttestationsOption, None),
+        ("fail_on", FailOnOption, None),
+        ("jobs", JobsOption, None),
+        ("allow_unknown_checks", AllowUnknownChecksOption, False),
+    )
+)
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def with_verify_run_options(command: Command) -> Command:
+    """Give a command verify's run options (``--max-scan-age`` … ``--allow-unknown-checks``), after ``--as-of``.
+
+    The command takes them as ``**run_options`` and hands them to ``verify_options``; typer reads the
+    parameters from the signature set here, so ``--help`` lists them where verify always has.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    own = [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in signature.parameters.values()
+        if p.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
+    after = [p.name for p in own].index("as_of") + 1
+    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*own[:after], *_VERIFY_RUN_OPTIONS, *own[after:]]
+    )
+    return command
 
 
 def parse_date(text: str | None, option: str) -> date:

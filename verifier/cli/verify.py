@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,21 +13,14 @@ from verifier.cli.app import app, err
 from verifier.cli.options import (
     AllowUnknownChecksOption,
     AsOfOption,
-    AttestationsOption,
-    FailOnOption,
-    HistoryOption,
-    InPlaceOption,
-    JobsOption,
     MappingOption,
-    MaxGapOption,
-    MaxScanAgeOption,
     PoamOption,
-    SignKeyOption,
     locations,
     mapping_path,
     output_folder,
     parse_date,
     progress_bar,
+    with_verify_run_options,
 )
 from verifier.errors import GateError
 
@@ -36,6 +29,7 @@ if TYPE_CHECKING:
 
 
 @app.command()
+@with_verify_run_options
 def verify(
     poam: Annotated[Path, typer.Option(help="The POA&M to verify.")] = Path("poam.json"),
     mapping: MappingOption = None,
@@ -59,18 +53,10 @@ def verify(
             help="Judge freshness as of this date (YYYY-MM-DD). Default: today (UTC).", metavar="YYYY-MM-DD"
         ),
     ] = None,
-    max_scan_age: MaxScanAgeOption = 7,
-    in_place: InPlaceOption = False,
-    history: HistoryOption = None,
-    max_gap: MaxGapOption = 7,
-    sign_key: SignKeyOption = None,
-    attestations: AttestationsOption = None,
-    fail_on: FailOnOption = None,
-    jobs: JobsOption = None,
-    allow_unknown_checks: AllowUnknownChecksOption = False,
     all_rows: Annotated[
         bool, typer.Option("--all", help="Print every entry's row (default: the first screens and a count).")
     ] = False,
+    **run_options: Any,
 ) -> None:
     """Mark every POA&M entry MET / NOT_MET / NOT_VERIFIED from Prowler findings and write the evidence.
 
@@ -84,15 +70,7 @@ def verify(
         findings=findings,
         out_dir=out_dir,
         as_of=as_of,
-        max_scan_age=max_scan_age,
-        in_place=in_place,
-        history=history,
-        max_gap=max_gap,
-        sign_key=sign_key,
-        attestations=attestations,
-        fail_on=fail_on,
-        jobs=jobs,
-        allow_unknown_checks=allow_unknown_checks,
+        **run_options,
     )
     verify_and_print(options, all_rows=all_rows)
 
@@ -149,6 +127,7 @@ def verify_and_print(options: VerifyOptions, *, all_rows: bool) -> None:
 
 
 @app.command("scan")
+@with_verify_run_options
 def scan_command(
     poam: PoamOption = Path("poam.json"),
     mapping: MappingOption = None,
@@ -182,15 +161,7 @@ def scan_command(
     ] = None,
     verify_after: Annotated[bool, typer.Option("--verify", help="Run verify on the scan's output.")] = False,
     as_of: AsOfOption = None,
-    max_scan_age: MaxScanAgeOption = 7,
-    in_place: InPlaceOption = False,
-    history: HistoryOption = None,
-    max_gap: MaxGapOption = 7,
-    sign_key: SignKeyOption = None,
-    attestations: AttestationsOption = None,
-    fail_on: FailOnOption = None,
-    jobs: JobsOption = None,
-    allow_unknown_checks: AllowUnknownChecksOption = False,
+    **run_options: Any,
 ) -> None:
     """Run the real Prowler CLI for exactly the checks the POA&M needs, per account, then optionally verify.
 
@@ -217,7 +188,7 @@ def scan_command(
         parallel,
         shard=parse_shard(shard) if shard else None,
         auth=tuple(auth or ()),
-        allow_unknown_checks=allow_unknown_checks,
+        allow_unknown_checks=run_options["allow_unknown_checks"],
     )
     report = run_scan(options, progress=lambda message: err.print(message, highlight=False))
     failed = [r for r in report.results if r.error]
@@ -234,15 +205,7 @@ def scan_command(
             findings=[str(d) for d in report.finding_dirs],
             out_dir=out_dir,
             as_of=as_of,
-            max_scan_age=max_scan_age,
-            in_place=in_place,
-            history=history,
-            max_gap=max_gap,
-            sign_key=sign_key,
-            attestations=attestations,
-            fail_on=fail_on,
-            jobs=jobs,
-            allow_unknown_checks=allow_unknown_checks,
+            **run_options,
         )
         verify_and_print(verified, all_rows=False)
 
