@@ -31,6 +31,42 @@ def test_verify_without_findings_is_a_usage_error_even_beside_the_example_and_pr
     assert not (tmp_path / "poam-history.jsonl").exists()
 
 
+@pytest.mark.parametrize("given", ["", "  "])
+def test_an_empty_findings_value_is_a_usage_error_not_the_working_directory(
+    given: str,
+    tmp_path: Path,
+    repo_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
+    shutil.copytree(repo_root / "examples" / "prowler-output", tmp_path / "examples" / "prowler-output")
+    monkeypatch.chdir(tmp_path)
+
+    code, _, stderr = run_cli_streams(capsys, "verify", "--findings", given, "--as-of", "2026-11-25")
+
+    assert code == 2
+    assert "--findings got an empty value" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_scan_verify_with_every_target_failed_verifies_nothing(
+    tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The example beside the POA&M is what the old fallback would have read in place of the failed scan.
+    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
+    shutil.copytree(repo_root / "examples" / "prowler-output", tmp_path / "examples" / "prowler-output")
+    monkeypatch.chdir(tmp_path)
+    report = SimpleNamespace(results=(), checks=(), seconds=0.0, finding_dirs=())
+    monkeypatch.setattr("verifier.pipeline.scan.run_scan", lambda options, progress: report)
+
+    code, _, stderr = run_cli_streams(capsys, "scan", "--verify", "--as-of", "2026-11-25")
+
+    assert code == 4
+    assert "no scan target succeeded" in stderr
+    assert not (tmp_path / "out" / "verification.json").exists()
+
+
 def test_scan_verify_builds_the_verify_options_verify_builds(
     tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -174,6 +174,9 @@ def locations(findings: list[str] | None) -> tuple[Path | str, ...]:
             "give --findings (Prowler output: a file, a directory, a .zip, s3://bucket/prefix/ or "
             "securityhub://REGION; the built-in example is ./examples/prowler-output)"
         )
+    if any(not f.strip() for f in findings):
+        # Path("") is the working directory: an unset shell variable must not mean "read everything here".
+        raise UsageError("--findings got an empty value")
     return tuple(f if is_s3_url(f) or is_securityhub_url(f) else Path(f) for f in findings)
 
 

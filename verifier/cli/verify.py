@@ -22,7 +22,7 @@ from verifier.cli.options import (
     progress_bar,
     with_verify_run_options,
 )
-from verifier.errors import GateError
+from verifier.errors import EnvError, GateError
 
 if TYPE_CHECKING:
     from verifier.pipeline.verify import VerifyOptions
@@ -199,6 +199,9 @@ def scan_command(
         f"{len(report.checks)} checks, in {report.seconds:.0f}s"
     )
     if verify_after:
+        if not report.finding_dirs:
+            # No --findings here would once have meant the built-in example; now it means there is nothing.
+            raise EnvError("no scan target succeeded: --verify has no Prowler output to read")
         verified = verify_options(
             poam=poam,
             mapping=mapping,
