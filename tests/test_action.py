@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +118,15 @@ def runner(tmp_path: Path) -> Runner:
     (bin_dir / "python").symlink_to(sys.executable)
     (runner.work / "poam.json").write_bytes((REPO_ROOT / "poam.json").read_bytes())
     return runner
+
+
+def test_verify_with_no_findings_input_reads_prowlers_output_folder(runner: Runner) -> None:
+    # action.yml documents "empty: ./output"; verify itself no longer has a default, so the action names it.
+    shutil.copytree(SCAN, runner.work / "output")
+    done = runner.run("Run poam", _inputs(findings="", as_of=AS_OF))
+    assert done.returncode == 0, done.stdout + done.stderr
+    verification = json.loads((runner.work / "out" / "verification.json").read_text(encoding="utf-8"))
+    assert verification["summary"]["MET"] > 0
 
 
 def test_verify_sets_the_verdict_outputs_and_the_job_summary(runner: Runner) -> None:
