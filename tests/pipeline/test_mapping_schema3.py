@@ -155,6 +155,13 @@ def test_sync_without_a_file_leaves_every_objective_unassigned(compliance: Path,
         assert "why" not in body
 
 
+def test_sync_creates_the_directory_of_a_new_mapping(compliance: Path, tmp_path: Path) -> None:
+    out = tmp_path / "new" / "mappings" / "mapping.json"
+    _sync(compliance, out)
+    assert load_mapping(out).objectives
+    assert not list(out.parent.glob("*.lock"))
+
+
 def test_sync_keeps_assignments_and_reasons(compliance: Path, tmp_path: Path) -> None:
     out = tmp_path / "mapping.json"
     _sync(compliance, out)

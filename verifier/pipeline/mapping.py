@@ -63,6 +63,10 @@ def sync_mapping(options: SyncOptions) -> SyncResult:
     The file already at ``--out`` is read first: its objective assignments and reasons are curated by
     hand and survive the sync. One that does not load is refused (exit 3) rather than overwritten.
     """
+    try:  # the lock lives beside the file, whose directory sync has always created
+        options.out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EnvError(f"cannot write {options.out}: {exc.strerror or exc}") from exc
     with exclusive_lock(options.out):  # two syncs must not both keep the assignments and race to write
         return _sync_locked(options)
 
