@@ -66,13 +66,14 @@ def test_every_catalog_practice_is_present_in_catalog_order(built: dict[str, Any
         "title": practices()["AT.L2-3.2.3"].title,
         "aws": [],
         "sources": {},
+        "objectives": {"3.2.3[a]": {}, "3.2.3[b]": {}},
     }
 
 
 def test_provenance_names_the_prowler_version_both_frameworks_and_every_provider(
     built: dict[str, Any],
 ) -> None:
-    assert built["schema_version"] == 2
+    assert built["schema_version"] == 3
     assert built["source"] == {
         "generator": "poam mapping sync",
         "prowler_version": "5.46.0",

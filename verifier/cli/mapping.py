@@ -38,6 +38,10 @@ def mapping_sync(
         f"{result.distinct_checks} distinct checks (Prowler {result.prowler_version})"
     )
     out.print(_coverage_line(result.providers))
+    for dropped in result.dropped:
+        out.print(
+            f"dropped assignment (Prowler no longer maps the check to the practice): {dropped}", markup=False
+        )
     if result.checks_path:
         out.print(
             f"wrote {result.checks_path}: every check id of Prowler {result.prowler_version} per provider"
@@ -79,6 +83,13 @@ def mapping_check(
     out.print(_coverage_line(report.providers))
     out.print(f"{len(report.needs_attestation)} practices need attestation (no check): ")
     out.print(", ".join(report.needs_attestation), soft_wrap=True)
+    for coverage in report.objectives:
+        out.print(
+            f"{coverage.provider}: {coverage.objectives_with_checks} of {report.objective_count} objectives "
+            f"have a check; {coverage.checks_evidencing_nothing} practice checks evidence nothing yet"
+        )
+        for pid, checks in coverage.evidences_nothing:
+            out.print(f"  {pid}, checks that evidence nothing yet: {', '.join(checks)}", soft_wrap=True)
     if report.problems:
         for problem in report.problems:
             err.print(f"problem: {problem}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verifier.catalog import by_nist_id, practices
+from verifier.catalog import assessment_procedures, by_nist_id, objectives_by_id, practices
 from verifier.errors import InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 
@@ -16,9 +16,11 @@ CMMC_FRAMEWORK = "cmmc_2.0"
 NIST_FRAMEWORK = "nist_800_171_revision_2_aws"
 # The provider the NIST file covers, listed first in a practice for readability (the file's original scope).
 NIST_PROVIDER = "aws"
-MAPPING_SCHEMA_VERSION = 2
+MAPPING_SCHEMA_VERSION = 3
 _NIST_ID = re.compile(r"^3_(\d+)_(\d+)$")
-_META_KEYS = frozenset({"title", "sources"})
+_META_KEYS = frozenset({"title", "sources", "objectives", "why"})
+# objective id → provider → the checks that evidence it.
+ObjectiveChecks = Mapping[str, Mapping[str, tuple[str, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +31,37 @@ class CheckMapping:
     source: Mapping[str, Any] = field(default_factory=dict)
     sha256: str = ""
     path: str = ""
+    # Schema 3: per practice, which checks evidence which 800-171A objective, and why (per provider, check).
+    objectives: Mapping[str, ObjectiveChecks] = field(default_factory=dict)
+    why: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
 
     def checks_for(self, practice_id: str, provider: str = "aws") -> tuple[str, ...]:
         """The mapped checks of one practice (empty: needs attestation)."""
         return self.practices.get(practice_id, {}).get(provider, ())
+
+    def objective_checks(self, objective_id: str, provider: str = "aws") -> tuple[str, ...]:
+        """The checks that evidence one objective (``3.3.8[c]``); empty when none does or unknown."""
+        objective = objectives_by_id().get(objective_id)
+        if objective is None:
+            return ()
+        return self.objectives.get(objective.practice_id, {}).get(objective_id, {}).get(provider, ())
+
+    def why_for(self, practice_id: str, provider: str, check: str) -> str | None:
+        """The one-line reason a check evidences its objectives in ``practice_id``; None if unassigned."""
+        return self.why.get(practice_id, {}).get(provider, {}).get(check)
+
+    def unassigned_checks(self, practice_id: str, provider: str = "aws") -> tuple[str, ...]:
+        """Checks in the practice's list that no objective names: they evidence nothing (never used for a verdict)."""
+        named = {
+            check
+            for by_provider in self.objectives.get(practice_id, {}).values()
+            for check in by_provider.get(provider, ())
+        }
+        return tuple(check for check in self.checks_for(practice_id, provider) if check not in named)
+
+    def objectives_with_checks(self, provider: str = "aws") -> int:
+        """How many of the 320 objectives at least one ``provider`` check evidences."""
+        return sum(bool(self.objective_checks(oid, provider)) for oid in objectives_by_id())
 
     def all_checks(self, provider: str = "aws") -> frozenset[str]:
         return frozenset(c for by_provider in self.practices.values() for c in by_provider.get(provider, ()))
@@ -55,7 +84,11 @@ class CheckMapping:
 
 def load_mapping(path: Path) -> CheckMapping:
     """Read and validate a mapping file; every practice id must be in the catalog."""
-    data = read_bytes(path, "mapping")
+    return parse_mapping(read_bytes(path, "mapping"), path)
+
+
+def parse_mapping(data: bytes, path: Path) -> CheckMapping:
+    """Validate mapping bytes (``path`` names them in messages): schema, practice and objective ids."""
     document = parse_json(data, str(path))
     validate(document, "mapping.schema.json", str(path))
     unknown = sorted(set(document["practices"]) - set(practices()))
@@ -70,9 +103,78 @@ def load_mapping(path: Path) -> CheckMapping:
         }
         for pid, body in document["practices"].items()
     }
+    objectives: dict[str, ObjectiveChecks] = {}
+    why: dict[str, dict[str, dict[str, str]]] = {}
+    if document["schema_version"] >= 3:  # noqa: PLR2004 - the version that introduced objectives
+        for pid, body in document["practices"].items():
+            objectives[pid] = _objectives(path, pid, body["objectives"], by_practice[pid])
+            why[pid] = _why(path, pid, objectives[pid], body.get("why", {}))
     return CheckMapping(
-        practices=by_practice, source=document["source"], sha256=sha256_hex(data), path=str(path)
+        practices=by_practice,
+        source=document["source"],
+        sha256=sha256_hex(data),
+        path=str(path),
+        objectives=objectives,
+        why=why,
     )
+
+
+def _objectives(
+    path: Path, pid: str, raw: Mapping[str, Mapping[str, list[str]]], lists: Mapping[str, tuple[str, ...]]
+) -> ObjectiveChecks:
+    """A practice's objective assignments, refused unless they name exactly its objectives and its checks.
+
+    A missing objective would read as "nothing evidences it" by accident; one of another practice or an
+    unknown id is a typo that would silently evidence nothing; a check outside the practice's list for
+    that provider was never mapped to the practice by Prowler.
+    """
+    known = objectives_by_id()
+    own = [o.objective_id for o in assessment_procedures()[pid].objectives]
+    for objective_id in raw:
+        if objective_id not in known:
+            raise InputError(f"{path}: {pid}: unknown objective id {objective_id!r}")
+        if known[objective_id].practice_id != pid:
+            owner = known[objective_id].practice_id
+            raise InputError(f"{path}: {pid}: objective {objective_id} belongs to {owner}, not this practice")
+    missing = [oid for oid in own if oid not in raw]
+    if missing:
+        raise InputError(
+            f"{path}: {pid}: objectives missing: {', '.join(missing)} (use {{}} where no check evidences one)"
+        )
+    for objective_id in own:
+        for provider, checks in raw[objective_id].items():
+            for check in checks:
+                if check not in lists.get(provider, ()):
+                    raise InputError(
+                        f"{path}: {pid}: objective {objective_id}: {provider} check {check!r} "
+                        f"is not in the practice's {provider} list"
+                    )
+    return {oid: {prov: tuple(checks) for prov, checks in raw[oid].items()} for oid in own}
+
+
+def _why(
+    path: Path, pid: str, objectives: ObjectiveChecks, raw: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, str]]:
+    """Exactly one reason per assigned (provider, check); a reason for an unassigned check is refused."""
+    assigned = {
+        (prov, check)
+        for by_provider in objectives.values()
+        for prov, cs in by_provider.items()
+        for check in cs
+    }
+    given = {(prov, check) for prov, by_check in raw.items() for check in by_check}
+    for provider, check in sorted(assigned - given):
+        objective = next(
+            oid for oid, by_provider in objectives.items() if check in by_provider.get(provider, ())
+        )
+        raise InputError(
+            f"{path}: {pid}: objective {objective}: {provider} check {check!r} has no why.{provider}.{check}"
+        )
+    for provider, check in sorted(given - assigned):
+        raise InputError(
+            f"{path}: {pid}: why.{provider}.{check} is given but no objective names {provider} check {check!r}"
+        )
+    return {prov: dict(by_check) for prov, by_check in raw.items() if by_check}
 
 
 def nist_to_practice_id(requirement_id: str) -> str | None:
@@ -85,14 +187,19 @@ def nist_to_practice_id(requirement_id: str) -> str | None:
 
 
 def build_mapping(
-    cmmc: Mapping[str, Any], nist: Mapping[str, Any] | None, prowler_version: str
+    cmmc: Mapping[str, Any],
+    nist: Mapping[str, Any] | None,
+    prowler_version: str,
+    previous: CheckMapping | None = None,
 ) -> dict[str, Any]:
     """Merge Prowler's ``cmmc_2.0.json`` (every provider it has) with its AWS NIST 800-171 r2 mapping.
 
     Every Level 2 practice appears, with an empty AWS list where no check exists, so a reader sees
     which practices need an attestation rather than inferring it from an absence. The providers come
     from the framework files themselves (``source.providers``), and ``sources`` names, per provider and
-    check, the frameworks that map it to the practice.
+    check, the frameworks that map it to the practice. The objective assignments and their reasons
+    are ``previous``'s (curated by hand), kept for every check Prowler still maps to the practice; a
+    newly mapped check is left unassigned, and with no ``previous`` every objective is ``{}``.
     """
     merged: dict[str, dict[str, dict[str, set[str]]]] = {pid: {} for pid in practices()}
     providers = {NIST_PROVIDER}
@@ -118,7 +225,7 @@ def build_mapping(
             "cmmc_framework_version": str(cmmc.get("version", "")),
             "providers": list(_provider_order(providers)),
         },
-        "practices": {pid: _practice_body(pid, by_provider) for pid, by_provider in merged.items()},
+        "practices": {pid: _practice_body(pid, by_provider, previous) for pid, by_provider in merged.items()},
     }
 
 
@@ -134,7 +241,9 @@ def _add(
         by_check.setdefault(check, set()).add(framework)
 
 
-def _practice_body(pid: str, by_provider: dict[str, dict[str, set[str]]]) -> dict[str, Any]:
+def _practice_body(
+    pid: str, by_provider: dict[str, dict[str, set[str]]], previous: CheckMapping | None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "title": practices()[pid].title,
         NIST_PROVIDER: sorted(by_provider.get(NIST_PROVIDER, {})),
@@ -148,7 +257,54 @@ def _practice_body(pid: str, by_provider: dict[str, dict[str, set[str]]]) -> dic
         provider: {check: sorted(frameworks) for check, frameworks in sorted(by_provider[provider].items())}
         for provider in with_checks
     }
+    body["objectives"] = _kept_objectives(pid, by_provider, previous)
+    why = _kept_why(pid, body["objectives"], previous)
+    if why:
+        body["why"] = why
     return body
+
+
+def _kept_objectives(
+    pid: str, by_provider: Mapping[str, Mapping[str, set[str]]], previous: CheckMapping | None
+) -> dict[str, dict[str, list[str]]]:
+    kept = _empty_objectives(pid)
+    before = previous.objectives.get(pid, {}) if previous else {}
+    for objective_id, assigned in kept.items():
+        for provider, checks in before.get(objective_id, {}).items():
+            still = [check for check in checks if check in by_provider.get(provider, {})]
+            if still:
+                assigned[provider] = still
+    return kept
+
+
+def _kept_why(
+    pid: str, objectives: Mapping[str, Mapping[str, list[str]]], previous: CheckMapping | None
+) -> dict[str, dict[str, str]]:
+    why: dict[str, dict[str, str]] = {}
+    if previous is None:
+        return why
+    for assigned in objectives.values():
+        for provider, checks in assigned.items():
+            for check in checks:
+                reason = previous.why_for(pid, provider, check)
+                if reason is not None:
+                    why.setdefault(provider, {})[check] = reason
+    return {provider: dict(sorted(by_check.items())) for provider, by_check in sorted(why.items())}
+
+
+def dropped_assignments(previous: CheckMapping, document: Mapping[str, Any]) -> tuple[str, ...]:
+    """``previous``'s assignments of checks Prowler no longer maps to the practice, one line each."""
+    dropped: list[str] = []
+    for pid, by_objective in previous.objectives.items():
+        body = document["practices"].get(pid, {})
+        for objective_id, assigned in by_objective.items():
+            for provider, checks in assigned.items():
+                dropped.extend(
+                    f"{pid} {objective_id}: {provider} check {check!r}"
+                    for check in checks
+                    if check not in body.get(provider, ())
+                )
+    return tuple(dropped)
 
 
 def problems(
@@ -183,3 +339,34 @@ def problems(
 def _qualified(provider: str, check: str) -> str:
     # AWS keeps the message it always had; other providers name theirs, as `provider:check` does in a POA&M.
     return f"check {check!r}" if provider == NIST_PROVIDER else f"{provider} check {check!r}"
+
+
+def read_mapping_document(path: Path) -> dict[str, Any]:
+    """A mapping file's JSON, validated against the schema (any version), for rewriting it."""
+    document = parse_json(read_bytes(path, "mapping"), str(path))
+    validate(document, "mapping.schema.json", str(path))
+    return dict(document)
+
+
+def migrated_mapping_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Schema 1 or 2 → 3, every other field kept: each objective ``{}`` (nothing assigned: fail closed), no ``why``.
+
+    Version 1 ``sources`` were AWS's alone; version 3 keys them by provider, as version 2 does.
+    """
+    migrated = dict(document)
+    version = migrated["schema_version"]
+    migrated["schema_version"] = MAPPING_SCHEMA_VERSION
+    practices_out: dict[str, Any] = {}
+    for pid, body in document["practices"].items():
+        new_body = dict(body)
+        if version == 1 and "sources" in new_body:
+            new_body["sources"] = {NIST_PROVIDER: new_body["sources"]}
+        new_body["objectives"] = _empty_objectives(pid)
+        practices_out[pid] = new_body
+    migrated["practices"] = practices_out
+    return migrated
+
+
+def _empty_objectives(pid: str) -> dict[str, dict[str, list[str]]]:
+    procedure = assessment_procedures().get(pid)
+    return {o.objective_id: {} for o in procedure.objectives} if procedure else {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from verifier.catalog import practices
+from verifier.catalog import objectives_by_id, practices
 from verifier.errors import EnvError, InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes
 from verifier.inputs.known_checks import CHECKS_NAME, KnownChecks
@@ -18,12 +18,13 @@ from verifier.inputs.mapping import (
     NIST_PROVIDER,
     CheckMapping,
     build_mapping,
+    dropped_assignments,
     load_mapping,
     problems,
 )
 from verifier.inputs.prowler_install import ProwlerInstall, find_prowler
 from verifier.outputs.serialize import dumps
-from verifier.outputs.writer import write_atomic
+from verifier.outputs.writer import exclusive_lock, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +52,27 @@ class SyncResult:
     distinct_checks: int
     providers: tuple[ProviderCoverage, ...] = ()
     checks_path: Path | None = None  # the release's check list, when a Prowler could be asked for it
+    # Objective assignments of the file at ``--out`` dropped because Prowler no longer maps the check there.
+    dropped: tuple[str, ...] = ()
+    kept_assignments: bool = False  # whether an existing file at ``--out`` supplied the assignments
 
 
 def sync_mapping(options: SyncOptions) -> SyncResult:
-    """Build the mapping from the installed Prowler's framework files and write it atomically."""
+    """Build the mapping from the installed Prowler's framework files and write it atomically.
+
+    The file already at ``--out`` is read first: its objective assignments and reasons are curated by
+    hand and survive the sync. One that does not load is refused (exit 3) rather than overwritten.
+    """
+    try:  # the lock lives beside the file, whose directory sync has always created
+        options.out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EnvError(f"cannot write {options.out}: {exc.strerror or exc}") from exc
+    with exclusive_lock(options.out):  # two syncs must not both keep the assignments and race to write
+        return _sync_locked(options)
+
+
+def _sync_locked(options: SyncOptions) -> SyncResult:
+    previous = load_mapping(options.out) if options.out.exists() else None
     install = (
         None if options.compliance_dir and options.prowler_version else find_prowler(options.prowler_bin)
     )
@@ -63,7 +81,7 @@ def sync_mapping(options: SyncOptions) -> SyncResult:
     cmmc = _framework(directory / f"{CMMC_FRAMEWORK}.json")
     nist_path = directory / "aws" / f"{NIST_FRAMEWORK}.json"
     nist = _framework(nist_path) if nist_path.exists() else None
-    document = build_mapping(cmmc, nist, version)
+    document = build_mapping(cmmc, nist, version, previous)
     providers = document["source"]["providers"]
     # Listed before anything is written: a provider Prowler cannot list fails the sync with nothing changed.
     listing = _release_checks(install, providers, version) if install else None
@@ -80,6 +98,8 @@ def sync_mapping(options: SyncOptions) -> SyncResult:
         distinct_checks=aws.distinct_checks,
         providers=coverage,
         checks_path=checks_path,
+        dropped=dropped_assignments(previous, document) if previous else (),
+        kept_assignments=previous is not None,
     )
 
 
@@ -119,6 +139,22 @@ class CheckReport:
     prowler_version: str | None
     practices_with_checks: int
     providers: tuple[ProviderCoverage, ...] = ()
+    objectives: tuple[ObjectiveCoverage, ...] = ()
+    objective_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveCoverage:
+    """How many 800-171A objectives one provider's checks evidence, and which practice checks evidence none."""
+
+    provider: str
+    objectives_with_checks: int
+    # Per practice, the checks in its list that no objective names (never used for a verdict).
+    evidences_nothing: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def checks_evidencing_nothing(self) -> int:
+        return sum(len(checks) for _, checks in self.evidences_nothing)
 
 
 def check_mapping(options: CheckOptions) -> CheckReport:
@@ -140,6 +176,20 @@ def check_mapping(options: CheckOptions) -> CheckReport:
                 len(mapping.all_checks(provider)),
             )
             for provider in mapping.providers()
+        ),
+        objectives=tuple(_objective_coverage(mapping, provider) for provider in mapping.providers()),
+        objective_count=len(objectives_by_id()),
+    )
+
+
+def _objective_coverage(mapping: CheckMapping, provider: str) -> ObjectiveCoverage:
+    return ObjectiveCoverage(
+        provider,
+        mapping.objectives_with_checks(provider),
+        tuple(
+            (pid, unassigned)
+            for pid in practices()
+            if (unassigned := mapping.unassigned_checks(pid, provider))
         ),
     )
 
