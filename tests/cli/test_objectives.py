@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ def test_all_320_objectives_are_listed_with_the_reference_texts(capsys: pytest.C
     assert code == 0
     assert len(listed) == 320
     assert {o["id"]: o["text"] for o in listed} == {k: v.text for k, v in objectives_by_id().items()}
-    assert all(o["checks"] is None for o in listed)  # the mapping does not assign checks per objective yet
+    assert all(o["checks"] == {} for o in listed)  # the shipped mapping assigns no check to an objective yet
 
 
 def test_a_practice_by_either_id_shows_its_objectives_methods_and_checks(
@@ -57,3 +58,24 @@ def test_an_error_message_prints_brackets_as_written(capsys: pytest.CaptureFixtu
     code, _, stderr = run_cli_streams(capsys, "objectives", "3.3.8[c]")
     assert code == ExitCode.USAGE
     assert "not a CMMC Level 2 practice: 3.3.8[c]" in stderr
+
+
+def test_an_objective_shows_the_checks_the_mapping_assigns_to_it(
+    capsys: pytest.CaptureFixture[str], repo_root: Path, tmp_path: Path
+) -> None:
+    document = json.loads((repo_root / "mappings" / "cmmc-l2-aws.json").read_text(encoding="utf-8"))
+    practice = document["practices"]["AU.L2-3.3.8"]
+    practice["objectives"]["3.3.8[b]"] = {"aws": ["cloudtrail_log_file_validation_enabled"]}
+    practice["why"] = {
+        "aws": {"cloudtrail_log_file_validation_enabled": "log file validation detects modification"}
+    }
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps(document), encoding="utf-8")
+
+    code, out = run_cli(capsys, "objectives", "3.3.8", "--mapping", str(mapping), "--format", "json")
+
+    (listed,) = json.loads(out)["practices"]
+    checks = {o["id"]: o["checks"] for o in listed["objectives"]}
+    assert code == 0
+    assert checks["3.3.8[b]"] == {"aws": ["cloudtrail_log_file_validation_enabled"]}
+    assert all(v == {} for k, v in checks.items() if k != "3.3.8[b]")

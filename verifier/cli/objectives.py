@@ -25,8 +25,8 @@ def objectives_command(
     """The NIST SP 800-171A assessment objectives of each practice (320 in all) and what an assessor
     examines, interviews and tests for it, beside the checks the mapping ties to the practice.
 
-    A practice is MET only when every one of its objectives is. The mapping ties checks to a practice, not yet
-    to its objectives: no objective is shown as evidenced by a check.
+    A practice is MET only when every one of its objectives is. Only a check the mapping assigns to an objective
+    evidences it (mapping schema 3); a check listed for the practice but assigned to no objective evidences nothing.
     """
     from verifier.pipeline.objectives import ObjectivesOptions, objectives_json, run_objectives
 
@@ -48,11 +48,14 @@ def _print_practice(row: PracticeObjectives) -> None:
     table = Table(title=Text(f"{procedure.practice_id}: {procedure.statement}"), title_justify="left")
     table.add_column("Objective", no_wrap=True)
     table.add_column("Determine if", overflow="fold")
+    table.add_column("Evidenced by", overflow="fold")
     for objective in procedure.objectives:
-        table.add_row(Text(objective.objective_id), Text(objective.text))
+        assigned = row.objective_checks[objective.objective_id]
+        evidence = "; ".join(f"{p}: {', '.join(c)}" for p, c in assigned.items()) or "no check"
+        table.add_row(Text(objective.objective_id), Text(objective.text), Text(evidence))
     out.print(table, highlight=False)
     checks = "; ".join(f"{p}: {', '.join(c) or 'none'}" for p, c in row.practice_checks.items())
-    out.print(f"  checks for the practice as a whole: {checks}", highlight=False, markup=False)
+    out.print(f"  checks the mapping lists for the practice: {checks}", highlight=False, markup=False)
     for method, objects in (
         ("examine", procedure.examine),
         ("interview", procedure.interview),

@@ -21,14 +21,15 @@ class ObjectivesOptions:
 
 @dataclass(frozen=True, slots=True)
 class PracticeObjectives:
-    """One practice's procedure and the checks the mapping ties to it, per provider.
+    """One practice's procedure, the checks the mapping lists for it and those it assigns to each objective.
 
-    The mapping assigns checks to a practice as a whole; which objectives each check evidences is not
-    recorded yet, so no objective is shown as evidenced by a check.
+    Only an assigned check evidences an objective (mapping schema 3); a practice check no objective names
+    evidences nothing.
     """
 
     procedure: AssessmentProcedure
     practice_checks: Mapping[str, tuple[str, ...]]
+    objective_checks: Mapping[str, Mapping[str, tuple[str, ...]]]  # objective id → provider → checks
 
 
 def run_objectives(options: ObjectivesOptions) -> list[PracticeObjectives]:
@@ -37,7 +38,16 @@ def run_objectives(options: ObjectivesOptions) -> list[PracticeObjectives]:
     providers = _providers(mapping, options.provider)
     procedures = assessment_procedures()
     return [
-        PracticeObjectives(procedures[pid], {p: mapping.checks_for(pid, p) for p in providers})
+        PracticeObjectives(
+            procedures[pid],
+            {p: mapping.checks_for(pid, p) for p in providers},
+            {
+                o.objective_id: {
+                    p: c for p in providers if (c := mapping.objective_checks(o.objective_id, p))
+                }
+                for o in procedures[pid].objectives
+            },
+        )
         for pid in _practice_ids(options.practices)
     ]
 
@@ -72,7 +82,12 @@ def objectives_json(rows: Sequence[PracticeObjectives]) -> dict[str, Any]:
                 "practice_id": row.procedure.practice_id,
                 "statement": row.procedure.statement,
                 "objectives": [
-                    {"id": o.objective_id, "text": o.text, "checks": None} for o in row.procedure.objectives
+                    {
+                        "id": o.objective_id,
+                        "text": o.text,
+                        "checks": {p: list(c) for p, c in row.objective_checks[o.objective_id].items()},
+                    }
+                    for o in row.procedure.objectives
                 ],
                 "practice_checks": {p: list(c) for p, c in row.practice_checks.items()},
                 "examine": row.procedure.examine,
