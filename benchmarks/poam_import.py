@@ -24,21 +24,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.workbooks import append_row_xml, declare_dimension, for_each_row_xml, poam_workbook
+from tests.support.workbooks import (
+    HEADER_ARGS,
+    append_row_xml,
+    declare_dimension,
+    for_each_row_xml,
+    poam_workbook,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MEGABYTE = 1_000_000
 HEADER = ("POAM ID", "Controls", "Weakness Description", "Point of Contact", "Resources Required")
-HEADER_ARGS = (
-    "--organization",
-    "O",
-    "--system",
-    "S",
-    "--assessment-date",
-    "2026-09-14",
-    "--account",
-    "123456789012",
-)
 
 
 @dataclass(frozen=True, slots=True)

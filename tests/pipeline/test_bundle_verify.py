@@ -90,6 +90,12 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _met_with_every_finding_passing(files: Files, entry_id: str) -> dict[str, dict[str, Any]]:
+    """The entry-file changes that forge ``entry_id`` to MET: every recorded finding rewritten as PASS."""
+    findings = [{**f, "status": "PASS"} for f in _entry(files, entry_id)["findings"]]
+    return {entry_id: {"verdict": "MET", "findings": findings, "reasons": ["forged"]}}
+
+
 def _forge(files: Files, changes: dict[str, dict[str, Any]], key: bytes | None = None) -> Files:
     """Rewrite entry files and recompute every digest an attacker can: POA&M refs, manifest, SHA256SUMS."""
     forged = dict(files)
@@ -298,9 +304,7 @@ def test_a_fail_finding_rewritten_as_pass_is_caught_by_its_quote_and_by_the_sign
     tmp_path: Path, example: tuple[Files, dict[str, Any]], owner_keys: tuple[bytes, Path]
 ) -> None:
     files, predicate = example
-    entry = _entry(files, "POAM-004")
-    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
-    changes = {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}}
+    changes = _met_with_every_finding_passing(files, "POAM-004")
     # The entry file re-evaluates to MET, but the quoted Prowler JSON still shows the FAIL.
     with pytest.raises(
         BundleInvalid, match=r"^entries/POAM-004\.json: entry POAM-004 records MET, but prowler/"
@@ -703,9 +707,7 @@ def test_an_entry_forged_to_met_everywhere_is_caught_by_the_fail_its_quote_still
     tmp_path: Path, example: tuple[Files, dict[str, Any]]
 ) -> None:
     files, _ = example
-    entry = _entry(files, "POAM-004")
-    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
-    changes = {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}}
+    changes = _met_with_every_finding_passing(files, "POAM-004")
     forged = _forge(files, changes)
     verification = json.loads(forged["verification.json"])
     next(e for e in verification["entries"] if e["id"] == "POAM-004")["verdict"] = "MET"
@@ -829,9 +831,7 @@ def test_a_forged_met_whose_quote_was_cut_out_is_caught_as_unquoted(
     tmp_path: Path, example: tuple[Files, dict[str, Any]]
 ) -> None:
     files, _ = example
-    entry = _entry(files, "POAM-004")
-    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
-    forged = _forge(files, {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}})
+    forged = _forge(files, _met_with_every_finding_passing(files, "POAM-004"))
     cut = _reseal(_without_element(forged, "POAM-004"))
     with pytest.raises(
         BundleInvalid,
@@ -902,9 +902,7 @@ def test_a_source_claimed_not_read_again_leaves_its_verdicts_unquoted_and_says_s
     tmp_path: Path, example: tuple[Files, dict[str, Any]]
 ) -> None:
     files, _ = example
-    entry = _entry(files, "POAM-004")
-    findings = [{**f, "status": "PASS"} for f in entry["findings"]]
-    forged = _forge(files, {"POAM-004": {"verdict": "MET", "findings": findings, "reasons": ["forged"]}})
+    forged = _forge(files, _met_with_every_finding_passing(files, "POAM-004"))
     index = _index(forged)
     [source] = index.pop("sources")
     index["sources"] = []

@@ -102,16 +102,18 @@ def _password_policy_poam(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_declared_strict_password_policy_passes_poam_002_in_code(tmp_path: Path) -> None:
-    scenario = "password_policy_strict"
-    options = _options(
-        tmp_path,
-        _password_policy_poam(tmp_path),
-        head=TERRAFORM / scenario,
-        findings=RECORDED / f"{scenario}.ocsf.json",
-        base_findings=None,
+def _password_policy_change(tmp_path: Path, head: Path, recording: str) -> IacOptions:
+    """A change's Terraform at ``head`` judged from a recorded real `prowler iac` run, for the password-policy entry."""
+    findings = RECORDED / f"{recording}.ocsf.json"
+    return _options(
+        tmp_path, _password_policy_poam(tmp_path), head=head, findings=findings, base_findings=None
     )
-    (entry,) = run_iac(options).entries
+
+
+def test_a_declared_strict_password_policy_passes_poam_002_in_code(tmp_path: Path) -> None:
+    (entry,) = run_iac(
+        _password_policy_change(tmp_path, TERRAFORM / "password_policy_strict", "password_policy_strict")
+    ).entries
     assert entry.verdict is CodeVerdict.PASSES_IN_CODE
     (rendered,) = json.loads((tmp_path / "out" / "verification.json").read_text())["entries"]
     assert rendered["checks_in_code"][0]["resources"][0] == {
@@ -135,15 +137,9 @@ def test_a_declared_strict_password_policy_passes_poam_002_in_code(tmp_path: Pat
 
 def test_an_s3_bucket_only_change_does_not_pass_the_password_policy(tmp_path: Path) -> None:
     """Trivy passes AVD-AWS-0063 on `.` for this change; the code declares no password policy."""
-    scenario = "s3_bucket_only"
-    options = _options(
-        tmp_path,
-        _password_policy_poam(tmp_path),
-        head=TERRAFORM / scenario,
-        findings=RECORDED / f"{scenario}.ocsf.json",
-        base_findings=None,
-    )
-    (entry,) = run_iac(options).entries
+    (entry,) = run_iac(
+        _password_policy_change(tmp_path, TERRAFORM / "s3_bucket_only", "s3_bucket_only")
+    ).entries
     assert entry.verdict is CodeVerdict.NOT_IN_THIS_CODE
     (rendered,) = json.loads((tmp_path / "out" / "verification.json").read_text())["entries"]
     assert rendered["checks_nothing_to_examine"] == ["AVD-AWS-0063"]
@@ -160,14 +156,7 @@ def test_a_file_the_parser_cannot_read_declares_nothing(tmp_path: Path) -> None:
     head.mkdir()
     source = (TERRAFORM / "password_policy_strict" / "main.tf").read_text()
     (head / "main.tf").write_text(source.replace("= 14", "= 14 {{"))
-    options = _options(
-        tmp_path,
-        _password_policy_poam(tmp_path),
-        head=head,
-        findings=RECORDED / "password_policy_strict.ocsf.json",
-        base_findings=None,
-    )
-    report = run_iac(options)
+    report = run_iac(_password_policy_change(tmp_path, head, "password_policy_strict"))
     assert report.entries[0].verdict is CodeVerdict.NOT_IN_THIS_CODE
     assert report.unparsed_files == ("main.tf",)
     assert json.loads((tmp_path / "out" / "verification.json").read_text())["unparsed_files"] == ["main.tf"]

@@ -9,6 +9,17 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+# The new-POA&M options an import without a header of its own needs (a test value for each).
+HEADER_ARGS = (
+    "--organization",
+    "O",
+    "--system",
+    "S",
+    "--assessment-date",
+    "2026-09-14",
+    "--account",
+    "123456789012",
+)
 HEADER = ("POAM ID", "Controls", "Weakness Description", "Point of Contact")
 
 

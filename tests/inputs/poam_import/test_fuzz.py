@@ -14,20 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.workbooks import poam_workbook
+from tests.support.workbooks import HEADER_ARGS, poam_workbook
 from verifier.cli import main
 
 SEED = 20261207
-HEADER_ARGS = (
-    "--organization",
-    "O",
-    "--system",
-    "S",
-    "--assessment-date",
-    "2026-09-14",
-    "--account",
-    "123456789012",
-)
 ROWS: list[list[object]] = [
     ["P-1", "AC.L2-3.1.1", "No MFA", "Dana Smith, Lead", "Budget: USD 100", datetime(2026, 9, 14), 46300],
     ["P-2", "3.13.16", "Unencrypted", "Lee Park", 1.5, "09/14/2026", "(1) 2026-10-01: Encrypt\n(2) TBD"],

@@ -9,21 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.workbooks import poam_workbook
+from tests.support.workbooks import HEADER_ARGS, poam_workbook
 from verifier.cli import main
 from verifier.inputs.poam_import.interface import ImportFormat, PoamImportError, ReadOptions
 from verifier.inputs.poam_import.readers import read_source
-
-HEADER_ARGS = (
-    "--organization",
-    "O",
-    "--system",
-    "S",
-    "--assessment-date",
-    "2026-09-14",
-    "--account",
-    "123456789012",
-)
 
 
 def _zip(path: Path, names: tuple[str, ...]) -> Path:
