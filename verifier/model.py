@@ -166,11 +166,16 @@ class Resources:
 
 @dataclass(frozen=True, slots=True)
 class Verification:
-    """How closure is proven: explicit check ids (None = the mapping's), a scope narrowing, attestation."""
+    """How closure is proven: explicit check ids (None = the mapping's), a scope narrowing, attestation.
+
+    ``objective_checks`` is the object form of ``checks``: objective id -> check ids the entry assigns
+    to that objective itself (for checks the mapping does not assign); None when the list form is used.
+    """
 
     checks: tuple[str, ...] | None
     scope: Scope | None
     attestation: bool = False
+    objective_checks: Mapping[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +193,11 @@ class Entry:
     status: EntryStatus
     created: date | None
     partial: bool = False
+    # The practice's 800-171A objectives the assessment found NOT MET; None = all of them.
+    objectives: tuple[str, ...] | None = None
+    # "poam" for a POA&M item; "operational" for an operational plan of action (32 CFR 170.4), never
+    # counted as open at closeout.
+    kind: str = "poam"
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +295,30 @@ class Reason:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
+class Basis(enum.StrEnum):
+    """What an objective's verdict rests on."""
+
+    CHECKS = "checks"
+    ATTESTATION = "attestation"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveResult:
+    """The verdict for one NIST SP 800-171A objective of an entry (texts come from ``verifier.catalog``).
+
+    ``checks`` are the labels (keys of ``EntryResult.checks``) of the checks that judged it;
+    ``attestations`` describe the attestations counted for it.
+    """
+
+    objective_id: str
+    verdict: Verdict
+    basis: Basis
+    reasons: tuple[Reason, ...]
+    checks: tuple[str, ...] = ()
+    attestations: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class EntryResult:
     """The verdict for one entry, why, and the exact findings that decided it."""
@@ -296,6 +330,9 @@ class EntryResult:
     checks: dict[str, CheckTally] = field(default_factory=dict)
     evidence: tuple[Finding, ...] = ()
     superseded: tuple[Superseded, ...] = ()
+    # One result per objective the entry is judged on, in catalog order (empty only where no
+    # objective-level evaluation ran: consumers treat a missing objective as NOT_VERIFIED).
+    objectives: tuple[ObjectiveResult, ...] = ()
 
 
 NO_MANIFEST = "no scan-manifest.json of poam scan records its Prowler arguments"
