@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-# Every file written before other providers were supported was about AWS; absent provider fields mean it.
+# The provider of whatever names none: every file written before other providers were supported, ASFF
+# (AWS Security Hub's format), and the accounts `poam init` and `poam import` take. The one provider name in
+# the code outside the provider table (``verifier.providers``), and never a parameter's default.
 DEFAULT_PROVIDER = "aws"
 
 

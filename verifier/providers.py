@@ -8,11 +8,60 @@ tenant rather than an account, and how the compliance CSV heads its columns.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from verifier.errors import InputError
+from verifier.model import ScopeTarget
+
+
+@dataclass(frozen=True, slots=True)
+class AuthMethod:
+    """Prowler flags for one way of authenticating; ``value_flag`` takes the method's value (a path, an account)."""
+
+    flags: tuple[str, ...]
+    value_flag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProwlerCommand:
+    """How ``poam scan`` asks Prowler to scan one scope target of a provider, in Prowler 5.46's own flags
+    (``prowler <provider> --help``).
+
+    ``by_role``: the provider's targets are built per account from roles and profiles (AWS, ``scan.py``);
+    otherwise one run per target takes ``argv``. ``target_flags`` are the further flags such targets pass.
+    """
+
+    accounts_flag: str = ""  # "" when Prowler scans whatever tenant the credentials belong to
+    environment_flag: str = ""  # "" when the provider has no sovereign-cloud choice
+    default_environment: str = ""
+    auth: Mapping[str, AuthMethod] = field(default_factory=dict)
+    default_auth: str = ""
+    # The flag whose values are the regions scanned (AWS -f; M365's --region names its cloud instead).
+    region_flag: str = ""
+    target_flags: tuple[str, ...] = ()
+    by_role: bool = False
+
+    def argv(self, target: ScopeTarget, method: str | None = None, value: str = "") -> tuple[str, ...]:
+        """Scope and credential arguments for one target (after ``prowler <provider>``)."""
+        chosen = self.auth[method or self.default_auth]
+        args = [*chosen.flags]
+        if chosen.value_flag:
+            args += [chosen.value_flag, value]
+        if self.accounts_flag:
+            args += [self.accounts_flag, *target.accounts]
+        if self.environment_flag:
+            args += [self.environment_flag, target.environment or self.default_environment]
+        return tuple(args)
+
+    @property
+    def flags(self) -> frozenset[str]:
+        """Every flag this command passes for a target: none leaves a resource of the target unreported."""
+        named = {self.accounts_flag, self.environment_flag, self.region_flag, *self.target_flags}
+        for method in self.auth.values():
+            named.update((*method.flags, method.value_flag))
+        return frozenset(named - {""})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +99,11 @@ class ProviderSpec:
     # "westeurope", GCP "US-EAST4" and "us-east4"): a scope naming one spelling must hold the others, or a
     # FAIL under the other spelling would fall out of scope while a PASS stays in.
     region_spellings_fold: bool = False
+    # How ``poam scan`` runs Prowler for one of its targets.
+    command: ProwlerCommand = field(default_factory=ProwlerCommand)
+    # Prowler's NIST SP 800-171 r2 framework file for this provider ("" where Prowler has none): ``mapping
+    # sync`` merges it with the CMMC framework, and this provider leads the mapping's lists.
+    nist_framework: str = ""
 
     def region_key(self, region: str) -> str:
         """The one name of ``region`` whatever spelling reported it."""
@@ -88,6 +142,8 @@ PROVIDERS: dict[str, ProviderSpec] = {
         re.compile(r"[0-9]{12}"),
         "12 digits (an AWS account id)",
         partitioned=True,
+        command=ProwlerCommand(region_flag="-f", target_flags=("-p", "-R"), by_role=True),
+        nist_framework="nist_800_171_revision_2_aws",
     ),
     "azure": ProviderSpec(
         "azure",
@@ -103,6 +159,17 @@ PROVIDERS: dict[str, ProviderSpec] = {
         tenant_services=("entra",),
         compliance_columns=("SUBSCRIPTIONID", "LOCATION"),
         region_spellings_fold=True,
+        command=ProwlerCommand(
+            accounts_flag="--subscription-ids",
+            environment_flag="--azure-region",
+            default_environment="AzureCloud",
+            auth={
+                "az-cli": AuthMethod(("--az-cli-auth",)),
+                "sp-env": AuthMethod(("--sp-env-auth",)),
+                "managed-identity": AuthMethod(("--managed-identity-auth",)),
+            },
+            default_auth="az-cli",
+        ),
     ),
     "m365": ProviderSpec(
         "m365",
@@ -116,6 +183,16 @@ PROVIDERS: dict[str, ProviderSpec] = {
         compliance_columns=("TENANTID", "LOCATION"),
         commercial_only_services=("exchange", "teams", "defender", "purview"),
         sovereign_environments=("M365USGovernment",),
+        command=ProwlerCommand(
+            environment_flag="--region",
+            default_environment="M365Global",
+            auth={
+                "az-cli": AuthMethod(("--az-cli-auth",)),
+                "sp-env": AuthMethod(("--sp-env-auth",)),
+                "certificate": AuthMethod(("--certificate-auth",), value_flag="--certificate-path"),
+            },
+            default_auth="az-cli",
+        ),
     ),
     "gcp": ProviderSpec(
         "gcp",
@@ -129,8 +206,25 @@ PROVIDERS: dict[str, ProviderSpec] = {
         global_region="global",
         compliance_columns=("PROJECTID", "LOCATION"),
         region_spellings_fold=True,
+        command=ProwlerCommand(
+            accounts_flag="--project-ids",
+            auth={
+                "adc": AuthMethod(()),
+                "credentials-file": AuthMethod((), value_flag="--credentials-file"),
+                "impersonate": AuthMethod((), value_flag="--impersonate-service-account"),
+            },
+            default_auth="adc",
+        ),
     ),
 }
+# Azure and M365 default to the Azure CLI's login: in GitHub Actions that is what azure/login leaves after
+# an OIDC federated sign-in, so no client secret is ever stored. GCP defaults to Application Default
+# Credentials (no flag), which google-github-actions/auth sets up the same way.
+
+
+def nist_framework_provider() -> ProviderSpec:
+    """The provider Prowler's NIST SP 800-171 framework covers (it leads the mapping's lists)."""
+    return next(spec for spec in PROVIDERS.values() if spec.nist_framework)
 
 
 def provider_spec(name: str) -> ProviderSpec:

@@ -13,14 +13,15 @@ from verifier.errors import ExitCode, InputError, SchemaError
 from verifier.inputs.jsondoc import validate
 from verifier.inputs.mapping import (
     CMMC_FRAMEWORK,
-    NIST_FRAMEWORK,
     CheckMapping,
     build_mapping,
     load_mapping,
     nist_to_practice_id,
     problems,
 )
+from verifier.providers import PROVIDERS
 
+NIST_FRAMEWORK = PROVIDERS["aws"].nist_framework
 BOTH = [CMMC_FRAMEWORK, NIST_FRAMEWORK]
 
 
@@ -189,7 +190,7 @@ def test_a_built_mapping_satisfies_the_mapping_schema(built: dict[str, Any], tmp
     path = tmp_path / "mapping.json"
     path.write_text(json.dumps(built), encoding="utf-8")
     loaded = load_mapping(path)
-    assert loaded.checks_for("AU.L2-3.3.8") == tuple(built["practices"]["AU.L2-3.3.8"]["aws"])
+    assert loaded.checks_for("AU.L2-3.3.8", "aws") == tuple(built["practices"]["AU.L2-3.3.8"]["aws"])
 
 
 # --- load_mapping ---------------------------------------------------------------------------------------
@@ -198,17 +199,17 @@ def test_a_built_mapping_satisfies_the_mapping_schema(built: dict[str, Any], tmp
 def test_load_mapping_reads_checks_per_provider(mapping_dir: Path) -> None:
     path = mapping_dir / "minimal.json"
     mapping = load_mapping(path)
-    assert mapping.checks_for("AU.L2-3.3.8") == (
+    assert mapping.checks_for("AU.L2-3.3.8", "aws") == (
         "cloudtrail_kms_encryption_enabled",
         "cloudtrail_log_file_validation_enabled",
     )
     assert mapping.checks_for("AU.L2-3.3.8", "azure") == ("keyvault_logging_enabled",)
-    assert mapping.checks_for("AT.L2-3.2.3") == ()
-    assert mapping.checks_for("SC.L2-3.13.11") == ()
+    assert mapping.checks_for("AT.L2-3.2.3", "aws") == ()
+    assert mapping.checks_for("SC.L2-3.13.11", "aws") == ()
     assert mapping.source == {"generator": "hand-written for tests"}
     assert mapping.path == str(path)
     assert len(mapping.sha256) == 64
-    assert mapping.all_checks() == {
+    assert mapping.all_checks("aws") == {
         "cloudtrail_kms_encryption_enabled",
         "cloudtrail_log_file_validation_enabled",
         "iam_password_policy_lowercase",
@@ -314,7 +315,7 @@ def test_providers_are_declared_or_else_the_ones_listed(
 
 def test_a_version_1_mapping_with_aws_only_sources_still_loads(mapping_dir: Path) -> None:
     mapping = load_mapping(mapping_dir / "version1_aws_sources.json")
-    assert mapping.checks_for("AU.L2-3.3.8") == ("cloudtrail_kms_encryption_enabled",)
+    assert mapping.checks_for("AU.L2-3.3.8", "aws") == ("cloudtrail_kms_encryption_enabled",)
     assert mapping.checks_for("AU.L2-3.3.8", "azure") == ("keyvault_logging_enabled",)
     assert mapping.providers() == ("aws", "azure")
 
@@ -345,7 +346,7 @@ def test_unmapped_practices_are_catalog_practices_without_checks() -> None:
             "AC.L2-3.1.1": {"azure": ("entra_policy_ensure_default_user_cannot_create_tenants",)},
         }
     )
-    unmapped = mapping.unmapped_practices()
+    unmapped = mapping.unmapped_practices("aws")
     assert len(unmapped) == 109
     assert "AU.L2-3.3.8" not in unmapped
     assert unmapped[0] == "AC.L2-3.1.1"  # azure checks do not cover aws

@@ -62,19 +62,19 @@ def _refused(path: Path) -> str:
 
 def test_assignments_and_reasons_load(tmp_path: Path) -> None:
     mapping = load_mapping(_write(tmp_path, _practice()))
-    assert mapping.objective_checks("3.3.8[a]") == (KMS,)
+    assert mapping.objective_checks("3.3.8[a]", "aws") == (KMS,)
     assert mapping.objective_checks("3.3.8[b]", "aws") == (VALIDATION,)
-    assert mapping.objective_checks("3.3.8[c]") == ()
+    assert mapping.objective_checks("3.3.8[c]", "aws") == ()
     assert mapping.objective_checks("3.3.8[a]", "azure") == ()
-    assert mapping.objective_checks("3.3.8[z]") == ()  # unknown: evidences nothing, never raises
+    assert mapping.objective_checks("3.3.8[z]", "aws") == ()  # unknown: evidences nothing, never raises
     assert mapping.why_for("AU.L2-3.3.8", "aws", KMS) is not None
     assert mapping.why_for("AU.L2-3.3.8", "aws", "s3_bucket_object_versioning") is None
-    assert mapping.unassigned_checks("AU.L2-3.3.8") == ("s3_bucket_object_versioning",)
+    assert mapping.unassigned_checks("AU.L2-3.3.8", "aws") == ("s3_bucket_object_versioning",)
     assert mapping.unassigned_checks("AU.L2-3.3.8", "azure") == ("keyvault_logging_enabled",)
     assert mapping.objectives_with_checks("aws") == 2
     assert mapping.objectives_with_checks("azure") == 0
     # The verdicts still read the practice's list, assigned or not.
-    assert mapping.checks_for("AU.L2-3.3.8") == (KMS, VALIDATION, "s3_bucket_object_versioning")
+    assert mapping.checks_for("AU.L2-3.3.8", "aws") == (KMS, VALIDATION, "s3_bucket_object_versioning")
 
 
 def test_a_missing_objective_is_refused(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_one_check_evidencing_two_objectives_has_one_reason(tmp_path: Path) -> N
     practice = _practice()
     practice["objectives"]["3.3.8[e]"] = {"aws": [VALIDATION]}
     mapping = load_mapping(_write(tmp_path, practice))
-    assert mapping.objective_checks("3.3.8[e]") == (VALIDATION,)
+    assert mapping.objective_checks("3.3.8[e]", "aws") == (VALIDATION,)
 
 
 @pytest.mark.parametrize("reason", ["", "two\nlines"])
@@ -173,9 +173,9 @@ def test_version_2_may_not_carry_objectives(tmp_path: Path) -> None:
 def test_version_2_still_loads_with_nothing_assigned(tmp_path: Path) -> None:
     practice = {"aws": [KMS]}
     mapping = load_mapping(_write(tmp_path, practice, version=2))
-    assert mapping.checks_for("AU.L2-3.3.8") == (KMS,)
-    assert mapping.objective_checks("3.3.8[a]") == ()
-    assert mapping.unassigned_checks("AU.L2-3.3.8") == (KMS,)
+    assert mapping.checks_for("AU.L2-3.3.8", "aws") == (KMS,)
+    assert mapping.objective_checks("3.3.8[a]", "aws") == ()
+    assert mapping.unassigned_checks("AU.L2-3.3.8", "aws") == (KMS,)
 
 
 def test_the_shipped_mapping_names_every_objective_of_every_practice() -> None:

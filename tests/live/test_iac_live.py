@@ -183,7 +183,7 @@ def test_every_trivy_id_is_a_builtin_check(trivy: Path) -> None:
 
 
 def test_every_aws_check_exists_in_prowler(prowler_bin: str) -> None:
-    known = ProwlerInstall(Path(prowler_bin)).aws_checks()
+    known = ProwlerInstall(Path(prowler_bin)).checks("aws")
     for pairings in load_iac_mapping(IAC_MAPPING).practices.values():
         for pairing in pairings:
             assert pairing.aws_check in known, pairing.aws_check

@@ -287,12 +287,12 @@ def test_every_mapped_practice_is_a_requirement_with_its_checks_as_rules(
     assert (service["type"], validation["type"]) == ("service", "validation")
     (implementation,) = service["control-implementations"]
     requirements = {_prop(r, "cmmc-practice-id"): r for r in implementation["implemented-requirements"]}
-    mapped = {pid for pid in run.mapping.practices if run.mapping.checks_for(pid)}
+    mapped = {pid for pid in run.mapping.practices if run.mapping.checks_for(pid, "aws")}
     assert set(requirements) == mapped
     for practice_id, requirement in requirements.items():
         assert requirement["control-id"] == oscal.control_id(_prop(requirement, "label"))
         rules = [rule for rule, _ in _trestle(requirement, "Rule_Id")]
-        assert rules == list(run.mapping.checks_for(practice_id))
+        assert rules == list(run.mapping.checks_for(practice_id, "aws"))
 
 
 def test_each_rule_is_defined_once_and_checked_by_prowler_in_the_same_rule_set(

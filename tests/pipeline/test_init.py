@@ -143,7 +143,7 @@ def test_init_writes_the_current_schema_version_with_one_scope_target(scaffold: 
 
 
 def _init(tmp_path: Path, install: str | None, running_version: str) -> tuple[str, tuple[Path, ...]]:
-    header = PoamHeader("Acme", "Enclave", date(2026, 9, 14), ("123456789012",), ("us-east-1",))
+    header = PoamHeader("Acme", "Enclave", date(2026, 9, 14), ("123456789012",), "aws", ("us-east-1",))
     return run_init(InitOptions(tmp_path, header, install, running_version))
 
 

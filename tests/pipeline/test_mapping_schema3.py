@@ -63,7 +63,7 @@ def test_migrate_writes_version_3_with_every_objective_unassigned(
         assert {k: v for k, v in body.items() if k != "objectives"} == before["practices"][pid]
     assert not list(version_2.parent.glob(".mapping.json.*"))  # no temporary file left behind
     mapping = load_mapping(version_2)
-    assert mapping.checks_for("AU.L2-3.3.8") == tuple(before["practices"]["AU.L2-3.3.8"]["aws"])
+    assert mapping.checks_for("AU.L2-3.3.8", "aws") == tuple(before["practices"]["AU.L2-3.3.8"]["aws"])
 
 
 def test_migrate_of_the_migrated_schema_2_mapping_reproduces_the_shipped_one(version_2: Path) -> None:
@@ -179,7 +179,7 @@ def test_sync_keeps_assignments_and_reasons(compliance: Path, tmp_path: Path) ->
     assert json.loads(out.read_text(encoding="utf-8")) == curated  # nothing changed in Prowler: a fixed point
     assert result.kept_assignments and result.dropped == ()
     mapping = load_mapping(out)
-    assert mapping.objective_checks("3.3.8[a]") == (KMS,)
+    assert mapping.objective_checks("3.3.8[a]", "aws") == (KMS,)
     assert mapping.why_for("AU.L2-3.3.8", "aws", VERSIONING) == "deletion: versions kept"
 
 
@@ -195,9 +195,9 @@ def test_sync_puts_a_newly_mapped_check_in_the_list_unassigned(compliance: Path,
     _edit(out, "AU.L2-3.3.8", forget_versioning)
     _sync(compliance, out)
     mapping = load_mapping(out)
-    assert VERSIONING in mapping.checks_for("AU.L2-3.3.8")
-    assert VERSIONING in mapping.unassigned_checks("AU.L2-3.3.8")
-    assert mapping.objective_checks("3.3.8[a]") == (KMS,)
+    assert VERSIONING in mapping.checks_for("AU.L2-3.3.8", "aws")
+    assert VERSIONING in mapping.unassigned_checks("AU.L2-3.3.8", "aws")
+    assert mapping.objective_checks("3.3.8[a]", "aws") == (KMS,)
 
 
 def test_sync_drops_an_assignment_of_a_check_prowler_no_longer_maps(
@@ -227,9 +227,9 @@ def test_sync_drops_an_assignment_of_a_check_prowler_no_longer_maps(
     assert "dropped assignment" in printed
     assert "AU.L2-3.3.8 3.3.8[b]: aws check 'cloudtrail_retired_check'" in " ".join(printed.split())
     mapping = load_mapping(out)
-    assert mapping.objective_checks("3.3.8[b]") == (KMS,)
+    assert mapping.objective_checks("3.3.8[b]", "aws") == (KMS,)
     assert mapping.why_for("AU.L2-3.3.8", "aws", "cloudtrail_retired_check") is None
-    assert "cloudtrail_retired_check" not in mapping.checks_for("AU.L2-3.3.8")
+    assert "cloudtrail_retired_check" not in mapping.checks_for("AU.L2-3.3.8", "aws")
 
 
 def test_sync_refuses_to_overwrite_an_invalid_mapping(compliance: Path, tmp_path: Path) -> None:

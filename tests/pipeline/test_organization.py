@@ -176,7 +176,8 @@ def test_no_listing_leaves_every_entry_not_verified(tmp_path: Path, version: int
 
 def _targets(count: int) -> list[Target]:
     return [
-        Target(f"{n:012d}", f"{n:012d}", ("-R", f"arn:aws:iam::{n:012d}:role/Scanner")) for n in range(count)
+        Target(f"{n:012d}", f"{n:012d}", ("-R", f"arn:aws:iam::{n:012d}:role/Scanner"), "aws")
+        for n in range(count)
     ]
 
 

@@ -33,7 +33,7 @@ def test_checks_are_those_of_open_entries_only() -> None:
 
 
 def test_all_practices_runs_every_mapped_check() -> None:
-    assert set(needed_checks(POAM, MAPPING, all_practices=True)) == MAPPING.all_checks()
+    assert set(needed_checks(POAM, MAPPING, all_practices=True)) == MAPPING.all_checks("aws")
 
 
 def test_targets_prefer_roles_then_profiles_then_scope_role_then_ambient() -> None:
@@ -82,7 +82,7 @@ def test_scan_verify_passes_jobs_on_to_verify(
     from verifier.pipeline.scan import ScanReport, Target, TargetResult
 
     scanned = Path(__file__).resolve().parents[2] / "examples" / "prowler-output"
-    done = TargetResult(Target("default", None, ()), scanned, None, 1.0)
+    done = TargetResult(Target("default", None, (), "aws"), scanned, None, 1.0)
     # The CLI imports its pipeline functions when a command runs, so the pipeline modules are patched.
     monkeypatch.setattr(scan, "run_scan", lambda options, progress: ScanReport((), (), (done,), 1.0))
     seen: list[int | None] = []

@@ -6,6 +6,7 @@ sees one rule fire has shown that field is what the rule judges.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -115,7 +116,7 @@ def context(
     document: Poam | None = None,
     *,
     mapping: CheckMapping | None = MAPPING,
-    known_checks: frozenset[str] | None = None,
+    known_checks: Mapping[str, frozenset[str]] | None = None,
     as_of: date = AS_OF,
     stale_days: int = 30,
     release_checks: KnownChecks | None = None,

@@ -20,12 +20,12 @@ def test_a_check_unknown_to_the_mapping_is_an_error() -> None:
 
 def test_a_check_unknown_to_the_installed_prowler_is_an_error() -> None:
     known = frozenset(AUDIT_CHECKS[:1])
-    (problem,) = run(RULE, context(known_checks=known))
+    (problem,) = run(RULE, context(known_checks={"aws": known}))
     assert AUDIT_CHECKS[1] in problem.message and "installed Prowler" in problem.message
 
 
 def test_known_checks_pass_and_nothing_is_judged_without_a_reference() -> None:
-    assert run(RULE, context(known_checks=frozenset(AUDIT_CHECKS))) == []
+    assert run(RULE, context(known_checks={"aws": frozenset(AUDIT_CHECKS)})) == []
     assert run(RULE, context(poam(entry(verification=Verification((TYPO,), None))), mapping=None)) == []
 
 

@@ -57,6 +57,7 @@ def init_command(
     --install, and Prowler), .pre-commit-config.yaml (poam lint) and README.md. Everything comes from
     options, never prompts. Refuses to overwrite any existing file (exit 2, nothing written).
     """
+    from verifier.model import DEFAULT_PROVIDER
     from verifier.outputs.new_poam import PoamHeader
     from verifier.pipeline.init import InitOptions, run_init
 
@@ -69,6 +70,7 @@ def init_command(
         system=system,
         assessment_date=parse_date(assessment_date, "--assessment-date"),
         accounts=tuple(account),
+        provider=DEFAULT_PROVIDER,  # --account takes AWS account ids
         regions=tuple(region or ()),
         conditional_status_date=(
             parse_date(conditional_status_date, "--conditional-status-date")

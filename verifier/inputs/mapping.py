@@ -11,11 +11,10 @@ from typing import Any
 from verifier.catalog import assessment_procedures, by_nist_id, objectives_by_id, practices
 from verifier.errors import InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
+from verifier.providers import nist_framework_provider
 
 CMMC_FRAMEWORK = "cmmc_2.0"
-NIST_FRAMEWORK = "nist_800_171_revision_2_aws"
 # The provider the NIST file covers, listed first in a practice for readability (the file's original scope).
-NIST_PROVIDER = "aws"
 MAPPING_SCHEMA_VERSION = 3
 _NIST_ID = re.compile(r"^3_(\d+)_(\d+)$")
 _META_KEYS = frozenset({"title", "sources", "objectives", "why"})
@@ -35,11 +34,11 @@ class CheckMapping:
     objectives: Mapping[str, ObjectiveChecks] = field(default_factory=dict)
     why: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
 
-    def checks_for(self, practice_id: str, provider: str = "aws") -> tuple[str, ...]:
+    def checks_for(self, practice_id: str, provider: str) -> tuple[str, ...]:
         """The mapped checks of one practice (empty: needs attestation)."""
         return self.practices.get(practice_id, {}).get(provider, ())
 
-    def objective_checks(self, objective_id: str, provider: str = "aws") -> tuple[str, ...]:
+    def objective_checks(self, objective_id: str, provider: str) -> tuple[str, ...]:
         """The checks that evidence one objective (``3.3.8[c]``); empty when none does or unknown."""
         objective = objectives_by_id().get(objective_id)
         if objective is None:
@@ -50,7 +49,7 @@ class CheckMapping:
         """The one-line reason a check evidences its objectives in ``practice_id``; None if unassigned."""
         return self.why.get(practice_id, {}).get(provider, {}).get(check)
 
-    def unassigned_checks(self, practice_id: str, provider: str = "aws") -> tuple[str, ...]:
+    def unassigned_checks(self, practice_id: str, provider: str) -> tuple[str, ...]:
         """Checks in the practice's list that no objective names: they evidence nothing (never used for a verdict)."""
         named = {
             check
@@ -59,14 +58,14 @@ class CheckMapping:
         }
         return tuple(check for check in self.checks_for(practice_id, provider) if check not in named)
 
-    def objectives_with_checks(self, provider: str = "aws") -> int:
+    def objectives_with_checks(self, provider: str) -> int:
         """How many of the 320 objectives at least one ``provider`` check evidences."""
         return sum(bool(self.objective_checks(oid, provider)) for oid in objectives_by_id())
 
-    def all_checks(self, provider: str = "aws") -> frozenset[str]:
+    def all_checks(self, provider: str) -> frozenset[str]:
         return frozenset(c for by_provider in self.practices.values() for c in by_provider.get(provider, ()))
 
-    def unmapped_practices(self, provider: str = "aws") -> tuple[str, ...]:
+    def unmapped_practices(self, provider: str) -> tuple[str, ...]:
         """Catalog practices with no check for ``provider``: only an attestation can close them."""
         return tuple(pid for pid in practices() if not self.checks_for(pid, provider))
 
@@ -202,7 +201,7 @@ def build_mapping(
     newly mapped check is left unassigned, and with no ``previous`` every objective is ``{}``.
     """
     merged: dict[str, dict[str, dict[str, set[str]]]] = {pid: {} for pid in practices()}
-    providers = {NIST_PROVIDER}
+    providers = {_nist_provider()}
     for requirement in cmmc.get("requirements", ()):
         pid = requirement.get("id", "")
         by_provider = requirement.get("checks") or {}
@@ -214,8 +213,8 @@ def build_mapping(
     for requirement in (nist or {}).get("Requirements", ()):
         nist_pid = nist_to_practice_id(requirement.get("Id", ""))
         if nist_pid:
-            _add(merged[nist_pid], NIST_PROVIDER, requirement.get("Checks") or (), NIST_FRAMEWORK)
-    frameworks = [CMMC_FRAMEWORK] + ([NIST_FRAMEWORK] if nist is not None else [])
+            _add(merged[nist_pid], _nist_provider(), requirement.get("Checks") or (), _nist_framework())
+    frameworks = [CMMC_FRAMEWORK] + ([_nist_framework()] if nist is not None else [])
     return {
         "schema_version": MAPPING_SCHEMA_VERSION,
         "source": {
@@ -230,7 +229,7 @@ def build_mapping(
 
 
 def _provider_order(providers: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(providers), key=lambda p: (p != NIST_PROVIDER, p)))
+    return tuple(sorted(set(providers), key=lambda p: (p != _nist_provider(), p)))
 
 
 def _add(
@@ -246,11 +245,11 @@ def _practice_body(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "title": practices()[pid].title,
-        NIST_PROVIDER: sorted(by_provider.get(NIST_PROVIDER, {})),
+        _nist_provider(): sorted(by_provider.get(_nist_provider(), {})),
     }
     with_checks = [p for p in _provider_order(by_provider) if by_provider[p]]
     for provider in with_checks:
-        if provider != NIST_PROVIDER:
+        if provider != _nist_provider():
             body[provider] = sorted(by_provider[provider])
     # Keyed by provider: the same check id can exist for two providers (Entra checks in azure and m365).
     body["sources"] = {
@@ -321,7 +320,7 @@ def problems(
     if isinstance(known_checks, Mapping):
         known, providers = known_checks, [p for p in mapping.providers() if mapping.all_checks(p)]
     else:
-        known, providers = {NIST_PROVIDER: known_checks}, [NIST_PROVIDER]
+        known, providers = {_nist_provider(): known_checks}, [_nist_provider()]
     found: list[str] = []
     for provider in providers:
         if provider not in known:
@@ -338,7 +337,21 @@ def problems(
 
 def _qualified(provider: str, check: str) -> str:
     # AWS keeps the message it always had; other providers name theirs, as `provider:check` does in a POA&M.
-    return f"check {check!r}" if provider == NIST_PROVIDER else f"{provider} check {check!r}"
+    return f"check {check!r}" if provider == _nist_provider() else f"{provider} check {check!r}"
+
+
+def _nist_provider() -> str:
+    return nist_framework_provider().name
+
+
+def _nist_framework() -> str:
+    return nist_framework_provider().nist_framework
+
+
+def nist_framework_path(compliance_dir: Path) -> Path:
+    """Where an installed Prowler keeps its NIST SP 800-171 r2 framework file."""
+    spec = nist_framework_provider()
+    return compliance_dir / spec.name / f"{spec.nist_framework}.json"
 
 
 def read_mapping_document(path: Path) -> dict[str, Any]:
@@ -360,7 +373,7 @@ def migrated_mapping_document(document: Mapping[str, Any]) -> dict[str, Any]:
     for pid, body in document["practices"].items():
         new_body = dict(body)
         if version == 1 and "sources" in new_body:
-            new_body["sources"] = {NIST_PROVIDER: new_body["sources"]}
+            new_body["sources"] = {_nist_provider(): new_body["sources"]}
         new_body["objectives"] = _empty_objectives(pid)
         practices_out[pid] = new_body
     migrated["practices"] = practices_out

@@ -93,10 +93,6 @@ class ProwlerInstall:
             return ""
         return done.stdout.strip()
 
-    def aws_checks(self) -> frozenset[str]:
-        """Every AWS check id the installed Prowler knows."""
-        return self.checks("aws")
-
     def checks(self, provider: str) -> frozenset[str]:
         """Every check id the installed Prowler knows for ``provider`` (``prowler <provider> --list-checks-json``).
 

@@ -22,10 +22,10 @@ class PoamHeader:
     system: str
     assessment_date: date
     accounts: tuple[str, ...]
+    provider: str
     regions: tuple[str, ...] = ()
     conditional_status_date: date | None = None
     assessment_type: str = "c3pao"
-    provider: str = "aws"
 
 
 def poam_document(header: PoamHeader, entries: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -43,7 +43,8 @@ def run_lint(options: LintOptions) -> list[Problem]:
     except InputError as exc:
         return [Problem(None, SCHEMA_RULE, Severity.ERROR, exc.message)]
     mapping = load_mapping(options.mapping) if options.mapping else None
-    known = find_prowler(options.prowler_bin).aws_checks() if options.prowler_bin else None
+    install = find_prowler(options.prowler_bin) if options.prowler_bin else None
+    known = {p: install.checks(p) for p in loaded.poam.providers} if install else None
     release = default_known_checks()
     return lint(LintContext(loaded.poam, mapping, known, options.as_of, options.stale_days, release))
 

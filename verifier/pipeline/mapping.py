@@ -14,17 +14,17 @@ from verifier.inputs.jsondoc import parse_json, read_bytes
 from verifier.inputs.known_checks import CHECKS_NAME, KnownChecks
 from verifier.inputs.mapping import (
     CMMC_FRAMEWORK,
-    NIST_FRAMEWORK,
-    NIST_PROVIDER,
     CheckMapping,
     build_mapping,
     dropped_assignments,
     load_mapping,
+    nist_framework_path,
     problems,
 )
 from verifier.inputs.prowler_install import ProwlerInstall, find_prowler
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import exclusive_lock, write_atomic
+from verifier.providers import nist_framework_provider
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def _sync_locked(options: SyncOptions) -> SyncResult:
     directory = options.compliance_dir or _require(install).compliance_dir()
     version = options.prowler_version or _require(install).version()
     cmmc = _framework(directory / f"{CMMC_FRAMEWORK}.json")
-    nist_path = directory / "aws" / f"{NIST_FRAMEWORK}.json"
+    nist_path = nist_framework_path(directory)
     nist = _framework(nist_path) if nist_path.exists() else None
     document = build_mapping(cmmc, nist, version, previous)
     providers = document["source"]["providers"]
@@ -90,7 +90,7 @@ def _sync_locked(options: SyncOptions) -> SyncResult:
     if listing and checks_path:
         write_atomic(checks_path, dumps(listing.to_json("poam mapping sync")))
     coverage = tuple(_coverage(document, provider) for provider in providers)
-    aws = next(c for c in coverage if c.provider == NIST_PROVIDER)
+    aws = next(c for c in coverage if c.provider == nist_framework_provider().name)
     return SyncResult(
         path=options.out,
         prowler_version=version,
@@ -163,7 +163,10 @@ def check_mapping(options: CheckOptions) -> CheckReport:
     install = None if options.offline else _optional_prowler(options.prowler_bin)
     version = install.version() if install else None
     known = _known_checks(install, mapping) if install else None
-    unmapped = mapping.unmapped_practices()
+    # Practices no provider's check covers: only an attestation can close them.
+    unmapped = tuple(
+        sorted(set.intersection(*(set(mapping.unmapped_practices(p)) for p in mapping.providers())))
+    )
     return CheckReport(
         problems=tuple(problems(mapping, known)),
         needs_attestation=unmapped,

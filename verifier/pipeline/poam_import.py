@@ -29,11 +29,15 @@ from verifier.inputs.poam_import.interface import (
     SourceDocument,
 )
 from verifier.inputs.poam_import.readers import read_source
+from verifier.model import DEFAULT_PROVIDER
 from verifier.outputs.new_poam import PoamHeader, poam_document
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.assess import LintOptions, run_lint
 from verifier.rules.interface import Problem, problem_json
+
+# An imported POA&M's --account ids are AWS accounts: the spreadsheets it reads name no provider.
+IMPORTED_PROVIDER = DEFAULT_PROVIDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +213,7 @@ def _needs_person(imported: Sequence[ImportedEntry], mapping: CheckMapping | Non
 def _no_verification(doc: Mapping[str, Any], mapping: CheckMapping | None) -> bool:
     if doc.get("verification") or mapping is None or doc["practice_id"] not in practices():
         return False
-    return not mapping.checks_for(doc["practice_id"])
+    return not mapping.checks_for(doc["practice_id"], IMPORTED_PROVIDER)
 
 
 def _document(
@@ -279,6 +283,7 @@ def _header(options: HeaderOptions, source: SourceDocument) -> PoamHeader:
         system=system,
         assessment_date=options.assessment_date,
         accounts=options.accounts,
+        provider=IMPORTED_PROVIDER,
         regions=options.regions,
         conditional_status_date=options.conditional_status_date,
     )

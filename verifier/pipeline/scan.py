@@ -2,7 +2,7 @@
 
 One Prowler run per target (the current credentials, a named profile, or a role assumed into each
 in-scope account), all in-scope regions at once; one more per Azure, Microsoft 365 or GCP scope target
-(``provider_commands``). A target that fails is reported and the others go on; entries that needed the
+(each with the flags of its ``ProviderSpec.command``). A target that fails is reported and the others go on; entries that needed the
 failed account end up NOT_VERIFIED ("account ... does not appear").
 """
 
@@ -32,14 +32,22 @@ from verifier.inputs.scope import poam_entry_scope, resolve_checks
 from verifier.model import EntryStatus, Poam, ScopeTarget
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
-from verifier.pipeline.provider_commands import COMMANDS, AuthChoice, parse_auth
+from verifier.pipeline.provider_commands import AuthChoice, parse_auth, target_argv
+from verifier.providers import PROVIDERS, provider_spec
 from verifier.rules.check_ids import refuse_unknown_checks
 
 # Prowler exits 3 when a check FAILs: a normal outcome of a scan, not an error.
 PROWLER_OK = frozenset({0, 3})
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::([0-9]{12}):role/.+$")
 _SCAN_TIMEOUT_S = 3600
-AWS = "aws"
+
+# The provider whose targets are built from roles and profiles (AWS): the table says which one.
+_ROLE_PROVIDER = next(name for name, spec in PROVIDERS.items() if spec.command.by_role)
+
+
+def _by_role(provider: str) -> bool:
+    return provider_spec(provider).command.by_role
+
 
 ScanProgress = Callable[[str], None]
 Clock = Callable[[], datetime]
@@ -56,7 +64,7 @@ class Target:
     label: str
     account: str | None
     credential_args: tuple[str, ...]
-    provider: str = "aws"
+    provider: str
     # The regions to pass with -f (AWS); None means the scan's regions.
     regions: tuple[str, ...] | None = None
 
@@ -72,7 +80,7 @@ class ScanOptions:
     role_arns: tuple[str, ...] = ()
     parallel: int = 1
     shard: Shard | None = None
-    # --auth PROVIDER=METHOD[:VALUE] texts for the non-AWS providers (defaults in provider_commands).
+    # --auth PROVIDER=METHOD[:VALUE] texts for the non-AWS providers (defaults in the provider table).
     auth: tuple[str, ...] = ()
     allow_unknown_checks: bool = False  # check ids the shipped Prowler check list lacks (a newer Prowler's)
 
@@ -123,15 +131,15 @@ def scan_targets(
 ) -> tuple[Target, ...]:
     """AWS: roles given on the command line, else profiles, else each scope target's role per account, else
     ambient credentials. ``role_name`` stands in for targets that name none."""
-    aws = [t for t in poam.targets if t.provider == AWS]
+    aws = [t for t in poam.targets if _by_role(t.provider)]
     if role_arns:
         targets = tuple(_role_target(arn, aws) for arn in role_arns)
     elif profiles:
-        targets = tuple(Target(f"profile-{p}", None, ("-p", p)) for p in profiles)
+        targets = tuple(Target(f"profile-{p}", None, ("-p", p), _ROLE_PROVIDER) for p in profiles)
     elif any(t.role_name for t in aws) or role_name:
         targets = tuple(_assumed(t, a, t.role_name or role_name) for t in aws for a in t.accounts)
     else:
-        targets = (Target("default", None, ()),)
+        targets = (Target("default", None, (), _ROLE_PROVIDER),)
     _require_distinct(targets)
     return targets
 
@@ -142,12 +150,12 @@ def provider_targets(poam: Poam, auth: dict[str, AuthChoice]) -> tuple[Target, .
         Target(
             f"{t.provider}-{t.accounts[0]}",
             None,
-            COMMANDS[t.provider].argv(t, auth.get(t.provider)),
+            target_argv(t, auth.get(t.provider)),
             t.provider,
             (),
         )
         for t in poam.targets
-        if t.provider in COMMANDS
+        if not _by_role(t.provider)
     )
     _require_distinct(targets)
     return targets
@@ -183,7 +191,7 @@ def _role_target(arn: str, scope: Sequence[ScopeTarget] = ()) -> Target:
     account = match.group(1)
     # The regions of the scope target holding the account; an account outside the scope gets the scan's.
     regions = next((t.regions for t in scope if account in t.accounts and t.regions), None)
-    return Target(account, account, ("-R", arn), AWS, regions)
+    return Target(account, account, ("-R", arn), _ROLE_PROVIDER, regions)
 
 
 def run_scan(
@@ -201,10 +209,14 @@ def run_scan(
         raise UsageError("no checks to run: every open entry relies on attestation (or --all-practices)")
     prowler = find_prowler(options.prowler_bin)
     poam, listing = organization_scope(loaded.poam, options, clock, progress)
-    aws = scan_targets(poam, options.profiles, options.role_arns, None) if by_provider.get(AWS) else ()
+    aws = (
+        scan_targets(poam, options.profiles, options.role_arns, None)
+        if any(by_provider.get(p) for p in by_provider if _by_role(p))
+        else ()
+    )
     every = (*aws, *(t for t in provider_targets(poam, auth) if by_provider[t.provider]))
     targets = shard_targets(every, options.shard)
-    regions = tuple(dict.fromkeys(r for t in poam.targets if t.provider == AWS for r in t.regions))
+    regions = tuple(dict.fromkeys(r for t in poam.targets if _by_role(t.provider) for r in t.regions))
     started = time.monotonic()
     if not targets:
         return ScanReport(checks, regions, (), 0.0)  # a shard with nothing to do (more shards than targets)
@@ -325,7 +337,7 @@ class ManifestRecorder:
             target=target.label,
             error=result.error,
             shard=str(self._shard) if self._shard else None,
-            organization=self._listing if target.provider == AWS else None,
+            organization=self._listing if _by_role(target.provider) else None,
             prowler_args=prowler_args,
             outputs=_output_digests(result.output_dir) if result.error is None else None,
         )

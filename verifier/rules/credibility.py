@@ -395,8 +395,8 @@ def _unknown_to(check: str, mapped: dict[str, frozenset[str]] | None, ctx: LintC
     sources: list[str] = []
     if mapped is not None and not any(check_id in mapped.get(p, ()) for p in providers):
         sources.append(f"the mapping{_path(ctx.mapping)}")
-    # The installed Prowler's list is of its AWS checks; other providers' ids are judged by the mapping.
-    if ctx.known_checks is not None and providers == ("aws",) and check_id not in ctx.known_checks:
+    listed = [ctx.known_checks[p] for p in providers if p in ctx.known_checks] if ctx.known_checks else []
+    if listed and not any(check_id in known for known in listed):
         sources.append("the installed Prowler")
     return sources
 

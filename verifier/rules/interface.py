@@ -8,7 +8,7 @@ checks nothing would report a POA&M as credible without having looked at it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -42,12 +42,13 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class LintContext:
-    """Everything a rule may read. ``known_checks`` is the installed Prowler's check ids, when known;
+    """Everything a rule may read. ``known_checks`` is the installed Prowler's check ids per provider of
+    the POA&M, when known;
     ``release_checks`` the check list of the Prowler release the verifier ships (or a local sync's)."""
 
     poam: Poam
     mapping: CheckMapping | None
-    known_checks: frozenset[str] | None
+    known_checks: Mapping[str, frozenset[str]] | None
     as_of: date
     stale_days: int = 30
     release_checks: KnownChecks | None = None

@@ -12,8 +12,9 @@ import pytest
 from verifier.inputs.findings.manifest import ScanManifest, parse_manifest
 from verifier.inputs.prowler_install import ProwlerInstall
 from verifier.model import ScopeTarget
-from verifier.pipeline.provider_commands import COMMANDS, AuthChoice
+from verifier.pipeline.provider_commands import AuthChoice, target_argv
 from verifier.pipeline.scan import Target, prowler_argv
+from verifier.providers import PROVIDERS
 
 RECORDED = Path(__file__).resolve().parents[2] / "fixtures" / "supersession" / "newer" / "scan-manifest.json"
 CHECK = "s3_bucket_default_encryption"
@@ -55,9 +56,9 @@ def test_the_recorded_poam_scan_manifest_is_complete() -> None:
 @pytest.mark.parametrize(
     "target",
     [
-        Target("default", None, ()),
-        Target("profile-audit", None, ("-p", "audit")),
-        Target("123456789012", "123456789012", ("-R", "arn:aws:iam::123456789012:role/Audit")),
+        Target("default", None, (), "aws"),
+        Target("profile-audit", None, ("-p", "audit"), "aws"),
+        Target("123456789012", "123456789012", ("-R", "arn:aws:iam::123456789012:role/Audit"), "aws"),
     ],
 )
 def test_every_aws_command_of_poam_scan_is_complete(target: Target) -> None:
@@ -68,13 +69,13 @@ def test_every_aws_command_of_poam_scan_is_complete(target: Target) -> None:
 
 @pytest.mark.parametrize(
     ("provider", "method"),
-    [(provider, method) for provider, command in COMMANDS.items() for method in command.auth],
+    [(name, method) for name, spec in PROVIDERS.items() for method in spec.command.auth],
 )
 def test_every_other_provider_command_of_poam_scan_is_complete(provider: str, method: str) -> None:
-    command = COMMANDS[provider]
+    command = PROVIDERS[provider].command
     value = "/keys/value" if command.auth[method].value_flag else ""
     scope = ScopeTarget(provider=provider, accounts=("00000000-0000-0000-0000-000000000001",))
-    args = command.argv(scope, AuthChoice(provider, method, value))
+    args = target_argv(scope, AuthChoice(provider, method, value))
     target = Target(f"{provider}-x", None, args, provider, ())
     manifest = _manifest(_poam_scan_args(target, ()), provider=provider, regions=())
     assert manifest.incompleteness() is None

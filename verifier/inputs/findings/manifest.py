@@ -16,31 +16,23 @@ proves nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from verifier.inputs.jsondoc import parse_json, validate
+from verifier.providers import PROVIDERS
 
 MANIFEST_NAME = "scan-manifest.json"
 MANIFEST_VERSION = 1
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
-# Every flag ``poam scan`` itself passes, per provider (see ``pipeline/scan.py`` and
-# ``pipeline/provider_commands.py``): none of them leaves a resource of a scanned (account, region, check)
-# unreported. Anything else might (--status, --severity, --resource-arn, --resource-tag, --excluded-service,
-# --service, --category, --compliance, a mutelist or config file...), so it is never taken as complete.
+# Every flag ``poam scan`` itself passes (the output flags, and per provider its ``ProviderSpec.command``'s):
+# none of them leaves a resource of a scanned (account, region, check) unreported. Anything else might
+# (--status, --severity, --resource-arn, --resource-tag, --excluded-service, --service, --category,
+# --compliance, a mutelist or config file...), so it is never taken as complete.
 _OUTPUT_FLAGS = frozenset({"--checks", "-M", "-o", "--output-filename", "--no-banner"})
-_AZURE_AUTH = frozenset({"--az-cli-auth", "--sp-env-auth", "--managed-identity-auth"})
-_SCAN_FLAGS: Mapping[str, frozenset[str]] = {
-    "aws": _OUTPUT_FLAGS | {"-p", "-R", "-f"},
-    "azure": _OUTPUT_FLAGS | _AZURE_AUTH | {"--subscription-ids", "--azure-region"},
-    "m365": _OUTPUT_FLAGS | _AZURE_AUTH | {"--certificate-auth", "--certificate-path", "--region"},
-    "gcp": _OUTPUT_FLAGS | {"--project-ids", "--credentials-file", "--impersonate-service-account"},
-}
-# The flag whose values are the regions scanned (AWS only: M365's --region names its cloud environment).
-_REGION_FLAG = {"aws": "-f"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,15 +128,16 @@ def _argument_gap(
     if not args or args[0] != provider:
         return f"its recorded Prowler arguments do not scan {provider}"
     flags = _flags(args[1:])
-    allowed = _SCAN_FLAGS.get(provider, frozenset())
+    spec = PROVIDERS.get(provider)
+    allowed = _OUTPUT_FLAGS | spec.command.flags if spec else frozenset()
     foreign = [flag for flag in flags if flag not in allowed]
     if foreign:
         named = foreign[0] or f"the stray argument {flags[''][0]!r}"
         return f"its Prowler arguments include {named}, which may leave resources unreported"
     if not set(checks) <= set(flags.get("--checks", ())):
         return "its Prowler arguments do not run every check its manifest lists"
-    region_flag = _REGION_FLAG.get(provider)
-    if region_flag in flags and not (regions and set(regions) <= set(flags[region_flag])):
+    region_flag = spec.command.region_flag if spec else ""
+    if region_flag and region_flag in flags and not (regions and set(regions) <= set(flags[region_flag])):
         return "its Prowler arguments do not scan every region its manifest lists"
     return None
 
