@@ -19,7 +19,8 @@ import pytest
 from tests.support.cli import run_cli_streams
 from tests.support.golden import GOLDEN_TOOL_VERSION
 from verifier.catalog import assessment_procedures
-from verifier.errors import BundleInvalid, ExitCode
+from verifier.errors import BundleInvalid, ExitCode, SchemaError
+from verifier.inputs.poam import load_poam
 from verifier.model import Basis, EntryResult, ObjectiveResult, Verdict
 from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.closeout import CloseoutOptions, run_closeout, write_closeout
@@ -377,6 +378,25 @@ def test_an_operational_plan_of_action_never_blocks_the_closeout(workdir: Path) 
     assert row["Determination"] == "Met" and row["Operational Plan of Action"] == "POAM-001"
     written = json.loads((package / "poam.json").read_text(encoding="utf-8"))
     assert {e["id"]: e.get("kind") for e in written["entries"]}["POAM-001"] == "operational"
+
+
+@pytest.mark.parametrize(
+    ("kind", "loaded"), [(None, "poam"), ("poam", "poam"), ("operational", "operational")]
+)
+def test_the_poam_loader_reads_an_entrys_kind(workdir: Path, kind: str | None, loaded: str) -> None:
+    document = json.loads((workdir / "poam.json").read_text(encoding="utf-8"))
+    if kind is not None:
+        document["entries"][0]["kind"] = kind
+    (workdir / "poam.json").write_text(json.dumps(document), encoding="utf-8")
+    assert load_poam(workdir / "poam.json").poam.entries[0].kind == loaded
+
+
+def test_the_poam_schema_refuses_an_unknown_kind(workdir: Path) -> None:
+    document = json.loads((workdir / "poam.json").read_text(encoding="utf-8"))
+    document["entries"][0]["kind"] = "temporary"
+    (workdir / "poam.json").write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(SchemaError, match="kind"):
+        load_poam(workdir / "poam.json")
 
 
 def test_the_out_folder_must_be_new_empty_or_a_package(
