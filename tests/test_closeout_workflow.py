@@ -35,6 +35,20 @@ def test_the_closeout_job_runs_only_when_asked_and_uploads_the_package() -> None
     assert upload["with"]["path"] == "closeout/"
 
 
+def _checkout(root: Path) -> None:
+    """The repository's example as the job sees it: the POA&M, the mapping, what `poam scan` left, and a
+    `.venv/bin/poam` that runs this tree's verifier."""
+    shutil.copy(REPO / "poam.json", root / "poam.json")
+    shutil.copytree(REPO / "mappings", root / "mappings")
+    shutil.copytree(EXAMPLE_SCAN, root / "out" / "scan" / "123456789012")
+    poam = root / ".venv" / "bin" / "poam"
+    poam.parent.mkdir(parents=True)
+    poam.write_text(
+        f'#!/bin/sh\nPYTHONPATH="{REPO}" exec "{sys.executable}" -m verifier "$@"\n', encoding="utf-8"
+    )
+    poam.chmod(0o755)
+
+
 def _run(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - a fixed bash running the workflow's own script
         ["/bin/bash", "-eo", "pipefail", "-c", script],
@@ -48,15 +62,7 @@ def _run(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPro
 
 
 def test_the_build_and_summary_steps_put_the_hash_value_in_the_job_summary(tmp_path: Path) -> None:
-    shutil.copy(REPO / "poam.json", tmp_path / "poam.json")
-    shutil.copytree(REPO / "mappings", tmp_path / "mappings")
-    shutil.copytree(EXAMPLE_SCAN, tmp_path / "out" / "scan" / "123456789012")  # what `poam scan` left
-    poam = tmp_path / ".venv" / "bin" / "poam"
-    poam.parent.mkdir(parents=True)
-    poam.write_text(
-        f'#!/bin/sh\nPYTHONPATH="{REPO}" exec "{sys.executable}" -m verifier "$@"\n', encoding="utf-8"
-    )
-    poam.chmod(0o755)
+    _checkout(tmp_path)
     summary = tmp_path / "summary.md"
     env = {"AS_OF": RECORDED_ON, "MODE": "draft", "GITHUB_STEP_SUMMARY": str(summary)}
     build = workflow_step("poam-verify.yml", "closeout", "Build the closeout package")
@@ -71,15 +77,7 @@ def test_the_build_and_summary_steps_put_the_hash_value_in_the_job_summary(tmp_p
 
 
 def test_a_final_closeout_with_an_item_open_fails_the_step_and_leaves_only_the_report(tmp_path: Path) -> None:
-    shutil.copy(REPO / "poam.json", tmp_path / "poam.json")
-    shutil.copytree(REPO / "mappings", tmp_path / "mappings")
-    shutil.copytree(EXAMPLE_SCAN, tmp_path / "out" / "scan" / "123456789012")
-    poam = tmp_path / ".venv" / "bin" / "poam"
-    poam.parent.mkdir(parents=True)
-    poam.write_text(
-        f'#!/bin/sh\nPYTHONPATH="{REPO}" exec "{sys.executable}" -m verifier "$@"\n', encoding="utf-8"
-    )
-    poam.chmod(0o755)
+    _checkout(tmp_path)
     build = workflow_step("poam-verify.yml", "closeout", "Build the closeout package")
     done = _run(build["run"], tmp_path, {"AS_OF": RECORDED_ON, "MODE": "final"})
     assert done.returncode == 1
