@@ -490,3 +490,47 @@ def test_a_broken_evidence_bundle_fails_closeout_verify(package: Path) -> None:
     )
     with pytest.raises(BundleInvalid, match="POAM-001"):
         verify_closeout(package)
+
+
+def test_a_signed_closeout_carries_the_signed_bundle(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from verifier.pipeline.bundle import SignatureStatus, verify_bundle
+    from verifier.pipeline.keys import keygen
+
+    pair = keygen(workdir / "signing")
+    assert _closeout_cli(capsys, "--draft", "--sign-key", str(pair.private_key))[0] == ExitCode.OK
+    report = verify_bundle(workdir / "closeout" / "evidence", pair.public_key)
+    assert report.signature is SignatureStatus.VERIFIED
+    assert _cli(capsys, "closeout", "verify", "closeout")[0] == ExitCode.OK
+
+
+def test_a_failed_run_leaves_the_earlier_package_as_it_was(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _closeout_cli(capsys, "--draft")[0] == ExitCode.OK
+    before = _files(workdir / "closeout")
+    (workdir / "poam.json").write_text("{not json", encoding="utf-8")
+    code, _, _ = _closeout_cli(capsys, "--draft")
+    assert code == ExitCode.INVALID_INPUT
+    assert _files(workdir / "closeout") == before
+    assert not (workdir / "closeout-blocked.md").exists()
+    assert sorted(p.name for p in workdir.iterdir()) == ["closeout", "examples", "mappings", "poam.json"]
+
+
+def test_a_successful_run_removes_an_earlier_refusals_report(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _closeout_cli(capsys)[0] == ExitCode.GATE
+    assert (workdir / "closeout-blocked.md").is_file()
+    assert _closeout_cli(capsys, "--draft")[0] == ExitCode.OK
+    assert not (workdir / "closeout-blocked.md").exists()
+
+
+def test_the_assessment_option_overrides_the_poams_type(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _closeout_cli(capsys, "--draft", "--assessment", "SELF")[0] == ExitCode.OK
+    manifest = json.loads((workdir / "closeout" / "closeout-manifest.json").read_text(encoding="utf-8"))
+    assert manifest["assessment"] == "self"
+    assert "SPRS" in (workdir / "closeout" / "closeout.md").read_text(encoding="utf-8")

@@ -32,11 +32,8 @@ mapping_app = typer.Typer(
 app.add_typer(mapping_app, name="mapping")
 bundle_app = typer.Typer(help="Check an evidence bundle.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(bundle_app, name="bundle")
-closeout_app = typer.Typer(
-    help="Build the POA&M closeout package (poam closeout --poam ...), or check one (poam closeout verify DIR).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+# Its help is its callback's docstring: `poam closeout --poam ...` builds, `poam closeout verify DIR` checks.
+closeout_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(closeout_app, name="closeout")
 
 

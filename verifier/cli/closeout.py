@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,13 @@ from verifier.cli.options import (
     progress_bar,
 )
 from verifier.errors import GateError
+
+
+class AssessmentKind(enum.StrEnum):
+    """Who performs the closeout: the organisation (Level 2 Self) or a C3PAO."""
+
+    SELF = "self"
+    C3PAO = "c3pao"
 
 
 @closeout_app.callback(invoke_without_command=True)
@@ -42,17 +50,22 @@ def closeout_command(
     jobs: JobsOption = None,
     allow_unknown_checks: AllowUnknownChecksOption = False,
     assessment: Annotated[
-        str | None,
-        typer.Option(help="self or c3pao: who performs the closeout. Default: the POA&M's assessment type."),
+        AssessmentKind | None,
+        typer.Option(
+            help="Who performs the closeout. Default: the POA&M's assessment type.", case_sensitive=False
+        ),
     ] = None,
     draft: Annotated[
         bool,
         typer.Option(
-            help="Write the package even with items open or no affirmation; every summary says DRAFT."
+            "--draft",
+            help="Write the package even with items open or no affirmation; every summary says DRAFT.",
         ),
     ] = False,
 ) -> None:
-    """Evaluate as verify does and write the closeout package: evidence, updated POA&M, reports, affirmation,
+    """Build the POA&M closeout package (poam closeout --findings ...), or check one (poam closeout verify DIR).
+
+    Evaluates as verify does and writes the package: evidence, updated POA&M, reports, affirmation,
     CMMCAssessmentArtifacts.log and CMMCAssessmentLogHash.log (DoD Hashing Guide), assessment-results.xlsx,
     closeout.md/html and HashedArtifacts.zip; prints the Hash Value.
 
@@ -82,7 +95,7 @@ def closeout_command(
             jobs=jobs,
             allow_unknown_checks=allow_unknown_checks,
         ),
-        assessment=assessment,
+        assessment=assessment.value if assessment else None,
         draft=draft,
     )
     with progress_bar() as progress:
