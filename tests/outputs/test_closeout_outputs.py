@@ -10,7 +10,7 @@ import pytest
 from tests.rules.builders import entry
 from verifier.catalog import assessment_procedures
 from verifier.errors import InputError
-from verifier.model import Basis, EntryResult, ObjectiveResult, Reason, ReasonCode, Verdict
+from verifier.model import Basis, Entry, EntryResult, ObjectiveResult, Reason, ReasonCode, Verdict
 from verifier.outputs.closeout_report import retain_until
 from verifier.outputs.closeout_results import Determination, closeout_results
 from verifier.outputs.hashing_log import ROW, parse_log, render_log, sha256_upper
@@ -78,7 +78,7 @@ def _result(
     return EntryResult(entry_id, AUDIT, verdict, (), objectives=judged)
 
 
-def _rows(entries: list, results: list) -> tuple[dict[str, str], dict[str, str]]:  # type: ignore[type-arg]
+def _rows(entries: list[Entry], results: list[EntryResult]) -> tuple[dict[str, str], dict[str, str]]:
     outcome = closeout_results(entries, results, {"POAM-001": "evidence/entries/POAM-001.json"}, "2026-09-14")
     requirements = {r.practice.practice_id: r.determination.value for r in outcome.requirements}
     objectives = {o.objective_id: o.determination.value for o in outcome.objectives}

@@ -488,6 +488,7 @@ def test_a_broken_evidence_bundle_fails_closeout_verify(package: Path) -> None:
     (package / "CMMCAssessmentLogHash.log").write_bytes(
         render_log({"CMMCAssessmentArtifacts.log": artifacts_log})
     )
+    (package / "HashedArtifacts.zip").unlink()  # else the retention copy gives the forgery away first
     with pytest.raises(BundleInvalid, match="POAM-001"):
         verify_closeout(package)
 
@@ -534,3 +535,15 @@ def test_the_assessment_option_overrides_the_poams_type(
     manifest = json.loads((workdir / "closeout" / "closeout-manifest.json").read_text(encoding="utf-8"))
     assert manifest["assessment"] == "self"
     assert "SPRS" in (workdir / "closeout" / "closeout.md").read_text(encoding="utf-8")
+
+
+def test_a_retention_zip_that_differs_from_the_folder_fails_closeout_verify(package: Path) -> None:
+    source = package / "HashedArtifacts.zip"
+    with zipfile.ZipFile(source) as original:
+        members = {name: original.read(name) for name in original.namelist()}
+    members["poam.json"] += b" "
+    with zipfile.ZipFile(source, "w") as rewritten:
+        for name, data in members.items():
+            rewritten.writestr(name, data)
+    with pytest.raises(BundleInvalid, match=r"^HashedArtifacts\.zip: its poam\.json differs"):
+        verify_closeout(package)

@@ -10,10 +10,12 @@ its member names and sizes are judged as ``bundle verify`` judges a bundle's, in
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,14 @@ from verifier.errors import BundleInvalid, EnvError, InputError
 from verifier.inputs import bundle_reader
 from verifier.inputs.bundle_reader import BundleLimits
 from verifier.outputs import evidence
-from verifier.outputs.hashing_log import ARTIFACTS_LOG, LOG_HASH_LOG, HashedFile, parse_log, sha256_upper
+from verifier.outputs.hashing_log import (
+    ARTIFACTS_LOG,
+    HASHED_ARTIFACTS_ZIP,
+    LOG_HASH_LOG,
+    HashedFile,
+    parse_log,
+    sha256_upper,
+)
 from verifier.pipeline.bundle import (
     MAX_MEMBER_BYTES,
     MAX_MEMBERS,
@@ -66,6 +75,8 @@ def verify_closeout(path: Path) -> CloseoutCheck:
 def _verify_folder(root: Path, shown: Path) -> CloseoutCheck:
     files = bundle_reader.read_bundle(root, _LIMITS)
     hash_value = check_logs(files)
+    if HASHED_ARTIFACTS_ZIP in files:
+        _check_retention_copy(files[HASHED_ARTIFACTS_ZIP], files)
     report = verify_bundle(root / evidence.BUNDLE_DIR, None)
     listed = len(parse_log(files[ARTIFACTS_LOG], ARTIFACTS_LOG))
     # Name the bundle as the user knows it, never the temporary folder a zip was unpacked into.
@@ -113,6 +124,29 @@ def _check_row(row: HashedFile, files: Mapping[str, bytes]) -> None:
         raise BundleInvalid(f"{path}: listed in {ARTIFACTS_LOG} but missing from the package")
     if sha256_upper(files[path]) != row.sha256:
         raise BundleInvalid(f"{path}: SHA-256 differs from {ARTIFACTS_LOG} (the file changed)")
+
+
+def _check_retention_copy(data: bytes, files: Mapping[str, bytes]) -> None:
+    """``HashedArtifacts.zip`` beside the files must hold exactly the hashed files and both logs, unchanged."""
+    expected = {row.path for row in parse_log(files[ARTIFACTS_LOG], ARTIFACTS_LOG)} | {
+        ARTIFACTS_LOG,
+        LOG_HASH_LOG,
+    }
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            _check_members(members)
+            names = {m.filename for m in members}
+            for name in sorted(names ^ expected):
+                where = "holds" if name in names else "lacks"
+                raise BundleInvalid(f"{HASHED_ARTIFACTS_ZIP}: {where} {name}, unlike {ARTIFACTS_LOG}")
+            for member in members:
+                if archive.read(member) != files[member.filename]:
+                    raise BundleInvalid(
+                        f"{HASHED_ARTIFACTS_ZIP}: its {member.filename} differs from the package's"
+                    )
+    except (zipfile.BadZipFile, zlib.error) as exc:
+        raise BundleInvalid(f"{HASHED_ARTIFACTS_ZIP}: not a readable zip ({exc})") from exc
 
 
 def _unpack(path: Path, target: Path) -> None:
