@@ -354,6 +354,7 @@ def test_a_final_closeout_needs_an_affirmation_in_the_window(
     options = CloseoutOptions(_verify_options())
     outcome = write_closeout(_with_objectives(build_run(options.verify, lambda: CLOCK, None)), options)
     assert outcome.report is not None, why
+    assert outcome.message.startswith("closeout refused: no affirmation dated after"), why
     assert outcome.refused == (
         "no affirmation dated after the conditional status date 2026-09-28 and on or before 2026-11-25 "
         "(record one: poam affirm --by NAME --title TITLE)",

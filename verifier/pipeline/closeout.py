@@ -100,14 +100,14 @@ class CloseoutOutcome:
 
     @property
     def message(self) -> str:
-        """The refusal in one line: "finalising now would end Conditional status: POAM-003 is NOT_MET (…)"."""
+        """The refusal in one line: "finalising now would end Conditional status: POAM-003 is NOT_MET (…)"
+        while an item is open, else "closeout refused: " and what is missing."""
         shown = "; ".join(self.refused[:SHOWN_REFUSALS])
         more = len(self.refused) - SHOWN_REFUSALS
-        return (
-            "finalising now would end Conditional status: "
-            + shown
-            + (f"; and {more} more" if more > 0 else "")
+        lead = (
+            "finalising now would end Conditional status" if self.results.still_open else "closeout refused"
         )
+        return f"{lead}: {shown}" + (f"; and {more} more" if more > 0 else "")
 
 
 def run_closeout(
