@@ -19,7 +19,13 @@ from verifier.cli import objectives  # noqa: F401 - registers objectives
 from verifier.cli import attest  # noqa: F401 - registers attest, keygen
 
 # isort: split
+from verifier.cli import affirm  # noqa: F401 - registers affirm
+
+# isort: split
 from verifier.cli import bundle  # noqa: F401 - registers bundle verify
+
+# isort: split
+from verifier.cli import closeout  # noqa: F401 - registers closeout, closeout verify
 
 # isort: split
 from verifier.cli import history  # noqa: F401 - registers history

@@ -32,6 +32,9 @@ mapping_app = typer.Typer(
 app.add_typer(mapping_app, name="mapping")
 bundle_app = typer.Typer(help="Check an evidence bundle.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(bundle_app, name="bundle")
+# Its help is its callback's docstring: `poam closeout --poam ...` builds, `poam closeout verify DIR` checks.
+closeout_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(closeout_app, name="closeout")
 
 
 def _wrap_at_spaces_only() -> None:

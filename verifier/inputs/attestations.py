@@ -21,6 +21,10 @@ from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 from verifier.model import AttestationStatus, Entry
 
 ATTESTATIONS_FILE = "poam-attestations.json"
+# A record's kind: evidence for one entry, or a senior official's affirmation (32 CFR 170.22), which
+# names no entry and never counts as evidence for one.
+ATTESTATION = "attestation"
+AFFIRMATION = "affirmation"
 SCHEMA = "attestations.schema.json"
 # The artifact's name follows its 64-hex digest and a dash in one path component of at most 255 bytes.
 _MAX_ARTIFACT_STEM = 180
@@ -56,8 +60,17 @@ class Attestation:
     attested_at: datetime
     expires: date | None
     artifacts: tuple[Artifact, ...]
+    kind: str = ATTESTATION
 
     def to_json(self) -> dict[str, Any]:
+        if self.kind == AFFIRMATION:
+            return {
+                "kind": AFFIRMATION,
+                "by": self.by,
+                "role": self.role,
+                "statement": self.statement,
+                "attested_at": self.attested_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
         return {
             "entry": self.entry,
             "practice_id": self.practice_id,
@@ -130,18 +143,19 @@ def parse_attestations(data: bytes, source: str) -> AttestationSet:
 def _record(document: Mapping[str, Any], where: str) -> Attestation:
     try:
         attested_at = datetime.strptime(document["attested_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        expires = date.fromisoformat(document["expires"]) if document["expires"] is not None else None
+        expires = date.fromisoformat(document["expires"]) if document.get("expires") is not None else None
     except ValueError as exc:
         raise InputError(f"{where}: {exc}") from exc
     return Attestation(
-        entry=document["entry"],
-        practice_id=document["practice_id"],
+        entry=document.get("entry", ""),
+        practice_id=document.get("practice_id", ""),
         by=document["by"],
         role=document["role"],
         statement=document["statement"],
         attested_at=attested_at,
         expires=expires,
-        artifacts=tuple(Artifact(a["path"], a["sha256"], a["bytes"]) for a in document["artifacts"]),
+        artifacts=tuple(Artifact(a["path"], a["sha256"], a["bytes"]) for a in document.get("artifacts", ())),
+        kind=document.get("kind", ATTESTATION),
     )
 
 
@@ -188,8 +202,10 @@ def current_status(attestation: Attestation, as_of: date, base_dir: Path) -> tup
 
 
 def latest_for(entry_id: str, records: Iterable[Attestation]) -> Attestation | None:
-    """The entry's most recent attestation: a newer one supersedes (never adds to) an older one."""
-    mine = [r for r in records if r.entry == entry_id]
+    """The entry's most recent attestation: a newer one supersedes (never adds to) an older one.
+
+    An affirmation is never an entry's attestation, whatever it holds."""
+    mine = [r for r in records if r.kind == ATTESTATION and r.entry == entry_id]
     return max(mine, key=lambda r: r.attested_at) if mine else None
 
 

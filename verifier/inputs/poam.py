@@ -255,6 +255,7 @@ def _entry(raw: dict[str, Any]) -> Entry:
         status=EntryStatus(raw["status"]),
         created=_date(raw.get("created")),
         partial=bool(raw.get("partial", False)),
+        kind=raw.get("kind", "poam"),
     )
 
 

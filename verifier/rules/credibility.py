@@ -27,6 +27,7 @@ POAM017  error   no verification path: no automated check (entry or mapping) and
 POAM018  error   check id unknown to the mapping or to the installed Prowler
 POAM019  warning check not mapped to the entry's practice
 POAM020  error   entry created after the assessment date (the POA&M is locked at Day 0)
+POAM021  warning an operational plan of action (32 CFR 170.4): not a POA&M item, not counted as open at closeout
 ======== ======= ==================================================================================
 
 Choices worth knowing: ``closed`` entries are history, so the time-driven rules (POAM012–POAM015) skip
@@ -449,6 +450,25 @@ class AddedAfterAssessment(_EntryRule):
             )
 
 
+# --- operational plans of action -----------------------------------------------------------------
+
+
+class OperationalPlanOfAction(_EntryRule):
+    rule_id = "POAM021"
+    description = (
+        "an operational plan of action (32 CFR 170.4): not a POA&M item, not counted as open at closeout"
+    )
+    severity = Severity.WARNING
+
+    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
+        if entry.kind == "operational":
+            yield (
+                "kind is operational: an operational plan of action (a temporary deficiency, 32 CFR 170.4) is not "
+                "a POA&M item; its practice can still be MET, and poam closeout neither counts it as open nor "
+                "waits for it (remove the kind if this is a NOT MET requirement of the assessment)"
+            )
+
+
 # --- helpers and the default rule set -----------------------------------------------------------
 
 
@@ -504,6 +524,7 @@ DEFAULT_RULES: tuple[CredibilityRule, ...] = (
     UnknownCheck(),
     CheckForAnotherPractice(),
     AddedAfterAssessment(),
+    OperationalPlanOfAction(),
 )
 
 
