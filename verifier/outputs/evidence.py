@@ -35,11 +35,20 @@ from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.findings.excerpts import Excerpt
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.scope import poam_entry_scope
-from verifier.model import EntryResult, Finding, ScanCoverage, Status, Superseded, Supersession
+from verifier.model import (
+    EntryResult,
+    Finding,
+    ObjectiveResult,
+    ScanCoverage,
+    Status,
+    Superseded,
+    Supersession,
+)
 from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.objectives import finding_positions, objective_text
 from verifier.outputs.paths import recorded_path
 from verifier.outputs.poam_json import EvidenceRef
-from verifier.outputs.reasons import reasons_json, rendered
+from verifier.outputs.reasons import reason_json, reasons_json, render, rendered
 from verifier.outputs.serialize import (
     dumps,
     dumps_findings,
@@ -61,7 +70,8 @@ class EntryFiles:
 
 def entry_files(run: VerificationRun) -> EntryFiles:
     """One JSON file per entry holding its verdict, reasons (words, and codes with parameters: what
-    ``poam bundle verify`` reads), scope and deciding findings."""
+    ``poam bundle verify`` reads), scope and deciding findings, and, where the entry was judged per
+    800-171A objective, each objective's verdict with the checks, attestations and findings it rests on."""
     files: dict[str, bytes] = {}
     refs: dict[str, EvidenceRef] = {}
     entries = {e.id: e for e in run.poam.poam.entries}
@@ -104,7 +114,25 @@ def _entry_document(result: EntryResult, scope: dict[str, Any], digests: Mapping
     }
     if result.superseded:
         document["superseded"] = [_superseded_json(s, digests) for s in result.superseded]
+    if result.objectives:
+        document["objectives"] = [_objective_json(result, objective) for objective in result.objectives]
     return document
+
+
+def _objective_json(result: EntryResult, objective: ObjectiveResult) -> dict[str, Any]:
+    """One 800-171A objective of the entry: its verdict, what it rests on, and the findings of its checks
+    (positions in the file's ``findings`` list: a finding uid may be empty, a position never is)."""
+    return {
+        "id": objective.objective_id,
+        "text": objective_text(objective.objective_id),
+        "verdict": objective.verdict.value,
+        "basis": objective.basis.value,
+        "checks": list(objective.checks),
+        "attestations": list(objective.attestations),
+        "reasons": [render(reason) for reason in objective.reasons],
+        "reason_codes": [reason_json(reason) for reason in objective.reasons],
+        "findings": finding_positions(result, objective),
+    }
 
 
 def _superseded_json(old: Superseded, digests: Mapping[str, str]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""A single self-contained HTML page of one run: score, the 180-day countdown, verdicts and MET streaks.
+"""A single self-contained HTML page of one run: score, the 180-day countdown, verdicts (per 800-171A
+objective too, where entries were judged per objective) and MET streaks.
 
 The page must open offline on an assessor's laptop and must not call home: CSS is inline, the two charts
 are inline SVG, and there are no scripts, fonts, images or links. A Content-Security-Policy of
@@ -16,11 +17,12 @@ from datetime import date
 from html import escape
 from typing import assert_never
 
-from verifier.model import EntryResult, Verdict
+from verifier.model import EntryResult, ObjectiveResult, Verdict
 from verifier.outputs import evidence
 from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.objectives import any_objectives, objective_text
 from verifier.outputs.poam_json import EvidenceRef
-from verifier.outputs.reasons import rendered
+from verifier.outputs.reasons import render, rendered
 from verifier.rules.score import ScoreReport
 from verifier.rules.streak import EntryHistory, streak_text
 from verifier.rules.timeline import CLOSEOUT_DAYS, Basis, Timeline
@@ -72,15 +74,15 @@ def render_html(run: VerificationRun) -> bytes:
     """The run as one UTF-8 HTML document with no external resources."""
     poam = run.poam.poam
     title = f"POA&M verification — {poam.organization} — {poam.system} — as of {run.context.as_of}"
-    body = "\n".join(
-        (
-            _header(run),
-            _score_section(run.assessment.score),
-            _countdown_section(run.assessment.timeline),
-            _verdicts_section(run),
-            _streak_section(run),
-        )
+    sections = (
+        _header(run),
+        _score_section(run.assessment.score),
+        _countdown_section(run.assessment.timeline),
+        _verdicts_section(run),
+        _objectives_section(run),
+        _streak_section(run),
     )
+    body = "\n".join(section for section in sections if section)
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
@@ -244,6 +246,49 @@ def _verdict_row(result: EntryResult, finding: str, ref: EvidenceRef) -> str:
         f'<td class="practice">{_text(result.practice_id)}</td><td>{badge(result.verdict)}</td>'
         f"<td><ul>{reasons}</ul></td>"
         f"<td><code>{_text(ref.path)}</code><br><code>sha256:{_text(ref.sha256)}</code></td></tr>"
+    )
+
+
+# --- objectives ----------------------------------------------------------------------------------------
+
+
+def _objectives_section(run: VerificationRun) -> str:
+    """The entry × objective matrix: each 800-171A objective's verdict and what it rests on (nothing when
+    no entry was judged per objective)."""
+    if not any_objectives(run.results):
+        return ""
+    rows = "\n".join(_objective_rows(result) for result in run.results if result.objectives)
+    return (
+        "<h2>Objectives (NIST SP 800-171A)</h2>\n"
+        "<p>An entry is MET only when every objective it is judged on is MET. Basis: the checks that judged "
+        "the objective, a recorded attestation, or none (no evidence).</p>\n"
+        '<table class="objectives">\n<thead><tr><th>Entry</th><th>Objective</th><th>Verdict</th>'
+        "<th>Basis</th><th>Evidence</th><th>Reasons</th></tr></thead>\n"
+        f"<tbody>\n{rows}\n</tbody>\n</table>"
+    )
+
+
+def _objective_rows(result: EntryResult) -> str:
+    entry = (
+        f'<td rowspan="{len(result.objectives)}"><strong>{_text(result.entry_id)}</strong>'
+        f'<div class="practice">{_text(result.practice_id)}</div></td>'
+    )
+    return "\n".join(
+        f'<tr class="objective">{entry if index == 0 else ""}{_objective_cells(objective)}</tr>'
+        for index, objective in enumerate(result.objectives)
+    )
+
+
+def _objective_cells(objective: ObjectiveResult) -> str:
+    evidence_items = [f"<li><code>{_text(check)}</code></li>" for check in objective.checks]
+    evidence_items += [f"<li>attested: {_text(text)}</li>" for text in objective.attestations]
+    listed = f"<ul>{''.join(evidence_items)}</ul>" if evidence_items else "none"
+    reasons = "".join(f"<li>{_text(render(reason))}</li>" for reason in objective.reasons)
+    return (
+        f"<td><strong>{_text(objective.objective_id)}</strong>"
+        f'<div class="finding">{_text(objective_text(objective.objective_id))}</div></td>'
+        f"<td>{badge(objective.verdict)}</td><td>{_text(objective.basis.value)}</td>"
+        f"<td>{listed}</td><td><ul>{reasons}</ul></td>"
     )
 
 

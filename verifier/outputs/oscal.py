@@ -8,16 +8,20 @@ observations and the result are per run, so their names include the verification
 NIST SP 800-171 Rev. 2 has no official OSCAL catalog, and OSCAL control ids are XML NCName tokens that
 cannot start with a digit, so a requirement ``3.13.16`` is the control ``sp800-171r2-3.13.16`` here
 (its objective ``sp800-171r2-3.13.16_obj``, the suffix NIST's 800-53 catalog uses), with the plain
-number in a ``label`` property.
+number in a ``label`` property. An 800-171A assessment objective ``3.3.8[a]`` is
+``sp800-171r2-3.3.8_obj.a``, as NIST's 800-53 catalog names ``AC-02a.``'s objective ``ac-2_obj.a``; the
+assessment results define each such objective, with its 800-171A text and label, in
+``local-definitions``, and give it one finding per entry judged on it.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Any, assert_never
 
-from verifier.catalog import practices
+from verifier.catalog import assessment_procedures, practices
 from verifier.errors import InputError
 from verifier.model import (
     CheckTally,
@@ -26,13 +30,15 @@ from verifier.model import (
     EntryStatus,
     Milestone,
     MilestoneStatus,
+    ObjectiveResult,
     Verdict,
     next_status,
 )
 from verifier.outputs import evidence
 from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.objectives import objective_text
 from verifier.outputs.poam_json import EvidenceRef
-from verifier.outputs.reasons import rendered
+from verifier.outputs.reasons import render, rendered
 from verifier.outputs.serialize import dumps
 from verifier.rules.timeline import closeout_deadline
 
@@ -65,6 +71,21 @@ def prop(name: str, value: str | int) -> JsonObject:
 def control_id(nist_id: str) -> str:
     """The OSCAL control id of a NIST SP 800-171 Rev. 2 requirement (``3.13.16``)."""
     return f"{CONTROL_PREFIX}{nist_id}"
+
+
+_OBJECTIVE = re.compile(r"(\d+\.\d+\.\d+)\[([a-z]+)\]")
+
+
+def objective_target_id(objective_id: str) -> str:
+    """The OSCAL objective id of an 800-171A objective (``3.3.8[a]`` → ``sp800-171r2-3.3.8_obj.a``).
+
+    OSCAL ids are tokens, which cannot hold brackets; the letter follows ``_obj.`` as in NIST's 800-53
+    catalog. Evaluation only judges objectives of the catalog, so any other id is a bug, refused here.
+    """
+    match = _OBJECTIVE.fullmatch(objective_id)
+    if match is None:
+        raise ValueError(f"not an 800-171A objective id: {objective_id!r}")
+    return f"{control_id(match.group(1))}_obj.{match.group(2)}"
 
 
 def _end_of_day(day: date) -> str:
@@ -105,6 +126,14 @@ class _Ids:
 
     def finding(self, entry_id: str) -> str:
         return stable_uuid("finding", self.system, entry_id, self.run)
+
+    def objective_finding(self, entry_id: str, objective_id: str) -> str:
+        return stable_uuid("objective-finding", self.system, entry_id, objective_id, self.run)
+
+    def attestation_observation(self, entry_id: str, objective_id: str, index: int) -> str:
+        return stable_uuid(
+            "attestation-observation", self.system, entry_id, objective_id, str(index), self.run
+        )
 
     def resource(self, resource_uid: str, provider: str | None = None) -> str:
         if provider is None:
@@ -362,18 +391,67 @@ def assessment_results_document(run: VerificationRun) -> JsonObject:
     ids = _Ids(run)
     poam = run.poam.poam
     title = f"Closure verification of {poam.system} ({poam.organization})"
-    return {
-        "assessment-results": {
-            "uuid": ids.document("assessment-results", run.poam.sha256),
-            "metadata": _metadata(run, title, AR_OSCAL_VERSION, ids),
-            "import-ap": {
-                "href": "#",
-                "remarks": "No OSCAL assessment plan: the plan is the POA&M's checks and the check mapping, "
-                "pinned by digest in this result's properties and the evidence bundle's manifest.",
-            },
-            "results": [_result(run, ids)],
-        }
+    body: JsonObject = {
+        "uuid": ids.document("assessment-results", run.poam.sha256),
+        "metadata": _metadata(run, title, AR_OSCAL_VERSION, ids),
+        "import-ap": {
+            "href": "#",
+            "remarks": "No OSCAL assessment plan: the plan is the POA&M's checks and the check mapping, "
+            "pinned by digest in this result's properties and the evidence bundle's manifest.",
+        },
     }
+    objectives = _local_objectives(run)
+    if objectives:
+        body["local-definitions"] = {"objectives-and-methods": objectives}
+    body["results"] = [_result(run, ids)]
+    return {"assessment-results": body}
+
+
+def _judged_objectives(run: VerificationRun) -> dict[str, set[str]]:
+    """The objective ids judged in this run, by practice id (empty when no entry was judged per objective)."""
+    judged: dict[str, set[str]] = {}
+    for result in run.results:
+        for objective in result.objectives:
+            judged.setdefault(result.practice_id, set()).add(objective.objective_id)
+    return judged
+
+
+def _local_objectives(run: VerificationRun) -> list[JsonObject]:
+    """Each judged practice's 800-171A objectives, defined with their text and label (no OSCAL catalog of
+    SP 800-171 Rev. 2 defines them), in catalog order."""
+    judged = _judged_objectives(run)
+    procedures = assessment_procedures()
+    return [
+        {
+            "control-id": control_id(practices()[practice_id].nist_id),
+            "description": one_line(procedures[practice_id].statement) or "-",
+            "parts": [
+                {
+                    "id": f"{control_id(practices()[practice_id].nist_id)}_obj",
+                    "name": "assessment-objective",
+                    "parts": [
+                        _objective_part(o.objective_id)
+                        for o in procedures[practice_id].objectives
+                        if o.objective_id in judged[practice_id]
+                    ],
+                }
+            ],
+        }
+        for practice_id in sorted(judged, key=lambda p: _nist_order(practices()[p].nist_id))
+    ]
+
+
+def _objective_part(objective_id: str) -> JsonObject:
+    return {
+        "id": objective_target_id(objective_id),
+        "name": "assessment-objective",
+        "props": [{"name": "label", "value": objective_id}],
+        "prose": objective_text(objective_id) or "-",
+    }
+
+
+def _nist_order(nist_id: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in nist_id.split("."))
 
 
 def _result(run: VerificationRun, ids: _Ids) -> JsonObject:
@@ -386,13 +464,34 @@ def _result(run: VerificationRun, ids: _Ids) -> JsonObject:
         "start": moment,
         "end": moment,
         "props": _provenance_props(run),
-        "reviewed-controls": {"control-selections": [{"include-controls": _reviewed(run)}]},
+        "reviewed-controls": _reviewed_controls(run),
     }
-    observations = _observations(run, ids)
+    observations = _observations(run, ids) + _attestation_observations(run, ids)
     if observations:
         result["observations"] = observations
-    result["findings"] = [_finding(ids, r) for r in run.results]
+    result["findings"] = [
+        finding
+        for r in run.results
+        for finding in (_finding(ids, r), *(_objective_finding(ids, r, o) for o in r.objectives))
+    ]
     return result
+
+
+def _reviewed_controls(run: VerificationRun) -> JsonObject:
+    reviewed: JsonObject = {"control-selections": [{"include-controls": _reviewed(run)}]}
+    judged = _judged_objectives(run)
+    if judged:
+        procedures = assessment_procedures()
+        ordered = [
+            o.objective_id
+            for practice_id in sorted(judged, key=lambda p: _nist_order(practices()[p].nist_id))
+            for o in procedures[practice_id].objectives
+            if o.objective_id in judged[practice_id]
+        ]
+        reviewed["control-objective-selections"] = [
+            {"include-objectives": [{"objective-id": objective_target_id(o)} for o in ordered]}
+        ]
+    return reviewed
 
 
 def _provenance_props(run: VerificationRun) -> list[JsonObject]:
@@ -408,7 +507,7 @@ def _provenance_props(run: VerificationRun) -> list[JsonObject]:
 
 def _reviewed(run: VerificationRun) -> list[JsonObject]:
     nist_ids = {practices()[r.practice_id].nist_id for r in run.results}
-    ordered = sorted(nist_ids, key=lambda n: tuple(int(part) for part in n.split(".")))
+    ordered = sorted(nist_ids, key=_nist_order)
     return [{"control-id": control_id(nist_id)} for nist_id in ordered]
 
 
@@ -448,6 +547,83 @@ def _finding(ids: _Ids, result: EntryResult) -> JsonObject:
         finding["related-observations"] = [{"observation-uuid": u} for u in observations]
     finding["remarks"] = _reasons(result)
     return finding
+
+
+def _objective_finding(ids: _Ids, result: EntryResult, objective: ObjectiveResult) -> JsonObject:
+    """One 800-171A objective of an entry: its verdict, on what it rests, and the observations behind it."""
+    state, reason = finding_state(objective.verdict)
+    oid, verdict = objective.objective_id, objective.verdict.value
+    finding: JsonObject = {
+        "uuid": ids.objective_finding(result.entry_id, oid),
+        "title": one_line(f"{result.entry_id}: {oid} {verdict}"),
+        "description": one_line(
+            f"{oid} ({objective_text(oid).rstrip('.') or 'no text'}): {verdict} for POA&M entry "
+            f"{result.entry_id}, on {objective.basis.value}."
+        ),
+        "props": [
+            prop("entry-id", result.entry_id),
+            *_practice_props(result),
+            prop("objective-id", oid),
+            prop("verdict", verdict),
+            prop("basis", objective.basis.value),
+        ],
+        "target": {
+            "type": "objective-id",
+            "target-id": objective_target_id(oid),
+            "status": {"state": state, "reason": reason},
+        },
+    }
+    observations = [ids.observation(result.entry_id, c) for c in objective.checks if c in result.checks]
+    observations += [
+        ids.attestation_observation(result.entry_id, oid, index)
+        for index in range(len(objective.attestations))
+    ]
+    if observations:
+        finding["related-observations"] = [{"observation-uuid": u} for u in observations]
+    finding["remarks"] = "\n".join(f"- {render(r)}" for r in objective.reasons) or "-"
+    return finding
+
+
+def _attestation_observations(run: VerificationRun, ids: _Ids) -> list[JsonObject]:
+    """One observation per attestation counted for an objective, pointing at the entry's evidence file."""
+    refs = (
+        evidence.entry_files(run).refs
+        if any(o.attestations for r in run.results for o in r.objectives)
+        else {}
+    )
+    return [
+        _attestation_observation(run, ids, result, objective, index, text, refs[result.entry_id])
+        for result in run.results
+        for objective in result.objectives
+        for index, text in enumerate(objective.attestations)
+    ]
+
+
+def _attestation_observation(
+    run: VerificationRun,
+    ids: _Ids,
+    result: EntryResult,
+    objective: ObjectiveResult,
+    index: int,
+    text: str,
+    ref: EvidenceRef,
+) -> JsonObject:
+    return {
+        "uuid": ids.attestation_observation(result.entry_id, objective.objective_id, index),
+        "title": one_line(f"Attestation of {objective.objective_id} for {result.entry_id}"),
+        "description": one_line(text) or "-",
+        "props": [prop("entry-id", result.entry_id), prop("objective-id", objective.objective_id)],
+        # The attestation records what a person found; how (examine, interview, test) is not recorded here.
+        "methods": ["UNKNOWN"],
+        "relevant-evidence": [
+            {
+                "href": ref.path,
+                "description": f"The evidence of {result.entry_id}, its attestations by objective included.",
+                "props": [prop("sha256", ref.sha256)],
+            }
+        ],
+        "collected": timestamp(run.context.verified_at),
+    }
 
 
 def render_assessment_results(run: VerificationRun) -> bytes:

@@ -2,8 +2,9 @@
 
 One row per entry with the template's columns (POA&M ID, Controls, Weakness Name ... Comments), then the
 verifier's own (verdict, when, and the evidence file with its SHA-256, the same digest ``verify`` writes).
-``xlsx`` splits the rows into an "Open" sheet (open and ready for closeout) and a "Closed" sheet; ``csv``
-holds every row. The status is the one after this run's transition (``next_status``).
+``xlsx`` splits the rows into an "Open" sheet (open and ready for closeout) and a "Closed" sheet, and adds an
+"Objectives" sheet (entry × 800-171A objective: verdict, basis, checks, attestations, reasons) where entries
+were judged per objective; ``csv`` holds every entry row and no objectives (it is one table). The status is the one after this run's transition (``next_status``).
 
 Cell text is user input (findings, root causes, milestone titles): text that a spreadsheet would read as
 a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is neutralised — a leading
@@ -32,8 +33,9 @@ from verifier.inputs.scope import poam_entry_scope
 from verifier.model import Entry, EntryResult, EntryStatus, Milestone, MilestoneStatus, Resources, next_status
 from verifier.outputs import evidence
 from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.objectives import objective_text
 from verifier.outputs.poam_json import EvidenceRef
-from verifier.outputs.reasons import rendered
+from verifier.outputs.reasons import render, rendered
 from verifier.rules.timeline import is_overdue
 
 # (header, XLSX column width in characters), in the order the templates use, then the verifier's columns.
@@ -62,6 +64,19 @@ COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
 COLUMNS: tuple[str, ...] = tuple(header for header, _ in COLUMN_WIDTHS)
 OPEN_SHEET = "Open"
 CLOSED_SHEET = "Closed"
+# The entry × objective matrix, one row per 800-171A objective an entry is judged on (XLSX only).
+OBJECTIVES_SHEET = "Objectives"
+OBJECTIVE_COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
+    ("POA&M ID", 12),
+    ("Controls", 18),
+    ("Objective", 12),
+    ("Objective Text", 60),
+    ("Verdict", 14),
+    ("Basis", 12),
+    ("Checks", 40),
+    ("Attestations", 40),
+    ("Reasons", 80),
+)
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # XML 1.0 forbids these control characters; openpyxl refuses them rather than write a broken file.
@@ -211,6 +226,25 @@ def _status_date(milestones: tuple[Milestone, ...]) -> str:
     return max(dates).isoformat() if dates else ""
 
 
+def objective_rows(run: VerificationRun) -> tuple[tuple[str, ...], ...]:
+    """One row per objective of each entry judged per objective, in ``OBJECTIVE_COLUMN_WIDTHS`` order."""
+    return tuple(
+        (
+            result.entry_id,
+            result.practice_id,
+            objective.objective_id,
+            objective_text(objective.objective_id),
+            objective.verdict.value,
+            objective.basis.value,
+            "\n".join(objective.checks),
+            "\n".join(objective.attestations),
+            "\n".join(render(reason) for reason in objective.reasons),
+        )
+        for result in run.results
+        for objective in result.objectives
+    )
+
+
 # --- CSV -------------------------------------------------------------------------------------------
 
 
@@ -229,31 +263,37 @@ def render_csv(run: VerificationRun) -> bytes:
 
 
 def render_xlsx(run: VerificationRun) -> bytes:
-    """``--format xlsx``: an "Open" and a "Closed" sheet; the same run renders the same bytes."""
+    """``--format xlsx``: an "Open" and a "Closed" sheet, and an "Objectives" sheet where entries were
+    judged per 800-171A objective; the same run renders the same bytes."""
     workbook = Workbook()
     for sheet in workbook.worksheets:  # the default "Sheet"
         workbook.remove(sheet)
     open_sheet: Worksheet = workbook.create_sheet(OPEN_SHEET)
     closed_sheet: Worksheet = workbook.create_sheet(CLOSED_SHEET)
     all_rows = rows(run)
-    _fill(open_sheet, [r for r in all_rows if r.status is not EntryStatus.CLOSED])
-    _fill(closed_sheet, [r for r in all_rows if r.status is EntryStatus.CLOSED])
+    _fill(open_sheet, COLUMN_WIDTHS, [r.cells for r in all_rows if r.status is not EntryStatus.CLOSED])
+    _fill(closed_sheet, COLUMN_WIDTHS, [r.cells for r in all_rows if r.status is EntryStatus.CLOSED])
+    objectives = objective_rows(run)
+    if objectives:
+        _fill(workbook.create_sheet(OBJECTIVES_SHEET), OBJECTIVE_COLUMN_WIDTHS, list(objectives))
     return _save(workbook, run.context.verified_at)
 
 
-def _fill(sheet: Worksheet, sheet_rows: list[PoamRow]) -> None:
+def _fill(
+    sheet: Worksheet, column_widths: tuple[tuple[str, int], ...], sheet_rows: list[tuple[str, ...]]
+) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
-    for column, header in enumerate(COLUMNS, start=1):
+    for column, (header, _) in enumerate(column_widths, start=1):
         cell = sheet.cell(row=1, column=column, value=header)
         cell.font = Font(bold=True)
         cell.alignment = wrap
-    for row_number, row in enumerate(sheet_rows, start=2):
-        for column, text in enumerate(row.cells, start=1):
+    for row_number, cells in enumerate(sheet_rows, start=2):
+        for column, text in enumerate(cells, start=1):
             _write_text(sheet, row_number, column, text, wrap)
-    for column, (_, width) in enumerate(COLUMN_WIDTHS, start=1):
+    for column, (_, width) in enumerate(column_widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(sheet_rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(column_widths))}{len(sheet_rows) + 1}"
 
 
 def _write_text(sheet: Worksheet, row: int, column: int, text: str, alignment: Alignment) -> None:

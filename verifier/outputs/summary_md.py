@@ -5,6 +5,7 @@ from __future__ import annotations
 from verifier.model import EntryResult, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.markdown import md_text
+from verifier.outputs.objectives import any_objectives, objective_counts
 from verifier.outputs.reasons import rendered
 from verifier.rules.streak import streak_text
 
@@ -22,6 +23,7 @@ def render(run: VerificationRun) -> bytes:
         "",
         " · ".join(f"{_ICON[v]}: **{run.count(v)}**" for v in Verdict),
         "",
+        *_objectives(run),
         "| Entry | Practice | Verdict | Why | History |",
         "|---|---|---|---|---|",
     ]
@@ -33,6 +35,26 @@ def render(run: VerificationRun) -> bytes:
 def _row(result: EntryResult, streak: str) -> str:
     why = "<br>".join(_cell(r) for r in rendered(result))
     return f"| {_cell(result.entry_id)} | {_cell(result.practice_id)} | {_ICON[result.verdict]} | {why} | {md_text(streak)} |"
+
+
+def _objectives(run: VerificationRun) -> list[str]:
+    """The 800-171A objectives' verdicts counted, and each entry's objectives short of MET (nothing when no
+    entry was judged per objective)."""
+    if not any_objectives(run.results):
+        return []
+    counts = objective_counts(run.results)
+    shown = " · ".join(f"{_ICON[v]}: **{counts.of(v)}**" for v in Verdict)
+    lines = [f"**Objectives** (NIST SP 800-171A): {shown} of **{counts.total}**", ""]
+    lines += [line for result in run.results if (line := _open_objectives(result))]
+    return [*lines, ""] if len(lines) > 2 else lines
+
+
+def _open_objectives(result: EntryResult) -> str:
+    open_ones = [o for o in result.objectives if o.verdict is not Verdict.MET]
+    if not open_ones:
+        return ""
+    named = ", ".join(f"{md_text(o.objective_id)} {_ICON[o.verdict]}" for o in open_ones)
+    return f"- {_cell(result.entry_id)} ({_cell(result.practice_id)}): {named}"
 
 
 def _cell(text: str) -> str:
