@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from verifier.cli.app import err, mapping_app, out
-from verifier.cli.options import mapping_path
+from verifier.cli.options import mapping_option, mapping_path
 from verifier.errors import InputError
 
 if TYPE_CHECKING:
@@ -56,13 +56,7 @@ def _coverage_line(providers: tuple[ProviderCoverage, ...]) -> str:
 
 @mapping_app.command("check")
 def mapping_check(
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            help="Mapping file to validate. Default: ./mappings/cmmc-l2-aws.json if present, "
-            "else the one shipped with poam-verifier."
-        ),
-    ] = None,
+    mapping: Annotated[Path | None, mapping_option("Mapping file to validate")] = None,
     prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
     offline: Annotated[bool, typer.Option(help="Skip the check ids against the installed Prowler.")] = False,
 ) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -40,13 +40,16 @@ AsOfOption = Annotated[
         "--as-of", help="Judge as of this date (YYYY-MM-DD). Default: today (UTC).", metavar="YYYY-MM-DD"
     ),
 ]
-MappingOption = Annotated[
-    Path | None,
-    typer.Option(
-        help="Practice → Prowler check mapping. Default: ./mappings/cmmc-l2-aws.json if present, "
-        "else the one shipped with poam-verifier."
-    ),
-]
+
+
+def mapping_option(what: str, name: str = "cmmc-l2-aws") -> Any:  # typer.Option is typed Any
+    """A ``--mapping`` option whose help says where the mapping ``name`` is looked for (``mapping_path``)."""
+    return typer.Option(
+        help=f"{what}. Default: ./mappings/{name}.json if present, else the one shipped with poam-verifier."
+    )
+
+
+MappingOption = Annotated[Path | None, mapping_option("Practice → Prowler check mapping")]
 MaxScanAgeOption = Annotated[
     int, typer.Option(help="Findings older than this many days are not evidence.", min=0)
 ]
@@ -113,6 +116,20 @@ def with_verify_run_options(command: Command) -> Command:
     The command takes them as ``**run_options`` and hands them to ``verify_options``; typer reads the
     parameters from the signature set here, so ``--help`` lists them where verify always has.
     """
+    return _with_options_after_as_of(command, _VERIFY_RUN_OPTIONS)
+
+
+def with_some_verify_run_options(*names: str) -> Callable[[Command], Command]:
+    """``with_verify_run_options`` for a command that takes only the run options ``names`` (verify's order);
+    it passes the others to ``verify_options`` itself."""
+    unknown = set(names) - {p.name for p in _VERIFY_RUN_OPTIONS}
+    if unknown:
+        raise ValueError(f"not a verify run option: {', '.join(sorted(unknown))}")
+    chosen = tuple(p for p in _VERIFY_RUN_OPTIONS if p.name in names)
+    return lambda command: _with_options_after_as_of(command, chosen)
+
+
+def _with_options_after_as_of(command: Command, options: tuple[inspect.Parameter, ...]) -> Command:
     signature = inspect.signature(command, eval_str=True)
     own = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
@@ -121,7 +138,7 @@ def with_verify_run_options(command: Command) -> Command:
     ]
     after = [p.name for p in own].index("as_of") + 1
     command.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*own[:after], *_VERIFY_RUN_OPTIONS, *own[after:]]
+        parameters=[*own[:after], *options, *own[after:]]
     )
     return command
 
