@@ -152,6 +152,11 @@ def parse_date(text: str | None, option: str) -> date:
         raise UsageError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
 
 
+def parse_optional_date(text: str | None, option: str) -> date | None:
+    """A date option with no default: absent (or empty) is None, anything else as ``parse_date``."""
+    return parse_date(text, option) if text else None
+
+
 def mapping_path(given: Path | None, name: str = "cmmc-l2-aws", *, about_mapping: bool = False) -> Path:
     """The mapping to use (see ``resolve_mapping``).
 
