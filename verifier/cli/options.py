@@ -63,6 +63,7 @@ HistoryOption = Annotated[
 MaxGapOption = Annotated[
     int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
 ]
+ProwlerBinOption = Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")]
 SignKeyOption = Annotated[
     Path | None,
     typer.Option(help="Ed25519 private key (poam keygen): sign the bundle as an in-toto/DSSE envelope."),
