@@ -73,7 +73,7 @@ def closeout_command(
             findings=findings,
             out_dir=out_dir,
             as_of=as_of,
-            # A closeout leaves the POA&M and its history alone and has one gate of its own.
+            # A closeout writes neither the POA&M nor its history, and refuses by its own rules, not --fail-on.
             in_place=False,
             history=None,
             max_gap=7,
