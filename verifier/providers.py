@@ -132,6 +132,11 @@ class ProviderSpec:
 
 _AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Azure and Microsoft 365 sign in the same two ways (Azure CLI, service-principal environment); each adds its own.
+_MICROSOFT_AUTH = {
+    "az-cli": AuthMethod(("--az-cli-auth",)),
+    "sp-env": AuthMethod(("--sp-env-auth",)),
+}
 
 PROVIDERS: dict[str, ProviderSpec] = {
     "aws": ProviderSpec(
@@ -163,11 +168,7 @@ PROVIDERS: dict[str, ProviderSpec] = {
             accounts_flag="--subscription-ids",
             environment_flag="--azure-region",
             default_environment="AzureCloud",
-            auth={
-                "az-cli": AuthMethod(("--az-cli-auth",)),
-                "sp-env": AuthMethod(("--sp-env-auth",)),
-                "managed-identity": AuthMethod(("--managed-identity-auth",)),
-            },
+            auth={**_MICROSOFT_AUTH, "managed-identity": AuthMethod(("--managed-identity-auth",))},
             default_auth="az-cli",
         ),
     ),
@@ -187,8 +188,7 @@ PROVIDERS: dict[str, ProviderSpec] = {
             environment_flag="--region",
             default_environment="M365Global",
             auth={
-                "az-cli": AuthMethod(("--az-cli-auth",)),
-                "sp-env": AuthMethod(("--sp-env-auth",)),
+                **_MICROSOFT_AUTH,
                 "certificate": AuthMethod(("--certificate-auth",), value_flag="--certificate-path"),
             },
             default_auth="az-cli",

@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.cli import run_cli_streams
 from verifier.cli import verify as verify_command_module
+from verifier.pipeline.closeout import CloseoutOptions
 from verifier.pipeline.verify import VerifyOptions
 
 
@@ -97,3 +98,32 @@ def test_scan_verify_builds_the_verify_options_verify_builds(
     by_verify, by_scan = built
     assert by_scan == by_verify
     assert by_scan.findings == (scanned,) and by_scan.max_gap_days == 9 and by_scan.jobs == 2
+
+
+def test_closeout_takes_verify_run_options_except_the_ones_it_fixes(
+    tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    built: list[CloseoutOptions] = []
+
+    def run_closeout(options: CloseoutOptions, clock: object, progress: object) -> SimpleNamespace:
+        built.append(options)
+        return SimpleNamespace(report=None, files=(), hash_value="0" * 64)
+
+    monkeypatch.setattr("verifier.pipeline.closeout.run_closeout", run_closeout)
+    scanned = repo_root / "examples" / "prowler-output"
+    arguments = [
+        *("closeout", "--poam", str(repo_root / "poam.json"), "--findings", str(scanned)),
+        *("--out", str(tmp_path / "pkg"), "--as-of", "2026-11-25", "--max-scan-age", "3"),
+        *("--sign-key", str(tmp_path / "k"), "--attestations", str(tmp_path / "a.json")),
+        *("--jobs", "2", "--allow-unknown-checks"),
+    ]
+
+    assert run_cli_streams(capsys, *arguments)[0] == 0
+    (options,) = built
+    verify = options.verify
+    assert (verify.max_scan_age_days, verify.jobs, verify.allow_unknown_checks) == (3, 2, True)
+    assert (verify.sign_key, verify.attestations) == (tmp_path / "k", tmp_path / "a.json")
+    assert (verify.in_place, verify.history, verify.fail_on) == (False, None, ())
+    for fixed in (["--in-place"], ["--max-gap", "9"], ["--fail-on", "not-met"], ["--history", "h.jsonl"]):
+        code, _, stderr = run_cli_streams(capsys, *arguments, *fixed)
+        assert code == 2 and "No such option" in stderr, fixed

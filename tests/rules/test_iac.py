@@ -87,6 +87,20 @@ def test_a_muted_new_fail_is_listed_but_not_a_regression(poam: Poam) -> None:
     assert "New failures muted by the mutelist (not gated)" in summary
 
 
+def test_the_summary_lists_a_section_only_when_it_has_items(poam: Poam) -> None:
+    unmuted = render_summary(judge_change(HEAD, BASE, MAPPING, poam, IacFailOn.REGRESSION))
+    muted = render_summary(
+        judge_change(_muted(HEAD, "AVD-AWS-0016"), BASE, MAPPING, poam, IacFailOn.REGRESSION)
+    )
+
+    assert "\n### Regressions\n\n- AVD-AWS-0016 (" in unmuted
+    assert "### New failures muted" not in unmuted
+    assert "### Regressions" not in muted
+    assert "\n### New failures muted by the mutelist (not gated)\n\n- AVD-AWS-0016: " in muted
+    for summary in (unmuted, muted):
+        assert "\n### Still failing\n\n- POAM-001 AVD-AWS-0016" in summary
+
+
 def test_an_unmuted_new_fail_trips_the_gate(poam: Poam) -> None:
     report = judge_change(HEAD, BASE, MAPPING, poam, IacFailOn.REGRESSION)
     assert [r.finding.check_id for r in report.regressions] == ["AVD-AWS-0016"]

@@ -5,21 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from verifier.cli.app import closeout_app, err, out
-from verifier.cli.options import (
-    AllowUnknownChecksOption,
-    AsOfOption,
-    AttestationsOption,
-    JobsOption,
-    MappingOption,
-    MaxScanAgeOption,
-    SignKeyOption,
-    progress_bar,
-)
+from verifier.cli.options import AsOfOption, MappingOption, progress_bar, with_some_verify_run_options
 from verifier.errors import GateError
 
 
@@ -31,6 +22,7 @@ class AssessmentKind(enum.StrEnum):
 
 
 @closeout_app.callback(invoke_without_command=True)
+@with_some_verify_run_options("max_scan_age", "sign_key", "attestations", "jobs", "allow_unknown_checks")
 def closeout_command(
     ctx: typer.Context,
     poam: Annotated[Path, typer.Option(help="The POA&M being closed out.")] = Path("poam.json"),
@@ -44,11 +36,6 @@ def closeout_command(
         typer.Option("--out", help="The package folder (new, empty, or an earlier package: replaced whole)."),
     ] = Path("closeout"),
     as_of: AsOfOption = None,
-    max_scan_age: MaxScanAgeOption = 7,
-    sign_key: SignKeyOption = None,
-    attestations: AttestationsOption = None,
-    jobs: JobsOption = None,
-    allow_unknown_checks: AllowUnknownChecksOption = False,
     assessment: Annotated[
         AssessmentKind | None,
         typer.Option(
@@ -62,6 +49,7 @@ def closeout_command(
             help="Write the package even with items open or no affirmation; every summary says DRAFT.",
         ),
     ] = False,
+    **run_options: Any,
 ) -> None:
     """Build the POA&M closeout package (poam closeout --findings ...), or check one (poam closeout verify DIR).
 
@@ -85,15 +73,12 @@ def closeout_command(
             findings=findings,
             out_dir=out_dir,
             as_of=as_of,
-            max_scan_age=max_scan_age,
+            # A closeout writes neither the POA&M nor its history, and refuses by its own rules, not --fail-on.
             in_place=False,
             history=None,
             max_gap=7,
-            sign_key=sign_key,
-            attestations=attestations,
             fail_on=None,
-            jobs=jobs,
-            allow_unknown_checks=allow_unknown_checks,
+            **run_options,
         ),
         assessment=assessment.value if assessment else None,
         draft=draft,

@@ -11,6 +11,7 @@ from verifier.cli.app import app, out
 from verifier.cli.options import (
     AsOfOption,
     FormatOption,
+    MaxGapOption,
     OutputFormat,
     parse_date,
     print_json,
@@ -27,9 +28,7 @@ def history_command(
         "poam-history.jsonl"
     ),
     as_of: AsOfOption = None,
-    max_gap: Annotated[
-        int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
-    ] = 7,
+    max_gap: MaxGapOption = 7,
     output: FormatOption = OutputFormat.TABLE,
     bundle: Annotated[
         list[Path] | None,

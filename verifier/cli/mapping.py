@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from verifier.cli.app import err, mapping_app, out
-from verifier.cli.options import mapping_path
+from verifier.cli.options import ProwlerBinOption, mapping_option, mapping_path
 from verifier.errors import InputError
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ def mapping_sync(
     out_path: Annotated[Path, typer.Option("--out", help="Mapping file to write.")] = Path(
         "mappings/cmmc-l2-aws.json"
     ),
-    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    prowler_bin: ProwlerBinOption = None,
     compliance_dir: Annotated[
         Path | None,
         typer.Option(help="Prowler's compliance/ directory (default: found via the Prowler executable)."),
@@ -56,14 +56,8 @@ def _coverage_line(providers: tuple[ProviderCoverage, ...]) -> str:
 
 @mapping_app.command("check")
 def mapping_check(
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            help="Mapping file to validate. Default: ./mappings/cmmc-l2-aws.json if present, "
-            "else the one shipped with poam-verifier."
-        ),
-    ] = None,
-    prowler_bin: Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")] = None,
+    mapping: Annotated[Path | None, mapping_option("Mapping file to validate")] = None,
+    prowler_bin: ProwlerBinOption = None,
     offline: Annotated[bool, typer.Option(help="Skip the check ids against the installed Prowler.")] = False,
 ) -> None:
     """Validate a mapping: schema, practice ids, and check ids known to the installed Prowler.

@@ -8,31 +8,35 @@ from typing import Annotated
 import typer
 
 from verifier.cli.app import app, err
-from verifier.cli.options import parse_date
+from verifier.cli.options import parse_date, parse_optional_date
 from verifier.errors import UsageError
 
-OrganizationOption = Annotated[str | None, typer.Option(help="The organization (the POA&M's owner).")]
-SystemOption = Annotated[str | None, typer.Option(help="The system (enclave) the POA&M covers.")]
-AssessmentDateOption = Annotated[
-    str | None, typer.Option(help="Assessment date, YYYY-MM-DD.", metavar="YYYY-MM-DD")
-]
+# ``init`` requires these four; ``import`` may read them from the sheet: one declaration, two annotations.
+_ORGANIZATION = typer.Option(help="The organization (the POA&M's owner).")
+_SYSTEM = typer.Option(help="The system (enclave) the POA&M covers.")
+_ASSESSMENT_DATE = typer.Option(help="Assessment date, YYYY-MM-DD.", metavar="YYYY-MM-DD")
+_ACCOUNT = typer.Option(help="AWS account id in scope. Repeatable.")
+
+OrganizationOption = Annotated[str | None, _ORGANIZATION]
+SystemOption = Annotated[str | None, _SYSTEM]
+AssessmentDateOption = Annotated[str | None, _ASSESSMENT_DATE]
 ConditionalDateOption = Annotated[
     str | None,
     typer.Option(
         help="Conditional CMMC Status Date (Day 0 of the 180 days), YYYY-MM-DD.", metavar="YYYY-MM-DD"
     ),
 ]
-AccountOption = Annotated[list[str] | None, typer.Option(help="AWS account id in scope. Repeatable.")]
+AccountOption = Annotated[list[str] | None, _ACCOUNT]
 RegionOption = Annotated[list[str] | None, typer.Option(help="AWS region in scope. Repeatable.")]
 
 
 @app.command("init")
 def init_command(
     # Required here (and marked so in --help); `poam import` shares the options and may read them from the sheet.
-    organization: Annotated[str, typer.Option(help="The organization (the POA&M's owner).")],
-    system: Annotated[str, typer.Option(help="The system (enclave) the POA&M covers.")],
-    assessment_date: Annotated[str, typer.Option(help="Assessment date, YYYY-MM-DD.", metavar="YYYY-MM-DD")],
-    account: Annotated[list[str], typer.Option(help="AWS account id in scope. Repeatable.")],
+    organization: Annotated[str, _ORGANIZATION],
+    system: Annotated[str, _SYSTEM],
+    assessment_date: Annotated[str, _ASSESSMENT_DATE],
+    account: Annotated[list[str], _ACCOUNT],
     directory: Annotated[Path, typer.Argument(help="The compliance repository to scaffold.")] = Path("."),
     conditional_status_date: ConditionalDateOption = None,
     region: RegionOption = None,
@@ -72,11 +76,7 @@ def init_command(
         accounts=tuple(account),
         provider=DEFAULT_PROVIDER,  # --account takes AWS account ids
         regions=tuple(region or ()),
-        conditional_status_date=(
-            parse_date(conditional_status_date, "--conditional-status-date")
-            if conditional_status_date
-            else None
-        ),
+        conditional_status_date=parse_optional_date(conditional_status_date, "--conditional-status-date"),
         assessment_type=assessment_type,
     )
     if verifier_version is not None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -40,13 +40,16 @@ AsOfOption = Annotated[
         "--as-of", help="Judge as of this date (YYYY-MM-DD). Default: today (UTC).", metavar="YYYY-MM-DD"
     ),
 ]
-MappingOption = Annotated[
-    Path | None,
-    typer.Option(
-        help="Practice → Prowler check mapping. Default: ./mappings/cmmc-l2-aws.json if present, "
-        "else the one shipped with poam-verifier."
-    ),
-]
+
+
+def mapping_option(what: str, name: str = "cmmc-l2-aws") -> Any:  # typer.Option is typed Any
+    """A ``--mapping`` option whose help says where the mapping ``name`` is looked for (``mapping_path``)."""
+    return typer.Option(
+        help=f"{what}. Default: ./mappings/{name}.json if present, else the one shipped with poam-verifier."
+    )
+
+
+MappingOption = Annotated[Path | None, mapping_option("Practice → Prowler check mapping")]
 MaxScanAgeOption = Annotated[
     int, typer.Option(help="Findings older than this many days are not evidence.", min=0)
 ]
@@ -60,6 +63,7 @@ HistoryOption = Annotated[
 MaxGapOption = Annotated[
     int, typer.Option(help="Days between scans after which a MET streak is broken.", min=1)
 ]
+ProwlerBinOption = Annotated[str | None, typer.Option(help="The Prowler executable (default: PATH).")]
 SignKeyOption = Annotated[
     Path | None,
     typer.Option(help="Ed25519 private key (poam keygen): sign the bundle as an in-toto/DSSE envelope."),
@@ -113,6 +117,20 @@ def with_verify_run_options(command: Command) -> Command:
     The command takes them as ``**run_options`` and hands them to ``verify_options``; typer reads the
     parameters from the signature set here, so ``--help`` lists them where verify always has.
     """
+    return _with_options_after_as_of(command, _VERIFY_RUN_OPTIONS)
+
+
+def with_some_verify_run_options(*names: str) -> Callable[[Command], Command]:
+    """``with_verify_run_options`` for a command that takes only the run options ``names`` (verify's order);
+    it passes the others to ``verify_options`` itself."""
+    unknown = set(names) - {p.name for p in _VERIFY_RUN_OPTIONS}
+    if unknown:
+        raise ValueError(f"not a verify run option: {', '.join(sorted(unknown))}")
+    chosen = tuple(p for p in _VERIFY_RUN_OPTIONS if p.name in names)
+    return lambda command: _with_options_after_as_of(command, chosen)
+
+
+def _with_options_after_as_of(command: Command, options: tuple[inspect.Parameter, ...]) -> Command:
     signature = inspect.signature(command, eval_str=True)
     own = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
@@ -121,7 +139,7 @@ def with_verify_run_options(command: Command) -> Command:
     ]
     after = [p.name for p in own].index("as_of") + 1
     command.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*own[:after], *_VERIFY_RUN_OPTIONS, *own[after:]]
+        parameters=[*own[:after], *options, *own[after:]]
     )
     return command
 
@@ -133,6 +151,11 @@ def parse_date(text: str | None, option: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
+
+
+def parse_optional_date(text: str | None, option: str) -> date | None:
+    """A date option with no default: absent (or empty) is None, anything else as ``parse_date``."""
+    return parse_date(text, option) if text else None
 
 
 def mapping_path(given: Path | None, name: str = "cmmc-l2-aws", *, about_mapping: bool = False) -> Path:

@@ -23,6 +23,7 @@ from verifier.cli.options import (
     OutputFormat,
     mapping_path,
     parse_date,
+    parse_optional_date,
 )
 from verifier.errors import InputError, UsageError
 from verifier.inputs.poam_import.interface import Field, ImportFormat
@@ -115,12 +116,8 @@ def import_command(
         header=HeaderOptions(
             organization=organization,
             system=system,
-            assessment_date=parse_date(assessment_date, "--assessment-date") if assessment_date else None,
-            conditional_status_date=(
-                parse_date(conditional_status_date, "--conditional-status-date")
-                if conditional_status_date
-                else None
-            ),
+            assessment_date=parse_optional_date(assessment_date, "--assessment-date"),
+            conditional_status_date=parse_optional_date(conditional_status_date, "--conditional-status-date"),
             accounts=tuple(account or ()),
             regions=tuple(region or ()),
         ),

@@ -13,6 +13,7 @@ from verifier.cli.options import (
     FormatOption,
     OutputFormat,
     PoamOption,
+    mapping_option,
     mapping_path,
     parse_date,
     print_json,
@@ -43,13 +44,7 @@ def score(poam: PoamOption = Path("poam.json"), output: FormatOption = OutputFor
 @app.command("lint")
 def lint_command(
     poam: PoamOption = Path("poam.json"),
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            help="Mapping used to check check ids. Default: ./mappings/cmmc-l2-aws.json if present, "
-            "else the one shipped with poam-verifier."
-        ),
-    ] = None,
+    mapping: Annotated[Path | None, mapping_option("Mapping used to check check ids")] = None,
     as_of: AsOfOption = None,
     stale_days: Annotated[
         int, typer.Option(help="A milestone status date older than this is stale.", min=1)

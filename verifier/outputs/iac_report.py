@@ -80,28 +80,36 @@ def render_summary(report: IacReport) -> str:
         lines.append(f"Not parsed (what they declare does not count): {files}")
     lines += ["", "| Entry | Practice | In code |", "|---|---|---|"]
     lines += [f"| {md_text(e.entry_id)} | {md_text(e.practice_id)} | {_in_code(e)} |" for e in report.entries]
-    if report.regressions:
-        lines += ["", "### Regressions", ""]
-        lines += [
+    lines += _section(
+        "Regressions",
+        [
             f"- {md_text(r.finding.check_id)} ({md_text(', '.join(r.practice_ids))}): "
             f"{md_text(r.finding.message)} — {_where(r.finding)}"
             for r in report.regressions
-        ]
-    if report.muted_new_failures:
-        lines += ["", "### New failures muted by the mutelist (not gated)", ""]
-        lines += [
+        ],
+    )
+    lines += _section(
+        "New failures muted by the mutelist (not gated)",
+        [
             f"- {md_text(r.finding.check_id)}: {md_text(r.finding.message)} — {_where(r.finding)}"
             for r in report.muted_new_failures
-        ]
-    failing = [(e, f) for e in report.entries for f in e.failures]
-    if failing:
-        lines += ["", "### Still failing", ""]
-        lines += [
+        ],
+    )
+    lines += _section(
+        "Still failing",
+        [
             f"- {md_text(e.entry_id)} {md_text(f.check_id)}{' (muted)' if f.muted else ''}: "
             f"{md_text(f.message)} — {_where(f)}"
-            for e, f in failing
-        ]
+            for e in report.entries
+            for f in e.failures
+        ],
+    )
     return "\n".join(lines) + "\n"
+
+
+def _section(title: str, items: list[str]) -> list[str]:
+    """A titled list of the summary; nothing at all when it has no items."""
+    return ["", f"### {title}", "", *items] if items else []
 
 
 def _finding_json(f: IacFinding) -> dict[str, Any]:

@@ -171,10 +171,7 @@ def _verifies(public_key: Ed25519PublicKey, signature: dict[str, Any], message: 
 
 
 def _parse_envelope(envelope: bytes) -> dict[str, Any]:
-    try:
-        document = json.loads(envelope)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SignatureError(f"{ENVELOPE_FILE}: not a JSON DSSE envelope ({exc})") from exc
+    document = _json(envelope, "not a JSON DSSE envelope")
     if not isinstance(document, dict) or document.get("payloadType") != PAYLOAD_TYPE:
         raise SignatureError(f"{ENVELOPE_FILE}: not a DSSE envelope with payloadType {PAYLOAD_TYPE}")
     signatures = document.get("signatures")
@@ -186,10 +183,7 @@ def _parse_envelope(envelope: bytes) -> dict[str, Any]:
 
 
 def _parse_statement(payload: bytes) -> dict[str, Any]:
-    try:
-        document = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SignatureError(f"{ENVELOPE_FILE}: the signed payload is not JSON ({exc})") from exc
+    document = _json(payload, "the signed payload is not JSON")
     if not isinstance(document, dict) or document.get("_type") != STATEMENT_TYPE:
         raise SignatureError(f"{ENVELOPE_FILE}: the signed payload is not an in-toto Statement v1")
     if document.get("predicateType") != PREDICATE_TYPE:
@@ -197,6 +191,13 @@ def _parse_statement(payload: bytes) -> dict[str, Any]:
     if not isinstance(document.get("subject"), list) or not all(_is_subject(s) for s in document["subject"]):
         raise SignatureError(f"{ENVELOPE_FILE}: the statement's subjects are malformed")
     return document
+
+
+def _json(data: bytes, not_json: str) -> Any:
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SignatureError(f"{ENVELOPE_FILE}: {not_json} ({exc})") from exc
 
 
 def _is_subject(subject: Any) -> bool:

@@ -16,7 +16,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,28 +48,16 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """
     path = final_path(path)
     staged = stage_file(path, data, mode)
-    try:
+    with _writing(path, undo=lambda: discard(staged)):
         os.replace(staged, path)
         fsync_dir(path.parent)
-    except OSError as exc:
-        discard(staged)
-        raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        discard(staged)
-        raise
 
 
 def replace_directory(path: Path, files: Mapping[str, bytes]) -> None:
     """Stage ``files`` (relative names) in a sibling directory, then swap it in for ``path``."""
     staging = stage_directory(path, files)
-    try:
+    with _writing(path, undo=lambda: shutil.rmtree(staging, ignore_errors=True)):
         swap_directory(staging, path)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def final_path(path: Path) -> Path:
@@ -94,34 +82,25 @@ def staged_directory_patterns(name: str) -> tuple[str, str]:
 
 def stage_file(path: Path, data: bytes, mode: int | None = None) -> Path:
     """A synced temporary sibling of ``path`` holding ``data``, ready to be renamed over it."""
-    try:
+    with _writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    try:
+    staged = Path(tmp)
+    with _writing(path, undo=lambda: discard(staged)):
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, _target_mode(path, mode))
-    except OSError as exc:
-        discard(Path(tmp))
-        raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        discard(Path(tmp))
-        raise
-    return Path(tmp)
+        os.chmod(staged, _target_mode(path, mode))
+    return staged
 
 
 def stage_directory(path: Path, files: Mapping[str, bytes]) -> Path:
     """A sibling directory of ``path`` holding ``files`` (relative names), ready to be swapped in."""
-    try:
+    with _writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.staging."))
-    except OSError as exc:
-        raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    try:
+    with _writing(path, undo=lambda: shutil.rmtree(staging, ignore_errors=True)):
         made: set[Path] = set()  # a 10,000-entry POA&M's bundle has 10,000 files in one folder
         for name, data in files.items():
             target = staging / name
@@ -130,13 +109,23 @@ def stage_directory(path: Path, files: Mapping[str, bytes]) -> Path:
                 made.add(target.parent)
             target.write_bytes(data)
         os.chmod(staging, 0o777 & ~current_umask())  # mkdtemp creates 0700
+    return staging
+
+
+@contextlib.contextmanager
+def _writing(path: Path, undo: Callable[[], object] = lambda: None) -> Iterator[None]:
+    """Run one step of writing ``path``; if it fails, ``undo`` what the step left behind (a staged copy).
+
+    Any OS failure becomes an ``EnvError`` naming ``path``; anything else (an interrupt) is undone and re-raised.
+    """
+    try:
+        yield
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        undo()
         raise EnvError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        undo()
         raise
-    return staging
 
 
 def swap_directory(staging: Path, path: Path) -> None:

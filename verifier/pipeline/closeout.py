@@ -57,7 +57,7 @@ from verifier.pipeline.closeout_affirm import closeout_affirmation
 from verifier.pipeline.keys import read_private_key
 from verifier.pipeline.verify import ProgressCallback, VerifyOptions, build_run, render_outputs
 from verifier.rules.score import sprs_score
-from verifier.rules.timeline import closeout_deadline, day_zero
+from verifier.rules.timeline import closeout_deadline, window_day
 
 AFFIRMATION_FILE = "affirmation.json"
 VERIFY_REPORTS = ("poam.json", "verification.json", "summary.md", "evidence.zip")
@@ -149,7 +149,6 @@ def closeout_facts(
     """The closeout's dates, scores and status; the score after counts only the POA&M items still open."""
     poam = run.poam.poam
     as_of = run.context.as_of
-    start, _ = day_zero(poam.assessment)
     items = [e.entry for e in results.poam_items]
     return CloseoutFacts(
         organization=poam.organization,
@@ -158,7 +157,7 @@ def closeout_facts(
         assessment_date=poam.assessment.assessment_date,
         conditional_status_date=poam.assessment.conditional_status_date,
         as_of=as_of,
-        day=(as_of - start).days,
+        day=window_day(poam.assessment, as_of),
         deadline=closeout_deadline(poam.assessment),
         score_before=sprs_score(items),
         score_after=sprs_score(e.entry for e in results.still_open),

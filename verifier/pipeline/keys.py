@@ -6,6 +6,7 @@ cannot destroy the key earlier bundles were signed with.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,19 +51,19 @@ def keygen(out_prefix: Path) -> KeyPair:
 
 def read_private_key(path: Path) -> bytes:
     """The PEM bytes of an Ed25519 signing key, checked now so a bad key fails before anything is written."""
-    data = read_bytes(path, "signing key")
-    try:
-        load_private_key(data)
-    except SignatureError as exc:
-        raise InputError(f"{path}: {exc.message}") from exc
-    return data
+    return _read_key(path, "signing key", load_private_key)
 
 
 def read_public_key(path: Path) -> bytes:
     """The PEM bytes of an Ed25519 public key for ``poam bundle verify --pubkey``."""
-    data = read_bytes(path, "public key")
+    return _read_key(path, "public key", load_public_key)
+
+
+def _read_key(path: Path, what: str, load: Callable[[bytes], object]) -> bytes:
+    """The PEM bytes at ``path`` once ``load`` accepts them; a key it refuses is an ``InputError`` naming ``path``."""
+    data = read_bytes(path, what)
     try:
-        load_public_key(data)
+        load(data)
     except SignatureError as exc:
         raise InputError(f"{path}: {exc.message}") from exc
     return data

@@ -93,6 +93,11 @@ def closeout_deadline(assessment: Assessment) -> date:
     return day_zero(assessment)[0] + timedelta(days=CLOSEOUT_DAYS)
 
 
+def window_day(assessment: Assessment, as_of: date) -> int:
+    """Which day of the window ``as_of`` is (Day 0 is ``day_zero``; negative before it)."""
+    return (as_of - day_zero(assessment)[0]).days
+
+
 def phase_for(day: int, basis: Basis) -> Phase:
     """The phase of a day of the window; no phase starts before certification."""
     if basis is Basis.ASSESSMENT_DATE or day < 0:
@@ -133,8 +138,8 @@ def timeline(poam: Poam, as_of: date, verdicts: Mapping[str, Verdict] | None = N
     entry counts as MET only if it is ``closed`` or ``ready_for_closeout`` (which only a MET moves it to).
     """
     start, basis = day_zero(poam.assessment)
-    day = (as_of - start).days
-    deadline = start + timedelta(days=CLOSEOUT_DAYS)
+    day = window_day(poam.assessment, as_of)
+    deadline = closeout_deadline(poam.assessment)
     marks = checkpoints(start, as_of)
     risks = (_entry_risks(entry, as_of, marks, verdicts) for entry in poam.entries)
     return Timeline(
