@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from verifier.catalog import practices
+from verifier.catalog import objectives_by_id, practices
 from verifier.errors import InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 from verifier.inputs.scope import narrow_target, narrowed_regions
@@ -82,6 +82,7 @@ def poam_from_json(document: dict[str, Any], source: str) -> Poam:
     targets = scope_targets(document["scope"], source)
     _require_unique_ids(entries, source)
     _require_known_practices(entries, source)
+    _require_own_objectives(entries, source)
     _require_narrowing(entries, targets, source)
     return Poam(
         organization=document["organization"],
@@ -167,6 +168,30 @@ def _require_known_practices(entries: tuple[Entry, ...], source: str) -> None:
         )
 
 
+def _require_own_objectives(entries: tuple[Entry, ...], source: str) -> None:
+    """Every objective an entry names (open, or assigned checks) is one of its practice's: an unknown id
+    or another practice's is a typo that would silently drop the objective from the verdict."""
+    known = objectives_by_id()
+    for entry in entries:
+        named = [*(entry.objectives or ()), *(entry.verification.objective_checks or {})]
+        for objective_id in dict.fromkeys(named):
+            objective = known.get(objective_id)
+            if objective is None:
+                raise InputError(f"{source}: entry {entry.id}: unknown 800-171A objective id {objective_id!r}")
+            if objective.practice_id != entry.practice_id:
+                raise InputError(
+                    f"{source}: entry {entry.id}: objective {objective_id} belongs to {objective.practice_id}, "
+                    f"not {entry.practice_id}"
+                )
+        if entry.objectives is not None:
+            outside = [oid for oid in entry.verification.objective_checks or {} if oid not in entry.objectives]
+            if outside:
+                raise InputError(
+                    f"{source}: entry {entry.id}: verification.checks assigns checks to {', '.join(outside)}, "
+                    "which is not among the entry's objectives"
+                )
+
+
 def _require_narrowing(entries: tuple[Entry, ...], targets: tuple[ScopeTarget, ...], source: str) -> None:
     """An entry's scope may only narrow the POA&M's: widening it would verify systems nobody assessed."""
     for entry in entries:
@@ -239,9 +264,16 @@ def _entry(raw: dict[str, Any]) -> Entry:
     checks = verification.get("checks")
     scope = verification.get("scope")
     owner = raw.get("owner")
+    objectives = raw.get("objectives")
+    explicit = checks if isinstance(checks, dict) else None
+    if explicit is not None:
+        # The object form's checks, all of them, are the entry's checks: findings are read and unknown ids
+        # refused for them as for the list form; each objective is judged by the ones it names.
+        checks = list(dict.fromkeys(c for names in explicit.values() for c in names))
     return Entry(
         id=raw["id"],
         practice_id=raw["practice_id"],
+        objectives=tuple(objectives) if objectives is not None else None,
         finding=raw["finding"],
         root_cause=raw.get("root_cause") or "",
         owner=Owner(name=owner.get("name", ""), role=owner.get("role", "")) if owner else None,
@@ -251,6 +283,9 @@ def _entry(raw: dict[str, Any]) -> Entry:
             checks=tuple(checks) if checks is not None else None,
             scope=_scope(scope) if scope else None,
             attestation=bool(verification.get("attestation", False)),
+            objective_checks=(
+                {oid: tuple(names) for oid, names in explicit.items()} if explicit is not None else None
+            ),
         ),
         status=EntryStatus(raw["status"]),
         created=_date(raw.get("created")),

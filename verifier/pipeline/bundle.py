@@ -290,7 +290,7 @@ def _listed_accounts(manifest: Mapping[str, Any]) -> list[str] | None:
 
 def _attestation_statuses(
     files: Mapping[str, bytes], entries: Iterable[Entry], as_of: date
-) -> dict[str, AttestationStatus]:
+) -> dict[str, tuple[AttestationStatus, ...]]:
     # Judged exactly as a run judges them, as of the manifest's as_of, against the bundled artifacts.
     attested = _bundled_attestations(files)
 

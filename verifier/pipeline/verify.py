@@ -291,7 +291,7 @@ def _current_artifacts(attested: AttestationSet, base_dir: Path) -> dict[str, by
 
 def _statuses(
     entries: Sequence[Entry], attested: AttestationSet, artifacts: Mapping[str, bytes | None], as_of: date
-) -> dict[str, AttestationStatus]:
+) -> dict[str, tuple[AttestationStatus, ...]]:
     return attestation_statuses(entries, attested.records, as_of, lambda artifact: artifacts[artifact.path])
 
 
