@@ -207,7 +207,9 @@ def test_not_verified_when_a_scope_account_is_missing_from_the_scan() -> None:
     target = aws_target(ACCOUNT, SECOND_ACCOUNT)
     result = decide(passing(ACCOUNT), target=target)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert f"3.3.8[a]: account {SECOND_ACCOUNT} does not appear in the scan results at all" in rendered(result)
+    assert f"3.3.8[a]: account {SECOND_ACCOUNT} does not appear in the scan results at all" in rendered(
+        result
+    )
 
 
 def test_not_verified_when_an_account_is_missing_for_one_check() -> None:

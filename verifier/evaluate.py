@@ -209,7 +209,9 @@ def evaluate_entry(
     """
     scope = entry_scope(targets, entry)
     plans = objective_plan(entry, scope, mapping)
-    refs = tuple(dict.fromkeys(ref for plan in plans for ref in plan.refs))
+    # In the entry's (or the mapping's) order, as an entry's checks were always listed.
+    used = [ref for plan in plans for ref in plan.refs]
+    refs = tuple(dict.fromkeys([*(r for r in resolve_checks(entry, scope, mapping) if r in used), *used]))
     shown = _Shown.of(entry, scope, refs, index, settings)
     statuses = tuple((attestations or {}).get(entry.id, ()))
     default_cover = frozenset(
@@ -459,7 +461,9 @@ def _attestation_gaps(entry: Entry, attestation: AttestationStatus | None) -> li
     return gaps
 
 
-def _attested_objective(entry: Entry, objective_id: str, attestation: AttestationStatus | None) -> ObjectiveResult:
+def _attested_objective(
+    entry: Entry, objective_id: str, attestation: AttestationStatus | None
+) -> ObjectiveResult:
     """An objective no check evidences: MET only on a valid attestation covering it, NOT_VERIFIED otherwise."""
     params = {"objective": objective_id}
     if attestation is not None and attestation.valid:

@@ -108,7 +108,20 @@ def _forge(files: Files, changes: dict[str, dict[str, Any]], key: bytes | None =
         result["verdict"] = document["verdict"]
         result["evidence"]["sha256"] = _sha(data)
     forged["poam.json"] = json.dumps(poam, indent=2).encode()
+    forged["verification.json"] = _verification_claiming(forged["verification.json"], changes)
     return _reseal(forged, key)
+
+
+def _verification_claiming(data: bytes, changes: dict[str, dict[str, Any]]) -> bytes:
+    """verification.json with each forged entry's verdict claimed for it and every one of its objectives."""
+    document = json.loads(data)
+    for item in document["entries"]:
+        verdict = changes.get(item["id"], {}).get("verdict")
+        if verdict is not None:
+            item["verdict"] = verdict
+            for objective in item.get("objectives", []):
+                objective["verdict"] = verdict
+    return json.dumps(document, indent=2).encode()
 
 
 def _reseal(files: Files, key: bytes | None = None) -> Files:
@@ -434,7 +447,13 @@ def _without_reason_codes(files: Files) -> Files:
     for entry_id in entries:
         document = json.loads(legacy[f"entries/{entry_id}.json"])
         del document["reason_codes"]
+        # Nor were verdicts per objective: no reason began with an objective's id.
+        document["reasons"] = [re.sub(r"^3\.\d+\.\d+\[[a-z]+\]: ", "", r) for r in document["reasons"]]
         legacy[f"entries/{entry_id}.json"] = (json.dumps(document, indent=2) + "\n").encode()
+    verification = json.loads(legacy["verification.json"])
+    for item in verification["entries"]:
+        del item["objectives"]
+    legacy["verification.json"] = json.dumps(verification, indent=2).encode()
     return _forge(legacy, changes)
 
 

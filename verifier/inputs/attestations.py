@@ -225,5 +225,8 @@ def _status(entry: Entry, attestation: Attestation, as_of: date, read: ArtifactR
     else:
         status = judge(attestation, as_of, read)
     return replace(
-        status, objectives=attestation.objectives, method=attestation.method, attested_at=attestation.attested_at
+        status,
+        objectives=attestation.objectives,
+        method=attestation.method,
+        attested_at=attestation.attested_at,
     )

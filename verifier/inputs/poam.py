@@ -177,14 +177,18 @@ def _require_own_objectives(entries: tuple[Entry, ...], source: str) -> None:
         for objective_id in dict.fromkeys(named):
             objective = known.get(objective_id)
             if objective is None:
-                raise InputError(f"{source}: entry {entry.id}: unknown 800-171A objective id {objective_id!r}")
+                raise InputError(
+                    f"{source}: entry {entry.id}: unknown 800-171A objective id {objective_id!r}"
+                )
             if objective.practice_id != entry.practice_id:
                 raise InputError(
                     f"{source}: entry {entry.id}: objective {objective_id} belongs to {objective.practice_id}, "
                     f"not {entry.practice_id}"
                 )
         if entry.objectives is not None:
-            outside = [oid for oid in entry.verification.objective_checks or {} if oid not in entry.objectives]
+            outside = [
+                oid for oid in entry.verification.objective_checks or {} if oid not in entry.objectives
+            ]
             if outside:
                 raise InputError(
                     f"{source}: entry {entry.id}: verification.checks assigns checks to {', '.join(outside)}, "

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from verifier.catalog import objectives_by_id
 from verifier.inputs.findings.interface import Container, SourceFile
 from verifier.inputs.findings.manifest import organization_evidence
-from verifier.catalog import objectives_by_id
 from verifier.model import EntryResult, EntryStatus, ObjectiveResult, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.paths import recorded_mapping_path, recorded_path
