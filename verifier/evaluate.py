@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from fnmatch import fnmatchcase
 
-from verifier.catalog import SCAN_CANNOT_PROVE, assessment_procedures
+from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.inputs.mapping import CheckMapping
+from verifier.inputs.poam import entry_objectives
 from verifier.inputs.scope import (
     CheckRef,
     EntryScope,
@@ -146,16 +147,6 @@ def evaluate(
     )
 
 
-def entry_objectives(entry: Entry) -> tuple[str, ...]:
-    """The 800-171A objectives an entry is judged on, in catalog order: its own list, else all of its practice's."""
-    procedure = assessment_procedures().get(entry.practice_id)
-    own = tuple(o.objective_id for o in procedure.objectives) if procedure else ()
-    if entry.objectives is None:
-        return own
-    named = set(entry.objectives)
-    return tuple(oid for oid in own if oid in named)
-
-
 def objective_plan(entry: Entry, scope: EntryScope, mapping: CheckMapping) -> tuple[ObjectivePlan, ...]:
     """Each objective of the entry with the checks that judge it, in catalog order.
 
@@ -214,9 +205,7 @@ def evaluate_entry(
     refs = tuple(dict.fromkeys([*(r for r in resolve_checks(entry, scope, mapping) if r in used), *used]))
     shown = _Shown.of(entry, scope, refs, index, settings)
     statuses = tuple((attestations or {}).get(entry.id, ()))
-    default_cover = frozenset(
-        plan.objective_id for plan in plans if _needs_attestation(entry) or not plan.refs
-    )
+    default_cover = frozenset(default_attested(entry, plans))
     objectives = tuple(
         _judge_objective(entry, plan, shown, _covering(plan.objective_id, statuses, default_cover))
         for plan in plans
@@ -235,6 +224,12 @@ def evaluate_entry(
         superseded=tuple(s for ref in refs for s in shown.superseded[ref]),
         objectives=objectives,
     )
+
+
+def default_attested(entry: Entry, plans: Sequence[ObjectivePlan]) -> tuple[str, ...]:
+    """What an attestation that names no objectives covers: every objective of the entry no check
+    evidences, or all of them where the practice or the entry always needs an attestation."""
+    return tuple(plan.objective_id for plan in plans if _needs_attestation(entry) or not plan.refs)
 
 
 def _covering(

@@ -45,6 +45,7 @@ FIXTURE_RULE = {
     "unknown_check_id.json": "POAM018",
     "check_of_another_practice.json": "POAM019",
     "entry_added_after_assessment.json": "POAM020",
+    "judged_on_all_objectives.json": "POAM021",
 }
 
 

@@ -22,6 +22,8 @@ from verifier.model import AttestationStatus, Entry
 
 ATTESTATIONS_FILE = "poam-attestations.json"
 SCHEMA = "attestations.schema.json"
+# The NIST SP 800-171A assessment methods an attestation's evidence may serve.
+METHODS = ("examine", "interview", "test")
 # The artifact's name follows its 64-hex digest and a dash in one path component of at most 255 bytes.
 _MAX_ARTIFACT_STEM = 180
 

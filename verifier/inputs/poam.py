@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from verifier.catalog import objectives_by_id, practices
+from verifier.catalog import assessment_procedures, objectives_by_id, practices
 from verifier.errors import InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
-from verifier.inputs.scope import narrow_target, narrowed_regions
+from verifier.inputs.mapping import CheckMapping
+from verifier.inputs.scope import entry_scope, narrow_target, narrowed_regions, resolve_check
 from verifier.model import (
     Assessment,
     Entry,
@@ -316,3 +318,36 @@ def _resources(raw: dict[str, Any] | str | None) -> Resources | None:
     return Resources(
         budget_usd=raw.get("budget_usd"), fte=raw.get("fte"), tooling=tuple(raw.get("tooling", ()))
     )
+
+
+def entry_objectives(entry: Entry) -> tuple[str, ...]:
+    """The 800-171A objectives an entry is judged on, in catalog order: its own list, else all of its practice's."""
+    procedure = assessment_procedures().get(entry.practice_id)
+    own = tuple(o.objective_id for o in procedure.objectives) if procedure else ()
+    if entry.objectives is None:
+        return own
+    named = set(entry.objectives)
+    return tuple(oid for oid in own if oid in named)
+
+
+def require_checks_evidence_objectives(poam: Poam, mapping: CheckMapping, source: object) -> None:
+    """Refuse a listed check (the list form of ``verification.checks``) that evidences none of its entry's
+    objectives per the mapping: it would be read and shown, and judge nothing. The object form assigns
+    such a check to an objective explicitly."""
+    for entry in poam.entries:
+        if entry.verification.checks is None or entry.verification.objective_checks is not None:
+            continue
+        scope = entry_scope(poam.targets, entry)
+        objectives = entry_objectives(entry)
+        for name in entry.verification.checks:
+            ref = resolve_check(name, entry.id, scope.providers, mapping)
+            if ref.check_id not in mapping.all_checks(ref.provider):
+                continue  # an id the mapping does not know: refused (or allowed) as an unknown check
+            if not any(ref.check_id in mapping.objective_checks(oid, ref.provider) for oid in objectives):
+                example = json.dumps({objectives[0]: [name]}) if objectives else "{}"
+                raise InputError(
+                    f"{source}: entry {entry.id}: check {name} evidences none of the entry's objectives "
+                    f"({', '.join(objectives)}) in mapping {mapping.path or 'given'}; assign it to the "
+                    f"objective it evidences with the object form of verification.checks ({example}), "
+                    "or remove it"
+                )

@@ -38,7 +38,7 @@ from typing import Any
 
 from verifier.errors import BundleInvalid as BundleInvalid  # raised here, caught by name by its callers
 from verifier.errors import InputError, UsageError
-from verifier.evaluate import EvaluationSettings, FindingsIndex, entry_objectives, evaluate_entry
+from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
 from verifier.inputs import bundle_reader
 from verifier.inputs.attestations import Artifact, AttestationSet, attestation_statuses, parse_attestations
 from verifier.inputs.bundle_format import (
@@ -52,7 +52,7 @@ from verifier.inputs.bundle_format import (
 from verifier.inputs.bundle_reader import BundleLimits
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
-from verifier.inputs.poam import LoadedPoam, parse_poam
+from verifier.inputs.poam import LoadedPoam, entry_objectives, parse_poam
 from verifier.inputs.scope import QUALIFIER, poam_entry_scope
 from verifier.model import (
     AttestationStatus,
