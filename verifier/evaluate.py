@@ -1,8 +1,11 @@
-"""Pure evaluation: POA&M entries × mapping × findings → one verdict per entry, with reasons.
+"""Pure evaluation: POA&M entries × mapping × findings → one verdict per NIST SP 800-171A objective of
+each entry, and the entry's verdict from them, with reasons.
 
-Fail closed. MET needs positive proof for every check in every in-scope account from a fresh scan
-(and, where a scan cannot prove the practice, a valid attestation judged by the caller);
-any in-scope FAIL (muted or not) is NOT_MET; everything else is NOT_VERIFIED with the reason named.
+Fail closed. An objective with checks is MET only on positive proof for every check in every in-scope
+account from a fresh scan (and, where a scan cannot prove the practice or the entry asks for one, a valid
+attestation covering it, judged by the caller); any in-scope FAIL (muted or not) is NOT_MET; everything
+else is NOT_VERIFIED with the reason named. An objective no check evidences is MET only on a valid
+attestation covering it. The entry is NOT_MET if any objective is, else NOT_VERIFIED if any is, else MET.
 No I/O and no clock here: ``as_of`` is passed in.
 """
 

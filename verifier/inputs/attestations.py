@@ -1,7 +1,10 @@
 """Attestations (``poam-attestations.json``): recorded human evidence for practices no scanner can check.
 
-Each record names the entry, who attests in which role, what they state, when, until when, and the
-artifacts (files) that back it, each pinned by SHA-256. An attestation stands only while it has not
+Each record names the entry, who attests in which role, what they state, when, until when, the
+NIST SP 800-171A objectives it covers and the assessment method its evidence serves (examine, interview,
+test), and the artifacts (files) that back it, each pinned by SHA-256. A record without ``objectives``
+(written before they were named) covers the entry's objectives that need an attestation and no check
+evidences. An attestation stands only while it has not
 expired and every artifact still hashes the same; judging that is done here, outside the pure
 evaluation, which only ever sees the resulting ``AttestationStatus``.
 """
