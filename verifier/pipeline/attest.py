@@ -44,7 +44,8 @@ class AttestOptions:
     expires: date | None
     poam: Path
     attestations: Path | None = None
-    # The 800-171A objectives attested (empty: the default, see ``default_objectives``) and the method.
+    # The 800-171A objectives attested (empty: every objective of the entry no check evidences, per
+    # ``mapping``) and the 800-171A method its evidence serves.
     objectives: tuple[str, ...] = ()
     method: str = "examine"
     mapping: Path | None = None
@@ -90,7 +91,7 @@ def run_attest(options: AttestOptions, clock: Callable[[], datetime]) -> Attesta
 def _objectives(options: AttestOptions, poam: Poam, entry: Entry) -> tuple[str, ...]:
     """The objectives named (any of the practice's: verify decides what the attestation counts for), or by
     default every objective of the entry no check evidences (all of them where one is always needed)."""
-    own = {o.objective_id for o in assessment_procedures()[entry.practice_id].objectives}
+    own = [o.objective_id for o in assessment_procedures()[entry.practice_id].objectives]
     for objective_id in options.objectives:
         objective = objectives_by_id().get(objective_id)
         if objective is None:
@@ -101,7 +102,7 @@ def _objectives(options: AttestOptions, poam: Poam, entry: Entry) -> tuple[str, 
                 f"{entry.practice_id}"
             )
     if options.objectives:
-        return tuple(o for o in entry_objectives_of_practice(entry.practice_id) if o in options.objectives)
+        return tuple(o for o in own if o in options.objectives)  # in catalog order
     mapping = load_mapping(options.mapping) if options.mapping else CheckMapping(practices={})
     scope = poam_entry_scope(poam, entry)
     default = default_attested(entry, objective_plan(entry, scope, mapping))
@@ -110,10 +111,6 @@ def _objectives(options: AttestOptions, poam: Poam, entry: Entry) -> tuple[str, 
             f"every objective of entry {entry.id} has a check; name the objectives attested with --objective"
         )
     return default
-
-
-def entry_objectives_of_practice(practice_id: str) -> tuple[str, ...]:
-    return tuple(o.objective_id for o in assessment_procedures()[practice_id].objectives)
 
 
 def _check_text(options: AttestOptions) -> None:
