@@ -26,19 +26,21 @@ from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import poam_from_json
 from verifier.model import (
     AttestationStatus,
+    Basis,
     CheckTally,
     Entry,
     EntryResult,
     EntryStatus,
     Finding,
     Poam,
+    ReasonCode,
     Scope,
     ScopeTarget,
     Status,
     Verdict,
     Verification,
 )
-from verifier.outputs.reasons import rendered
+from verifier.outputs.reasons import render, rendered
 
 AS_OF = date(2026, 11, 20)
 SCANNED = datetime(2026, 11, 19, 14, 0, tzinfo=UTC)
@@ -59,7 +61,19 @@ def aws_target(*accounts: str, regions: tuple[str, ...] = ()) -> ScopeTarget:
 
 
 POAM_TARGET = aws_target(ACCOUNT, regions=(REGION,))
-MAPPING = CheckMapping(practices={PRACTICE: {"aws": (KMS, VALIDATION)}})
+# The two CloudTrail checks evidence 3.3.8[a] (access) and [b] (modification); nothing evidences [c]-[f].
+MAPPING = CheckMapping(
+    practices={
+        PRACTICE: {"aws": (KMS, VALIDATION, S3_ENCRYPTION)},
+        "SC.L2-3.13.11": {"aws": (KMS, VALIDATION)},
+    },
+    objectives={
+        PRACTICE: {"3.3.8[a]": {"aws": (KMS, S3_ENCRYPTION)}, "3.3.8[b]": {"aws": (VALIDATION,)}},
+        "SC.L2-3.13.11": {"3.13.11[a]": {"aws": (KMS, VALIDATION)}},
+    },
+)
+# What the assessment found NOT MET in the default entry: the objectives its two checks evidence.
+CHECKED = ("3.3.8[a]", "3.3.8[b]")
 
 
 def make_finding(
@@ -95,6 +109,7 @@ def make_entry(
     scope: Scope | None = None,
     practice_id: str = PRACTICE,
     entry_id: str = "POAM-001",
+    objectives: Sequence[str] | None = CHECKED,
 ) -> Entry:
     return Entry(
         id=entry_id,
@@ -107,6 +122,7 @@ def make_entry(
         verification=Verification(checks=tuple(checks) if checks is not None else None, scope=scope),
         status=EntryStatus.OPEN,
         created=None,
+        objectives=tuple(objectives) if objectives is not None and practice_id == PRACTICE else None,
     )
 
 
@@ -137,6 +153,12 @@ def reasons_text(result: EntryResult) -> str:
     return "\n".join(rendered(result))
 
 
+def objective_reasons(result: EntryResult, objective_id: str) -> tuple[str, ...]:
+    """One objective's reasons in words, each beginning with the objective's id."""
+    (objective,) = (o for o in result.objectives if o.objective_id == objective_id)
+    return tuple(render(reason) for reason in objective.reasons)
+
+
 # --- MET ---------------------------------------------------------------------------------------------
 
 
@@ -145,7 +167,11 @@ def test_met_when_every_check_passes_in_the_scope_account() -> None:
     assert result.verdict is Verdict.MET
     assert result.entry_id == "POAM-001"
     assert result.practice_id == PRACTICE
-    assert "all 2 check(s) PASS" in reasons_text(result)
+    assert [(o.objective_id, o.verdict, o.checks) for o in result.objectives] == [
+        ("3.3.8[a]", Verdict.MET, (KMS,)),
+        ("3.3.8[b]", Verdict.MET, (VALIDATION,)),
+    ]
+    assert objective_reasons(result, "3.3.8[a]")[0].startswith("3.3.8[a]: all 1 check(s) PASS")
     assert ACCOUNT in reasons_text(result)
 
 
@@ -181,7 +207,9 @@ def test_not_verified_when_a_scope_account_is_missing_from_the_scan() -> None:
     target = aws_target(ACCOUNT, SECOND_ACCOUNT)
     result = decide(passing(ACCOUNT), target=target)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert f"account {SECOND_ACCOUNT} does not appear in the scan results at all" in rendered(result)
+    assert f"3.3.8[a]: account {SECOND_ACCOUNT} does not appear in the scan results at all" in rendered(
+        result
+    )
 
 
 def test_not_verified_when_an_account_is_missing_for_one_check() -> None:
@@ -189,8 +217,9 @@ def test_not_verified_when_an_account_is_missing_for_one_check() -> None:
     findings = [*passing(ACCOUNT), make_finding(KMS, account=SECOND_ACCOUNT)]
     result = decide(findings, target=target)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert rendered(result) == (
-        f"{VALIDATION}: no findings for account {SECOND_ACCOUNT}: absence of findings is not evidence",
+    assert [o.verdict for o in result.objectives] == [Verdict.MET, Verdict.NOT_VERIFIED]
+    assert objective_reasons(result, "3.3.8[b]") == (
+        f"3.3.8[b]: {VALIDATION}: no findings for account {SECOND_ACCOUNT}: absence of findings is not evidence",
     )
 
 
@@ -198,8 +227,9 @@ def test_not_verified_when_a_scope_region_was_not_scanned() -> None:
     target = aws_target(ACCOUNT, regions=(REGION, OTHER_REGION))
     result = decide(passing(ACCOUNT), target=target)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert rendered(result) == (
-        f"region {OTHER_REGION} of account {ACCOUNT} does not appear in the scan results at all",
+    assert rendered(result) == tuple(
+        f"{objective}: region {OTHER_REGION} of account {ACCOUNT} does not appear in the scan results at all"
+        for objective in CHECKED
     )
 
 
@@ -230,7 +260,7 @@ def test_not_verified_when_a_finding_is_dated_after_as_of() -> None:
     future = datetime(2026, 11, 21, 0, 1, tzinfo=UTC)
     result = decide([make_finding(KMS, time=future), make_finding(VALIDATION)])
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert f"{KMS}: a finding is dated 2026-11-21, after --as-of 2026-11-20" in rendered(result)
+    assert f"3.3.8[a]: {KMS}: a finding is dated 2026-11-21, after --as-of 2026-11-20" in rendered(result)
 
 
 def test_a_finding_late_on_the_as_of_day_is_not_in_the_future() -> None:
@@ -242,8 +272,16 @@ def test_not_verified_when_neither_entry_nor_mapping_names_a_check() -> None:
     entry = make_entry(checks=None, practice_id="AT.L2-3.2.3")
     result = decide(passing(), entry)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert "no automated check verifies AT.L2-3.2.3" in reasons_text(result)
-    assert "attestation" in reasons_text(result)
+    assert rendered(result) == (
+        "3.2.3[a] (potential indicators associated with insider threats are identified): no check evidences "
+        "it — attest it with `poam attest POAM-001 --objective 3.2.3[a] …`, or leave it out of the entry's "
+        "objectives if it was MET at the assessment",
+        "3.2.3[b] (security awareness training on recognizing and reporting potential indicators of insider "
+        "threat is provided to managers and employees): no check evidences it — attest it with `poam attest "
+        "POAM-001 --objective 3.2.3[b] …`, or leave it out of the entry's objectives if it was MET at the "
+        "assessment",
+    )
+    assert [o.basis for o in result.objectives] == [Basis.NONE, Basis.NONE]
     assert result.evidence == ()
     assert result.checks == {}
 
@@ -252,7 +290,8 @@ def test_not_verified_when_the_entry_names_an_empty_check_list() -> None:
     # An explicit empty list is the entry's choice; the mapping's checks do not fill it in.
     result = decide(passing(), make_entry(checks=()))
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert "verification.checks is empty" in reasons_text(result)
+    assert {r.code for r in result.reasons} == {ReasonCode.OBJECTIVE_NO_CHECKS}
+    assert result.checks == {}
 
 
 def _poam_document(verification: dict[str, Any]) -> dict[str, Any]:
@@ -283,15 +322,17 @@ def _decide_loaded(document: dict[str, Any], findings: Sequence[Finding]) -> Ent
 
 def test_mapping_checks_are_used_when_the_entry_names_none() -> None:
     document = _poam_document({"attestation": False})
-    assert _decide_loaded(document, passing()).verdict is Verdict.MET
-    result = _decide_loaded(document, [make_finding(KMS)])
+    document["entries"][0]["objectives"] = list(CHECKED)
+    assert _decide_loaded(document, [*passing(), make_finding(S3_ENCRYPTION)]).verdict is Verdict.MET
+    result = _decide_loaded(document, [make_finding(KMS), make_finding(S3_ENCRYPTION)])
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert set(result.checks) == {KMS, VALIDATION}
-    assert f"{VALIDATION}: no in-scope findings" in reasons_text(result)
+    assert set(result.checks) == {KMS, VALIDATION, S3_ENCRYPTION}
+    assert f"3.3.8[b]: {VALIDATION}: no in-scope findings" in reasons_text(result)
 
 
 def test_entry_checks_replace_the_mapping_checks() -> None:
     document = _poam_document({"checks": [KMS]})
+    document["entries"][0]["objectives"] = ["3.3.8[a]"]
     result = _decide_loaded(document, [make_finding(KMS), make_finding(VALIDATION, Status.FAIL)])
     assert result.verdict is Verdict.MET
     assert set(result.checks) == {KMS}
@@ -303,8 +344,10 @@ def test_entry_checks_replace_the_mapping_checks() -> None:
 def test_not_met_when_a_check_fails() -> None:
     result = decide([make_finding(KMS, Status.FAIL), make_finding(VALIDATION)])
     assert result.verdict is Verdict.NOT_MET
-    assert rendered(result) == (
-        f"{KMS}: FAIL on 1 resource(s): arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/org-trail [{ACCOUNT}/{REGION}]",
+    assert [o.verdict for o in result.objectives] == [Verdict.NOT_MET, Verdict.MET]
+    assert objective_reasons(result, "3.3.8[a]") == (
+        f"3.3.8[a]: {KMS}: FAIL on 1 resource(s): arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/org-trail "
+        f"[{ACCOUNT}/{REGION}]",
     )
 
 
@@ -317,8 +360,8 @@ def test_not_met_when_the_fail_is_muted() -> None:
 def test_not_met_wins_over_not_verified_and_keeps_both_reasons() -> None:
     result = decide([make_finding(KMS, Status.FAIL)])
     assert result.verdict is Verdict.NOT_MET
-    assert rendered(result)[0].startswith(f"{KMS}: FAIL")
-    assert f"{VALIDATION}: no in-scope findings" in rendered(result)[1]
+    assert rendered(result)[0].startswith(f"3.3.8[a]: {KMS}: FAIL")
+    assert f"3.3.8[b]: {VALIDATION}: no in-scope findings" in rendered(result)[1]
 
 
 # --- latest result per finding wins ---------------------------------------------------------------------
@@ -388,7 +431,8 @@ def test_fail_in_an_out_of_scope_account_does_not_count() -> None:
 
 
 def test_resource_glob_keeps_only_matching_resources() -> None:
-    entry = make_entry((S3_ENCRYPTION,), scope=Scope(accounts=(), resources=("arn:aws:s3:::cui-*",)))
+    glob = Scope(accounts=(), resources=("arn:aws:s3:::cui-*",))
+    entry = make_entry((S3_ENCRYPTION,), scope=glob, objectives=("3.3.8[a]",))
     cui = make_finding(S3_ENCRYPTION, resource="arn:aws:s3:::cui-data")
     public_fail = make_finding(S3_ENCRYPTION, Status.FAIL, resource="arn:aws:s3:::public-website")
     result = decide([cui, public_fail], entry)
@@ -403,7 +447,8 @@ def test_resource_glob_keeps_only_matching_resources() -> None:
 
 
 def test_resource_glob_that_matches_nothing_is_not_verified() -> None:
-    entry = make_entry((S3_ENCRYPTION,), scope=Scope(accounts=(), resources=("arn:aws:s3:::cui-*",)))
+    glob = Scope(accounts=(), resources=("arn:aws:s3:::cui-*",))
+    entry = make_entry((S3_ENCRYPTION,), scope=glob, objectives=("3.3.8[a]",))
     result = decide([make_finding(S3_ENCRYPTION, resource="arn:aws:s3:::public-website")], entry)
     assert result.verdict is Verdict.NOT_VERIFIED
     assert "resources arn:aws:s3:::cui-*" in reasons_text(result)
@@ -428,7 +473,7 @@ def test_entry_scope_without_accounts_keeps_the_poam_accounts_and_regions() -> N
     # ... and its account must still be proven.
     result = decide([], entry)
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert f"account {ACCOUNT} does not appear in the scan results at all" in rendered(result)
+    assert f"3.3.8[a]: account {ACCOUNT} does not appear in the scan results at all" in rendered(result)
 
 
 # --- reasons, evidence, tallies -------------------------------------------------------------------------
@@ -450,7 +495,7 @@ def test_failure_reason_lists_five_resources_and_counts_the_rest() -> None:
         for i in range(7)
     ]
     result = decide([*fails, make_finding(VALIDATION)])
-    assert rendered(result)[0].startswith(f"{KMS}: FAIL on 7 resource(s): ")
+    assert rendered(result)[0].startswith(f"3.3.8[a]: {KMS}: FAIL on 7 resource(s): ")
     assert rendered(result)[0].endswith(" and 2 more")
 
 
@@ -499,8 +544,8 @@ def test_a_check_with_no_findings_has_an_empty_tally() -> None:
 
 def test_evaluate_decides_every_entry_in_file_order() -> None:
     entries = (
-        make_entry(entry_id="POAM-002", checks=(VALIDATION,)),
-        make_entry(entry_id="POAM-001", checks=(KMS,)),
+        make_entry(entry_id="POAM-002", checks=(VALIDATION,), objectives=("3.3.8[b]",)),
+        make_entry(entry_id="POAM-001", checks=(KMS,), objectives=("3.3.8[a]",)),
         make_entry(entry_id="POAM-003", checks=None, practice_id="AT.L2-3.2.3"),
     )
     poam = Poam(
@@ -649,9 +694,11 @@ def test_attestation_only_entry_says_no_attestation_is_recorded() -> None:
     entry = replace(make_entry(), verification=Verification(checks=None, scope=None, attestation=True))
     result = decide(passing(ACCOUNT), entry, mapping=CheckMapping(practices={}))
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert rendered(result) == (
-        f"no automated check verifies {PRACTICE}: verification requires an attestation and no valid "
-        "attestation is recorded for this entry",
+    assert [r.code for r in result.reasons] == [ReasonCode.OBJECTIVE_NO_CHECKS] * 2
+    assert rendered(result)[0] == (
+        "3.3.8[a] (audit information is protected from unauthorized access): no check evidences it — "
+        "attest it with `poam attest POAM-001 --objective 3.3.8[a] …`, or leave it out of the entry's "
+        "objectives if it was MET at the assessment"
     )
 
 
@@ -672,7 +719,7 @@ def decide_attested(
         kwargs.get("mapping", MAPPING),
         FindingsIndex(findings),
         EvaluationSettings(as_of=AS_OF),
-        attestations={entry.id: status} if status is not None else None,
+        attestations={entry.id: (status,)} if status is not None else None,
     )
 
 

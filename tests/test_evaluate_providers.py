@@ -7,6 +7,7 @@ and Prowler 5.46.0's own Azure Government / M365 GCC High / GCP output (``.../pr
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from verifier.errors import InputError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate
 from verifier.inputs.findings import load_findings
-from verifier.inputs.mapping import load_mapping
+from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.poam import parse_poam
 from verifier.model import EntryResult, Verdict
 from verifier.outputs.reasons import rendered
@@ -40,10 +41,12 @@ def document() -> dict[str, Any]:
     return loaded
 
 
-def results(doc: dict[str, Any], findings: list[Path] | None = None) -> dict[str, EntryResult]:
+def results(
+    doc: dict[str, Any], findings: list[Path] | None = None, mapping: CheckMapping = MAPPING
+) -> dict[str, EntryResult]:
     poam = parse_poam(json.dumps(doc).encode(), "mixed.json").poam
     index = FindingsIndex(load_findings(findings or RECORDED).findings)
-    return {r.entry_id: r for r in evaluate(poam, MAPPING, index, SETTINGS)}
+    return {r.entry_id: r for r in evaluate(poam, mapping, index, SETTINGS)}
 
 
 def entry(doc: dict[str, Any], entry_id: str) -> dict[str, Any]:
@@ -84,9 +87,12 @@ def test_checks_are_named_with_their_provider_in_a_mixed_poam(mixed: dict[str, E
 
 def test_a_provider_no_check_examines_is_named_as_unverified(mixed: dict[str, EntryResult]) -> None:
     reasons = rendered(mixed["MIX-008"])
-    assert any(r.startswith("azure: no azure check verifies AC.L2-3.1.1") and PROD in r for r in reasons)
     assert any(
-        r.startswith("m365: no m365 check verifies") and "contoso.onmicrosoft.us" in r for r in reasons
+        r.startswith("3.1.1[d]: azure: no azure check verifies AC.L2-3.1.1") and PROD in r for r in reasons
+    )
+    assert any(
+        r.startswith("3.1.1[d]: m365: no m365 check verifies") and "contoso.onmicrosoft.us" in r
+        for r in reasons
     )
 
 
@@ -114,7 +120,9 @@ def test_a_provider_account_missing_from_the_scan_is_not_verified() -> None:
     }
     result = results(doc)["MIX-002"]
     assert result.verdict is Verdict.NOT_VERIFIED
-    assert "account fabrikam.onmicrosoft.us does not appear in the scan results at all" in rendered(result)
+    assert "3.1.2[b]: account fabrikam.onmicrosoft.us does not appear in the scan results at all" in rendered(
+        result
+    )
 
 
 def test_met_needs_every_providers_findings_not_just_one() -> None:
@@ -129,7 +137,11 @@ def test_default_checks_cover_every_provider_in_the_entrys_scope() -> None:
     doc = document()
     del entry(doc, "MIX-003")["verification"]["checks"]
     entry(doc, "MIX-003")["verification"]["scope"] = {"accounts": [PROD, "cui-enclave-prod"]}
-    checks = results(doc)["MIX-003"].checks
+    # A mapping that assigns every azure and gcp check of the practice to the entry's objective.
+    assigned = {p: MAPPING.checks_for("AC.L2-3.1.1", p) for p in ("azure", "gcp")}
+    objectives = {**MAPPING.objectives, "AC.L2-3.1.1": {"3.1.1[d]": assigned}}
+    mapping = dataclasses.replace(MAPPING, objectives=objectives)
+    checks = results(doc, mapping=mapping)["MIX-003"].checks
     expected = [f"azure:{c}" for c in MAPPING.checks_for("AC.L2-3.1.1", "azure")]
     expected += [f"gcp:{c}" for c in MAPPING.checks_for("AC.L2-3.1.1", "gcp")]
     assert list(checks) == expected
@@ -185,7 +197,7 @@ def test_findings_of_another_provider_never_count(mixed: dict[str, EntryResult])
 )
 def test_a_powershell_m365_check_without_findings_in_gcc_high_says_why(check: str) -> None:
     doc = document()
-    entry(doc, "MIX-002")["verification"]["checks"] = [f"m365:{check}"]
+    entry(doc, "MIX-002")["verification"]["checks"] = {"3.1.2[b]": [f"m365:{check}"]}
     result = results(doc)["MIX-002"]
     assert result.verdict is Verdict.NOT_VERIFIED
     (reason,) = rendered(result)
@@ -197,7 +209,9 @@ def test_a_powershell_m365_check_without_findings_in_gcc_high_says_why(check: st
 def test_the_gcc_high_note_is_not_given_for_commercial_microsoft_365() -> None:
     doc = document()
     doc["scope"][2]["environment"] = "M365Global"
-    entry(doc, "MIX-002")["verification"]["checks"] = ["m365:exchange_organization_mailbox_auditing_enabled"]
+    entry(doc, "MIX-002")["verification"]["checks"] = {
+        "3.1.2[b]": ["m365:exchange_organization_mailbox_auditing_enabled"]
+    }
     (reason,) = rendered(results(doc)["MIX-002"])
     assert "PowerShell" not in reason
 

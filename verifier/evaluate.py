@@ -1,8 +1,11 @@
-"""Pure evaluation: POA&M entries × mapping × findings → one verdict per entry, with reasons.
+"""Pure evaluation: POA&M entries × mapping × findings → one verdict per NIST SP 800-171A objective of
+each entry, and the entry's verdict from them, with reasons.
 
-Fail closed. MET needs positive proof for every check in every in-scope account from a fresh scan
-(and, where a scan cannot prove the practice, a valid attestation judged by the caller);
-any in-scope FAIL (muted or not) is NOT_MET; everything else is NOT_VERIFIED with the reason named.
+Fail closed. An objective with checks is MET only on positive proof for every check in every in-scope
+account from a fresh scan (and, where a scan cannot prove the practice or the entry asks for one, a valid
+attestation covering it, judged by the caller); any in-scope FAIL (muted or not) is NOT_MET; everything
+else is NOT_VERIFIED with the reason named. An objective no check evidences is MET only on a valid
+attestation covering it. The entry is NOT_MET if any objective is, else NOT_VERIFIED if any is, else MET.
 No I/O and no clock here: ``as_of`` is passed in.
 """
 
@@ -17,18 +20,22 @@ from fnmatch import fnmatchcase
 
 from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.inputs.mapping import CheckMapping
+from verifier.inputs.poam import entry_objectives
 from verifier.inputs.scope import (
     CheckRef,
     EntryScope,
     entry_scope,
+    resolve_check,
     resolve_checks,
 )
 from verifier.model import (
     AttestationStatus,
+    Basis,
     CheckTally,
     Entry,
     EntryResult,
     Finding,
+    ObjectiveResult,
     Poam,
     Reason,
     ReasonCode,
@@ -134,13 +141,46 @@ def evaluate(
     index: FindingsIndex,
     settings: EvaluationSettings,
     *,
-    attestations: Mapping[str, AttestationStatus] | None = None,
+    attestations: Mapping[str, Sequence[AttestationStatus]] | None = None,
 ) -> tuple[EntryResult, ...]:
     """Decide every entry of the POA&M, in file order."""
     return tuple(
         evaluate_entry(entry, poam.targets, mapping, index, settings, attestations=attestations)
         for entry in poam.entries
     )
+
+
+def objective_plan(entry: Entry, scope: EntryScope, mapping: CheckMapping) -> tuple[ObjectivePlan, ...]:
+    """Each objective of the entry with the checks that judge it, in catalog order.
+
+    An objective the entry's object form names is judged by the checks it gives; any other by the
+    mapping's assignment for each provider in scope, narrowed to the entry's listed checks when it
+    lists them. An objective left with no check needs an attestation.
+    """
+    listed = set(resolve_checks(entry, scope, mapping)) if entry.verification.checks is not None else None
+    explicit = entry.verification.objective_checks or {}
+    plans = []
+    for objective_id in entry_objectives(entry):
+        if objective_id in explicit:
+            named = (resolve_check(n, entry.id, scope.providers, mapping) for n in explicit[objective_id])
+            refs = tuple(dict.fromkeys(named))
+        else:
+            assigned = (
+                CheckRef(provider, check)
+                for provider in scope.providers
+                for check in mapping.objective_checks(objective_id, provider)
+            )
+            refs = tuple(ref for ref in dict.fromkeys(assigned) if listed is None or ref in listed)
+        plans.append(ObjectivePlan(objective_id, refs))
+    return tuple(plans)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectivePlan:
+    """One objective of an entry and the checks that judge it (none: only an attestation can)."""
+
+    objective_id: str
+    refs: tuple[CheckRef, ...]
 
 
 def evaluate_entry(
@@ -150,47 +190,147 @@ def evaluate_entry(
     index: FindingsIndex,
     settings: EvaluationSettings,
     *,
-    attestations: Mapping[str, AttestationStatus] | None = None,
+    attestations: Mapping[str, Sequence[AttestationStatus]] | None = None,
 ) -> EntryResult:
-    """Decide one entry; see the module docstring for the rules.
+    """Decide one entry from its objectives; see the module docstring for the rules.
 
     ``targets`` are the POA&M's provider targets; every check is judged per provider, over that
     provider's in-scope accounts (narrowed by the entry's ``verification.scope``).
-    ``attestations`` maps entry ids to the status of their latest attestation, judged by the caller
-    (expiry, artifact digests). It is consulted only for entries that need one: no checks, an
-    explicit ``verification.attestation``, or a practice a scan cannot prove. It never overrides a FAIL.
+    ``attestations`` maps entry ids to the statuses of their attestations, judged by the caller
+    (expiry, artifact digests), each naming the objectives it covers; for an objective the newest one
+    covering it decides. One is consulted only for objectives that need it: no checks, an explicit
+    ``verification.attestation``, or a practice a scan cannot prove. It never overrides a FAIL.
     """
     scope = entry_scope(targets, entry)
-    refs = resolve_checks(entry, scope, mapping)
-    attestation = (attestations or {}).get(entry.id)
-    if not refs:
-        return _attestation_only(entry, attestation)
-    labels = {ref: ref.label(scope.qualified) for ref in refs}
-    evidence = latest_per_uid(f for ref in refs for f in _selected(scope, ref, index.for_check(ref.check_id)))
-    by_check: dict[str, list[Finding]] = {label: [] for label in labels.values()}
-    for finding in evidence:
-        by_check[labels[CheckRef(finding.provider, finding.check_id)]].append(finding)
-    failures = [r for label in labels.values() for r in _failure_reasons(label, by_check[label])]
-    gaps = _unchecked_providers(entry, scope, refs) + _gap_reasons(labels, by_check, scope, index, settings)
-    gaps += _attestation_gaps(entry, attestation)
-    superseded = tuple(
-        s for ref in refs for s in index.superseded_for(ref.check_id) if selects(scope, ref, s.finding)
+    plans = objective_plan(entry, scope, mapping)
+    # In the entry's (or the mapping's) order, as an entry's checks were always listed.
+    used = [ref for plan in plans for ref in plan.refs]
+    refs = tuple(dict.fromkeys([*(r for r in resolve_checks(entry, scope, mapping) if r in used), *used]))
+    shown = _Shown.of(entry, scope, refs, index, settings)
+    statuses = tuple((attestations or {}).get(entry.id, ()))
+    default_cover = frozenset(default_attested(entry, plans))
+    objectives = tuple(
+        _judge_objective(entry, plan, shown, _covering(plan.objective_id, statuses, default_cover))
+        for plan in plans
     )
-    gaps += _unproven_reasons(superseded)
-    verdict = Verdict.NOT_MET if failures else Verdict.NOT_VERIFIED if gaps else Verdict.MET
-    reasons = failures + gaps if failures or gaps else [_met_reason(refs, evidence, scope.union())]
-    if verdict is Verdict.MET and attestation is not None and _needs_attestation(entry):
-        reasons.append(Reason(ReasonCode.ATTESTED, {"attestation": attestation.reason}))
-    reasons += _removal_reasons(superseded)
+    verdicts = {o.verdict for o in objectives}
+    verdict = next((v for v in (Verdict.NOT_MET, Verdict.NOT_VERIFIED) if v in verdicts), Verdict.MET)
+    if not objectives:  # an entry with no objective to judge proves nothing
+        verdict = Verdict.NOT_VERIFIED
     return EntryResult(
         entry_id=entry.id,
         practice_id=entry.practice_id,
         verdict=verdict,
-        reasons=tuple(reasons),
-        checks={label: _tally(by_check[label]) for label in labels.values()},
-        evidence=tuple(evidence),
-        superseded=superseded,
+        reasons=tuple(r for o in objectives for r in o.reasons),
+        checks={label: _tally(shown.by_check[label]) for label in shown.labels.values()},
+        evidence=tuple(shown.evidence),
+        superseded=tuple(s for ref in refs for s in shown.superseded[ref]),
+        objectives=objectives,
     )
+
+
+def default_attested(entry: Entry, plans: Sequence[ObjectivePlan]) -> tuple[str, ...]:
+    """What an attestation that names no objectives covers: every objective of the entry no check
+    evidences, or all of them where the practice or the entry always needs an attestation."""
+    return tuple(plan.objective_id for plan in plans if _needs_attestation(entry) or not plan.refs)
+
+
+def _covering(
+    objective_id: str, statuses: Sequence[AttestationStatus], default_cover: frozenset[str]
+) -> AttestationStatus | None:
+    """The newest attestation covering the objective (a newer one supersedes an older one for it)."""
+    covering = [
+        (s.attested_at is not None, s.attested_at, n, s)
+        for n, s in enumerate(statuses)
+        if objective_id in (s.objectives if s.objectives is not None else default_cover)
+    ]
+    return max(covering, key=lambda c: c[:3])[3] if covering else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """What the findings show for an entry's checks: latest in-scope findings per check, superseded ones."""
+
+    entry: Entry
+    scope: EntryScope
+    labels: Mapping[CheckRef, str]
+    by_check: Mapping[str, Sequence[Finding]]
+    evidence: Sequence[Finding]
+    superseded: Mapping[CheckRef, tuple[Superseded, ...]]
+    index: FindingsIndex
+    settings: EvaluationSettings
+
+    @classmethod
+    def of(
+        cls,
+        entry: Entry,
+        scope: EntryScope,
+        refs: Sequence[CheckRef],
+        index: FindingsIndex,
+        settings: EvaluationSettings,
+    ) -> _Shown:
+        labels = {ref: ref.label(scope.qualified) for ref in refs}
+        evidence = latest_per_uid(
+            f for ref in refs for f in _selected(scope, ref, index.for_check(ref.check_id))
+        )
+        by_check: dict[str, list[Finding]] = {label: [] for label in labels.values()}
+        for finding in evidence:
+            by_check[labels[CheckRef(finding.provider, finding.check_id)]].append(finding)
+        superseded = {
+            ref: tuple(s for s in index.superseded_for(ref.check_id) if selects(scope, ref, s.finding))
+            for ref in refs
+        }
+        return cls(entry, scope, labels, by_check, evidence, superseded, index, settings)
+
+
+def judge_checks(shown: _Shown, refs: Sequence[CheckRef]) -> tuple[Verdict, list[Reason]]:
+    """Judge a set of an entry's checks as an entry was always judged: every provider in scope, every
+    in-scope account, fresh findings, any FAIL is NOT_MET, every gap NOT_VERIFIED, superseded FAILs named."""
+    entry, scope = shown.entry, shown.scope
+    labels = {ref: shown.labels[ref] for ref in refs}
+    failures = [r for label in labels.values() for r in _failure_reasons(label, shown.by_check[label])]
+    gaps = _unchecked_providers(entry, scope, refs)
+    gaps += _gap_reasons(labels, shown.by_check, scope, shown.index, shown.settings)
+    superseded = [s for ref in refs for s in shown.superseded[ref]]
+    gaps += _unproven_reasons(superseded)
+    removals = _removal_reasons(superseded)
+    if failures or gaps:
+        return (Verdict.NOT_MET if failures else Verdict.NOT_VERIFIED), failures + gaps + removals
+    evidence = [f for label in labels.values() for f in shown.by_check[label]]
+    return Verdict.MET, [_met_reason(refs, evidence, scope.union()), *removals]
+
+
+def _judge_objective(
+    entry: Entry, plan: ObjectivePlan, shown: _Shown, attestation: AttestationStatus | None
+) -> ObjectiveResult:
+    """One objective: by its checks (and an attestation where one is needed), else by attestation alone."""
+    if not plan.refs:
+        return _attested_objective(entry, plan.objective_id, attestation)
+    verdict, reasons = judge_checks(shown, plan.refs)
+    counted: tuple[str, ...] = ()
+    if _needs_attestation(entry):
+        gaps = _attestation_gaps(entry, attestation)
+        if gaps and verdict is Verdict.MET:
+            verdict, reasons = Verdict.NOT_VERIFIED, gaps + reasons[1:]
+        elif gaps:
+            reasons = reasons + gaps
+        elif attestation is not None:
+            counted = (attestation.reason,)
+            if verdict is Verdict.MET:
+                reasons.insert(1, Reason(ReasonCode.ATTESTED, {"attestation": attestation.reason}))
+    return ObjectiveResult(
+        objective_id=plan.objective_id,
+        verdict=verdict,
+        basis=Basis.CHECKS,
+        reasons=tuple(_about(plan.objective_id, r) for r in reasons),
+        checks=tuple(shown.labels[ref] for ref in plan.refs),
+        attestations=counted,
+    )
+
+
+def _about(objective_id: str, reason: Reason) -> Reason:
+    """The reason as one of an objective's: its parameters name the objective."""
+    return Reason(reason.code, {**reason.params, "objective": objective_id})
 
 
 def _removal_reasons(superseded: Sequence[Superseded]) -> list[Reason]:
@@ -319,27 +459,26 @@ def _attestation_gaps(entry: Entry, attestation: AttestationStatus | None) -> li
     return gaps
 
 
-def _attestation_only(entry: Entry, attestation: AttestationStatus | None) -> EntryResult:
-    """An entry no check verifies: MET only on a valid attestation, NOT_VERIFIED otherwise."""
-    practice = {"practice_id": entry.practice_id}
-    if attestation is None:
-        verdict, reason = Verdict.NOT_VERIFIED, _no_checks_reason(entry)
-    elif attestation.valid:
-        verdict = Verdict.MET
-        reason = Reason(ReasonCode.ATTESTED_WITHOUT_CHECKS, {**practice, "attestation": attestation.reason})
+def _attested_objective(
+    entry: Entry, objective_id: str, attestation: AttestationStatus | None
+) -> ObjectiveResult:
+    """An objective no check evidences: MET only on a valid attestation covering it, NOT_VERIFIED otherwise."""
+    params = {"objective": objective_id}
+    if attestation is not None and attestation.valid:
+        reason = Reason(
+            ReasonCode.ATTESTED_WITHOUT_CHECKS,
+            {"practice_id": entry.practice_id, "attestation": attestation.reason, **params},
+        )
+        return ObjectiveResult(
+            objective_id, Verdict.MET, Basis.ATTESTATION, (reason,), attestations=(attestation.reason,)
+        )
+    if attestation is not None:
+        reasons = [Reason(ReasonCode.ATTESTATION_NOT_VALID, {"attestation": attestation.reason, **params})]
     else:
-        verdict = Verdict.NOT_VERIFIED
-        reason = Reason(ReasonCode.ATTESTATION_NOT_VALID, {"attestation": attestation.reason})
-    return EntryResult(entry_id=entry.id, practice_id=entry.practice_id, verdict=verdict, reasons=(reason,))
-
-
-def _no_checks_reason(entry: Entry) -> Reason:
-    if entry.verification.attestation:
-        return Reason(ReasonCode.NO_CHECKS_ATTESTATION_MISSING, {"practice_id": entry.practice_id})
-    return Reason(
-        ReasonCode.NO_CHECKS,
-        {"practice_id": entry.practice_id, "entry_names_checks": entry.verification.checks is not None},
-    )
+        reasons = [Reason(ReasonCode.OBJECTIVE_NO_CHECKS, {"entry": entry.id, **params})]
+        if entry.practice_id in SCAN_CANNOT_PROVE:
+            reasons.append(Reason(ReasonCode.SCAN_CANNOT_PROVE, {"practice_id": entry.practice_id, **params}))
+    return ObjectiveResult(objective_id, Verdict.NOT_VERIFIED, Basis.NONE, tuple(reasons))
 
 
 def _tally(findings: Sequence[Finding]) -> CheckTally:

@@ -235,10 +235,19 @@ class Poam:
 
 @dataclass(frozen=True, slots=True)
 class AttestationStatus:
-    """Whether an entry's recorded attestation stands as of a date, and why (judged outside evaluation)."""
+    """Whether one recorded attestation of an entry stands as of a date, and why (judged outside evaluation).
+
+    ``objectives`` are the 800-171A objectives it covers; None for a record written before attestations
+    named objectives: it covers the entry's objectives that need one and no check evidences (evaluation
+    knows which). ``attested_at`` orders an entry's attestations: for each objective the newest covering
+    it decides.
+    """
 
     valid: bool
     reason: str
+    objectives: tuple[str, ...] | None = None
+    method: str = "examine"
+    attested_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +289,7 @@ class ReasonCode(enum.StrEnum):
     ATTESTATION_MISSING = "attestation_missing"
     NO_CHECKS = "no_checks"
     NO_CHECKS_ATTESTATION_MISSING = "no_checks_attestation_missing"
+    OBJECTIVE_NO_CHECKS = "objective_no_checks"
     # MET
     ALL_CHECKS_PASS = "all_checks_pass"  # noqa: S105 - a reason code, not a password
     ATTESTED = "attested"

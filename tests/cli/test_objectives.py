@@ -19,7 +19,9 @@ def test_all_320_objectives_are_listed_with_the_reference_texts(capsys: pytest.C
     assert code == 0
     assert len(listed) == 320
     assert {o["id"]: o["text"] for o in listed} == {k: v.text for k, v in objectives_by_id().items()}
-    assert all(o["checks"] == {} for o in listed)  # the shipped mapping assigns no check to an objective yet
+    by_id = {o["id"]: o["checks"] for o in listed}
+    assert by_id["3.3.8[a]"] == {"aws": ["cloudtrail_kms_encryption_enabled"]}
+    assert by_id["3.3.8[c]"] == {}  # nothing a scan shows evidences deletion protection
 
 
 def test_a_practice_by_either_id_shows_its_objectives_methods_and_checks(
@@ -65,6 +67,7 @@ def test_an_objective_shows_the_checks_the_mapping_assigns_to_it(
 ) -> None:
     document = json.loads((repo_root / "mappings" / "cmmc-l2-aws.json").read_text(encoding="utf-8"))
     practice = document["practices"]["AU.L2-3.3.8"]
+    practice["objectives"] = {objective_id: {} for objective_id in practice["objectives"]}
     practice["objectives"]["3.3.8[b]"] = {"aws": ["cloudtrail_log_file_validation_enabled"]}
     practice["why"] = {
         "aws": {"cloudtrail_log_file_validation_enabled": "log file validation detects modification"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ from typing import Any
 import pytest
 
 from verifier.errors import ExitCode, InputError, SchemaError
-from verifier.inputs.attestations import current_status, load_attestations
+from verifier.inputs.attestations import Attestation, attestation_statuses, current_status, load_attestations
+from verifier.model import Entry, EntryStatus, Verification
 
 CONTENT = b"signed SSP v3\n"
 
@@ -123,3 +125,41 @@ def test_a_long_artifact_name_fits_one_bundle_path_component(tmp_path: Path) -> 
     name = record.artifacts[0].bundle_name.rsplit("/", 1)[1]
     assert len(name.encode()) <= 255
     assert name.startswith(record.artifacts[0].sha256 + "-rrrr")
+
+
+def test_objectives_and_method_load_and_an_older_record_has_neither(tmp_path: Path) -> None:
+    (named,) = load_attestations(_write(tmp_path, objectives=["3.12.4[b]"], method="interview")).records
+    assert (named.objectives, named.method) == (("3.12.4[b]",), "interview")
+    assert named.to_json()["objectives"] == ["3.12.4[b]"]
+    (older,) = load_attestations(_write(tmp_path)).records
+    assert (older.objectives, older.method) == (None, "examine")
+    assert "objectives" not in older.to_json()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("objectives", ["3.12.4"]), ("objectives", []), ("method", "observe")]
+)
+def test_a_malformed_objective_or_method_is_a_schema_error(tmp_path: Path, field: str, value: Any) -> None:
+    with pytest.raises(SchemaError, match=f"/0/{field}"):
+        load_attestations(_write(tmp_path, **{field: value}))
+
+
+@dataclass(frozen=True, slots=True)
+class _Affirmation(Attestation):
+    """A record of another kind (an affirmation of the whole POA&M), as a loader may give it."""
+
+    kind: str = "affirmation"
+
+
+def test_statuses_are_per_record_with_their_objectives_and_never_count_another_kind(tmp_path: Path) -> None:
+    first = load_attestations(_write(tmp_path, objectives=["3.12.4[a]"])).records[0]
+    second = replace(first, objectives=("3.12.4[b]",), attested_at=first.attested_at.replace(day=11))
+    other = _Affirmation(**{f.name: getattr(first, f.name) for f in fields(Attestation)})
+    entry = Entry(
+        "POAM-009", "CA.L2-3.12.4", "", "", None, (), None, Verification(None, None), EntryStatus.OPEN, None
+    )
+    statuses = attestation_statuses([entry], [second, other, first], date(2026, 11, 20), lambda _: CONTENT)
+    assert [(s.valid, s.objectives) for s in statuses["POAM-009"]] == [
+        (True, ("3.12.4[a]",)),
+        (True, ("3.12.4[b]",)),
+    ]

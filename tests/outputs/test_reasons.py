@@ -127,6 +127,12 @@ EXAMPLES: dict[ReasonCode, tuple[dict[str, Any], str]] = {
         "no automated check verifies AT.L2-3.2.1: verification requires an attestation and no valid "
         "attestation is recorded for this entry",
     ),
+    ReasonCode.OBJECTIVE_NO_CHECKS: (
+        {"objective": "3.3.8[c]", "entry": "POAM-001"},
+        "3.3.8[c] (audit information is protected from unauthorized deletion): no check evidences it — attest "
+        "it with `poam attest POAM-001 --objective 3.3.8[c] …`, or leave it out of the entry's objectives if it "
+        "was MET at the assessment",
+    ),
     ReasonCode.ALL_CHECKS_PASS: (
         {"check_count": 2, "resource_count": 3, "scope": SCOPE, "newest_scan": "2026-11-19"},
         "all 2 check(s) PASS on 3 resource(s) in accounts 123456789012, 210987654321; regions us-east-1; "
@@ -179,3 +185,12 @@ def test_the_reason_codes_doc_lists_every_code_and_no_other() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "reason-codes.md").read_text(encoding="utf-8")
     listed = {line.split("`")[1] for line in doc.splitlines() if line.startswith("### `")}
     assert listed == {code.value for code in ReasonCode}
+
+
+def test_a_reason_about_an_objective_begins_with_its_id() -> None:
+    reason = Reason(
+        ReasonCode.MUTED_PASS, {"check": "kms_cmk_rotation_enabled", "count": 1, "objective": "3.13.10[b]"}
+    )
+    assert render(reason) == (
+        "3.13.10[b]: kms_cmk_rotation_enabled: 1 muted PASS result(s): a muted result is not evidence"
+    )

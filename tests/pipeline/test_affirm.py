@@ -19,7 +19,7 @@ from verifier.inputs.attestations import (
     ATTESTATION,
     Attestation,
     attestation_statuses,
-    latest_for,
+    is_entry_attestation,
     load_attestations,
     parse_attestations,
 )
@@ -98,10 +98,12 @@ def test_an_affirmation_never_counts_as_an_entrys_attestation(workdir: Path) -> 
         artifacts=(),
         kind=AFFIRMATION,
     )
-    assert latest_for("POAM-008", [forged]) is None
+    assert not is_entry_attestation(forged)
     entries = load_poam(workdir / "poam.json").poam.entries
     assert attestation_statuses(entries, [forged], date(2026, 12, 2), lambda artifact: None) == {}
-    assert latest_for("POAM-008", [dataclasses.replace(forged, kind=ATTESTATION)]) is not None
+    as_attestation = dataclasses.replace(forged, kind=ATTESTATION)
+    assert is_entry_attestation(as_attestation)
+    assert attestation_statuses(entries, [as_attestation], date(2026, 12, 2), lambda artifact: None) != {}
 
 
 def test_the_schema_refuses_an_affirmation_that_names_an_entry() -> None:

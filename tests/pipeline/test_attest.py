@@ -83,8 +83,53 @@ def test_attest_writes_a_record_with_the_artifact_digest(workdir: Path) -> None:
                     "bytes": len(PLAN),
                 }
             ],
+            # The entry's one open objective no check evidences, examined by default.
+            "objectives": ["3.2.3[b]"],
+            "method": "examine",
         }
     ]
+
+
+def test_attest_records_the_objectives_and_method_named(workdir: Path) -> None:
+    record = run_attest(
+        _attest(objectives=("3.2.3[b]", "3.2.3[a]"), method="interview"), clock=lambda: ATTESTED
+    )
+    assert (record.objectives, record.method) == (("3.2.3[a]", "3.2.3[b]"), "interview")
+
+
+@pytest.mark.parametrize(
+    ("objective", "message"),
+    [
+        ("3.3.8[c]", r"3\.3\.8\[c\] belongs to AU\.L2-3\.3\.8"),
+        ("3.2.3[q]", "not a NIST SP 800-171A objective"),
+    ],
+)
+def test_attest_refuses_an_objective_of_another_practice_and_writes_nothing(
+    workdir: Path, objective: str, message: str
+) -> None:
+    with pytest.raises(InputError, match=message) as raised:
+        run_attest(_attest(objectives=(objective,)), clock=lambda: ATTESTED)
+    assert raised.value.exit_code == ExitCode.INVALID_INPUT
+    assert not (workdir / "poam-attestations.json").exists()
+
+
+def test_attest_refuses_an_unknown_method(workdir: Path) -> None:
+    with pytest.raises(UsageError, match="--method 'observe'"):
+        run_attest(_attest(method="observe"), clock=lambda: ATTESTED)
+
+
+def test_attestations_of_different_objectives_of_one_entry_all_count(workdir: Path) -> None:
+    document = json.loads((workdir / "poam.json").read_text())
+    del document["entries"][7]["objectives"]  # POAM-008 judged on both of AT.L2-3.2.3's objectives
+    (workdir / "poam.json").write_text(json.dumps(document))
+    run_attest(_attest(objectives=("3.2.3[a]",)), clock=lambda: ATTESTED)
+    one = _verify()["POAM-008"]
+    assert [(o.objective_id, o.verdict.value) for o in one.objectives] == [
+        ("3.2.3[a]", "MET"),
+        ("3.2.3[b]", "NOT_VERIFIED"),
+    ]
+    run_attest(_attest(objectives=("3.2.3[b]",), method="interview"), clock=lambda: ATTESTED)
+    assert _verify()["POAM-008"].verdict.value == "MET"
 
 
 def test_attest_appends_and_keeps_existing_records(workdir: Path) -> None:

@@ -108,7 +108,20 @@ def _forge(files: Files, changes: dict[str, dict[str, Any]], key: bytes | None =
         result["verdict"] = document["verdict"]
         result["evidence"]["sha256"] = _sha(data)
     forged["poam.json"] = json.dumps(poam, indent=2).encode()
+    forged["verification.json"] = _verification_claiming(forged["verification.json"], changes)
     return _reseal(forged, key)
+
+
+def _verification_claiming(data: bytes, changes: dict[str, dict[str, Any]]) -> bytes:
+    """verification.json with each forged entry's verdict claimed for it and every one of its objectives."""
+    document = json.loads(data)
+    for item in document["entries"]:
+        verdict = changes.get(item["id"], {}).get("verdict")
+        if verdict is not None:
+            item["verdict"] = verdict
+            for objective in item.get("objectives", []):
+                objective["verdict"] = verdict
+    return json.dumps(document, indent=2).encode()
 
 
 def _reseal(files: Files, key: bytes | None = None) -> Files:
@@ -434,7 +447,13 @@ def _without_reason_codes(files: Files) -> Files:
     for entry_id in entries:
         document = json.loads(legacy[f"entries/{entry_id}.json"])
         del document["reason_codes"]
+        # Nor were verdicts per objective: no reason began with an objective's id.
+        document["reasons"] = [re.sub(r"^3\.\d+\.\d+\[[a-z]+\]: ", "", r) for r in document["reasons"]]
         legacy[f"entries/{entry_id}.json"] = (json.dumps(document, indent=2) + "\n").encode()
+    verification = json.loads(legacy["verification.json"])
+    for item in verification["entries"]:
+        del item["objectives"]
+    legacy["verification.json"] = json.dumps(verification, indent=2).encode()
     return _forge(legacy, changes)
 
 
@@ -922,3 +941,30 @@ def test_a_source_claimed_not_read_again_leaves_its_verdicts_unquoted_and_says_s
         BundleInvalid, match=r"^prowler/index\.json: .* is listed as quoted and as not read again$"
     ):
         verify_bundle(_write(_reseal(both), tmp_path / "c"), None)
+
+
+def _with_objective(files: Files, entry_id: str, objective_id: str, **fields: Any) -> Files:
+    """The bundle with one objective of verification.json rewritten, every digest recomputed."""
+    document = json.loads(files["verification.json"])
+    entry = next(e for e in document["entries"] if e["id"] == entry_id)
+    next(o for o in entry["objectives"] if o["id"] == objective_id).update(fields)
+    return _reseal({**files, "verification.json": json.dumps(document, indent=2).encode()})
+
+
+def test_every_objective_verdict_is_re_derived(tmp_path: Path, example: tuple[Files, dict[str, Any]]) -> None:
+    files, _ = example
+    assert verify_bundle(_write(files, tmp_path / "a"), None).verdicts
+    forged = _with_objective(files, "POAM-006", "3.4.3[d]", verdict="NOT_MET")
+    with pytest.raises(
+        BundleInvalid, match=r"records 3\.4\.3\[d\] NOT_MET but its findings re-evaluate to MET"
+    ):
+        verify_bundle(_write(forged, tmp_path / "b"), None)
+
+
+def test_a_check_dropped_from_every_objective_is_refused(
+    tmp_path: Path, example: tuple[Files, dict[str, Any]]
+) -> None:
+    files, _ = example
+    forged = _with_objective(files, "POAM-001", "3.3.8[b]", checks=[])
+    with pytest.raises(BundleInvalid, match="objective checks differ from its checks"):
+        verify_bundle(_write(forged, tmp_path / "b"), None)

@@ -71,7 +71,12 @@ def test_migrate_of_the_migrated_schema_2_mapping_reproduces_the_shipped_one(ver
     del document["x-owner"], document["practices"]["AU.L2-3.3.8"]["x-note"]
     version_2.write_text(json.dumps(document), encoding="utf-8")
     migrate_mapping(version_2)
-    assert version_2.read_bytes() == SHIPPED.read_bytes()
+    # The shipped mapping as migrate writes it: every assignment (and its why) is curated afterwards.
+    shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    for body in shipped["practices"].values():
+        body["objectives"] = {objective_id: {} for objective_id in body["objectives"]}
+        body.pop("why", None)
+    assert json.loads(version_2.read_text(encoding="utf-8")) == shipped
 
 
 def test_migrate_twice_leaves_the_file_untouched(version_2: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -159,7 +159,7 @@ def test_the_listed_accounts_are_the_scope(tmp_path: Path, version: int) -> None
 def test_a_listed_account_with_no_scan_is_not_verified(tmp_path: Path, version: int) -> None:
     result, _ = _verify(tmp_path, _scan_with_listing(tmp_path, [SCANNED, UNSCANNED]), version)
     assert result.verdict.value == "NOT_VERIFIED"
-    assert f"account {UNSCANNED} does not appear in the scan results at all" in rendered(result)
+    assert f"3.13.16[a]: account {UNSCANNED} does not appear in the scan results at all" in rendered(result)
 
 
 @pytest.mark.parametrize("version", [1, 2])

@@ -88,6 +88,7 @@ BASE_ENTRY = Entry(
     verification=Verification(checks=AUDIT_CHECKS, scope=None),
     status=EntryStatus.OPEN,
     created=ASSESSED,
+    objectives=("3.3.8[a]", "3.3.8[b]"),
 )
 
 

@@ -46,6 +46,7 @@ FIXTURE_RULE = {
     "check_of_another_practice.json": "POAM019",
     "entry_added_after_assessment.json": "POAM020",
     "operational_plan_of_action.json": "POAM021",
+    "judged_on_all_objectives.json": "POAM022",
 }
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from verifier.cli.app import app, out
-from verifier.cli.options import PoamOption, parse_date
+from verifier.cli.options import MappingOption, PoamOption, mapping_path, parse_date
 
 
 @app.command("attest")
@@ -28,19 +28,47 @@ def attest_command(
     attestations: Annotated[
         Path | None, typer.Option(help="Attestations file. Default: poam-attestations.json beside the POA&M.")
     ] = None,
+    objective: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--objective",
+            help="NIST SP 800-171A objective attested (3.3.8[c]); repeatable. Default: every objective of "
+            "the entry no check evidences.",
+        ),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option("--method", help="The 800-171A method the evidence serves: examine, interview or test."),
+    ] = "examine",
+    mapping: MappingOption = None,
 ) -> None:
     """Record who attests what, when, with the SHA-256 of each artifact; the artifacts go into the next bundle.
 
-    An entry verified by attestation (or whose practice has no mapped check) is MET only with a valid,
-    unexpired attestation whose artifacts still hash the same; a failing check is never overridden.
+    An objective no check evidences (and every objective of an entry verified by attestation) is MET only
+    with a valid, unexpired attestation covering it whose artifacts still hash the same; a failing check
+    is never overridden.
     """
     from verifier.pipeline.attest import AttestOptions, run_attest
 
     expiry = parse_date(expires, "--expires") if expires else None
-    options = AttestOptions(entry, by, role, tuple(artifact), statement, expiry, poam, attestations)
+    options = AttestOptions(
+        entry,
+        by,
+        role,
+        tuple(artifact),
+        statement,
+        expiry,
+        poam,
+        attestations,
+        objectives=tuple(objective or ()),
+        method=method,
+        mapping=mapping_path(mapping),
+    )
     record = run_attest(options, clock=lambda: datetime.now(UTC))
+    covered = ", ".join(record.objectives or ())
     out.print(
-        f"attested {record.entry} ({record.practice_id}) by {record.by}: {len(record.artifacts)} artifact(s)"
+        f"attested {record.entry} ({record.practice_id}) {covered} by {record.by} ({record.method}): "
+        f"{len(record.artifacts)} artifact(s)"
     )
 
 

@@ -56,7 +56,7 @@ def lint_command(
 ) -> None:
     """Check that the POA&M would survive a C3PAO's credibility review, offline and fast.
 
-    Rules POAM000-POAM021 (schema, eligibility, score, one practice per entry, vague findings, root
+    Rules POAM000-POAM022 (schema, eligibility, score, one practice per entry, vague findings, root
     causes, owners, 3-5 dated milestones inside the 180-day window, stale status, resources,
     verification path, entries added after the assessment, operational plans of action). Exit 1 when
     any error is found.

@@ -1,7 +1,10 @@
 """Attestations (``poam-attestations.json``): recorded human evidence for practices no scanner can check.
 
-Each record names the entry, who attests in which role, what they state, when, until when, and the
-artifacts (files) that back it, each pinned by SHA-256. An attestation stands only while it has not
+Each record names the entry, who attests in which role, what they state, when, until when, the
+NIST SP 800-171A objectives it covers and the assessment method its evidence serves (examine, interview,
+test), and the artifacts (files) that back it, each pinned by SHA-256. A record without ``objectives``
+(written before they were named) covers the entry's objectives that need an attestation and no check
+evidences. An attestation stands only while it has not
 expired and every artifact still hashes the same; judging that is done here, outside the pure
 evaluation, which only ever sees the resulting ``AttestationStatus``.
 """
@@ -9,7 +12,7 @@ evaluation, which only ever sees the resulting ``AttestationStatus``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -26,6 +29,8 @@ ATTESTATIONS_FILE = "poam-attestations.json"
 ATTESTATION = "attestation"
 AFFIRMATION = "affirmation"
 SCHEMA = "attestations.schema.json"
+# The NIST SP 800-171A assessment methods an attestation's evidence may serve.
+METHODS = ("examine", "interview", "test")
 # The artifact's name follows its 64-hex digest and a dash in one path component of at most 255 bytes.
 _MAX_ARTIFACT_STEM = 180
 
@@ -61,6 +66,9 @@ class Attestation:
     expires: date | None
     artifacts: tuple[Artifact, ...]
     kind: str = ATTESTATION
+    # The 800-171A objectives attested; None for a record written before attestations named them.
+    objectives: tuple[str, ...] | None = None
+    method: str = "examine"
 
     def to_json(self) -> dict[str, Any]:
         if self.kind == AFFIRMATION:
@@ -71,6 +79,7 @@ class Attestation:
                 "statement": self.statement,
                 "attested_at": self.attested_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
+        named = {"objectives": list(self.objectives)} if self.objectives is not None else {}
         return {
             "entry": self.entry,
             "practice_id": self.practice_id,
@@ -80,6 +89,8 @@ class Attestation:
             "attested_at": self.attested_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "expires": self.expires.isoformat() if self.expires else None,
             "artifacts": [{"path": a.path, "sha256": a.sha256, "bytes": a.size} for a in self.artifacts],
+            **named,
+            "method": self.method,
         }
 
 
@@ -156,6 +167,8 @@ def _record(document: Mapping[str, Any], where: str) -> Attestation:
         expires=expires,
         artifacts=tuple(Artifact(a["path"], a["sha256"], a["bytes"]) for a in document.get("artifacts", ())),
         kind=document.get("kind", ATTESTATION),
+        objectives=tuple(document["objectives"]) if "objectives" in document else None,
+        method=document.get("method", "examine"),
     )
 
 
@@ -201,30 +214,39 @@ def current_status(attestation: Attestation, as_of: date, base_dir: Path) -> tup
     return status.valid, status.reason
 
 
-def latest_for(entry_id: str, records: Iterable[Attestation]) -> Attestation | None:
-    """The entry's most recent attestation: a newer one supersedes (never adds to) an older one.
-
-    An affirmation is never an entry's attestation, whatever it holds."""
-    mine = [r for r in records if r.kind == ATTESTATION and r.entry == entry_id]
-    return max(mine, key=lambda r: r.attested_at) if mine else None
+def is_entry_attestation(record: Attestation) -> bool:
+    """Whether the record attests an entry's objectives (an affirmation of the whole POA&M never does,
+    whatever it holds)."""
+    return record.kind == ATTESTATION
 
 
 def attestation_statuses(
     entries: Iterable[Entry], records: Iterable[Attestation], as_of: date, read: ArtifactReader
-) -> dict[str, AttestationStatus]:
-    """Each attested entry's status as of ``as_of``; entries with no record are absent."""
-    records = tuple(records)
-    statuses: dict[str, AttestationStatus] = {}
+) -> dict[str, tuple[AttestationStatus, ...]]:
+    """Each attested entry's attestations as of ``as_of``, oldest first, each with the objectives it
+    covers; entries with no record are absent. Several records of one entry all count: for each
+    objective the newest covering it decides."""
+    records = tuple(r for r in records if is_entry_attestation(r))
+    statuses: dict[str, tuple[AttestationStatus, ...]] = {}
     for entry in entries:
-        attestation = latest_for(entry.id, records)
-        if attestation is None:
-            continue
-        if attestation.practice_id != entry.practice_id:
-            statuses[entry.id] = AttestationStatus(
-                False,
-                f"the attestation of {attestation.attested_at.date().isoformat()} is for "
-                f"{attestation.practice_id}, but the entry is for {entry.practice_id}",
-            )
-        else:
-            statuses[entry.id] = judge(attestation, as_of, read)
+        mine = sorted((r for r in records if r.entry == entry.id), key=lambda r: r.attested_at)
+        if mine:
+            statuses[entry.id] = tuple(_status(entry, record, as_of, read) for record in mine)
     return statuses
+
+
+def _status(entry: Entry, attestation: Attestation, as_of: date, read: ArtifactReader) -> AttestationStatus:
+    if attestation.practice_id != entry.practice_id:
+        status = AttestationStatus(
+            False,
+            f"the attestation of {attestation.attested_at.date().isoformat()} is for "
+            f"{attestation.practice_id}, but the entry is for {entry.practice_id}",
+        )
+    else:
+        status = judge(attestation, as_of, read)
+    return replace(
+        status,
+        objectives=attestation.objectives,
+        method=attestation.method,
+        attested_at=attestation.attested_at,
+    )

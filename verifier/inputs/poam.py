@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from verifier.catalog import practices
+from verifier.catalog import assessment_procedures, objectives_by_id, practices
 from verifier.errors import InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
-from verifier.inputs.scope import narrow_target, narrowed_regions
+from verifier.inputs.mapping import CheckMapping
+from verifier.inputs.scope import entry_scope, narrow_target, narrowed_regions, resolve_check
 from verifier.model import (
     Assessment,
     Entry,
@@ -82,6 +84,7 @@ def poam_from_json(document: dict[str, Any], source: str) -> Poam:
     targets = scope_targets(document["scope"], source)
     _require_unique_ids(entries, source)
     _require_known_practices(entries, source)
+    _require_own_objectives(entries, source)
     _require_narrowing(entries, targets, source)
     return Poam(
         organization=document["organization"],
@@ -167,6 +170,34 @@ def _require_known_practices(entries: tuple[Entry, ...], source: str) -> None:
         )
 
 
+def _require_own_objectives(entries: tuple[Entry, ...], source: str) -> None:
+    """Every objective an entry names (open, or assigned checks) is one of its practice's: an unknown id
+    or another practice's is a typo that would silently drop the objective from the verdict."""
+    known = objectives_by_id()
+    for entry in entries:
+        named = [*(entry.objectives or ()), *(entry.verification.objective_checks or {})]
+        for objective_id in dict.fromkeys(named):
+            objective = known.get(objective_id)
+            if objective is None:
+                raise InputError(
+                    f"{source}: entry {entry.id}: unknown 800-171A objective id {objective_id!r}"
+                )
+            if objective.practice_id != entry.practice_id:
+                raise InputError(
+                    f"{source}: entry {entry.id}: objective {objective_id} belongs to {objective.practice_id}, "
+                    f"not {entry.practice_id}"
+                )
+        if entry.objectives is not None:
+            outside = [
+                oid for oid in entry.verification.objective_checks or {} if oid not in entry.objectives
+            ]
+            if outside:
+                raise InputError(
+                    f"{source}: entry {entry.id}: verification.checks assigns checks to {', '.join(outside)}, "
+                    "which is not among the entry's objectives"
+                )
+
+
 def _require_narrowing(entries: tuple[Entry, ...], targets: tuple[ScopeTarget, ...], source: str) -> None:
     """An entry's scope may only narrow the POA&M's: widening it would verify systems nobody assessed."""
     for entry in entries:
@@ -239,9 +270,16 @@ def _entry(raw: dict[str, Any]) -> Entry:
     checks = verification.get("checks")
     scope = verification.get("scope")
     owner = raw.get("owner")
+    objectives = raw.get("objectives")
+    explicit = checks if isinstance(checks, dict) else None
+    if explicit is not None:
+        # The object form's checks, all of them, are the entry's checks: findings are read and unknown ids
+        # refused for them as for the list form; each objective is judged by the ones it names.
+        checks = list(dict.fromkeys(c for names in explicit.values() for c in names))
     return Entry(
         id=raw["id"],
         practice_id=raw["practice_id"],
+        objectives=tuple(objectives) if objectives is not None else None,
         finding=raw["finding"],
         root_cause=raw.get("root_cause") or "",
         owner=Owner(name=owner.get("name", ""), role=owner.get("role", "")) if owner else None,
@@ -251,6 +289,9 @@ def _entry(raw: dict[str, Any]) -> Entry:
             checks=tuple(checks) if checks is not None else None,
             scope=_scope(scope) if scope else None,
             attestation=bool(verification.get("attestation", False)),
+            objective_checks=(
+                {oid: tuple(names) for oid, names in explicit.items()} if explicit is not None else None
+            ),
         ),
         status=EntryStatus(raw["status"]),
         created=_date(raw.get("created")),
@@ -278,3 +319,36 @@ def _resources(raw: dict[str, Any] | str | None) -> Resources | None:
     return Resources(
         budget_usd=raw.get("budget_usd"), fte=raw.get("fte"), tooling=tuple(raw.get("tooling", ()))
     )
+
+
+def entry_objectives(entry: Entry) -> tuple[str, ...]:
+    """The 800-171A objectives an entry is judged on, in catalog order: its own list, else all of its practice's."""
+    procedure = assessment_procedures().get(entry.practice_id)
+    own = tuple(o.objective_id for o in procedure.objectives) if procedure else ()
+    if entry.objectives is None:
+        return own
+    named = set(entry.objectives)
+    return tuple(oid for oid in own if oid in named)
+
+
+def require_checks_evidence_objectives(poam: Poam, mapping: CheckMapping, source: object) -> None:
+    """Refuse a listed check (the list form of ``verification.checks``) that evidences none of its entry's
+    objectives per the mapping: it would be read and shown, and judge nothing. The object form assigns
+    such a check to an objective explicitly."""
+    for entry in poam.entries:
+        if entry.verification.checks is None or entry.verification.objective_checks is not None:
+            continue
+        scope = entry_scope(poam.targets, entry)
+        objectives = entry_objectives(entry)
+        for name in entry.verification.checks:
+            ref = resolve_check(name, entry.id, scope.providers, mapping)
+            if ref.check_id not in mapping.all_checks(ref.provider):
+                continue  # an id the mapping does not know: refused (or allowed) as an unknown check
+            if not any(ref.check_id in mapping.objective_checks(oid, ref.provider) for oid in objectives):
+                example = json.dumps({objectives[0]: [name]}) if objectives else "{}"
+                raise InputError(
+                    f"{source}: entry {entry.id}: check {name} evidences none of the entry's objectives "
+                    f"({', '.join(objectives)}) in mapping {mapping.path or 'given'}; assign it to the "
+                    f"objective it evidences with the object form of verification.checks ({example}), "
+                    "or remove it"
+                )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from verifier.catalog import SCAN_CANNOT_PROVE
+from verifier.catalog import SCAN_CANNOT_PROVE, objectives_by_id
 from verifier.model import EntryResult, Reason, ReasonCode
 
 Params = Mapping[str, Any]
@@ -89,6 +89,21 @@ def _no_checks(p: Params) -> str:
     )
 
 
+def _objective_no_checks(p: Params) -> str:
+    objective = p["objective"]
+    return (
+        f"{_objective(objective)}: no check evidences it — attest it with "
+        f"`poam attest {p['entry']} --objective {objective} …`, or leave it out of the entry's "
+        "objectives if it was MET at the assessment"
+    )
+
+
+def _objective(objective_id: str) -> str:
+    """``3.3.8[c] (audit information is protected from unauthorized deletion)``: the id and its words."""
+    objective = objectives_by_id().get(objective_id)
+    return f"{objective_id} ({objective.text.rstrip('.')})" if objective else objective_id
+
+
 def _all_checks_pass(p: Params) -> str:
     return (
         f"all {p['check_count']} check(s) PASS on {p['resource_count']} resource(s) "
@@ -130,6 +145,7 @@ TEMPLATES: Mapping[ReasonCode, Callable[[Params], str]] = {
     ReasonCode.NO_CHECKS_ATTESTATION_MISSING: _template(
         "no automated check verifies {practice_id}: " + NO_ATTESTATION
     ),
+    ReasonCode.OBJECTIVE_NO_CHECKS: _objective_no_checks,
     ReasonCode.ALL_CHECKS_PASS: _all_checks_pass,
     ReasonCode.ATTESTED: _template("{attestation}"),
     ReasonCode.ATTESTED_WITHOUT_CHECKS: _template("no automated check verifies {practice_id}: {attestation}"),
@@ -138,9 +154,17 @@ TEMPLATES: Mapping[ReasonCode, Callable[[Params], str]] = {
 """Every reason code's words; a test holds it exhaustive."""
 
 
+# Codes whose words already name the objective they are about.
+_NAMES_OBJECTIVE = frozenset({ReasonCode.OBJECTIVE_NO_CHECKS})
+
+
 def render(reason: Reason) -> str:
-    """The reason in words."""
-    return TEMPLATES[reason.code](reason.params)
+    """The reason in words; one about an objective begins with the objective's id."""
+    text = TEMPLATES[reason.code](reason.params)
+    objective = reason.params.get("objective")
+    if objective is None or reason.code in _NAMES_OBJECTIVE:
+        return text
+    return f"{objective}: {text}"
 
 
 def rendered(result: EntryResult) -> tuple[str, ...]:

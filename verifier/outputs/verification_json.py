@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from verifier.catalog import objectives_by_id
 from verifier.inputs.findings.interface import Container, SourceFile
 from verifier.inputs.findings.manifest import organization_evidence
-from verifier.model import EntryResult, EntryStatus, Verdict
+from verifier.model import EntryResult, EntryStatus, ObjectiveResult, Verdict
 from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.paths import recorded_mapping_path, recorded_path
 from verifier.outputs.poam_json import is_regression, next_status
-from verifier.outputs.reasons import reasons_json, rendered
+from verifier.outputs.reasons import reason_json, reasons_json, rendered
 from verifier.outputs.serialize import dumps, tally_json
 from verifier.rules.interface import problem_json
 from verifier.rules.score import score_json
@@ -129,6 +130,21 @@ def _entry(result: EntryResult, status: EntryStatus) -> dict[str, Any]:
         "status_after": next_status(status, result.verdict).value,
         "regression": is_regression(status, result.verdict),
         "checks": {check: tally_json(t) for check, t in result.checks.items()},
+        "objectives": [objective_json(o) for o in result.objectives],
+    }
+
+
+def objective_json(objective: ObjectiveResult) -> dict[str, Any]:
+    """One 800-171A objective's verdict: its words from the catalog, what the verdict rests on, and why."""
+    known = objectives_by_id().get(objective.objective_id)
+    return {
+        "id": objective.objective_id,
+        "text": known.text if known else "",
+        "verdict": objective.verdict.value,
+        "basis": objective.basis.value,
+        "checks": list(objective.checks),
+        "attestations": list(objective.attestations),
+        "reasons": [reason_json(r) for r in objective.reasons],
     }
 
 

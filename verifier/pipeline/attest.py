@@ -12,16 +12,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from verifier.catalog import assessment_procedures, objectives_by_id
 from verifier.errors import InputError, UsageError
+from verifier.evaluate import default_attested, objective_plan
 from verifier.inputs.attestations import (
     ATTESTATIONS_FILE,
+    METHODS,
     Artifact,
     Attestation,
     artifact_path,
     load_attestations,
 )
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
+from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.poam import load_poam
+from verifier.inputs.scope import poam_entry_scope
+from verifier.model import Entry, Poam
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
 
@@ -38,6 +44,11 @@ class AttestOptions:
     expires: date | None
     poam: Path
     attestations: Path | None = None
+    # The 800-171A objectives attested (empty: every objective of the entry no check evidences, per
+    # ``mapping``) and the 800-171A method its evidence serves.
+    objectives: tuple[str, ...] = ()
+    method: str = "examine"
+    mapping: Path | None = None
 
     @property
     def attestations_path(self) -> Path:
@@ -58,6 +69,9 @@ def run_attest(options: AttestOptions, clock: Callable[[], datetime]) -> Attesta
     attested_at = clock().astimezone(UTC).replace(microsecond=0)
     if options.expires is not None and options.expires < attested_at.date():
         raise UsageError(f"--expires {options.expires.isoformat()} is before the attestation date")
+    if options.method not in METHODS:
+        raise UsageError(f"--method {options.method!r}: choose one of {', '.join(METHODS)}")
+    objectives = _objectives(options, poam, entry)
     attestation = Attestation(
         entry=entry.id,
         practice_id=entry.practice_id,
@@ -67,9 +81,36 @@ def run_attest(options: AttestOptions, clock: Callable[[], datetime]) -> Attesta
         attested_at=attested_at,
         expires=options.expires,
         artifacts=tuple(_artifact(p, path.parent) for p in options.artifacts),
+        objectives=objectives,
+        method=options.method,
     )
     write_atomic(path, dumps([*existing.documents, attestation.to_json()]))
     return attestation
+
+
+def _objectives(options: AttestOptions, poam: Poam, entry: Entry) -> tuple[str, ...]:
+    """The objectives named (any of the practice's: verify decides what the attestation counts for), or by
+    default every objective of the entry no check evidences (all of them where one is always needed)."""
+    own = [o.objective_id for o in assessment_procedures()[entry.practice_id].objectives]
+    for objective_id in options.objectives:
+        objective = objectives_by_id().get(objective_id)
+        if objective is None:
+            raise InputError(f"--objective {objective_id}: not a NIST SP 800-171A objective id (as 3.3.8[c])")
+        if objective_id not in own:
+            raise InputError(
+                f"--objective {objective_id} belongs to {objective.practice_id}; entry {entry.id} is for "
+                f"{entry.practice_id}"
+            )
+    if options.objectives:
+        return tuple(o for o in own if o in options.objectives)  # in catalog order
+    mapping = load_mapping(options.mapping) if options.mapping else CheckMapping(practices={})
+    scope = poam_entry_scope(poam, entry)
+    default = default_attested(entry, objective_plan(entry, scope, mapping))
+    if not default:
+        raise UsageError(
+            f"every objective of entry {entry.id} has a check; name the objectives attested with --objective"
+        )
+    return default
 
 
 def _check_text(options: AttestOptions) -> None:

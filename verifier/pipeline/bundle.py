@@ -47,15 +47,17 @@ from verifier.inputs.bundle_format import (
     ENTRIES_DIR,
     MANIFEST_FILE,
     POAM_FILE,
+    VERIFICATION_FILE,
 )
 from verifier.inputs.bundle_reader import BundleLimits
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
-from verifier.inputs.poam import LoadedPoam, parse_poam
+from verifier.inputs.poam import LoadedPoam, entry_objectives, parse_poam
 from verifier.inputs.scope import QUALIFIER, poam_entry_scope
 from verifier.model import (
     AttestationStatus,
     Entry,
+    EntryResult,
     Finding,
     Reason,
     ReasonCode,
@@ -170,6 +172,10 @@ def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
     quotes = check_quotes(files, _entry_evidence(records), manifest)
     if quotes.problem:
         raise BundleInvalid(quotes.problem)
+    # After the quotes: a forged entry verdict is named by the finding that decides it, first.
+    problem = next((r.objectives_problem for r in records if r.objectives_problem), "")
+    if problem:
+        raise BundleInvalid(problem)
     return BundleReport(path, len(files), signature, signer, verdicts, notes, as_of, created, quotes)
 
 
@@ -245,6 +251,8 @@ class EntryRecord:
     # Older findings set aside: an unproven FAIL (a newer scan that cannot prove it complete is silent on
     # it) is a gap of the verdict, so it is re-judged too.
     superseded: tuple[Superseded, ...] = ()
+    # Why verification.json's objective verdicts are not the ones re-derived (empty: they are).
+    objectives_problem: str = ""
 
 
 def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[EntryRecord, ...], tuple[str, ...]]:
@@ -259,9 +267,10 @@ def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[EntryRecord, ...], tup
     entries = {e.id: e for e in poam.poam.entries}
     _require_one_record_per_entry(records, entries)
     attestations = _attestation_statuses(files, entries.values(), settings.as_of)
+    objectives = _recorded_objectives(files)
     notes: list[str] = []
     for record in records:
-        entry = _entry_as_recorded(entries[record.entry_id], record)
+        entry = _entry_as_recorded(entries[record.entry_id], record, objectives.get(record.entry_id))
         _check_scope(record, entry, poam)
         result = evaluate_entry(
             entry,
@@ -273,6 +282,8 @@ def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[EntryRecord, ...], tup
         )
         note = _compare(record, result.verdict, scanned, exact=EXACT_COVERAGE in manifest)
         notes.extend([note] if note else [])
+        problem = "" if note else _compare_objectives(record, result, objectives.get(record.entry_id))
+        records[records.index(record)] = dataclasses.replace(record, objectives_problem=problem)
         _check_poam_result(poam, record, files[record.name])
     return tuple(records), tuple(notes)
 
@@ -290,7 +301,7 @@ def _listed_accounts(manifest: Mapping[str, Any]) -> list[str] | None:
 
 def _attestation_statuses(
     files: Mapping[str, bytes], entries: Iterable[Entry], as_of: date
-) -> dict[str, AttestationStatus]:
+) -> dict[str, tuple[AttestationStatus, ...]]:
     # Judged exactly as a run judges them, as of the manifest's as_of, against the bundled artifacts.
     attested = _bundled_attestations(files)
 
@@ -355,14 +366,82 @@ def _pair(text: str) -> tuple[str, str]:
     return account, region
 
 
-def _entry_as_recorded(entry: Entry, record: EntryRecord) -> Entry:
+def _entry_as_recorded(
+    entry: Entry, record: EntryRecord, objectives: tuple[RecordedObjective, ...] | None
+) -> Entry:
     # Explicit checks on the entry must be the ones recorded: dropping a failing check from the
     # entry file would otherwise re-derive a MET. Mapped checks come from the mapping, pinned by
-    # digest in the manifest but not bundled, so the recorded list stands for them.
+    # digest in the manifest but not bundled, so the recorded list stands for them, and which of
+    # them judged which objective is what verification.json records.
     if entry.verification.checks is not None and not _same_checks(entry.verification.checks, record.checks):
         raise BundleInvalid(f"{record.name}: its checks differ from the entry's verification.checks")
-    verification = dataclasses.replace(entry.verification, checks=record.checks)
+    verification = dataclasses.replace(
+        entry.verification,
+        checks=record.checks,
+        objective_checks=_objective_checks(entry, record, objectives),
+    )
     return dataclasses.replace(entry, verification=verification)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedObjective:
+    """One objective of an entry as the bundle's verification.json records it."""
+
+    objective_id: str
+    verdict: Verdict
+    checks: tuple[str, ...]
+
+
+def _objective_checks(
+    entry: Entry, record: EntryRecord, objectives: tuple[RecordedObjective, ...] | None
+) -> dict[str, tuple[str, ...]]:
+    """Which recorded checks judge each of the entry's objectives.
+
+    The recorded objectives must be exactly the entry's, and their checks exactly the entry file's: a
+    check dropped from every objective would otherwise re-derive a MET. A bundle written before verdicts
+    were per objective judged the practice as a whole: each objective is re-judged on all its checks.
+    """
+    own = entry_objectives(entry)
+    if objectives is None:
+        return dict.fromkeys(own, record.checks)
+    if tuple(o.objective_id for o in objectives) != own:
+        raise BundleInvalid(f"{record.name}: verification.json's objectives differ from the entry's")
+    if {c for o in objectives for c in o.checks} != set(record.checks):
+        raise BundleInvalid(f"{record.name}: verification.json's objective checks differ from its checks")
+    return {o.objective_id: o.checks for o in objectives}
+
+
+def _recorded_objectives(files: Mapping[str, bytes]) -> dict[str, tuple[RecordedObjective, ...]]:
+    """Per entry, the objectives verification.json records (an entry of an older bundle has none)."""
+    if VERIFICATION_FILE not in files:
+        return {}
+    document = json_file(files, VERIFICATION_FILE)
+    recorded: dict[str, tuple[RecordedObjective, ...]] = {}
+    try:
+        for item in document["entries"]:
+            if "objectives" in item:
+                recorded[_string(item["id"])] = tuple(
+                    RecordedObjective(
+                        _string(o["id"]), Verdict(o["verdict"]), tuple(_string(c) for c in o["checks"])
+                    )
+                    for o in item["objectives"]
+                )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BundleInvalid(f"{VERIFICATION_FILE}: not a valid record of objective verdicts ({exc})") from exc
+    return recorded
+
+
+def _compare_objectives(
+    record: EntryRecord, result: EntryResult, objectives: tuple[RecordedObjective, ...] | None
+) -> str:
+    """Why an objective's recorded verdict is not the one re-derived (empty when every one is)."""
+    for recorded, derived in zip(objectives or (), result.objectives, strict=False):
+        if recorded.verdict is not derived.verdict:
+            return (
+                f"{record.name}: records {recorded.objective_id} {recorded.verdict.value} but its "
+                f"findings re-evaluate to {derived.verdict.value}"
+            )
+    return ""
 
 
 def _same_checks(written: tuple[str, ...], recorded: tuple[str, ...]) -> bool:

@@ -38,7 +38,7 @@ from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.known_checks import default_known_checks
 from verifier.inputs.ledger import line_digest, read_ledger
 from verifier.inputs.mapping import load_mapping
-from verifier.inputs.poam import LoadedPoam, load_poam
+from verifier.inputs.poam import LoadedPoam, load_poam, require_checks_evidence_objectives
 from verifier.inputs.scope import referenced_checks
 from verifier.model import AttestationStatus, Entry, EntryResult, Finding, Verdict
 from verifier.outputs import evidence, s3, signing, summary_md, verification_json
@@ -237,6 +237,7 @@ def judge(
     mapping = load_mapping(options.mapping)
     if not options.allow_unknown_checks:
         refuse_unknown_checks(poam.poam, default_known_checks(), options.poam)
+    require_checks_evidence_objectives(poam.poam, mapping, options.poam)
     # Only the findings of checks some entry is judged by are kept; the others are still read and
     # checked, and tallied (accounts and regions reached, versions, count) for the outputs.
     checks = referenced_checks(poam.poam.entries, mapping)
@@ -291,7 +292,7 @@ def _current_artifacts(attested: AttestationSet, base_dir: Path) -> dict[str, by
 
 def _statuses(
     entries: Sequence[Entry], attested: AttestationSet, artifacts: Mapping[str, bytes | None], as_of: date
-) -> dict[str, AttestationStatus]:
+) -> dict[str, tuple[AttestationStatus, ...]]:
     return attestation_statuses(entries, attested.records, as_of, lambda artifact: artifacts[artifact.path])
 
 

@@ -28,6 +28,7 @@ POAM018  error   check id unknown to the mapping or to the installed Prowler
 POAM019  warning check not mapped to the entry's practice
 POAM020  error   entry created after the assessment date (the POA&M is locked at Day 0)
 POAM021  warning an operational plan of action (32 CFR 170.4): not a POA&M item, not counted as open at closeout
+POAM022  warning no ``objectives``: the entry is judged on all of its practice's 800-171A objectives
 ======== ======= ==================================================================================
 
 Choices worth knowing: ``closed`` entries are history, so the time-driven rules (POAM012–POAM015) skip
@@ -45,6 +46,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from verifier.catalog import assessment_procedures
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.scope import QUALIFIER
 from verifier.model import Entry, EntryStatus, Milestone, MilestoneStatus
@@ -469,6 +471,25 @@ class OperationalPlanOfAction(_EntryRule):
             )
 
 
+# --- objectives ------------------------------------------------------------------------------------
+
+
+class JudgedOnAllObjectives(_EntryRule):
+    rule_id = "POAM022"
+    description = "no objectives: the entry is judged on every 800-171A objective of its practice"
+    severity = Severity.WARNING
+
+    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
+        procedure = assessment_procedures().get(entry.practice_id)
+        if entry.objectives is not None or procedure is None or len(procedure.objectives) < 2:  # noqa: PLR2004
+            return
+        ids = [o.objective_id for o in procedure.objectives]
+        yield (
+            f"judged on all {len(ids)} objectives of {entry.practice_id} ({', '.join(ids)}): list in "
+            "objectives the ones the assessment found NOT MET, or each needs a check or an attestation"
+        )
+
+
 # --- helpers and the default rule set -----------------------------------------------------------
 
 
@@ -525,6 +546,7 @@ DEFAULT_RULES: tuple[CredibilityRule, ...] = (
     CheckForAnotherPractice(),
     AddedAfterAssessment(),
     OperationalPlanOfAction(),
+    JudgedOnAllObjectives(),
 )
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
+from verifier.inputs.poam_import.entries import row_entries
+from verifier.inputs.poam_import.interface import Field, ImportFormat, SourceDocument, SourceRow
 from verifier.inputs.poam_import.milestones import milestones, split_items
-from verifier.inputs.poam_import.values import entry_status, parse_date, practice_ids
+from verifier.inputs.poam_import.values import entry_status, objective_ids, parse_date, practice_ids
 
 
 @pytest.mark.parametrize(
@@ -134,3 +137,36 @@ def test_a_date_cell_is_a_milestone_with_only_a_due_date() -> None:
     assert milestones([datetime(2026, 12, 1)], False) == [
         {"title": "Milestone 1", "due": "2026-12-01", "status": "planned"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (("AU.L2-3.3.8[a], 3.3.8[b]", ""), ("3.3.8[a]", "3.3.8[b]")),
+        (("3.3.8 [C]", "audit logs can be deleted (3.3.8[c])"), ("3.3.8[c]",)),
+        (("AU.L2-3.3.8", "objective 3.3.8[z] of the assessment"), ()),  # not an 800-171A objective
+        (("AU.L2-3.3.8", "logs are not protected"), ()),
+    ],
+)
+def test_objective_ids_are_read_as_the_catalog_spells_them(
+    cells: tuple[str, str], expected: tuple[str, ...]
+) -> None:
+    assert objective_ids(*cells) == expected
+
+
+def _row(practice: str, finding: str) -> SourceRow:
+    cells = {Field.ID: "P-1", Field.PRACTICE_ID: practice, Field.FINDING: finding}
+    return SourceRow("POA&M", 2, cells, {})
+
+
+def test_an_imported_entry_lists_the_objectives_of_its_practice_the_source_names() -> None:
+    source = SourceDocument(Path("poam.csv"), ImportFormat.CSV, ())
+    (entry,) = row_entries(source, _row("AU.L2-3.3.8[b]; AU.L2-3.3.8[a]", "logs can be altered"))
+    assert entry.document["objectives"] == ["3.3.8[b]", "3.3.8[a]"]
+    split = row_entries(source, _row("3.3.8[a], 3.3.9[b]", "audit trail"))
+    assert [(e.document["practice_id"], e.document["objectives"]) for e in split] == [
+        ("AU.L2-3.3.8", ["3.3.8[a]"]),
+        ("AU.L2-3.3.9", ["3.3.9[b]"]),
+    ]
+    (whole,) = row_entries(source, _row("AU.L2-3.3.8", "logs can be altered"))
+    assert "objectives" not in whole.document

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from verifier.catalog import objectives_by_id
 from verifier.inputs.poam_import.interface import Cell, Field, SourceDocument, SourceRow
 from verifier.inputs.poam_import.milestones import milestones
 from verifier.inputs.poam_import.table import as_text
-from verifier.inputs.poam_import.values import entry_status, parse_date, practice_ids
+from verifier.inputs.poam_import.values import entry_status, objective_ids, parse_date, practice_ids
 
 UNRESOLVED = "UNRESOLVED"
 _CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -59,23 +60,31 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
     if free_text:
         base["import"]["original_status"] = free_text
     ids = practice_ids(row.cells.get(Field.PRACTICE_ID))
+    named = objective_ids(row.cells.get(Field.PRACTICE_ID), row.cells.get(Field.FINDING))
     if not ids.found:
         base["practice_id"] = as_text(row.cells.get(Field.PRACTICE_ID)) or UNRESOLVED
         base["import"]["unresolved_practice"] = ids.problem
         return [ImportedEntry(_ordered(base), row.sheet, row.row, ids.problem, (), free_text, notes)]
     if len(ids.found) == 1:
         base["practice_id"] = ids.found[0]
-        return [ImportedEntry(_ordered(base), row.sheet, row.row, "", (), free_text, notes)]
+        return [
+            ImportedEntry(
+                _ordered(_with_objectives(base, named)), row.sheet, row.row, "", (), free_text, notes
+            )
+        ]
     split_ids = tuple(f"{base['id']}.{n}" for n in range(1, len(ids.found) + 1))
     return [
         ImportedEntry(
             _ordered(
-                {
-                    **base,
-                    "id": new_id,
-                    "practice_id": practice,
-                    "import": {**base["import"], "split_from": base["id"]},
-                }
+                _with_objectives(
+                    {
+                        **base,
+                        "id": new_id,
+                        "practice_id": practice,
+                        "import": {**base["import"], "split_from": base["id"]},
+                    },
+                    named,
+                )
             ),
             row.sheet,
             row.row,
@@ -88,9 +97,17 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
     ]
 
 
+def _with_objectives(entry: JsonObject, named: tuple[str, ...]) -> JsonObject:
+    """The entry with the objectives of its practice the source names (the ones found NOT MET), if any."""
+    known = objectives_by_id()
+    own = [objective for objective in named if known[objective].practice_id == entry["practice_id"]]
+    return {**entry, "objectives": own} if own else entry
+
+
 _ORDER = (
     "id",
     "practice_id",
+    "objectives",
     "finding",
     "root_cause",
     "owner",

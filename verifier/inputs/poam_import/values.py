@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from verifier.catalog import by_nist_id, practices
+from verifier.catalog import by_nist_id, objectives_by_id, practices
 from verifier.inputs.poam_import.interface import Cell
 from verifier.inputs.poam_import.table import as_text
 
@@ -25,6 +25,8 @@ _US = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 _DONE_WORDS = re.compile(r"^\s*(completed?|closed|done)\b", re.IGNORECASE)
 _CMMC = re.compile(r"\b([A-Z]{2})\.L([12])-(3\.\d{1,2}\.\d{1,2})\b", re.IGNORECASE)
 _NIST_171 = re.compile(r"(?<![\d.])(3\.\d{1,2}\.\d{1,2})(?![\d.])")
+# An 800-171A objective as the assessment results name it: 3.3.8[a] (also "3.3.8 [a]").
+_OBJECTIVE = re.compile(r"(?<![\d.])(3\.\d{1,2}\.\d{1,2})\s*\[([a-z]{1,2})\]", re.IGNORECASE)
 _NIST_53 = re.compile(r"\b[A-Z]{2}-\d{1,2}(?!\d)(?:\s*\(\d+\))?(?:\.\d+)?", re.IGNORECASE)
 
 
@@ -98,6 +100,18 @@ def practice_ids(cell: Cell) -> PracticeIds:
     if found:
         return PracticeIds(tuple(found))
     return PracticeIds((), _unresolved_reason(text, unknown))
+
+
+def objective_ids(*cells: Cell) -> tuple[str, ...]:
+    """The NIST SP 800-171A objectives (``3.3.8[a]``) the cells name, in order, as the catalog spells them;
+    an id the catalog does not know is left out (the entry is then judged on all its practice's)."""
+    known = objectives_by_id()
+    found = (
+        f"{match.group(1)}[{match.group(2).lower()}]"
+        for cell in cells
+        for match in _OBJECTIVE.finditer(as_text(cell))
+    )
+    return tuple(dict.fromkeys(objective for objective in found if objective in known))
 
 
 def _unresolved_reason(text: str, unknown: list[str]) -> str:
