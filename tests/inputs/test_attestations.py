@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,12 @@ from typing import Any
 import pytest
 
 from verifier.errors import ExitCode, InputError, SchemaError
-from verifier.inputs.attestations import Attestation, attestation_statuses, current_status, load_attestations
+from verifier.inputs.attestations import (
+    AFFIRMATION,
+    attestation_statuses,
+    current_status,
+    load_attestations,
+)
 from verifier.model import Entry, EntryStatus, Verification
 
 CONTENT = b"signed SSP v3\n"
@@ -144,17 +149,10 @@ def test_a_malformed_objective_or_method_is_a_schema_error(tmp_path: Path, field
         load_attestations(_write(tmp_path, **{field: value}))
 
 
-@dataclass(frozen=True, slots=True)
-class _Affirmation(Attestation):
-    """A record of another kind (an affirmation of the whole POA&M), as a loader may give it."""
-
-    kind: str = "affirmation"
-
-
 def test_statuses_are_per_record_with_their_objectives_and_never_count_another_kind(tmp_path: Path) -> None:
     first = load_attestations(_write(tmp_path, objectives=["3.12.4[a]"])).records[0]
     second = replace(first, objectives=("3.12.4[b]",), attested_at=first.attested_at.replace(day=11))
-    other = _Affirmation(**{f.name: getattr(first, f.name) for f in fields(Attestation)})
+    other = replace(first, kind=AFFIRMATION)  # an affirmation of the whole POA&M, whatever else it holds
     entry = Entry(
         "POAM-009", "CA.L2-3.12.4", "", "", None, (), None, Verification(None, None), EntryStatus.OPEN, None
     )
