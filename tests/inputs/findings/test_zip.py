@@ -17,9 +17,9 @@ from tests.support.moto import aws_client
 from tests.support.poam import poam_copy
 from verifier.errors import ExitCode, FindingsFormatError
 from verifier.inputs.findings import FindingsSet, load_findings
-from verifier.inputs.findings import zip as zip_source
+from verifier.inputs.findings import archives as zip_source
+from verifier.inputs.findings.archives import HostileZip
 from verifier.inputs.findings.interface import Container
-from verifier.inputs.findings.zip import HostileZip
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "prowler"
 PLAIN = FIXTURES / "plain"

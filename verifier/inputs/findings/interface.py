@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Protocol
 
 from verifier.inputs.findings.manifest import ScanManifest
-from verifier.model import ROW_ACCOUNT, ROW_REGION, ROW_VERSION, Finding, FindingRow, SourceError, Superseded
+from verifier.model import Finding, FindingRow, SourceError, Superseded
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +69,8 @@ class Tally:
     def of_rows(rows: Sequence[FindingRow]) -> Tally:
         return Tally(
             len(rows),
-            frozenset((r[ROW_ACCOUNT], r[ROW_REGION]) for r in rows),
-            frozenset(r[ROW_VERSION] for r in rows if r[ROW_VERSION]),
+            frozenset((r.account, r.region) for r in rows),
+            frozenset(r.prowler_version for r in rows if r.prowler_version),
         )
 
 

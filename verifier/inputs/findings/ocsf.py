@@ -114,8 +114,9 @@ class OcsfRecord(msgspec.Struct):
     severity: str | None = None
 
 
-def from_record(record: OcsfRecord, source: str) -> FindingRow | None:
-    """The ``Finding`` row of a typed record, or None when ``_finding`` must judge it (and word any error)."""
+def from_record(record: OcsfRecord, source: str, location: tuple[int, int, int]) -> FindingRow | None:
+    """The ``Finding`` row of a typed record found at ``location``, or None when ``_finding`` must judge it
+    (and word any error)."""
     when = typed_time(record.time, record.time_dt)
     cloud = record.cloud
     # Absent (files written before other providers were supported) means AWS; present, it must be exact.
@@ -128,8 +129,8 @@ def from_record(record: OcsfRecord, source: str) -> FindingRow | None:
         return None
     product = record.metadata.product
     unmapped = record.unmapped
-    # In ``Finding``'s field order (see ``_finding``, which names them).
-    return (
+    # In ``Finding``'s field order (see ``_finding``, which names them): positional is the fast call.
+    return FindingRow(
         intern(record.metadata.event_code),
         _STATUS[record.status_code],
         record.status == _SUPPRESSED or (unmapped is not None and unmapped.muted is True),
@@ -143,6 +144,7 @@ def from_record(record: OcsfRecord, source: str) -> FindingRow | None:
         intern(record.status_detail or ""),
         intern((record.severity or "").lower()),
         intern(provider),
+        location,
     )
 
 

@@ -27,11 +27,6 @@ from dataclasses import dataclass
 
 from verifier.inputs.findings.manifest import ScanManifest
 from verifier.model import (
-    ROW_ACCOUNT,
-    ROW_CHECK,
-    ROW_PROVIDER,
-    ROW_REGION,
-    ROW_TIME,
     Finding,
     FindingRow,
     ScanCoverage,
@@ -74,8 +69,8 @@ def rows_scan(path: str, rows: Sequence[FindingRow], sha256: str = "") -> FileSc
     """``file_scan`` of the findings' rows (``FindingRow``): what readers hand back."""
     if not rows:
         return FileScan(path, None, frozenset(), frozenset(), sha256)
-    started = min(row[ROW_TIME] for row in rows)
-    keys = frozenset((r[ROW_PROVIDER], r[ROW_ACCOUNT], r[ROW_REGION], r[ROW_CHECK]) for r in rows)
+    started = min(row.time for row in rows)
+    keys = frozenset((r.provider, r.account, r.region, r.check_id) for r in rows)
     coverage = ScanCoverage(path, started, (path,))
     return FileScan(path, coverage, keys, frozenset(k[1] for k in keys), sha256)
 
