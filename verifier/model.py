@@ -79,9 +79,12 @@ RECORD_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "location")
 
 
 class FindingRow(NamedTuple):
-    """A ``Finding``'s fields in declaration order: ``Finding(*row)`` builds it. Readers produce rows and
-    worker processes hand them back (a tenth of the cost of pickling the frozen dataclass); only the
-    findings a run keeps are built into objects."""
+    """A ``Finding``'s fields in declaration order (checked below): ``Finding(*row)`` builds it.
+
+    Readers produce rows and worker processes hand them back (a tenth of the cost of pickling the frozen
+    dataclass); only the findings a run keeps are built into objects. Every reader gives every field, so
+    the row declares no defaults.
+    """
 
     check_id: str
     status: Status
@@ -93,10 +96,10 @@ class FindingRow(NamedTuple):
     time: datetime
     prowler_version: str
     source_file: str
-    status_extended: str = ""
-    severity: str = ""
-    provider: str = DEFAULT_PROVIDER
-    location: tuple[int, int, int] | None = None
+    status_extended: str
+    severity: str
+    provider: str
+    location: tuple[int, int, int] | None
 
 
 if FindingRow._fields != tuple(f.name for f in fields(Finding)):  # pragma: no cover - caught on import

@@ -58,19 +58,12 @@ class Tally:
         )
 
     @staticmethod
-    def of(findings: Sequence[Finding]) -> Tally:
+    def of(findings: Sequence[Finding] | Sequence[FindingRow]) -> Tally:
+        """The tally of findings, as objects or as the rows readers hand back."""
         return Tally(
             len(findings),
             frozenset((f.account, f.region) for f in findings),
             frozenset(f.prowler_version for f in findings if f.prowler_version),
-        )
-
-    @staticmethod
-    def of_rows(rows: Sequence[FindingRow]) -> Tally:
-        return Tally(
-            len(rows),
-            frozenset((r.account, r.region) for r in rows),
-            frozenset(r.prowler_version for r in rows if r.prowler_version),
         )
 
 

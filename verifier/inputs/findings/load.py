@@ -34,7 +34,7 @@ from verifier.inputs.findings.sources import (
     source_error,
     special,
 )
-from verifier.inputs.findings.supersede import Coverage, FileScan, rows_scan
+from verifier.inputs.findings.supersede import Coverage, FileScan, file_scan
 from verifier.model import Finding, FindingRow, SourceError, finding_row
 
 Progress = Callable[[str, int, int], None]
@@ -208,12 +208,12 @@ class FileRead(Generic[Kept]):
 
 def _split(source: SourceFile, rows: list[FindingRow], keep: Keep) -> FileRead[FindingRow]:
     """The rows of one file, split into those kept and those set aside (held)."""
-    scan = rows_scan(source.path, rows, source.sha256)
+    scan = file_scan(source.path, rows, source.sha256)
     if keep is None:
         return FileRead(source, scan, rows, None, None)
     kept = [row for row in rows if row.check_id in keep]
     other = [row for row in rows if row.check_id not in keep] if len(kept) < len(rows) else []
-    return FileRead(source, scan, kept, Tally.of_rows(other), other)
+    return FileRead(source, scan, kept, Tally.of(other), other)
 
 
 def _built(read: FileRead[FindingRow], origin: Candidate | S3Object | None = None) -> FileRead[Finding]:

@@ -34,7 +34,6 @@ from verifier.model import (
     Superseded,
     Supersession,
     finding_provider,
-    finding_row,
 )
 
 # (provider, account, region, check)
@@ -60,13 +59,9 @@ def coverage_key(finding: Finding) -> CoverageKey:
     return (finding_provider(finding), finding.account, finding.region, finding.check_id)
 
 
-def file_scan(path: str, findings: Sequence[Finding], sha256: str = "") -> FileScan:
-    """The scan a file shows, from every finding it held (before duplicates across files are dropped)."""
-    return rows_scan(path, [finding_row(f) for f in findings], sha256)
-
-
-def rows_scan(path: str, rows: Sequence[FindingRow], sha256: str = "") -> FileScan:
-    """``file_scan`` of the findings' rows (``FindingRow``): what readers hand back."""
+def file_scan(path: str, rows: Sequence[Finding] | Sequence[FindingRow], sha256: str = "") -> FileScan:
+    """The scan a file shows, from every finding it held (before duplicates across files are dropped), as
+    objects or as the rows readers hand back."""
     if not rows:
         return FileScan(path, None, frozenset(), frozenset(), sha256)
     started = min(row.time for row in rows)
