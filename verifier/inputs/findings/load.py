@@ -40,6 +40,29 @@ from verifier.model import Finding, FindingRow, SourceError, finding_row
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(path, index, total)`` before each file; ``index`` counts files already read."""
 
+Keep = frozenset[str] | None
+"""The checks whose findings are kept as ``Finding`` objects; None keeps every check's."""
+
+Kept = TypeVar("Kept", Finding, FindingRow)
+
+
+@dataclass(frozen=True, slots=True)
+class FileRead(Generic[Kept]):
+    """One file read: the findings a run keeps (rows as a worker hands them back, ``Finding`` objects once
+    built here) and the tally of the others (None: every finding is kept).
+
+    ``held`` are the rows of the findings not kept when they were read in this process. A worker
+    process drops them (handing them back would cost more than reading them): the rare file whose
+    set-aside findings must be de-duplicated or superseded one by one is read again from ``origin``.
+    """
+
+    source: SourceFile
+    scan: FileScan
+    kept: list[Kept]
+    others: Tally | None
+    held: list[FindingRow] | None
+    origin: Candidate | S3Object | None = None
+
 
 def load_findings(
     paths: Sequence[Path | str],
@@ -180,30 +203,6 @@ def _no_output(location: Path | str) -> FindingsFormatError:
         f"{location}: no Prowler output found (expected *.ocsf.json, *.asff.json, Prowler CSV, "
         "optionally .gz, or a zip of them); an empty or wrong folder is not a scan"
     )
-
-
-Keep = frozenset[str] | None
-"""The checks whose findings are kept as ``Finding`` objects; None keeps every check's."""
-
-Kept = TypeVar("Kept", Finding, FindingRow)
-
-
-@dataclass(frozen=True, slots=True)
-class FileRead(Generic[Kept]):
-    """One file read: the findings a run keeps (rows as a worker hands them back, ``Finding`` objects once
-    built here) and the tally of the others (None: every finding is kept).
-
-    ``held`` are the rows of the findings not kept when they were read in this process. A worker
-    process drops them (handing them back would cost more than reading them): the rare file whose
-    set-aside findings must be de-duplicated or superseded one by one is read again from ``origin``.
-    """
-
-    source: SourceFile
-    scan: FileScan
-    kept: list[Kept]
-    others: Tally | None
-    held: list[FindingRow] | None
-    origin: Candidate | S3Object | None = None
 
 
 def _split(source: SourceFile, rows: list[FindingRow], keep: Keep) -> FileRead[FindingRow]:
