@@ -6,7 +6,7 @@ The primary format: it carries everything a verdict needs, including the exact s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from sys import intern
 from typing import Annotated, Any, Literal
@@ -54,11 +54,6 @@ class OcsfReader:
     def read(self, data: bytes, source: str) -> Iterator[Finding]:
         """Yield one ``Finding`` per array element; any unreadable element stops the read."""
         return read_json_array(data, source, TYPED)
-
-    def read_elements(self, records: Iterable[Any], source: str) -> Iterator[Finding]:
-        """One ``Finding`` per parsed element, for a file streamed element by element."""
-        for index, record in enumerate(records):
-            yield _finding(record, f"{source}, element {index}", source)
 
 
 # --- typed decoding: exactly the fields ``_finding`` reads ------------------------------------------------
