@@ -10,7 +10,7 @@ import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 # The provider of whatever names none: every file written before other providers were supported, ASFF
 # (AWS Security Hub's format), and the accounts `poam init` and `poam import` take. The one provider name in
@@ -80,18 +80,39 @@ RECORD_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "location")
 """The fields of a ``Finding`` its serialised records hold (evidence, history)."""
 
 
-FindingRow = tuple[Any, ...]
-"""A ``Finding``'s fields in declaration order: ``Finding(*row)`` builds it. Readers produce rows and
-worker processes hand them back (a tenth of the cost of pickling the frozen dataclass); only the
-findings a run keeps are built into objects."""
+class FindingRow(NamedTuple):
+    """A ``Finding``'s fields in declaration order (checked below): ``Finding(*row)`` builds it.
 
-finding_row: operator.attrgetter[Any] = operator.attrgetter(*(f.name for f in fields(Finding)))
-"""The ``FindingRow`` of a ``Finding``."""
+    Readers produce rows and worker processes hand them back (a tenth of the cost of pickling the frozen
+    dataclass); only the findings a run keeps are built into objects. Every reader gives every field, so
+    the row declares no defaults.
+    """
 
-ROW_CHECK, ROW_ACCOUNT, ROW_REGION, ROW_TIME, ROW_VERSION, ROW_SOURCE, ROW_PROVIDER = (
-    [f.name for f in fields(Finding)].index(name)
-    for name in ("check_id", "account", "region", "time", "prowler_version", "source_file", "provider")
-)
+    check_id: str
+    status: Status
+    muted: bool
+    account: str
+    region: str
+    resource_uid: str
+    finding_uid: str
+    time: datetime
+    prowler_version: str
+    source_file: str
+    status_extended: str
+    severity: str
+    provider: str
+    location: tuple[int, int, int] | None
+
+
+if FindingRow._fields != tuple(f.name for f in fields(Finding)):  # pragma: no cover - caught on import
+    raise TypeError("FindingRow must list Finding's fields in order")
+
+_finding_fields = operator.attrgetter(*FindingRow._fields)
+
+
+def finding_row(finding: Finding) -> FindingRow:
+    """The ``FindingRow`` of a ``Finding``."""
+    return FindingRow._make(_finding_fields(finding))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,25 +11,16 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import stat
 import zipfile
-import zlib
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from verifier.errors import BundleInvalid, EnvError, InputError
 from verifier.inputs.bundle_format import BUNDLE_DIR
+from verifier.inputs.safe_zip import ZipLimits, check_members, inflate
 
-
-@dataclass(frozen=True, slots=True)
-class BundleLimits:
-    """How much of a bundle is read: zip members, bytes of one file, bytes of all files together."""
-
-    members: int
-    member_bytes: int
-    total_bytes: int
+BundleLimits = ZipLimits
+"""How much of a bundle is read: zip members, bytes of one file, bytes of all files together."""
 
 
 def read_bundle(path: Path, limits: BundleLimits) -> dict[str, bytes]:
@@ -86,31 +77,15 @@ def read_zip(path: Path, limits: BundleLimits, data: bytes | None = None) -> dic
 
 
 def _check_members(members: list[zipfile.ZipInfo], limits: BundleLimits) -> None:
-    if len(members) > limits.members:
-        raise BundleInvalid(f"the zip has {len(members)} members, more than {limits.members}")
-    duplicates = [name for name, n in Counter(m.filename for m in members).items() if n > 1]
-    if duplicates:
-        raise BundleInvalid(f"{duplicates[0]}: duplicate zip member name")
+    check_members(members, limits, _refuse, within="bundle")
     for member in members:
-        _check_member(member, limits)
-    _check_total(sum(m.file_size for m in members), "the zip's members together", limits)
+        parts = member.filename.rstrip("/").split("/")
+        if parts[0] != BUNDLE_DIR or any(part in ("", ".") for part in parts):
+            raise BundleInvalid(f"{member.filename}: zip member is not under {BUNDLE_DIR}/")
 
 
-def _check_member(member: zipfile.ZipInfo, limits: BundleLimits) -> None:
-    name = member.filename
-    if "\\" in name:
-        raise BundleInvalid(f"{name}: zip member name contains a backslash")
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        raise BundleInvalid(f"{name}: zip member has an absolute path")
-    parts = name.rstrip("/").split("/")
-    if ".." in parts:
-        raise BundleInvalid(f"{name}: zip member path escapes the bundle ('..')")
-    if parts[0] != BUNDLE_DIR or any(part in ("", ".") for part in parts):
-        raise BundleInvalid(f"{name}: zip member is not under {BUNDLE_DIR}/")
-    if stat.S_ISLNK(member.external_attr >> 16):
-        raise BundleInvalid(f"{name}: zip member is a symbolic link")
-    if member.file_size > limits.member_bytes:
-        raise BundleInvalid(f"{name}: zip member is larger than {limits.member_bytes} bytes")
+def _refuse(member: str | None, reason: str) -> BundleInvalid:
+    return BundleInvalid(f"the zip {reason}" if member is None else f"{member}: zip member {reason}")
 
 
 def _extract(
@@ -121,23 +96,12 @@ def _extract(
     for member in members:
         if member.is_dir():
             continue
-        data = _read_member(archive, member, limits.member_bytes)
+        # The header's size can lie: read at most one byte past the limit, whatever it says.
+        data = inflate(archive, member, limits.member_bytes, _refuse)
         total += len(data)
         _check_total(total, member.filename, limits)
         files[member.filename.removeprefix(f"{BUNDLE_DIR}/")] = data
     return files
-
-
-def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, most: int) -> bytes:
-    try:
-        with archive.open(member) as handle:
-            # The header's size can lie: read at most one byte past the limit, whatever it says.
-            data = handle.read(most + 1)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
-        raise BundleInvalid(f"{member.filename}: unreadable zip member ({exc})") from exc
-    if len(data) > most:
-        raise BundleInvalid(f"{member.filename}: zip member inflates past {most} bytes")
-    return data
 
 
 def _check_total(total: int, where: str, limits: BundleLimits) -> None:

@@ -16,8 +16,8 @@ import pytest
 from tests.inputs.findings.recorded import PLAIN_OCSF
 from tests.support.moto import aws_client
 from verifier.errors import FindingsFormatError
-from verifier.inputs import findings as findings_package
 from verifier.inputs.findings import load_findings
+from verifier.inputs.findings import reading as findings_reading
 from verifier.inputs.findings.blob import GzipBomb, InflateLimits, gunzip
 
 MEGABYTE = 1024 * 1024
@@ -144,7 +144,7 @@ def test_a_big_file_valid_up_front_and_broken_behind_is_refused_from_the_stream(
 ) -> None:
     # Past the whole-read size (lowered here), the whole-file read that words a syntax error would hold
     # ~3x the file: the streamed read refuses it itself.
-    monkeypatch.setattr(findings_package, "_WHOLE_READ_MAX", 1000)
+    monkeypatch.setattr(findings_reading, "_WHOLE_READ_MAX", 1000)
     path = tmp_path / "broken.ocsf.json"
     path.write_bytes(PLAIN_OCSF.read_bytes().rstrip()[:-1] + b", {oops" + b"\0" * 5000)
     with pytest.raises(

@@ -83,9 +83,9 @@ def test_keeping_no_check_still_counts_every_finding(scans: Path) -> None:
 def test_a_file_that_changes_before_its_set_aside_findings_are_read_again_fails_the_run(
     scans: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from verifier.inputs import findings
+    from verifier.inputs.findings import load
 
-    read_rows = findings._read_rows
+    read_rows = load.read_rows
     calls: dict[str, int] = {}
 
     def changing(candidate: Candidate) -> tuple[SourceFile, list[FindingRow]]:
@@ -95,20 +95,18 @@ def test_a_file_that_changes_before_its_set_aside_findings_are_read_again_fails_
             source = SourceFile(source.path, "0" * 64, source.format, source.findings)
         return source, rows
 
-    monkeypatch.setattr(findings, "_read_rows", changing)
-    # In this process, but as a worker reads: handing back no set-aside rows, so they are read again.
-    monkeypatch.setattr(findings, "_workers", lambda candidates, jobs: 1)
-    hold = findings._load_packed
-
-    def worker_like(*args: object, **kwargs: object) -> object:
-        return hold(*args, **{**kwargs, "hold": False})  # type: ignore[arg-type]
-
-    monkeypatch.setattr(findings, "_load_packed", worker_like)
+    monkeypatch.setattr(load, "read_rows", changing)
+    # Two jobs, so each file is read as a worker reads it (handing back no set-aside rows, which are
+    # then read again), but in this process, where the changing read applies.
+    in_process = load.ordered_map
+    monkeypatch.setattr(
+        load, "ordered_map", lambda read, sources, jobs, started: in_process(read, sources, 1, started)
+    )
     full = load_findings([scans], jobs=1)
     calls.clear()
 
     with pytest.raises(EnvError, match="changed while it was being read"):
-        load_findings([scans], jobs=1, checks=_some_checks(full))
+        load_findings([scans], jobs=2, checks=_some_checks(full))
 
 
 def test_verify_writes_the_same_bytes_whether_it_keeps_every_finding_or_only_its_checks(

@@ -179,14 +179,14 @@ def test_no_paths_give_an_empty_set() -> None:
 
 
 def test_repeats_are_found_by_their_whole_key_even_when_every_hash_collides() -> None:
-    from verifier.inputs.findings import _Collected
+    from verifier.inputs.findings.repeats import Collected
 
     files = [PLAIN_ASFF, PLAIN_CSV, PLAIN_OCSF, MUTED / "muted.ocsf.json", PLAIN_OCSF]
     read = [(load_findings([path]).findings, load_findings([path]).files[0].format) for path in files]
-    usual, colliding = _Collected(), _Collected(hasher=lambda key: 0)
+    usual, colliding = Collected(), Collected(hasher=lambda key: 0)
     for findings, format_name in read:
-        usual.add_file(list(findings), format_name, multiple=True)
-        colliding.add_file(list(findings), format_name, multiple=True)
+        usual.add_checked(list(findings), format_name)
+        colliding.add_checked(list(findings), format_name)
 
     assert colliding.kept == usual.kept
     assert len(usual.kept) < sum(len(findings) for findings, _ in read)

@@ -17,7 +17,7 @@ import pytest
 from tests.inputs.findings.recorded import PLAIN_ASFF, PLAIN_CSV, PLAIN_OCSF, PROWLER
 from tests.support.moto import aws_client
 from verifier.errors import EnvError, ExitCode, FindingsFormatError
-from verifier.inputs import findings as findings_package
+from verifier.inputs.findings import load as findings_load
 from verifier.inputs.findings import load_findings
 from verifier.inputs.findings.interface import Skipped
 from verifier.pipeline.verify import VerifyOptions, run_verify
@@ -193,7 +193,7 @@ def test_a_folder_without_output_is_refused_before_any_other_location_is_read(
 ) -> None:
     (tmp_path / "empty").mkdir()
     read: list[str] = []
-    monkeypatch.setattr(findings_package, "_read_rows", lambda candidate: read.append(str(candidate.path)))
+    monkeypatch.setattr(findings_load, "read_rows", lambda candidate: read.append(str(candidate.path)))
     with pytest.raises(FindingsFormatError, match="empty: no Prowler output found"):
         load_findings([PLAIN_OCSF, tmp_path / "empty"], jobs=1)
     assert read == []

@@ -1,57 +1,78 @@
-"""Reading a Prowler OCSF file piecewise gives exactly what reading it whole gives."""
+"""Reading a Prowler OCSF file piecewise gives exactly what reading it whole gives: findings, digest and
+errors alike, whatever the chunk size and layout."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from verifier.inputs.findings import load_findings
-from verifier.inputs.findings.normalize import NotStreamable, json_elements, stream_prowler_elements
+from verifier.errors import FindingsFormatError
+from verifier.inputs.findings import FindingsSet, load_findings, reading
 
 PLAIN = Path(__file__).parents[2] / "fixtures/prowler/plain/plain.ocsf.json"
 
 
+def _streamed_and_whole(tmp_path: Path, data: bytes) -> tuple[Path, Path]:
+    """The same bytes as a plain file (streamed) and gzipped (read whole)."""
+    streamed, whole = tmp_path / "s.ocsf.json", tmp_path / "w.ocsf.json.gz"
+    streamed.write_bytes(data)
+    whole.write_bytes(gzip.compress(data))
+    return streamed, whole
+
+
+def _unsourced(found: FindingsSet) -> list[object]:
+    return [replace(f, source_file="") for f in found.findings]
+
+
 @pytest.mark.parametrize("chunk", [5, 64, 1000, 4096, 1 << 20])
-def test_any_chunk_size_yields_the_whole_file_elements_and_digest(chunk: int) -> None:
+def test_any_chunk_size_yields_the_whole_file_findings_and_digest(
+    chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = PLAIN.read_bytes()
-    digest = hashlib.sha256()
+    streamed, whole = _streamed_and_whole(tmp_path, data)
+    monkeypatch.setattr(reading, "STREAM_CHUNK", chunk)
 
-    streamed = list(stream_prowler_elements(io.BytesIO(data), digest, chunk))
+    found = load_findings([streamed], jobs=1)
 
-    assert streamed == list(json_elements(data, "plain"))
-    assert digest.hexdigest() == hashlib.sha256(data).hexdigest()
+    assert _unsourced(found) == _unsourced(load_findings([whole], jobs=1))
+    assert len(found.findings) > 1
+    assert found.files[0].sha256 == hashlib.sha256(data).hexdigest()
 
 
-def test_a_byte_order_mark_and_trailing_blanks_are_tolerated() -> None:
-    data = b"\xef\xbb\xbf" + PLAIN.read_bytes() + b"\n\n"
+def test_a_byte_order_mark_and_trailing_blanks_are_tolerated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    streamed, _ = _streamed_and_whole(tmp_path, b"\xef\xbb\xbf" + PLAIN.read_bytes() + b"\n\n")
+    monkeypatch.setattr(reading, "STREAM_CHUNK", 100)
 
-    streamed = list(stream_prowler_elements(io.BytesIO(data), hashlib.sha256(), 100))
-
-    assert streamed == list(json_elements(data, "plain"))
+    assert _unsourced(load_findings([streamed], jobs=1)) == _unsourced(load_findings([PLAIN], jobs=1))
 
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"[]", b'[{"a": 1}', b'[{"a": 1}\n},{"b": 2}]', b'[{"a": 1}, {"b": 2}] trailing'],
-    ids=["empty", "empty-array", "truncated", "bad-element", "not-array-end"],
+    [b"", b"  \n", b'[{"a": 1}', b'[{"a": 1}\n},{"b": 2}]', b"[{}, {}] trailing", b'{"a": 1}'],
+    ids=["empty", "blank", "truncated", "bad-element", "not-array-end", "not-an-array"],
 )
-def test_anything_else_is_left_to_the_whole_file_read(data: bytes) -> None:
-    with pytest.raises(NotStreamable):
-        list(stream_prowler_elements(io.BytesIO(data), hashlib.sha256(), 4))
+def test_anything_else_is_refused_as_the_whole_file_read_refuses_it(
+    data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    streamed, whole = _streamed_and_whole(tmp_path, data)
+    monkeypatch.setattr(reading, "STREAM_CHUNK", 4)
+    with pytest.raises(FindingsFormatError) as from_stream:
+        load_findings([streamed], jobs=1)
+    with pytest.raises(FindingsFormatError) as read_whole:
+        load_findings([whole], jobs=1)
+
+    assert from_stream.value.message.replace(str(streamed), "F") == read_whole.value.message.replace(
+        str(whole), "F"
+    )
 
 
 def test_a_streamed_file_loads_like_the_same_bytes_read_whole(tmp_path: Path) -> None:
-    whole = tmp_path / "plain.ocsf.json.gz"  # gzip files are read whole
-    whole.write_bytes(gzip.compress(PLAIN.read_bytes()))
+    streamed, whole = _streamed_and_whole(tmp_path, PLAIN.read_bytes())
 
-    streamed, read_whole = load_findings([PLAIN]), load_findings([whole])
-
-    assert [replace(f, source_file="") for f in streamed.findings] == [
-        replace(f, source_file="") for f in read_whole.findings
-    ]
-    assert streamed.files[0].sha256 == hashlib.sha256(PLAIN.read_bytes()).hexdigest()
+    assert _unsourced(load_findings([streamed])) == _unsourced(load_findings([whole]))

@@ -93,8 +93,9 @@ class AsffRecord(msgspec.Struct, rename="pascal"):
     severity: _Severity | None = None
 
 
-def from_record(record: AsffRecord, source: str) -> FindingRow | None:
-    """The ``Finding`` row of a typed record, or None when ``_finding`` must judge it (and word any error)."""
+def from_record(record: AsffRecord, source: str, location: tuple[int, int, int]) -> FindingRow | None:
+    """The ``Finding`` row of a typed record found at ``location``, or None when ``_finding`` must judge it
+    (and word any error)."""
     mapped = _COMPLIANCE_STATUS.get(record.compliance.status or "")
     check_id = record.generator_id.removeprefix(_GENERATOR_PREFIX)
     region = record.resources[0].region
@@ -105,8 +106,8 @@ def from_record(record: AsffRecord, source: str) -> FindingRow | None:
         return None
     status, muted = mapped
     fields, severity = record.product_fields, record.severity
-    # In ``Finding``'s field order (see ``_finding``, which names them).
-    return (
+    # In ``Finding``'s field order (see ``_finding``, which names them): positional is the fast call.
+    return FindingRow(
         check_id,
         status,
         muted,
@@ -120,6 +121,7 @@ def from_record(record: AsffRecord, source: str) -> FindingRow | None:
         record.description or "",
         (severity.label or "").lower() if severity is not None else "",
         DEFAULT_PROVIDER,
+        location,
     )
 
 

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Protocol
 
 from verifier.inputs.findings.manifest import ScanManifest
-from verifier.model import ROW_ACCOUNT, ROW_REGION, ROW_VERSION, Finding, FindingRow, SourceError, Superseded
+from verifier.model import Finding, FindingRow, SourceError, Superseded
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +58,12 @@ class Tally:
         )
 
     @staticmethod
-    def of(findings: Sequence[Finding]) -> Tally:
+    def of(findings: Sequence[Finding] | Sequence[FindingRow]) -> Tally:
+        """The tally of findings, as objects or as the rows readers hand back."""
         return Tally(
             len(findings),
             frozenset((f.account, f.region) for f in findings),
             frozenset(f.prowler_version for f in findings if f.prowler_version),
-        )
-
-    @staticmethod
-    def of_rows(rows: Sequence[FindingRow]) -> Tally:
-        return Tally(
-            len(rows),
-            frozenset((r[ROW_ACCOUNT], r[ROW_REGION]) for r in rows),
-            frozenset(r[ROW_VERSION] for r in rows if r[ROW_VERSION]),
         )
 
 

@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import IO, Any, Protocol
+from typing import Any
 
 import orjson
 
@@ -25,8 +25,6 @@ from verifier.providers import identity_expectation, identity_fault
 HEAD_BYTES = 64 * 1024
 
 _BOM = b"\xef\xbb\xbf"
-# Between two top-level objects of Prowler's JSON outputs: "}" closing one at column 0, "{" opening the next.
-_ELEMENT_SEPARATOR = b"\n},{"
 _STATUSES = {status.value: status for status in Status}
 _FLAGS = {"true": True, "false": False}
 # Prowler prefixes a cell with "'" when a spreadsheet would read it as a formula (sanitize_csv_value).
@@ -95,99 +93,27 @@ def _from_text(text: str) -> datetime | None:
 def json_elements(data: bytes, source: str) -> Iterator[Any]:
     """The elements of a file that must be one JSON array (Prowler's OCSF and ASFF outputs), in order.
 
-    Prowler writes each element as an ``indent=4`` object, joined by ``,``: only a top-level object
-    ends with ``}`` at the start of a line. Such files are parsed one element at a time, so a million
-    findings never exist as one parsed document (about six times the file's size). Any other layout,
-    and any error, falls back to parsing the whole document, which also gives the precise message.
+    The whole-document parse, which words every error precisely (a truncated file, a syntax error, bad
+    encoding, not an array). Files are split into elements, in flat memory, by ``elements.py``; this runs
+    only when that split finds no plain JSON array.
     """
     base = len(_BOM) if data.startswith(_BOM) else 0
     if _blank(data, base):
         raise FindingsFormatError(f"{source}: empty file, expected a JSON array of findings")
-    view = memoryview(data)
-    parsed = 0
-    for start, end in _prowler_element_spans(data, base):
-        try:
-            element = orjson.loads(view[start:end])
-        except orjson.JSONDecodeError:
-            break
-        yield element
-        parsed += 1
-    else:
-        if parsed:
-            return
-    # A span cut inside an element never parses, so the elements yielded so far were whole top-level
-    # objects: the whole-document parse resumes right after them.
-    yield from _whole_array(data, base, source)[parsed:]
+    return iter(_whole_array(data, base, source))
 
 
 class NotStreamable(Exception):
-    """A file ``stream_prowler_elements`` cannot read piecewise; read it whole instead (internal)."""
-
-
-class Digest(Protocol):
-    """What ``stream_prowler_elements`` needs of a hash (``hashlib``'s objects)."""
-
-    def update(self, data: bytes, /) -> None: ...
+    """A file ``elements.py`` cannot split piecewise; read it whole (``json_elements``) instead (internal)."""
 
 
 # Read size for streamed files: large enough that a read is cheap, small next to a finding set's memory.
 STREAM_CHUNK = 8 * 1024 * 1024
 
 
-def stream_prowler_elements(handle: IO[bytes], digest: Digest, chunk: int = STREAM_CHUNK) -> Iterator[Any]:
-    """The elements of a Prowler-laid-out JSON array, read ``chunk`` bytes at a time.
-
-    The same split as ``json_elements`` without ever holding the file: memory stays flat however big
-    it is. Every byte read is fed to ``digest``. Raises ``NotStreamable`` on any other layout and on
-    any element that does not parse; the caller then reads the file whole with ``json_elements``,
-    which gives the precise message, so the streamed path never decides an error itself.
-    """
-    first = handle.read(chunk)
-    digest.update(first)
-    base = len(_BOM) if first.startswith(_BOM) else 0
-    if first[base : base + 2] != b"[{":
-        raise NotStreamable
-    pending = first[base + 1 :]
-    while True:
-        more = handle.read(chunk)
-        digest.update(more)
-        pending += more
-        start = 0
-        while (found := pending.find(_ELEMENT_SEPARATOR, start)) != -1:
-            yield _streamed_element(pending[start : found + 2])
-            start = found + 3
-        pending = pending[start:]
-        if not more:
-            break
-    last = pending.rstrip()
-    if not last.endswith(b"}]"):
-        raise NotStreamable
-    yield _streamed_element(last[:-1])
-
-
-def _streamed_element(text: bytes) -> Any:
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        raise NotStreamable from exc
-
-
 def _blank(data: bytes, base: int) -> bool:
     # The short look first: slicing the whole file is a copy, needed only when it starts with blanks.
     return len(data) == base or (data[base : base + 4096].isspace() and data[base:].isspace())
-
-
-def _prowler_element_spans(data: bytes, base: int) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each top-level element, or nothing when the file is not laid out as Prowler's."""
-    tail = data[-64:]
-    closing = len(data) - (len(tail) - len(tail.rstrip())) - 1
-    if data[base : base + 2] != b"[{" or data[closing - 1 : closing + 1] != b"}]":
-        return
-    start = base + 1
-    while (found := data.find(_ELEMENT_SEPARATOR, start, closing)) != -1:
-        yield start, found + 2
-        start = found + 3
-    yield start, closing
 
 
 def _whole_array(data: bytes, base: int, source: str) -> list[Any]:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from verifier.errors import EnvError, UsageError
+from verifier.inputs.findings.archives import is_zip
 from verifier.inputs.findings.discover import is_gzip, output_name
-from verifier.inputs.findings.zip import is_zip
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -27,11 +27,6 @@ from dataclasses import dataclass
 
 from verifier.inputs.findings.manifest import ScanManifest
 from verifier.model import (
-    ROW_ACCOUNT,
-    ROW_CHECK,
-    ROW_PROVIDER,
-    ROW_REGION,
-    ROW_TIME,
     Finding,
     FindingRow,
     ScanCoverage,
@@ -39,7 +34,6 @@ from verifier.model import (
     Superseded,
     Supersession,
     finding_provider,
-    finding_row,
 )
 
 # (provider, account, region, check)
@@ -65,17 +59,13 @@ def coverage_key(finding: Finding) -> CoverageKey:
     return (finding_provider(finding), finding.account, finding.region, finding.check_id)
 
 
-def file_scan(path: str, findings: Sequence[Finding], sha256: str = "") -> FileScan:
-    """The scan a file shows, from every finding it held (before duplicates across files are dropped)."""
-    return rows_scan(path, [finding_row(f) for f in findings], sha256)
-
-
-def rows_scan(path: str, rows: Sequence[FindingRow], sha256: str = "") -> FileScan:
-    """``file_scan`` of the findings' rows (``FindingRow``): what readers hand back."""
+def file_scan(path: str, rows: Sequence[Finding] | Sequence[FindingRow], sha256: str = "") -> FileScan:
+    """The scan a file shows, from every finding it held (before duplicates across files are dropped), as
+    objects or as the rows readers hand back."""
     if not rows:
         return FileScan(path, None, frozenset(), frozenset(), sha256)
-    started = min(row[ROW_TIME] for row in rows)
-    keys = frozenset((r[ROW_PROVIDER], r[ROW_ACCOUNT], r[ROW_REGION], r[ROW_CHECK]) for r in rows)
+    started = min(row.time for row in rows)
+    keys = frozenset((r.provider, r.account, r.region, r.check_id) for r in rows)
     coverage = ScanCoverage(path, started, (path,))
     return FileScan(path, coverage, keys, frozenset(k[1] for k in keys), sha256)
 

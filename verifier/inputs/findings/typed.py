@@ -20,9 +20,11 @@ import orjson
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.elements import Run, element_runs, spans_of
 from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable, json_elements, utc_time
-from verifier.model import RECORD_FIELDS, Finding, FindingRow, finding_row
+from verifier.model import Finding, FindingRow, finding_row
 
 Record = TypeVar("Record")
+# ``Finding.location``: where a finding's element lies in its (decompressed) source.
+Location = tuple[int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,7 @@ class TypedFormat(Generic[Record]):
     """How one JSON format is decoded: the array decoder, the conversion and the dict-based judge."""
 
     decode: Callable[[bytes | memoryview], list[Record]]
-    convert: Callable[[Record, str], FindingRow | None]
+    convert: Callable[[Record, str, Location], FindingRow | None]
     judge: Callable[[Any, str, str], Finding]
 
 
@@ -48,21 +50,14 @@ def typed_rows(chunks: Iterable[bytes], form: TypedFormat[Any], source: str) -> 
     for run in element_runs(chunks, form.decode):
         if run.records is None:
             for offset, finding in enumerate(_judged(run, range(len(run.spans)), form, source)):
-                yield _located(finding_row(finding), run.location(offset))
+                yield finding_row(finding)._replace(location=run.location(offset))
             continue
         for offset, record in enumerate(run.records):
-            row = form.convert(record, source)
+            location = run.location(offset)
+            row = form.convert(record, source, location)
             if row is None:
-                row = finding_row(next(_judged(run, (offset,), form, source)))
-            yield _located(row, run.location(offset))
-
-
-def _located(row: FindingRow, location: tuple[int, int, int]) -> FindingRow:
-    """``row`` with where its element's text lies in the stream (``Finding.location``, the last field)."""
-    return row + (location,) if len(row) == _LOCATION else (*row[:_LOCATION], location)
-
-
-_LOCATION = len(RECORD_FIELDS)
+                row = finding_row(next(_judged(run, (offset,), form, source)))._replace(location=location)
+            yield row
 
 
 def read_json_array(data: bytes, source: str, form: TypedFormat[Any]) -> Iterator[Finding]:

@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
-import stat
 import zipfile
-import zlib
-from collections import Counter
 from pathlib import Path, PurePosixPath
 
 from verifier.errors import FindingsFormatError
@@ -28,23 +24,26 @@ from verifier.inputs.findings.discover import output_name
 from verifier.inputs.findings.interface import Container, SourceFile
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
 from verifier.inputs.jsondoc import sha256_hex
+from verifier.inputs.safe_zip import Refuse, ZipLimits, check_members, inflate
 from verifier.model import Finding
 
 ZIP_SUFFIX = ".zip"
-# Far above any real report (Prowler App zips one scan's outputs), far below what exhausts memory.
-MAX_MEMBERS = 10_000
-MAX_TOTAL_BYTES = 4 * 1024**3
-# One policy for every inflation (a member here, a .gz member inside, a .gz file or S3 object): see
-# ``InflateLimits``. A gzipped member is bounded again as it is gunzipped, against its own size.
-MAX_MEMBER_BYTES = INFLATE_LIMITS.max_bytes
-MAX_RATIO = INFLATE_LIMITS.max_ratio
-_RATIO_FLOOR_BYTES = INFLATE_LIMITS.ratio_floor
+# Members and bytes: far above any real report (Prowler App zips one scan's outputs), far below what
+# exhausts memory. One policy for every inflation (a member here, a .gz member inside, a .gz file or S3
+# object): see ``InflateLimits``. A gzipped member is bounded again as it is gunzipped, against its own size.
+ZIP_LIMITS = ZipLimits(
+    members=10_000,
+    member_bytes=INFLATE_LIMITS.max_bytes,
+    total_bytes=4 * 1024**3,
+    max_ratio=INFLATE_LIMITS.max_ratio,
+    ratio_floor=INFLATE_LIMITS.ratio_floor,
+)
 # "report.zip!/compliance/x.csv": a member named inside its archive, as in jar: URLs.
 MEMBER_SEPARATOR = "!/"
 
 
 class HostileZip(FindingsFormatError):
-    """A zip that could write outside a folder, link elsewhere or inflate past the limits."""
+    """A zip that could write outside a folder, link elsewhere, inflate past the limits or not inflate."""
 
 
 def is_zip(location: str | Path) -> bool:
@@ -63,7 +62,7 @@ def read_zip(name: str, raw: bytes) -> tuple[list[tuple[SourceFile, list[Finding
         raise FindingsFormatError(f"{name}: not a valid zip file ({exc})") from exc
     with archive:
         members = archive.infolist()
-        _check_members(members, name)
+        check_members(members, ZIP_LIMITS, _refusal(name), within="archive")
         outputs, manifests = _read_members(archive, members, name)
     container = Container(name, sha256_hex(raw))
     return [(dataclasses.replace(file, container=container), read) for file, read in outputs], manifests
@@ -78,10 +77,11 @@ def _read_members(
     for member in sorted(members, key=lambda m: m.filename):
         if member.is_dir() or not _wanted(member.filename):
             continue
-        data = _inflate(archive, member, zip_name)
+        # Headers can lie: never read more than one byte past what the member declared.
+        data = inflate(archive, member, member.file_size, _refusal(zip_name))
         total += len(data)
-        if total > MAX_TOTAL_BYTES:
-            raise HostileZip(f"{zip_name}: members inflate past {MAX_TOTAL_BYTES} bytes together")
+        if total > ZIP_LIMITS.total_bytes:
+            raise HostileZip(f"{zip_name}: members inflate past {ZIP_LIMITS.total_bytes} bytes together")
         name = f"{zip_name}{MEMBER_SEPARATOR}{member.filename}"
         if is_manifest_name(member.filename):
             manifests.append(parse_manifest(data, name))
@@ -97,43 +97,10 @@ def _wanted(name: str) -> bool:
     return is_manifest_name(name) or output_name(Path(name))
 
 
-def _check_members(members: list[zipfile.ZipInfo], zip_name: str) -> None:
-    """Judge every name, kind and declared size before anything is inflated."""
-    if len(members) > MAX_MEMBERS:
-        raise HostileZip(f"{zip_name}: {len(members)} members, more than {MAX_MEMBERS}")
-    repeated = [name for name, n in Counter(m.filename for m in members).items() if n > 1]
-    if repeated:
-        raise HostileZip(f"{zip_name}: member {repeated[0]!r} appears twice (which one is the evidence?)")
-    for member in members:
-        _check_member(member, zip_name)
-    declared = sum(m.file_size for m in members)
-    if declared > MAX_TOTAL_BYTES:
-        raise HostileZip(f"{zip_name}: members declare {declared} bytes, more than {MAX_TOTAL_BYTES}")
+def _refusal(zip_name: str) -> Refuse:
+    def refuse(member: str | None, reason: str) -> HostileZip:
+        return HostileZip(
+            f"{zip_name}: {reason}" if member is None else f"{zip_name}: member {member!r} {reason}"
+        )
 
-
-def _check_member(member: zipfile.ZipInfo, zip_name: str) -> None:
-    name = member.filename
-    where = f"{zip_name}: member {name!r}"
-    if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        raise HostileZip(f"{where} has an absolute or backslashed path")
-    if ".." in name.rstrip("/").split("/"):
-        raise HostileZip(f"{where} escapes the archive ('..')")
-    if stat.S_ISLNK(member.external_attr >> 16):
-        raise HostileZip(f"{where} is a symbolic link")
-    if member.file_size > MAX_MEMBER_BYTES:
-        raise HostileZip(f"{where} declares {member.file_size} bytes, more than {MAX_MEMBER_BYTES}")
-    if member.file_size > _RATIO_FLOOR_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-        raise HostileZip(f"{where} inflates more than {MAX_RATIO}:1 (a zip bomb)")
-
-
-def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, zip_name: str) -> bytes:
-    where = f"{zip_name}: member {member.filename!r}"
-    try:
-        with archive.open(member) as handle:
-            # Headers can lie: never read more than one byte past what the member declared.
-            data = handle.read(member.file_size + 1)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
-        raise FindingsFormatError(f"{where}: unreadable ({exc})") from exc
-    if len(data) > member.file_size:
-        raise HostileZip(f"{where} inflates past its declared size")
-    return data
+    return refuse
