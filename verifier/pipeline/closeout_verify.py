@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
-import stat
 import tempfile
 import zipfile
 import zlib
@@ -23,6 +21,7 @@ from pathlib import Path
 from verifier.errors import BundleInvalid, EnvError, InputError
 from verifier.inputs import bundle_reader
 from verifier.inputs.bundle_reader import BundleLimits
+from verifier.inputs.safe_zip import check_members
 from verifier.outputs import evidence
 from verifier.outputs.hashing_log import (
     ARTIFACTS_LOG,
@@ -172,18 +171,13 @@ def _unpack(path: Path, target: Path) -> None:
 
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
-    if len(members) > MAX_MEMBERS:
-        raise BundleInvalid(f"the zip has {len(members)} members, more than {MAX_MEMBERS}")
-    if len({m.filename for m in members}) != len(members):
-        raise BundleInvalid("the zip has two members of one name")
+    """The shared judgement of a zip handed in (escapes, links, sizes), and no empty or ``.`` segment:
+    every member must name exactly one path of the package."""
+    check_members(members, _LIMITS, _refuse, "package")
     for member in members:
-        name = member.filename
-        parts = name.split("/")
-        if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-            raise BundleInvalid(f"{name}: zip member has an absolute path or a backslash")
-        if ".." in parts or any(p in ("", ".") for p in parts):
-            raise BundleInvalid(f"{name}: zip member path escapes the package")
-        if stat.S_ISLNK(member.external_attr >> 16):
-            raise BundleInvalid(f"{name}: zip member is a symbolic link")
-    if sum(m.file_size for m in members) > MAX_TOTAL_BYTES:
-        raise BundleInvalid(f"the zip's members together are larger than {MAX_TOTAL_BYTES} bytes")
+        if any(part in ("", ".") for part in member.filename.split("/")):
+            raise _refuse(member.filename, "has an empty or '.' path segment")
+
+
+def _refuse(name: str | None, reason: str) -> BundleInvalid:
+    return BundleInvalid(f"{name}: zip member {reason}" if name else f"the zip {reason}")
