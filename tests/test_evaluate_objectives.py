@@ -66,6 +66,9 @@ def finding(check: str, status: Status = Status.PASS) -> Finding:
         time=SCANNED,
         prowler_version="5.46.0",
         source_file="scan.ocsf.json",
+        status_extended="",
+        severity="",
+        provider="aws",
     )
 
 

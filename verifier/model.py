@@ -65,10 +65,11 @@ class Finding:
     time: datetime
     prowler_version: str
     source_file: str
-    status_extended: str = ""
-    severity: str = ""
-    # Prowler's provider ("aws", "azure", "m365", "gcp"): account ids are only unique within one.
-    provider: str = DEFAULT_PROVIDER
+    status_extended: str
+    severity: str
+    # Prowler's provider ("aws", "azure", "m365", "gcp"): account ids are only unique within one. A reader
+    # of a format that names none says so explicitly (``DEFAULT_PROVIDER``); there is no default here.
+    provider: str
     # Where the finding's own JSON text lies in its source (decompressed): the run of whole elements it
     # was decoded in, ``(byte offset, length, index in the run)``; None for a CSV row. Not part of the
     # result: the same finding read from another file is the same finding, so it is left out of

@@ -60,6 +60,9 @@ FINDING = Finding(
     time=datetime(2026, 11, 24, 9, 30, tzinfo=UTC),
     prowler_version="5.13.1",
     source_file="scans/prowler-output.ocsf.json",
+    status_extended="",
+    severity="",
+    provider="aws",
 )
 
 

@@ -187,6 +187,9 @@ def _finding(n: int, status: Status) -> Finding:
         time=CLOCK - timedelta(hours=1),
         prowler_version="5",
         source_file="f.ocsf.json",
+        status_extended="",
+        severity="",
+        provider="aws",
         location=(n * 100, 90),
     )
 

@@ -144,6 +144,7 @@ def _finding(record: Any, where: str, source: str) -> Finding:
         source_file=source,
         status_extended=optional_text(record, ("Description",), where),
         severity=optional_text(record, ("Severity", "Label"), where).lower(),
+        provider=DEFAULT_PROVIDER,  # ASFF is AWS Security Hub's format: it names no provider
     )
 
 

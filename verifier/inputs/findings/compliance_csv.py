@@ -142,6 +142,7 @@ class _Columns:
             prowler_version="",  # compliance CSVs do not record it
             source_file=source,
             status_extended=optional_cell(cells, self.status_extended),
+            severity="",  # compliance CSVs do not record it
             provider=provider,
         )
 
