@@ -92,11 +92,16 @@ def test_110_requirements_and_320_objectives_met_when_nothing_is_on_the_poam() -
     assert outcome.still_open == ()
 
 
+def _judged_on_all() -> Entry:
+    """The baseline entry judged on every objective of its practice (it names none)."""
+    return entry(objectives=None)
+
+
 def test_an_objective_without_a_result_is_not_verified_and_keeps_the_requirement_open() -> None:
-    requirements, objectives = _rows([entry()], [_result(Verdict.MET)])
+    requirements, objectives = _rows([_judged_on_all()], [_result(Verdict.MET)])
     assert requirements[AUDIT] == "Not Met"
     assert {objectives[o] for o in AUDIT_OBJECTIVES} == {"Not Met"}
-    outcome = closeout_results([entry()], [_result(Verdict.MET)], {}, "2026-09-14")
+    outcome = closeout_results([_judged_on_all()], [_result(Verdict.MET)], {}, "2026-09-14")
     assert [o.verdict for o in outcome.entries[0].objectives] == [Verdict.NOT_VERIFIED] * len(
         AUDIT_OBJECTIVES
     )
@@ -104,7 +109,7 @@ def test_an_objective_without_a_result_is_not_verified_and_keeps_the_requirement
 
 def test_every_objective_met_closes_the_requirement() -> None:
     every = dict.fromkeys(AUDIT_OBJECTIVES, Verdict.MET)
-    requirements, objectives = _rows([entry()], [_result(Verdict.MET, every)])
+    requirements, objectives = _rows([_judged_on_all()], [_result(Verdict.MET, every)])
     assert requirements[AUDIT] == "Met"
     assert {objectives[o] for o in AUDIT_OBJECTIVES} == {"Met"}
 
@@ -120,7 +125,7 @@ def test_an_entry_naming_some_objectives_is_judged_on_those_only() -> None:
 
 def test_a_met_entry_still_needs_its_objectives_and_says_which_are_open() -> None:
     judged = dict.fromkeys(AUDIT_OBJECTIVES, Verdict.MET) | {AUDIT_OBJECTIVES[-1]: Verdict.NOT_VERIFIED}
-    outcome = closeout_results([entry()], [_result(Verdict.MET, judged)], {}, "2026-09-14")
+    outcome = closeout_results([_judged_on_all()], [_result(Verdict.MET, judged)], {}, "2026-09-14")
     (still_open,) = outcome.still_open
     (reason,) = still_open.open_reasons()
     assert reason.startswith(f"POAM-001 objective {AUDIT_OBJECTIVES[-1]} NOT_VERIFIED (")

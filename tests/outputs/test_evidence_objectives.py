@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.objectives import ATTESTATION, objective_ids, with_objectives
+from tests.support.objectives import ATTESTATION, objective_ids, with_objectives, without_objectives
 from verifier.catalog import objectives_by_id
 from verifier.outputs import evidence
 from verifier.outputs.interface import VerificationRun
@@ -42,9 +42,15 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def plain(out: Path) -> VerificationRun:
+def evaluated(out: Path) -> VerificationRun:
     with contextlib.chdir(REPO):
         return build_run(_options(out), lambda: FIXED_CLOCK, None)
+
+
+@pytest.fixture(scope="module")
+def plain(evaluated: VerificationRun) -> VerificationRun:
+    """The run as if its entries had not been judged per objective."""
+    return without_objectives(evaluated)
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +115,11 @@ def test_objectives_change_the_entry_file_and_so_its_recorded_digest(
 
 
 def test_the_bundle_with_objectives_still_verifies(
-    judged: VerificationRun, out: Path, tmp_path: Path
+    evaluated: VerificationRun, out: Path, tmp_path: Path
 ) -> None:
-    plan = render_outputs(judged, _options(out))
+    # The objectives as evaluation judged them: a bundle verify refuses objectives other than the entry's.
+    assert all(r.objectives for r in evaluated.results)
+    plan = render_outputs(evaluated, _options(out))
     folder = tmp_path / "evidence"
     for name, data in plan.directories[out / evidence.BUNDLE_DIR].items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -119,5 +127,5 @@ def test_the_bundle_with_objectives_still_verifies(
     assert "objectives" in json.loads((folder / "entries" / "POAM-001.json").read_bytes())
     report = verify_bundle(folder, None)
     assert {entry_id: verdict.value for entry_id, verdict in report.verdicts} == {
-        r.entry_id: r.verdict.value for r in judged.results
+        r.entry_id: r.verdict.value for r in evaluated.results
     }

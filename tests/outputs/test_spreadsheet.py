@@ -116,7 +116,11 @@ def test_columns_are_the_template_columns_in_order() -> None:
 
 def test_xlsx_has_open_and_closed_sheets_with_one_row_per_entry(closed_run: VerificationRun) -> None:
     sheets = _workbook_rows(render(closed_run, ExportFormat.XLSX))
-    assert list(sheets) == ["Open", "Closed"]
+    # The entries are judged per objective, so a third sheet lists their objectives (one row each).
+    assert list(sheets) == ["Open", "Closed", "Objectives"]
+    objectives = sheets.pop("Objectives")
+    assert objectives[0] == [name for name, _ in spreadsheet.OBJECTIVE_COLUMN_WIDTHS]
+    assert len(objectives) - 1 == sum(len(r.objectives) for r in closed_run.results)
     assert sheets["Open"][0] == HEADER
     assert sheets["Closed"][0] == HEADER
     ids = [row[0] for rows in sheets.values() for row in rows[1:]]
@@ -139,7 +143,8 @@ def test_csv_has_every_entry_and_the_same_rows_as_the_xlsx(closed_run: Verificat
     sheets = _workbook_rows(render(closed_run, ExportFormat.XLSX))
     assert rows[0] == HEADER
     assert [row[0] for row in rows[1:]] == [entry.id for entry in closed_run.poam.poam.entries]
-    from_workbook = {row[0]: row for rows in sheets.values() for row in rows[1:]}
+    # The entry sheets only: the Objectives sheet's rows are one per objective, not per entry.
+    from_workbook = {row[0]: row for name in ("Open", "Closed") for row in sheets[name][1:]}
     for row in rows[1:]:
         if row[0] != "POAM-004":  # the formula-injection entry differs by its CSV apostrophe only
             assert row == from_workbook[row[0]]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.support.objectives import with_objectives
+from tests.support.objectives import with_objectives, without_objectives
 from verifier.model import Verdict
 from verifier.outputs import summary_md
 from verifier.outputs.interface import VerificationRun
@@ -32,7 +32,8 @@ def plain() -> VerificationRun:
         as_of=RECORDED_ON,
     )
     with contextlib.chdir(REPO):
-        return build_run(options, lambda: FIXED_CLOCK, None)
+        run = build_run(options, lambda: FIXED_CLOCK, None)
+    return without_objectives(run)  # as if its entries had not been judged per objective
 
 
 def _summary(run: VerificationRun) -> str:

@@ -18,9 +18,8 @@ import pytest
 
 from tests.support.cli import run_cli_streams
 from tests.support.golden import GOLDEN_TOOL_VERSION
-from verifier.catalog import assessment_procedures
 from verifier.errors import BundleInvalid, ExitCode, SchemaError
-from verifier.inputs.poam import load_poam
+from verifier.inputs.poam import entry_objectives, load_poam
 from verifier.model import Basis, EntryResult, ObjectiveResult, Verdict
 from verifier.outputs.interface import VerificationRun
 from verifier.pipeline.closeout import CloseoutOptions, run_closeout, write_closeout
@@ -88,20 +87,13 @@ def _only_met_entries(workdir: Path, *, operational: str | None = None) -> None:
 
 
 def _with_objectives(run: VerificationRun, verdict: Verdict = Verdict.MET) -> VerificationRun:
-    """The run with every entry's objectives judged ``verdict`` by its checks (objective-level evaluation)."""
+    """The run with each of every entry's own objectives judged ``verdict`` by its checks."""
     entries = {e.id: e for e in run.poam.poam.entries}
 
     def judged(result: EntryResult) -> EntryResult:
-        procedure = assessment_procedures()[entries[result.entry_id].practice_id]
         objectives = tuple(
-            ObjectiveResult(
-                o.objective_id,
-                verdict,
-                Basis.CHECKS,
-                result.reasons,
-                tuple(result.checks),
-            )
-            for o in procedure.objectives
+            ObjectiveResult(oid, verdict, Basis.CHECKS, result.reasons, tuple(result.checks))
+            for oid in entry_objectives(entries[result.entry_id])
         )
         return dataclasses.replace(result, objectives=objectives)
 
@@ -231,11 +223,12 @@ def test_the_summary_has_the_window_the_scores_and_each_entrys_objectives(
     summary = (workdir / "closeout" / "closeout.md").read_text(encoding="utf-8")
     assert "2026-09-28" in summary  # the conditional status date
     assert "day 58 of 180 (deadline 2027-03-27)" in summary
-    assert (
-        "SPRS score**: before 102 of 110; after 102 of 110" in summary
-    )  # nothing closes: objectives unjudged
+    # POAM-002, -003, -005 and -006 are MET on every objective they are judged on: their practices count.
+    assert "SPRS score**: before 102 of 110; after 106 of 110" in summary
     assert "### POAM-001 AU.L2-3.3.8: NOT_MET" in summary
-    assert "| 3.3.8[f] | NOT_VERIFIED |" in summary
+    assert "| 3.3.8[a] | NOT_MET | check cloudtrail_kms_encryption_enabled |" in summary
+    assert "| 3.3.9[b] | NOT_VERIFIED |" in summary
+    assert "| 3.3.8[c] |" not in summary  # not among POAM-001's objectives
     assert "evidence/entries/POAM-001.json" in summary
 
 
@@ -252,7 +245,9 @@ def test_the_workbook_opens_in_openpyxl_and_pandas_with_110_requirements_and_320
     by_id = requirements.set_index("CMMC ID")
     assert by_id.loc["AU.L2-3.3.8", "Determination"] == "Not Met"  # POAM-001 FAILs
     assert by_id.loc["AU.L2-3.3.8", "Current POA&M Status"] == "Open"
-    assert by_id.loc["IA.L2-3.5.7", "Determination"] == "Not Met"  # MET, but its objectives are unjudged
+    assert by_id.loc["IA.L2-3.5.7", "Determination"] == "Met"  # POAM-002: its one objective, 3.5.7[c], MET
+    assert by_id.loc["IA.L2-3.5.7", "Current POA&M Status"] == "Closed"
+    assert by_id.loc["AU.L2-3.3.9", "Determination"] == "Not Met"  # POAM-007: 3.3.9[b] NOT_VERIFIED
     assert by_id.loc["AC.L2-3.1.1", "Determination"] == "Met"  # not on the POA&M: Met at the assessment
     assert by_id.loc["AC.L2-3.1.1", "Current POA&M Status"] == ""
     objective = objectives.set_index("Objective ID")
@@ -298,9 +293,24 @@ def test_a_met_entry_without_objective_results_still_blocks(workdir: Path) -> No
     """Fail closed: until an objective has a result it is NOT_VERIFIED, so its entry is not closed."""
     _only_met_entries(workdir)
     _affirm()
-    outcome = run_closeout(CloseoutOptions(_verify_options()), clock=lambda: CLOCK)
+    options = CloseoutOptions(_verify_options())
+    run = build_run(options.verify, lambda: CLOCK, None)
+    assert all(r.verdict is Verdict.MET and r.objectives for r in run.results)
+    unjudged = tuple(
+        dataclasses.replace(r, objectives=()) if r.entry_id == "POAM-002" else r for r in run.results
+    )
+    outcome = write_closeout(dataclasses.replace(run, results=unjudged), options)
     assert outcome.report is not None and not (workdir / "closeout").exists()
-    assert "POAM-002 objectives 3.5.7[a], 3.5.7[b], 3.5.7[c], 3.5.7[d] NOT_VERIFIED" in outcome.message
+    assert "POAM-002 objective 3.5.7[c] NOT_VERIFIED (no objective-level result)" in outcome.message
+
+
+def test_the_met_entries_of_the_example_finalise_as_evaluated(workdir: Path) -> None:
+    """Evaluation judges every objective: entries MET on each of their objectives close without help."""
+    _only_met_entries(workdir)
+    _affirm()
+    outcome = run_closeout(CloseoutOptions(_verify_options()), clock=lambda: CLOCK)
+    assert outcome.report is None and outcome.refused == ()
+    assert (workdir / "closeout" / "CMMCAssessmentArtifacts.log").is_file()
 
 
 def test_every_objective_met_and_an_affirmation_finalise_the_closeout(

@@ -78,7 +78,7 @@ def test_gather_gates_on_a_listed_account_no_shard_scanned(tmp_path: Path) -> No
     assert done.returncode == 1, done.stderr
     entry = json.loads((root / "out" / "verification.json").read_text())["entries"][0]
     assert entry["verdict"] == "NOT_VERIFIED"
-    assert "account 111111111111 does not appear in the scan results at all" in entry["reasons"]
+    assert "3.13.16[a]: account 111111111111 does not appear in the scan results at all" in entry["reasons"]
 
 
 def test_gather_with_no_shard_output_fails_without_verifying(tmp_path: Path) -> None:

@@ -3,7 +3,9 @@
 Output tests render what evaluation records; these builders attach ``ObjectiveResult``s to the results of a
 real run (the built-in example) the way the per-objective rules read them: an objective with checks takes
 its checks' tallies (a FAIL is NOT_MET, else the entry's MET or its gaps), an attested objective is MET on
-the attestation, any other objective is NOT_VERIFIED for want of evidence.
+the attestation, any other objective is NOT_VERIFIED for want of evidence. Each entry gets every objective
+of its practice, whatever its own list: made-up results for rendering, never for a bundle to verify (a bundle
+verify refuses objectives other than the entry's; a test of the bundle uses the run as evaluated).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def judged(
     result: EntryResult, checks: Mapping[str, tuple[str, ...]], attested: Sequence[str] = ()
 ) -> EntryResult:
     """``result`` with one ``ObjectiveResult`` per objective of its practice, in catalog order."""
-    objectives = tuple(
+    results = tuple(
         _by_checks(result, oid, checks[oid])
         if checks.get(oid)
         else _attested(oid)
@@ -53,7 +55,7 @@ def judged(
         else _unevidenced(result, oid)
         for oid in objective_ids(result.practice_id)
     )
-    return replace(result, objectives=objectives)
+    return replace(result, objectives=results)
 
 
 def with_objectives(
@@ -61,9 +63,15 @@ def with_objectives(
     checks: Mapping[str, Mapping[str, tuple[str, ...]]] = EXAMPLE_CHECKS,
     attested: Mapping[str, tuple[str, ...]] = EXAMPLE_ATTESTED,
 ) -> VerificationRun:
-    """``run`` with every entry judged per objective (``checks`` and ``attested`` by entry id)."""
+    """``run`` with every entry judged on all of its practice's objectives (``checks`` and ``attested`` by
+    entry id)."""
     results = tuple(judged(r, checks.get(r.entry_id, {}), attested.get(r.entry_id, ())) for r in run.results)
     return replace(run, results=results)
+
+
+def without_objectives(run: VerificationRun) -> VerificationRun:
+    """``run`` as if no entry had been judged per objective."""
+    return replace(run, results=tuple(replace(r, objectives=()) for r in run.results))
 
 
 def _by_checks(result: EntryResult, objective_id: str, checks: tuple[str, ...]) -> ObjectiveResult:

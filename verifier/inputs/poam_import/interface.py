@@ -114,6 +114,8 @@ class SourceDocument:
     epoch_1904: bool = False
     headers: tuple[HeaderRow, ...] = ()
     sheets_not_read: tuple[SheetNotRead, ...] = ()
+    # Entry id → the 800-171A objectives an objectives sheet (this tool's XLSX export) lists for it.
+    objectives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from openpyxl.workbook.workbook import Workbook
 from verifier.errors import VerifierError
 from verifier.inputs.poam_import.interface import (
     Cell,
+    Field,
     HeaderRow,
     ImportFormat,
     PoamImportError,
@@ -115,10 +116,16 @@ def _read_sheets(
     headers: list[HeaderRow] = []
     not_read: list[SheetNotRead] = []
     teaching = TeachingRows()
+    objectives: dict[str, list[str]] = {}
     for title in _sheet_titles(workbook, options, path):
         sheet = _sheet(workbook, title, path)
         top = list(itertools.islice(_rows(sheet, path, title), HEADER_SEARCH_ROWS))
         header = None if _teaching_sheet(title, options) else find_header(top, options.columns)
+        if header is not None and _objectives_sheet(header):
+            below = _rows(sheet, path, title, min_row=header.row + 1, max_col=header.width)
+            for entry_id, objective in _objective_rows(header, below):
+                objectives.setdefault(entry_id, []).append(objective)
+            continue
         if header is None:
             if options.sheet is not None:
                 raise PoamImportError(_no_header(path, title))
@@ -143,7 +150,29 @@ def _read_sheets(
         epoch_1904=workbook.epoch == CALENDAR_MAC_1904,
         headers=tuple(headers),
         sheets_not_read=tuple(not_read),
+        objectives={entry_id: tuple(named) for entry_id, named in objectives.items()},
     )
+
+
+def _objectives_sheet(header: Header) -> bool:
+    """This tool's Objectives sheet (one row per objective of an entry, no finding): never entries."""
+    named = {normalise(name) for name in header.others.values()}
+    return (
+        {"objective", "objective text"} <= named
+        and Field.ID in header.fields
+        and Field.FINDING not in header.fields
+    )
+
+
+def _objective_rows(header: Header, rows: Iterable[Sequence[Cell]]) -> Iterator[tuple[str, str]]:
+    """(entry id, objective id) of each row of an objectives sheet."""
+    id_column = header.fields[Field.ID][0]
+    objective_column = next(c for c, name in header.others.items() if normalise(name) == "objective")
+    for cells in rows:
+        if max(id_column, objective_column) < len(cells):
+            entry_id, objective = cells[id_column], cells[objective_column]
+            if not is_empty(entry_id) and not is_empty(objective):
+                yield str(entry_id).strip(), str(objective).strip()
 
 
 def _teaching_sheet(title: str, options: ReadOptions) -> bool:
