@@ -19,8 +19,8 @@ import pytest
 from tests.outputs.test_oscal import _assert_valid
 from verifier.choices import ExportFormat
 from verifier.outputs import html_report, oscal, spreadsheet
-from verifier.outputs.interface import VerificationRun
 from verifier.outputs.reasons import rendered
+from verifier.outputs.run import VerificationRun
 from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.verify import VerifyOptions, build_run, run_verify
 

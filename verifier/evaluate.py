@@ -21,13 +21,6 @@ from fnmatch import fnmatchcase
 from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import entry_objectives
-from verifier.inputs.scope import (
-    CheckRef,
-    EntryScope,
-    entry_scope,
-    resolve_check,
-    resolve_checks,
-)
 from verifier.model import (
     AttestationStatus,
     Basis,
@@ -48,6 +41,13 @@ from verifier.model import (
     Verdict,
 )
 from verifier.providers import ProviderSpec, provider_spec
+from verifier.scope import (
+    CheckRef,
+    EntryScope,
+    entry_scope,
+    resolve_check,
+    resolve_checks,
+)
 
 # When two results share a finding uid and a timestamp, the worse one stands.
 _SEVERITY = {Status.PASS: 0, Status.MANUAL: 1, Status.FAIL: 2}

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import run_cli, run_cli_streams
+from tests.support.poam import REPO
 from verifier.catalog import objectives_by_id
 from verifier.errors import ExitCode
 
@@ -20,8 +21,10 @@ def test_all_320_objectives_are_listed_with_the_reference_texts(capsys: pytest.C
     assert len(listed) == 320
     assert {o["id"]: o["text"] for o in listed} == {k: v.text for k, v in objectives_by_id().items()}
     by_id = {o["id"]: o["checks"] for o in listed}
-    assert by_id["3.3.8[a]"] == {"aws": ["cloudtrail_kms_encryption_enabled"]}
-    assert by_id["3.3.8[c]"] == {}  # nothing a scan shows evidences deletion protection
+    shipped = json.loads((REPO / "mappings" / "cmmc-l2-aws.json").read_text(encoding="utf-8"))
+    assert by_id["3.3.8[a]"] == shipped["practices"]["AU.L2-3.3.8"]["objectives"]["3.3.8[a]"]
+    assert "cloudtrail_kms_encryption_enabled" in by_id["3.3.8[a]"]["aws"]
+    assert by_id["3.3.8[d]"] == {}  # nothing a scan shows evidences the logging tools' protection
 
 
 def test_a_practice_by_either_id_shows_its_objectives_methods_and_checks(

@@ -43,8 +43,9 @@ def _verify(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
         ({"objectives": ["3.3.9[a]"]}, "objective 3.3.9[a] belongs to AU.L2-3.3.9, not AU.L2-3.3.8"),
         ({"objectives": ["3.3.8[q]"]}, "unknown 800-171A objective id '3.3.8[q]'"),
         (
-            {"verification": {"checks": ["s3_bucket_object_versioning"]}},
-            "check s3_bucket_object_versioning evidences none of the entry's objectives (3.3.8[a], 3.3.8[b])",
+            {"verification": {"checks": ["cloudwatch_log_group_kms_encryption_enabled"]}},
+            "check cloudwatch_log_group_kms_encryption_enabled evidences none of the entry's objectives "
+            "(3.3.8[a], 3.3.8[b])",
         ),
         (
             {"verification": {"checks": {"3.3.8[c]": ["s3_bucket_object_versioning"]}}},

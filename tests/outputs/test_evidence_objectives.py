@@ -14,7 +14,7 @@ import pytest
 from tests.support.objectives import ATTESTATION, objective_ids, with_objectives, without_objectives
 from verifier.catalog import objectives_by_id
 from verifier.outputs import evidence
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 from verifier.pipeline.bundle import verify_bundle
 from verifier.pipeline.verify import VerifyOptions, build_run, render_outputs
 

@@ -19,7 +19,7 @@ from tests.support.tools import required_tool
 from verifier.choices import ExportFormat
 from verifier.model import Verdict
 from verifier.outputs import html_report
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 from verifier.pipeline.export import ExportOptions, render, run_export
 from verifier.pipeline.verify import VerifyOptions, build_run
 from verifier.rules.streak import Observation, histories
@@ -101,7 +101,7 @@ def _tags(text: str) -> list[tuple[str, dict[str, str | None]]]:
 
 def test_page_has_title_score_and_eligibility(run: VerificationRun, page: str) -> None:
     poam = run.poam.poam
-    score = run.assessment.score
+    score = run.review.score
     assert page.startswith("<!DOCTYPE html>")
     assert f"<title>POA&amp;M verification — {poam.organization} — {poam.system}" in page
     assert f"as of {RECORDED_ON.isoformat()}" in page
@@ -114,7 +114,7 @@ def test_page_has_title_score_and_eligibility(run: VerificationRun, page: str) -
 
 
 def test_countdown_marks_today_checkpoints_and_deadline(run: VerificationRun, page: str) -> None:
-    timeline = run.assessment.timeline
+    timeline = run.review.timeline
     svg = re.search(r'<svg class="countdown".*?</svg>', page, re.DOTALL)
     assert svg
     for checkpoint in timeline.checkpoints:
@@ -215,7 +215,7 @@ def test_chromium_renders_the_page(chromium: str, run: VerificationRun, tmp_path
     report = tmp_path / "report.html"
     report.write_bytes(render(run, ExportFormat.HTML))
     dom = _chromium(chromium, tmp_path / "profile", "--dump-dom", report.as_uri()).stdout
-    assert f"{run.assessment.score.score}<span" in dom
+    assert f"{run.review.score.score}<span" in dom
     assert '<svg class="countdown"' in dom
     for result in run.results:
         assert f'id="entry-{result.entry_id}"' in dom

@@ -18,7 +18,7 @@ from tests.support.objectives import with_objectives, without_objectives
 from verifier.catalog import objectives_by_id
 from verifier.model import Basis, ObjectiveResult, Reason, ReasonCode, Verdict
 from verifier.outputs import html_report, spreadsheet
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 from verifier.pipeline.verify import VerifyOptions, build_run
 
 REPO = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ from verifier.choices import ExportFormat
 from verifier.errors import InputError
 from verifier.model import EntryStatus, Verdict
 from verifier.outputs import evidence, oscal, oscal_cd
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 from verifier.pipeline.export import ExportOptions, render, run_export
 from verifier.pipeline.verify import VerifyOptions, build_run
 

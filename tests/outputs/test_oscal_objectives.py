@@ -17,7 +17,7 @@ from tests.support.oscal_schema import ASSESSMENT_RESULTS_SCHEMA, schema_errors
 from tests.support.tools import required_tool
 from verifier.catalog import objectives_by_id
 from verifier.outputs import oscal
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 from verifier.pipeline.verify import VerifyOptions, build_run
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from verifier.model import EntryResult, EntryStatus, Reason, ReasonCode, Verdict
-from verifier.outputs.interface import RunContext
 from verifier.outputs.poam_json import EvidenceRef, is_regression, next_status, updated_document
+from verifier.outputs.run import RunContext
 
 CONTEXT = RunContext(
     tool_version="0.0.0",

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from verifier.choices import ExportFormat
 from verifier.model import EntryStatus
 from verifier.outputs import spreadsheet
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 from verifier.pipeline.export import ExportOptions, render, run_export
 from verifier.pipeline.verify import VerifyOptions, build_run, run_verify
 

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from tests.support.objectives import with_objectives, without_objectives
 from verifier.model import Verdict
 from verifier.outputs import summary_md
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 from verifier.pipeline.verify import VerifyOptions, build_run
 
 REPO = Path(__file__).resolve().parents[2]

@@ -21,7 +21,7 @@ from tests.support.golden import GOLDEN_TOOL_VERSION
 from verifier.errors import BundleInvalid, ExitCode, SchemaError
 from verifier.inputs.poam import entry_objectives, load_poam
 from verifier.model import Basis, EntryResult, ObjectiveResult, Verdict
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 from verifier.pipeline.closeout import CloseoutOptions, run_closeout, write_closeout
 from verifier.pipeline.closeout_affirm import AffirmOptions, run_affirm
 from verifier.pipeline.closeout_verify import verify_closeout

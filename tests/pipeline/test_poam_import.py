@@ -21,7 +21,7 @@ from tests.support.templates import (
 )
 from verifier.errors import UsageError
 from verifier.inputs.poam import load_poam
-from verifier.inputs.poam_import.interface import Field, ImportFormat, PoamImportError
+from verifier.inputs.poam_import.rows import Field, ImportFormat, PoamImportError
 from verifier.pipeline.poam_import import HeaderOptions, ImportOptions, run_import
 
 HEADER = HeaderOptions(

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from tests.support.cli import run_cli
 from tests.support.templates import FEDRAMP_V3, filled_fedramp_v3
 from verifier.errors import UsageError
-from verifier.inputs.poam_import.interface import ImportFormat
+from verifier.inputs.poam_import.rows import ImportFormat
 from verifier.pipeline.poam_import import HeaderOptions, ImportOptions, run_import
 
 AS_OF = date(2026, 11, 25)

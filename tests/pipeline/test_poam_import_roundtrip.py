@@ -12,7 +12,7 @@ import pytest
 
 from verifier.choices import ExportFormat
 from verifier.inputs.poam import load_poam
-from verifier.inputs.poam_import.interface import ImportFormat
+from verifier.inputs.poam_import.rows import ImportFormat
 from verifier.pipeline.export import ExportOptions, run_export
 from verifier.pipeline.poam_import import HeaderOptions, ImportOptions, run_import
 from verifier.pipeline.verify import VerifyOptions, run_verify

@@ -25,7 +25,7 @@ from verifier.model import (
     ScopeTarget,
     Verification,
 )
-from verifier.rules.interface import LintContext, Problem, Rule
+from verifier.rules.ruleset import LintContext, Problem, Rule
 
 ASSESSED = date(2026, 9, 14)
 CERTIFIED = date(2026, 9, 28)  # Day 0

@@ -13,7 +13,7 @@ from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.poam import load_poam
 from verifier.rules import credibility
 from verifier.rules.credibility import DEFAULT_RULES, default_rules, has_errors, lint
-from verifier.rules.interface import LintContext, Problem, Severity
+from verifier.rules.ruleset import LintContext, Problem, Severity
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "poam" / "lint"

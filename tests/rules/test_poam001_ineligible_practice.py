@@ -7,7 +7,7 @@ import pytest
 from tests.rules.builders import context, entry, poam, run
 from verifier.model import EntryStatus
 from verifier.rules.credibility import IneligiblePractice
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = IneligiblePractice()
 

@@ -7,7 +7,7 @@ import pytest
 from tests.rules.builders import context, entry, poam, run
 from verifier.catalog import Eligibility, practices
 from verifier.rules.credibility import ScoreBelowThreshold
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = ScoreBelowThreshold()
 ONE_POINTERS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.rules.builders import context, poam, run
 from verifier.rules.credibility import LevelOnePoam
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = LevelOnePoam()
 

@@ -7,7 +7,7 @@ import pytest
 from tests.rules.builders import context, entry, poam, run
 from verifier.model import Owner
 from verifier.rules.credibility import OwnerNamed
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = OwnerNamed()
 

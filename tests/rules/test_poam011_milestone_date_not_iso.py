@@ -6,7 +6,7 @@ import pytest
 
 from tests.rules.builders import BASE_MILESTONES, context, entry, milestone, poam, run
 from verifier.rules.credibility import MilestoneDateNotIso
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = MilestoneDateNotIso()
 

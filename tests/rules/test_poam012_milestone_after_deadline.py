@@ -9,7 +9,7 @@ import pytest
 from tests.rules.builders import ASSESSED, BASE_MILESTONES, context, day, entry, milestone, poam, run
 from verifier.model import EntryStatus, MilestoneStatus
 from verifier.rules.credibility import MilestoneAfterDeadline
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = MilestoneAfterDeadline()
 

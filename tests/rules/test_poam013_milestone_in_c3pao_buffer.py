@@ -6,7 +6,7 @@ import pytest
 
 from tests.rules.builders import BASE_MILESTONES, context, day, entry, milestone, poam, run
 from verifier.rules.credibility import MilestoneInC3paoBuffer
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = MilestoneInC3paoBuffer()
 

@@ -9,7 +9,7 @@ import pytest
 from tests.rules.builders import AS_OF, BASE_MILESTONES, context, entry, milestone, poam, run
 from verifier.model import EntryStatus, MilestoneStatus
 from verifier.rules.credibility import MilestoneOverdue
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = MilestoneOverdue()
 

@@ -9,7 +9,7 @@ import pytest
 from tests.rules.builders import AS_OF, BASE_MILESTONES, context, entry, milestone, poam, run
 from verifier.model import MilestoneStatus
 from verifier.rules.credibility import MilestoneStatusStale
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = MilestoneStatusStale()
 

@@ -7,7 +7,7 @@ import pytest
 from tests.rules.builders import context, entry, poam, run
 from verifier.model import Resources
 from verifier.rules.credibility import ResourcesCommitted
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = ResourcesCommitted()
 

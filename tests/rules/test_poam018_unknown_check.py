@@ -6,7 +6,7 @@ from tests.rules.builders import AUDIT_CHECKS, context, entry, poam, run
 from verifier.inputs.known_checks import KnownChecks
 from verifier.model import Verification
 from verifier.rules.credibility import UnknownCheck
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = UnknownCheck()
 TYPO = "cloudtrail_log_validation_enabled"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.rules.builders import AUDIT_CHECKS, context, entry, poam, run
 from verifier.model import Verification
 from verifier.rules.credibility import CheckForAnotherPractice
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = CheckForAnotherPractice()
 

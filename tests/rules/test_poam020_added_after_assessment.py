@@ -8,7 +8,7 @@ import pytest
 
 from tests.rules.builders import ASSESSED, context, entry, poam, run
 from verifier.rules.credibility import AddedAfterAssessment
-from verifier.rules.interface import Severity
+from verifier.rules.ruleset import Severity
 
 RULE = AddedAfterAssessment()
 

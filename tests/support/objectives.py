@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from verifier.catalog import assessment_procedures
 from verifier.model import Basis, EntryResult, ObjectiveResult, Reason, ReasonCode, Verdict
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 
 ATTESTATION = "Jane Doe (ISSO) on 2026-11-20: training records examined"
 

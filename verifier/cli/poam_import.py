@@ -26,7 +26,7 @@ from verifier.cli.options import (
     parse_optional_date,
 )
 from verifier.errors import InputError, UsageError
-from verifier.inputs.poam_import.interface import Field, ImportFormat
+from verifier.inputs.poam_import.rows import Field, ImportFormat
 
 if TYPE_CHECKING:
     from verifier.pipeline.poam_import import ImportReport

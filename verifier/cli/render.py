@@ -9,10 +9,10 @@ from rich.text import Text
 
 from verifier.cli.app import out
 from verifier.model import Verdict
-from verifier.rules.interface import Problem, Severity
+from verifier.rules.ruleset import Problem, Severity
 
 if TYPE_CHECKING:  # only annotations: `poam lint` must not import the verify stack to print its table
-    from verifier.outputs.interface import VerificationRun
+    from verifier.outputs.run import VerificationRun
     from verifier.rules.score import ScoreReport
     from verifier.rules.timeline import Timeline
 
@@ -42,8 +42,8 @@ def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
             "(--all prints every row; verification.json and summary.md hold them all)"
         )
     out.print(" · ".join(f"{v.value}: {run.count(v)}" for v in Verdict))
-    print_score(run.assessment.score)
-    print_timeline(run.assessment.timeline, heading=False)
+    print_score(run.review.score)
+    print_timeline(run.review.timeline, heading=False)
 
 
 def print_score(report: ScoreReport) -> None:

@@ -63,7 +63,7 @@ def lint_command(
     """
     from verifier.cli.render import print_problems
     from verifier.pipeline.assess import LintOptions, run_lint
-    from verifier.rules.interface import Severity, problem_json
+    from verifier.rules.ruleset import Severity, problem_json
 
     options = LintOptions(poam, mapping_path(mapping), parse_date(as_of, "--as-of"), stale_days, prowler_bin)
     problems = run_lint(options)

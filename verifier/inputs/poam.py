@@ -13,7 +13,6 @@ from verifier.catalog import assessment_procedures, objectives_by_id, practices
 from verifier.errors import InputError
 from verifier.inputs.jsondoc import parse_json, read_bytes, sha256_hex, validate
 from verifier.inputs.mapping import CheckMapping
-from verifier.inputs.scope import entry_scope, narrow_target, narrowed_regions, resolve_check
 from verifier.model import (
     Assessment,
     Entry,
@@ -30,6 +29,7 @@ from verifier.model import (
     Verification,
 )
 from verifier.providers import provider_spec
+from verifier.scope import entry_scope, narrow_target, narrowed_regions, resolve_check
 
 _VERDICTS = frozenset(v.value for v in Verdict)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

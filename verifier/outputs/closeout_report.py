@@ -15,7 +15,7 @@ from typing import Any
 
 from verifier.outputs.closeout_results import CloseoutResults, EntryOutcome
 from verifier.outputs.hashing_log import ALGORITHM, ARTIFACTS_LOG, HASHED_ARTIFACTS_ZIP, LOG_HASH_LOG
-from verifier.outputs.interface import timestamp
+from verifier.outputs.run import timestamp
 from verifier.outputs.serialize import dumps
 
 MANIFEST_FILE = "closeout-manifest.json"

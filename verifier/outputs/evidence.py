@@ -34,7 +34,6 @@ from verifier.inputs.bundle_format import (
 from verifier.inputs.bundle_names import safe_stem
 from verifier.inputs.findings.excerpts import Excerpt
 from verifier.inputs.jsondoc import sha256_hex
-from verifier.inputs.scope import poam_entry_scope
 from verifier.model import (
     EntryResult,
     Finding,
@@ -44,11 +43,11 @@ from verifier.model import (
     Superseded,
     Supersession,
 )
-from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.objectives import finding_positions, objective_text
 from verifier.outputs.paths import recorded_path
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.reasons import reason_json, reasons_json, render, rendered
+from verifier.outputs.run import VerificationRun, timestamp
 from verifier.outputs.serialize import (
     dumps,
     dumps_findings,
@@ -58,6 +57,7 @@ from verifier.outputs.serialize import (
     tally_json,
 )
 from verifier.outputs.verification_json import inputs_provenance, scope_accounts_json, source_errors_json
+from verifier.scope import poam_entry_scope
 
 
 @dataclass(frozen=True, slots=True)

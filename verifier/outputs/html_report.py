@@ -19,10 +19,10 @@ from typing import assert_never
 
 from verifier.model import EntryResult, ObjectiveResult, Verdict
 from verifier.outputs import evidence
-from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.objectives import any_objectives, objective_text
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.reasons import render, rendered
+from verifier.outputs.run import VerificationRun, timestamp
 from verifier.rules.score import ScoreReport
 from verifier.rules.streak import EntryHistory, streak_text
 from verifier.rules.timeline import CLOSEOUT_DAYS, Basis, Timeline
@@ -76,8 +76,8 @@ def render_html(run: VerificationRun) -> bytes:
     title = f"POA&M verification — {poam.organization} — {poam.system} — as of {run.context.as_of}"
     sections = (
         _header(run),
-        _score_section(run.assessment.score),
-        _countdown_section(run.assessment.timeline),
+        _score_section(run.review.score),
+        _countdown_section(run.review.timeline),
         _verdicts_section(run),
         _objectives_section(run),
         _streak_section(run),

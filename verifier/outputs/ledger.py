@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from verifier.inputs.ledger import line_digest
-from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.run import VerificationRun, timestamp
 
 
 def ledger_lines(run: VerificationRun, head: str, bundle_sha256: str) -> tuple[bytes, str]:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import assert_never
 
 from verifier.catalog import objectives_by_id
-from verifier.inputs.scope import QUALIFIER
 from verifier.model import EntryResult, Finding, ObjectiveResult, Verdict
+from verifier.scope import QUALIFIER
 
 
 def objective_text(objective_id: str) -> str:

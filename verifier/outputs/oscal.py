@@ -35,10 +35,10 @@ from verifier.model import (
     next_status,
 )
 from verifier.outputs import evidence
-from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.objectives import objective_text
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.reasons import render, rendered
+from verifier.outputs.run import VerificationRun, timestamp
 from verifier.outputs.serialize import dumps
 from verifier.rules.timeline import closeout_deadline
 

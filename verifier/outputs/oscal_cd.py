@@ -19,8 +19,8 @@ from typing import Any
 
 from verifier.catalog import SCAN_CANNOT_PROVE, practices
 from verifier.inputs.mapping import CheckMapping
-from verifier.outputs.interface import timestamp
 from verifier.outputs.oscal import AR_OSCAL_VERSION, control_id, one_line, prop, stable_uuid
+from verifier.outputs.run import timestamp
 from verifier.outputs.serialize import dumps
 
 TRESTLE_NS = "https://oscal-compass.github.io/compliance-trestle/schemas/oscal"

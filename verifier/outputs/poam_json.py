@@ -15,8 +15,8 @@ from typing import Any
 import orjson
 
 from verifier.model import EntryResult, EntryStatus, is_regression, next_status
-from verifier.outputs.interface import RunContext, timestamp
 from verifier.outputs.reasons import rendered
+from verifier.outputs.run import RunContext, timestamp
 
 __all__ = ["EvidenceRef", "is_regression", "next_status", "updated_document"]
 

@@ -11,7 +11,6 @@ from typing import Any
 import msgspec
 import orjson
 
-from verifier.inputs.scope import EntryScope
 from verifier.model import (
     DEFAULT_PROVIDER,
     RECORD_FIELDS,
@@ -23,6 +22,7 @@ from verifier.model import (
     Status,
 )
 from verifier.outputs.paths import recorded_path
+from verifier.scope import EntryScope
 
 _FINDING_FIELDS = RECORD_FIELDS
 _record_values = operator.attrgetter(*RECORD_FIELDS)

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from verifier.errors import ExitCode, VerifierError
 from verifier.inputs.bundle_format import ENVELOPE_FILE
-from verifier.outputs.interface import VerificationRun, timestamp
+from verifier.outputs.run import VerificationRun, timestamp
 
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"

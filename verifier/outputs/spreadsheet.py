@@ -29,14 +29,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from verifier.catalog import practices
-from verifier.inputs.scope import poam_entry_scope
 from verifier.model import Entry, EntryResult, EntryStatus, Milestone, MilestoneStatus, Resources, next_status
 from verifier.outputs import evidence
-from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.objectives import objective_text
 from verifier.outputs.poam_json import EvidenceRef
 from verifier.outputs.reasons import render, rendered
+from verifier.outputs.run import VerificationRun, timestamp
 from verifier.rules.timeline import is_overdue
+from verifier.scope import poam_entry_scope
 
 # (header, XLSX column width in characters), in the order the templates use, then the verifier's columns.
 COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from verifier.model import EntryResult, Verdict
-from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.markdown import md_text
 from verifier.outputs.objectives import any_objectives, objective_counts
 from verifier.outputs.reasons import rendered
+from verifier.outputs.run import VerificationRun, timestamp
 from verifier.rules.streak import streak_text
 
 _ICON = {Verdict.MET: "✅ MET", Verdict.NOT_MET: "❌ NOT MET", Verdict.NOT_VERIFIED: "⚠️ NOT VERIFIED"}
@@ -72,7 +72,7 @@ def _footer(run: VerificationRun) -> str:
 
 
 def _assessment(run: VerificationRun) -> list[str]:
-    score, countdown = run.assessment.score, run.assessment.timeline
+    score, countdown = run.review.score, run.review.timeline
     shown = "no score" if score.score is None else f"{score.score}/{score.max_score}"
     projected = "n/a" if score.projected_score is None else str(score.projected_score)
     eligible = "yes" if score.conditional_eligible else "**no**"
@@ -84,7 +84,7 @@ def _assessment(run: VerificationRun) -> list[str]:
     ]
     lines += [f"- blocker: {_cell(b.reason)} ({_cell(b.rule)})" for b in score.blockers]
     lines += [f"- at risk: {_cell(r.entry)} — {_cell('; '.join(r.reasons))}" for r in countdown.at_risk]
-    errors = len(run.assessment.lint_errors)
-    warnings = len(run.assessment.problems) - errors
+    errors = len(run.review.lint_errors)
+    warnings = len(run.review.problems) - errors
     lines.append(f"**POA&M lint:** {errors} error(s), {warnings} warning(s) (`poam lint` for details).")
     return lines

@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from verifier.catalog import objectives_by_id
-from verifier.inputs.findings.interface import Container, SourceFile
+from verifier.inputs.findings.findings_set import Container, SourceFile
 from verifier.inputs.findings.manifest import organization_evidence
 from verifier.model import EntryResult, EntryStatus, ObjectiveResult, Verdict
-from verifier.outputs.interface import VerificationRun, timestamp
 from verifier.outputs.paths import recorded_mapping_path, recorded_path
 from verifier.outputs.poam_json import is_regression, next_status
 from verifier.outputs.reasons import reason_json, reasons_json, rendered
+from verifier.outputs.run import VerificationRun, timestamp
 from verifier.outputs.serialize import dumps, tally_json
-from verifier.rules.interface import problem_json
+from verifier.rules.ruleset import problem_json
 from verifier.rules.score import score_json
 from verifier.rules.streak import streak_text
 from verifier.rules.timeline import timeline_json
@@ -43,9 +43,9 @@ def verification_document(run: VerificationRun) -> dict[str, Any]:
             {**_entry(r, statuses[r.entry_id]), "streak": streak_text(run.histories.get(r.entry_id))}
             for r in run.results
         ],
-        "score": score_json(run.assessment.score),
-        "timeline": timeline_json(run.assessment.timeline),
-        "lint": {"problems": [problem_json(p) for p in run.assessment.problems]},
+        "score": score_json(run.review.score),
+        "timeline": timeline_json(run.review.timeline),
+        "lint": {"problems": [problem_json(p) for p in run.review.problems]},
     }
 
 

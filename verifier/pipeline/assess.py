@@ -13,7 +13,7 @@ from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import POAM_SCHEMA, load_poam, parse_poam
 from verifier.inputs.prowler_install import find_prowler
 from verifier.rules.credibility import lint
-from verifier.rules.interface import LintContext, Problem, Severity
+from verifier.rules.ruleset import LintContext, Problem, Severity
 from verifier.rules.score import ScoreReport, score_poam
 from verifier.rules.timeline import Timeline, timeline
 

@@ -26,10 +26,10 @@ from verifier.inputs.attestations import (
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.poam import load_poam
-from verifier.inputs.scope import poam_entry_scope
 from verifier.model import Entry, Poam
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
+from verifier.scope import poam_entry_scope
 
 
 @dataclass(frozen=True, slots=True)

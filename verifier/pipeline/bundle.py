@@ -53,7 +53,6 @@ from verifier.inputs.bundle_reader import BundleLimits
 from verifier.inputs.jsondoc import read_bytes, sha256_hex
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam, entry_objectives, parse_poam
-from verifier.inputs.scope import QUALIFIER, poam_entry_scope
 from verifier.model import (
     AttestationStatus,
     Entry,
@@ -81,6 +80,7 @@ from verifier.pipeline.bundle_integrity import (
 )
 from verifier.pipeline.bundle_quotes import EntryEvidence, QuoteReport, check_quotes
 from verifier.pipeline.verify import with_listed_accounts
+from verifier.scope import QUALIFIER, poam_entry_scope
 
 # Zip bomb guard: far above any real bundle (entry files hold only deciding findings), far below harm.
 MAX_MEMBERS = 100_000

@@ -48,9 +48,9 @@ from verifier.outputs.hashing_log import (
     render_log,
     sha256_upper,
 )
-from verifier.outputs.interface import VerificationRun
 from verifier.outputs.results_workbook import WORKBOOK_FILE
 from verifier.outputs.results_workbook import render as render_workbook
+from verifier.outputs.run import VerificationRun
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import discard, exclusive_lock, replace_directory, write_atomic
 from verifier.pipeline.closeout_affirm import closeout_affirmation

@@ -14,7 +14,7 @@ from typing import assert_never
 from verifier.choices import ExportFormat
 from verifier.errors import UsageError
 from verifier.outputs import html_report, oscal, oscal_cd
-from verifier.outputs.interface import VerificationRun
+from verifier.outputs.run import VerificationRun
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.verify import ProgressCallback, VerifyOptions, build_run
 

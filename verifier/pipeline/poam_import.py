@@ -20,7 +20,8 @@ from verifier.inputs.jsondoc import parse_json, read_bytes, validate
 from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.poam import parse_poam
 from verifier.inputs.poam_import.entries import ImportedEntry, entries
-from verifier.inputs.poam_import.interface import (
+from verifier.inputs.poam_import.readers import read_source
+from verifier.inputs.poam_import.rows import (
     Field,
     ImportFormat,
     ReadOptions,
@@ -28,13 +29,12 @@ from verifier.inputs.poam_import.interface import (
     SkippedRow,
     SourceDocument,
 )
-from verifier.inputs.poam_import.readers import read_source
 from verifier.model import DEFAULT_PROVIDER
 from verifier.outputs.new_poam import PoamHeader, poam_document
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.assess import LintOptions, run_lint
-from verifier.rules.interface import Problem, problem_json
+from verifier.rules.ruleset import Problem, problem_json
 
 # An imported POA&M's --account ids are AWS accounts: the spreadsheets it reads name no provider.
 IMPORTED_PROVIDER = DEFAULT_PROVIDER

@@ -28,13 +28,13 @@ from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.organizations import list_organization
 from verifier.inputs.poam import load_poam
 from verifier.inputs.prowler_install import ProwlerInstall, find_prowler, redact_secrets
-from verifier.inputs.scope import poam_entry_scope, resolve_checks
 from verifier.model import EntryStatus, Poam, ScopeTarget
 from verifier.outputs.serialize import dumps
 from verifier.outputs.writer import write_atomic
 from verifier.pipeline.provider_commands import AuthChoice, parse_auth, target_argv
 from verifier.providers import PROVIDERS, provider_spec
 from verifier.rules.check_ids import refuse_unknown_checks
+from verifier.scope import poam_entry_scope, resolve_checks
 
 # Prowler exits 3 when a check FAILs: a normal outcome of a scan, not an error.
 PROWLER_OK = frozenset({0, 3})

@@ -39,12 +39,11 @@ from verifier.inputs.known_checks import default_known_checks
 from verifier.inputs.ledger import line_digest, read_ledger
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import LoadedPoam, load_poam, require_checks_evidence_objectives
-from verifier.inputs.scope import referenced_checks
 from verifier.model import AttestationStatus, Entry, EntryResult, Finding, Verdict
 from verifier.outputs import evidence, s3, signing, summary_md, verification_json
-from verifier.outputs.interface import RunContext, VerificationRun
 from verifier.outputs.ledger import ledger_lines
 from verifier.outputs.poam_json import is_regression, updated_document
+from verifier.outputs.run import RunContext, VerificationRun
 from verifier.outputs.serialize import dumps
 from verifier.outputs.transaction import (
     Domain,
@@ -60,9 +59,10 @@ from verifier.outputs.transaction import (
 )
 from verifier.outputs.writer import OutputPlan, exclusive_lock, final_path
 from verifier.pipeline.keys import read_private_key
-from verifier.rules.assessment import assess_run
 from verifier.rules.check_ids import refuse_unknown_checks
+from verifier.rules.run_review import review_run
 from verifier.rules.streak import Observation, histories
+from verifier.scope import referenced_checks
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -258,7 +258,7 @@ def judge(
         as_of=options.as_of,
         max_scan_age_days=options.max_scan_age_days,
     )
-    assessment = assess_run(poam.poam, mapping, results, options.as_of)
+    assessment = review_run(poam.poam, mapping, results, options.as_of)
     return VerificationRun(
         context,
         poam,
@@ -341,10 +341,10 @@ def _gate_message(run: VerificationRun, gate: FailOn) -> str:
         statuses = {e.id: e.status for e in run.poam.poam.entries}
         ids = [r.entry_id for r in run.results if is_regression(statuses[r.entry_id], r.verdict)]
     elif gate is FailOn.LINT_ERROR:
-        ids = sorted({p.entry or "POA&M" for p in run.assessment.lint_errors})
+        ids = sorted({p.entry or "POA&M" for p in run.review.lint_errors})
     elif gate is FailOn.INELIGIBLE:
-        ids = sorted({b.entry or "POA&M" for b in run.assessment.score.blockers})
-        if not run.assessment.score.conditional_eligible and not ids:
+        ids = sorted({b.entry or "POA&M" for b in run.review.score.blockers})
+        if not run.review.score.conditional_eligible and not ids:
             ids = ["POA&M"]
     else:
         assert_never(gate)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from verifier.errors import InputError
 from verifier.inputs.known_checks import KnownChecks
-from verifier.inputs.scope import QUALIFIER
 from verifier.model import Poam
+from verifier.scope import QUALIFIER
 
 
 @dataclass(frozen=True, slots=True)

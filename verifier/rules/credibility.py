@@ -48,11 +48,10 @@ from datetime import date
 
 from verifier.catalog import assessment_procedures
 from verifier.inputs.mapping import CheckMapping
-from verifier.inputs.scope import QUALIFIER
 from verifier.model import Entry, EntryStatus, Milestone, MilestoneStatus
 from verifier.rules import heuristics
 from verifier.rules.check_ids import unknown_check_ids
-from verifier.rules.interface import LintContext, Problem, RuleSet, Severity
+from verifier.rules.ruleset import LintContext, Problem, RuleSet, Severity
 from verifier.rules.score import Paragraph, score_poam
 from verifier.rules.timeline import (
     C3PAO_BUFFER_DAYS,
@@ -62,6 +61,7 @@ from verifier.rules.timeline import (
     day_zero,
     is_overdue,
 )
+from verifier.scope import QUALIFIER
 
 MIN_MILESTONES = 3
 MAX_MILESTONES = 5

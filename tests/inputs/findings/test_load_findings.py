@@ -25,7 +25,7 @@ from tests.inputs.findings.recorded import (
 )
 from verifier.errors import FindingsFormatError, InputError
 from verifier.inputs.findings import load_findings
-from verifier.inputs.findings.interface import SourceFile
+from verifier.inputs.findings.findings_set import SourceFile
 
 
 def sha256(path: Path) -> str:

@@ -19,7 +19,7 @@ from tests.support.moto import aws_client
 from verifier.errors import EnvError, ExitCode, FindingsFormatError
 from verifier.inputs.findings import load as findings_load
 from verifier.inputs.findings import load_findings
-from verifier.inputs.findings.interface import Skipped
+from verifier.inputs.findings.findings_set import Skipped
 from verifier.pipeline.verify import VerifyOptions, run_verify
 
 REPO = Path(__file__).resolve().parents[3]

@@ -20,7 +20,7 @@ from verifier.errors import ExitCode, FindingsFormatError
 from verifier.inputs.findings import FindingsSet, load_findings
 from verifier.inputs.findings import archives as zip_source
 from verifier.inputs.findings.archives import HostileZip
-from verifier.inputs.findings.interface import Container
+from verifier.inputs.findings.findings_set import Container
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "prowler"
 PLAIN = FIXTURES / "plain"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from verifier.inputs.poam_import.interface import Field, ImportFormat, PoamImportError, ReadOptions
 from verifier.inputs.poam_import.readers import read_source
+from verifier.inputs.poam_import.rows import Field, ImportFormat, PoamImportError, ReadOptions
 
 HEADER = ["POAM ID", "Controls", "Weakness Description", "Point of Contact"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from verifier.inputs.poam_import.entries import row_entries
-from verifier.inputs.poam_import.interface import Field, ImportFormat, SourceDocument, SourceRow
+from verifier.inputs.poam_import.rows import Field, ImportFormat, SourceDocument, SourceRow
 
 SIZE = 200_000
 DOCUMENT = SourceDocument(Path("large.xlsx"), ImportFormat.XLSX, ())

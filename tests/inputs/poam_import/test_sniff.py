@@ -11,8 +11,8 @@ import pytest
 
 from tests.support.workbooks import HEADER_ARGS, poam_workbook
 from verifier.cli import main
-from verifier.inputs.poam_import.interface import ImportFormat, PoamImportError, ReadOptions
 from verifier.inputs.poam_import.readers import read_source
+from verifier.inputs.poam_import.rows import ImportFormat, PoamImportError, ReadOptions
 
 
 def _zip(path: Path, names: tuple[str, ...]) -> Path:

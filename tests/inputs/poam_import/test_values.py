@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from verifier.inputs.poam_import.entries import row_entries
-from verifier.inputs.poam_import.interface import Field, ImportFormat, SourceDocument, SourceRow
 from verifier.inputs.poam_import.milestones import milestones, split_items
+from verifier.inputs.poam_import.rows import Field, ImportFormat, SourceDocument, SourceRow
 from verifier.inputs.poam_import.values import entry_status, objective_ids, parse_date, practice_ids
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.workbooks import add_cell_xml, declare_dimension, poam_workbook
-from verifier.inputs.poam_import.interface import Field, ImportFormat, ReadOptions
 from verifier.inputs.poam_import.readers import read_source
+from verifier.inputs.poam_import.rows import Field, ImportFormat, ReadOptions
 
 ROWS = [[f"P-{n}", "3.1.1", f"gap {n}", "Lee Park"] for n in range(1, 6)]
 

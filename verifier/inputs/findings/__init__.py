@@ -8,7 +8,7 @@ input order.
 
 from __future__ import annotations
 
-from verifier.inputs.findings.interface import FindingsSet, SourceFile, Tally
+from verifier.inputs.findings.findings_set import FindingsSet, SourceFile, Tally
 from verifier.inputs.findings.load import Progress, load_findings
 from verifier.inputs.findings.reading import TYPED_FORMATS
 

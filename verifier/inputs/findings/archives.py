@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.blob import INFLATE_LIMITS, read_blob
 from verifier.inputs.findings.discover import output_name
-from verifier.inputs.findings.interface import Container, SourceFile
+from verifier.inputs.findings.findings_set import Container, SourceFile
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.inputs.safe_zip import Refuse, ZipLimits, check_members, inflate

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.discover import READERS, is_gzip, logical_name, require_plausible
-from verifier.inputs.findings.interface import FindingsReader, SourceFile
+from verifier.inputs.findings.findings_set import FindingsReader, SourceFile
 from verifier.inputs.findings.normalize import HEAD_BYTES
 from verifier.inputs.jsondoc import sha256_hex
 from verifier.model import Finding

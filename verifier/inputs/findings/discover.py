@@ -24,7 +24,7 @@ from verifier.errors import EnvError, FindingsFormatError, InputError
 from verifier.inputs.findings.asff import AsffReader
 from verifier.inputs.findings.compliance_csv import ComplianceCsvReader
 from verifier.inputs.findings.csv_reader import CsvReader
-from verifier.inputs.findings.interface import FindingsReader, Skipped
+from verifier.inputs.findings.findings_set import FindingsReader, Skipped
 from verifier.inputs.findings.normalize import HEAD_BYTES
 from verifier.inputs.findings.ocsf import OcsfReader
 from verifier.inputs.jsondoc import file_kind, require_regular_file, utf16_hint

@@ -26,7 +26,7 @@ from verifier.inputs.findings import TYPED_FORMATS
 from verifier.inputs.findings.blob import gunzip
 from verifier.inputs.findings.discover import is_gzip
 from verifier.inputs.findings.elements import leading_spans
-from verifier.inputs.findings.interface import SourceFile
+from verifier.inputs.findings.findings_set import SourceFile
 from verifier.inputs.findings.normalize import NotStreamable
 from verifier.inputs.findings.s3 import is_s3_url
 from verifier.inputs.jsondoc import sha256_hex

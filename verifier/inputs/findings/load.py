@@ -20,7 +20,7 @@ from verifier.errors import EnvError, FindingsFormatError
 from verifier.inputs.findings.archives import is_zip
 from verifier.inputs.findings.blob import read_blob
 from verifier.inputs.findings.discover import Candidate, discover, walk
-from verifier.inputs.findings.interface import FindingsSet, SourceFile, Tally
+from verifier.inputs.findings.findings_set import FindingsSet, SourceFile, Tally
 from verifier.inputs.findings.manifest import ScanManifest, is_manifest_name, parse_manifest
 from verifier.inputs.findings.pool import POOL_MIN_BYTES, default_jobs, ordered_map
 from verifier.inputs.findings.reading import read_rows, size

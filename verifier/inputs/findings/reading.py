@@ -16,7 +16,7 @@ from verifier.errors import FindingsFormatError
 from verifier.inputs.findings import asff, ocsf
 from verifier.inputs.findings.blob import gunzip
 from verifier.inputs.findings.discover import Candidate, is_gzip
-from verifier.inputs.findings.interface import SourceFile
+from verifier.inputs.findings.findings_set import SourceFile
 from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable
 from verifier.inputs.findings.typed import TypedFormat, typed_rows
 from verifier.inputs.jsondoc import read_bytes, sha256_hex

@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from verifier.errors import EnvError, UsageError
 from verifier.inputs.findings.asff import AsffReader
-from verifier.inputs.findings.interface import SourceFile
+from verifier.inputs.findings.findings_set import SourceFile
 from verifier.inputs.findings.manifest import ScanManifest
 from verifier.inputs.findings.s3 import s3_error
 from verifier.inputs.jsondoc import sha256_hex

@@ -14,7 +14,7 @@ from typing import TypeGuard
 
 from verifier.inputs.findings.archives import is_zip, read_zip
 from verifier.inputs.findings.discover import walk
-from verifier.inputs.findings.interface import SourceFile
+from verifier.inputs.findings.findings_set import SourceFile
 from verifier.inputs.findings.manifest import MANIFEST_NAME, ScanManifest, parse_manifest
 from verifier.inputs.findings.s3 import S3Object, S3Store, is_s3_url
 from verifier.inputs.findings.securityhub import is_securityhub_url, parse_securityhub_url, read_securityhub

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from verifier.inputs.poam_import.interface import (
+from verifier.inputs.poam_import.rows import (
     Cell,
     Field,
     HeaderRow,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from verifier.inputs.poam_import.interface import Field, SourceDocument, SourceRow
+from verifier.inputs.poam_import.rows import Field, SourceDocument, SourceRow
 from verifier.inputs.poam_import.table import as_text
 
 # Header texts only eMASS has (normalised), for --format auto.

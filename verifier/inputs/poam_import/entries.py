@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier.catalog import objectives_by_id
-from verifier.inputs.poam_import.interface import Cell, Field, SourceDocument, SourceRow
 from verifier.inputs.poam_import.milestones import milestones
+from verifier.inputs.poam_import.rows import Cell, Field, SourceDocument, SourceRow
 from verifier.inputs.poam_import.table import as_text
 from verifier.inputs.poam_import.values import entry_status, objective_ids, parse_date, practice_ids
 

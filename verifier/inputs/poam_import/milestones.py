@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from verifier.inputs.poam_import.interface import Cell, MilestoneCell
+from verifier.inputs.poam_import.rows import Cell, MilestoneCell
 from verifier.inputs.poam_import.table import as_text
 from verifier.inputs.poam_import.values import find_date, milestone_status, parse_date
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.inputs.jsondoc import parse_json, read_bytes
-from verifier.inputs.poam_import.interface import (
+from verifier.inputs.poam_import.rows import (
     Cell,
     Field,
     ImportFormat,

@@ -12,7 +12,7 @@ from typing import assert_never
 
 from verifier.errors import UsageError
 from verifier.inputs.poam_import import emass, fedramp, oscal
-from verifier.inputs.poam_import.interface import (
+from verifier.inputs.poam_import.rows import (
     HeaderRow,
     ImportFormat,
     PoamImportError,

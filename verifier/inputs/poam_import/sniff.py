@@ -10,7 +10,7 @@ import enum
 import zipfile
 from pathlib import Path
 
-from verifier.inputs.poam_import.interface import PoamImportError
+from verifier.inputs.poam_import.rows import PoamImportError
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 # A compound file: legacy Office (.xls, .doc), and also any password-protected .xlsx (Excel encrypts the

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from verifier.inputs.poam_import.interface import Cell, Field, SkippedRow, SourceRow
+from verifier.inputs.poam_import.rows import Cell, Field, SkippedRow, SourceRow
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 3

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from verifier.catalog import by_nist_id, objectives_by_id, practices
-from verifier.inputs.poam_import.interface import Cell
+from verifier.inputs.poam_import.rows import Cell
 from verifier.inputs.poam_import.table import as_text
 
 _EPOCH_1900 = date(1899, 12, 30)  # Excel's serial 1 is 1900-01-01, counting its fictional 1900-02-29

@@ -26,7 +26,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.workbook.workbook import Workbook
 
 from verifier.errors import VerifierError
-from verifier.inputs.poam_import.interface import (
+from verifier.inputs.poam_import.rows import (
     Cell,
     Field,
     HeaderRow,

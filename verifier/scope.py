@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from verifier.errors import InputError
-from verifier.inputs.mapping import CheckMapping
 from verifier.model import Entry, Poam, Scope, ScopeTarget
 from verifier.providers import provider_spec
 
 QUALIFIER = ":"
+
+
+class CheckMapping(Protocol):
+    """What resolving an entry's checks reads of the practice → check mapping (``inputs.mapping``)."""
+
+    def providers(self) -> tuple[str, ...]: ...
+
+    def checks_for(self, practice_id: str, provider: str) -> tuple[str, ...]: ...
+
+    def all_checks(self, provider: str) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True, slots=True)

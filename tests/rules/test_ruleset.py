@@ -8,7 +8,7 @@ import pytest
 
 from tests.rules.builders import context, entry, poam
 from verifier.errors import ExitCode
-from verifier.rules.interface import LintContext, Problem, RuleSet, RuleSetError, Severity, problem_json
+from verifier.rules.ruleset import LintContext, Problem, RuleSet, RuleSetError, Severity, problem_json
 
 
 class _Fixed:

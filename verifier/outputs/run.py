@@ -8,11 +8,11 @@ from datetime import date, datetime
 
 from verifier.inputs.attestations import AttestationSet
 from verifier.inputs.findings.excerpts import Excerpts
-from verifier.inputs.findings.interface import FindingsSet
+from verifier.inputs.findings.findings_set import FindingsSet
 from verifier.inputs.mapping import CheckMapping
 from verifier.inputs.poam import LoadedPoam
 from verifier.model import EntryResult, Verdict
-from verifier.rules.assessment import Assessment
+from verifier.rules.run_review import RunReview
 from verifier.rules.streak import EntryHistory
 
 
@@ -35,7 +35,7 @@ class VerificationRun:
     mapping: CheckMapping
     findings: FindingsSet
     results: tuple[EntryResult, ...]
-    assessment: Assessment
+    review: RunReview
     histories: Mapping[str, EntryHistory] = field(default_factory=dict)
     history_head: str = ""
     history_data: bytes = b""
