@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.support.govcloud import govcloud_entries, govcloud_env, govcloud_poam, seed_govcloud_account
-from tests.support.moto import REPO_ROOT, start_moto_server
+from tests.support.moto import REPO_ROOT
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import parse_poam
 from verifier.inputs.prowler_install import ProwlerInstall
@@ -92,7 +92,7 @@ def test_prowler_parses_every_command_line_poam_scan_builds(
 
 
 def test_targets_that_cannot_sign_in_fail_alone_and_their_entries_are_not_verified(
-    tmp_path: Path, prowler_bin: str
+    tmp_path: Path, prowler_bin: str, moto: str
 ) -> None:
     doc = govcloud_poam()
     other_targets = mixed()["scope"][1:]  # azure, m365, gcp
@@ -107,10 +107,9 @@ def test_targets_that_cannot_sign_in_fail_alone_and_their_entries_are_not_verifi
     poam.write_text(json.dumps(doc, indent=2), encoding="utf-8")
     command = [sys.executable, "-m", "verifier", "scan", "--poam", str(poam), "--out", str(tmp_path / "out")]
     command += ["--mapping", str(REPO_ROOT / "mappings" / "cmmc-l2-aws.json"), "--verify", "--parallel", "4"]
-    with start_moto_server() as endpoint:
-        seed_govcloud_account(endpoint)
-        env = {**govcloud_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800, check=False)  # noqa: S603
+    seed_govcloud_account(moto)
+    env = {**govcloud_env(moto), "POAM_PROWLER_BIN": prowler_bin}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800, check=False)  # noqa: S603
     assert done.returncode == 0, done.stderr
     for label in (
         "azure-8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b",
