@@ -13,36 +13,21 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from markdown_it import MarkdownIt
 
+from tests.support.action import ACTION, Runner, action_document, action_inputs, action_step
 from tests.support.moto import REPO_ROOT
-from tests.test_workflows import (  # noqa: F401 - shellcheck is a fixture
-    _workflow_shellcheck,
-    _zizmor,
-    shellcheck,
-)
+from tests.support.workflows import workflow_shellcheck, zizmor
 
-ACTION = REPO_ROOT / "action.yml"
 SCAN = REPO_ROOT / "examples" / "prowler-output"
 AS_OF = (SCAN / "recorded-on.txt").read_text(encoding="utf-8").strip()
 PEM = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----"
 
 
-def _action() -> dict[str, Any]:
-    return dict(yaml.safe_load(ACTION.read_text(encoding="utf-8")))
-
-
-def _step(name: str) -> dict[str, Any]:
-    (step,) = [s for s in _action()["runs"]["steps"] if s["name"] == name]
-    return dict(step)
-
-
 def test_the_action_has_the_documented_inputs_and_outputs() -> None:
-    action = _action()
+    action = action_document()
     assert action["runs"]["using"] == "composite"
     assert {"command", "poam", "findings", "fail-on", "sign-key", "version"} <= set(action["inputs"])
     assert set(action["outputs"]) == {"met", "not-met", "not-verified", "summary-path"}
@@ -52,60 +37,13 @@ def test_the_action_has_the_documented_inputs_and_outputs() -> None:
 
 
 def test_the_action_passes_zizmor() -> None:
-    done = _zizmor(ACTION)
+    done = zizmor(ACTION)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_action_scripts_pass_shellcheck(shellcheck: str) -> None:  # noqa: F811
-    done = _workflow_shellcheck(ACTION)
+def test_the_action_scripts_pass_shellcheck(shellcheck: str) -> None:
+    done = workflow_shellcheck(ACTION)
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-class Runner:
-    """The files and environment a GitHub runner gives a composite action's step."""
-
-    def __init__(self, root: Path) -> None:
-        self.work = root / "work"
-        self.temp = root / "runner-temp"
-        self.output = root / "github-output"
-        self.summary = root / "step-summary"
-        self.work.mkdir()
-        self.temp.mkdir()
-        self.output.touch()
-        self.summary.touch()
-
-    def run(
-        self, name: str, inputs: dict[str, str], path: str | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        env = {
-            "PATH": path or os.environ["PATH"],
-            "RUNNER_TEMP": str(self.temp),
-            "GITHUB_OUTPUT": str(self.output),
-            "GITHUB_STEP_SUMMARY": str(self.summary),
-            **inputs,
-        }
-        # GitHub runs a composite step's bash as `bash --noprofile --norc -eo pipefail {0}`.
-        return subprocess.run(  # noqa: S603 - fixed argv
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", _step(name)["run"]],
-            cwd=self.work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
-    def outputs(self) -> dict[str, str]:
-        lines = self.output.read_text(encoding="utf-8").splitlines()
-        return dict(line.split("=", 1) for line in lines)
-
-
-def _inputs(**given: str) -> dict[str, str]:
-    """The Run step's env as the action maps its inputs (defaults from action.yml)."""
-    env = _step("Run poam")["env"]
-    defaults = {name: str(spec.get("default", "")) for name, spec in _action()["inputs"].items()}
-    values = {**defaults, **{k.replace("_", "-"): v for k, v in given.items()}}
-    return {var: values[expr.split("inputs.")[1].rstrip(" }")] for var, expr in env.items()}
 
 
 @pytest.fixture()
@@ -123,14 +61,14 @@ def runner(tmp_path: Path) -> Runner:
 def test_verify_with_no_findings_input_reads_prowlers_output_folder(runner: Runner) -> None:
     # action.yml documents "empty: ./output"; verify itself no longer has a default, so the action names it.
     shutil.copytree(SCAN, runner.work / "output")
-    done = runner.run("Run poam", _inputs(findings="", as_of=AS_OF))
+    done = runner.run("Run poam", action_inputs(findings="", as_of=AS_OF))
     assert done.returncode == 0, done.stdout + done.stderr
     verification = json.loads((runner.work / "out" / "verification.json").read_text(encoding="utf-8"))
     assert verification["summary"]["MET"] > 0
 
 
 def test_verify_sets_the_verdict_outputs_and_the_job_summary(runner: Runner) -> None:
-    done = runner.run("Run poam", _inputs(findings=f"{SCAN}\n", as_of=AS_OF))
+    done = runner.run("Run poam", action_inputs(findings=f"{SCAN}\n", as_of=AS_OF))
     assert done.returncode == 0, done.stdout + done.stderr
     verification = json.loads((runner.work / "out" / "verification.json").read_text(encoding="utf-8"))
     summary = verification["summary"]
@@ -147,17 +85,19 @@ def test_verify_sets_the_verdict_outputs_and_the_job_summary(runner: Runner) -> 
 
 
 def test_a_gate_fails_the_step_after_the_outputs_are_written(runner: Runner) -> None:
-    done = runner.run("Run poam", _inputs(findings=str(SCAN), as_of=AS_OF, fail_on="not-met regression"))
+    done = runner.run(
+        "Run poam", action_inputs(findings=str(SCAN), as_of=AS_OF, fail_on="not-met regression")
+    )
     assert done.returncode == 1
     assert "not-met" in runner.outputs() and runner.summary.stat().st_size > 0
 
 
 def test_invalid_input_reports_no_outputs_from_an_older_run(runner: Runner) -> None:
-    assert runner.run("Run poam", _inputs(findings=str(SCAN), as_of=AS_OF)).returncode == 0
+    assert runner.run("Run poam", action_inputs(findings=str(SCAN), as_of=AS_OF)).returncode == 0
     runner.output.write_text("", encoding="utf-8")
     runner.summary.write_text("", encoding="utf-8")
     (runner.work / "poam.json").write_text("{}", encoding="utf-8")
-    done = runner.run("Run poam", _inputs(findings=str(SCAN), as_of=AS_OF))
+    done = runner.run("Run poam", action_inputs(findings=str(SCAN), as_of=AS_OF))
     assert done.returncode == 3
     assert runner.outputs() == {} and runner.summary.read_text(encoding="utf-8") == ""
 
@@ -172,7 +112,7 @@ def test_the_sign_key_becomes_a_private_file_and_a_signed_bundle(runner: Runner)
     )
     assert keygen.returncode == 0, keygen.stderr
     pem = (runner.work / "ci.key").read_text(encoding="utf-8").strip()
-    done = runner.run("Run poam", _inputs(findings=str(SCAN), as_of=AS_OF, sign_key=pem))
+    done = runner.run("Run poam", action_inputs(findings=str(SCAN), as_of=AS_OF, sign_key=pem))
     assert done.returncode == 0, done.stderr
     assert pem not in done.stdout + done.stderr
     key = runner.temp / "poam-action-signing.key"
@@ -181,7 +121,7 @@ def test_the_sign_key_becomes_a_private_file_and_a_signed_bundle(runner: Runner)
 
 
 def test_lint_writes_its_report_as_the_summary(runner: Runner) -> None:
-    done = runner.run("Run poam", _inputs(command="lint", as_of="2026-11-25"))
+    done = runner.run("Run poam", action_inputs(command="lint", as_of="2026-11-25"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert runner.outputs() == {"summary-path": "out/summary.md"}
     assert runner.summary.read_text(encoding="utf-8").startswith("## poam lint poam.json")
@@ -194,7 +134,7 @@ def test_lint_summary_keeps_hostile_entry_ids_inside_the_code_block(runner: Runn
     for entry in poam["entries"][:2]:
         entry["root_cause"] = None  # a lint error, so lint reports (and quotes) the entry
     (runner.work / "poam.json").write_text(json.dumps(poam), encoding="utf-8")
-    done = runner.run("Run poam", _inputs(command="lint", as_of="2026-11-25"))
+    done = runner.run("Run poam", action_inputs(command="lint", as_of="2026-11-25"))
     assert done.returncode in (0, 1), done.stdout + done.stderr
     summary = runner.summary.read_text(encoding="utf-8")
     assert "pwned" in summary and "<img" in summary  # the hostile ids are quoted, and rendered as code only
@@ -208,7 +148,7 @@ def test_lint_summary_cannot_be_closed_by_a_fence_in_the_report(runner: Runner) 
     fake.unlink()
     fake.write_text("#!/bin/sh\nprintf '```\\n# pwned\\n<img src=x>\\r# cr\\n~~~\\n    @octocat\\n'\n")
     fake.chmod(0o755)
-    done = runner.run("Run poam", _inputs(command="lint", as_of="2026-11-25"))
+    done = runner.run("Run poam", action_inputs(command="lint", as_of="2026-11-25"))
     assert done.returncode == 0, done.stdout + done.stderr
     tokens = MarkdownIt("commonmark").parse(runner.summary.read_text(encoding="utf-8"))
     assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close", "code_block"]
@@ -216,7 +156,7 @@ def test_lint_summary_cannot_be_closed_by_a_fence_in_the_report(runner: Runner) 
 
 
 def test_an_unknown_command_is_refused(runner: Runner) -> None:
-    done = runner.run("Run poam", _inputs(command="deploy"))
+    done = runner.run("Run poam", action_inputs(command="deploy"))
     assert done.returncode == 2 and "command must be verify, scan, iac or lint" in done.stdout
 
 
@@ -268,7 +208,7 @@ def test_the_install_step_installs_the_pinned_release_or_the_action_itself(
         "PROWLER_VERSION": "5.46.0",
         "ACTION_PATH": "/action",
     }
-    assert set(env) == set(_step("Install poam-verifier")["env"])
+    assert set(env) == set(action_step("Install poam-verifier")["env"])
     done = runner.run("Install poam-verifier", env, path=_fake_python(tmp_path))
     assert done.returncode == 0, done.stderr
     log = (runner.temp / "pip.log").read_text(encoding="utf-8").splitlines()

@@ -48,13 +48,15 @@ def test_csv_twins_hold_the_same_results(tmp_path: Path) -> None:
 
 def test_quick_mode_prints_the_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     quick = ["--findings", "200", "--files", "2", "--single-file-gb", "0.002", "--hostile-gb", "0.01"]
-    run.main([*quick, "--startup-repeat", "1", "--root", str(tmp_path)])
+    # Two POA&M sizes keep the per-size table honest; a 10,000-entry verify is the corpus's poam-10000-entries.
+    run.main([*quick, "--entries", "100,1000", "--startup-repeat", "1", "--root", str(tmp_path)])
 
     report = capsys.readouterr().out
     assert report.startswith("machine: ")
     assert "| poam verify, per-account set | 200 |" in report
     assert "stdlib baseline time / poam verify time" in report
     assert "peak RSS, one big file" in report
+    assert "| POA&M entries | wall (s) |" in report
 
 
 def test_scan_benchmark_alternates_the_order_of_its_runs() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.outputs.test_oscal import _assert_valid
+from tests.support.oscal import assert_valid_oscal
 from verifier.choices import ExportFormat
 from verifier.outputs import html_report, oscal, spreadsheet
 from verifier.outputs.reasons import rendered
@@ -86,8 +86,8 @@ def test_the_bundle_of_a_mixed_run_verifies(tmp_path: Path, monkeypatch: pytest.
 
 def test_oscal_subjects_name_their_provider_and_stay_valid(run: VerificationRun) -> None:
     document = json.loads(oscal.render_assessment_results(run))
-    _assert_valid(document, ExportFormat.OSCAL_AR)
-    _assert_valid(json.loads(oscal.render_poam(run)), ExportFormat.OSCAL)
+    assert_valid_oscal(document, ExportFormat.OSCAL_AR)
+    assert_valid_oscal(json.loads(oscal.render_poam(run)), ExportFormat.OSCAL)
     observations = document["assessment-results"]["results"][0]["observations"]
     providers = {
         p["value"]
@@ -113,7 +113,7 @@ def test_the_component_definition_covers_every_provider_of_the_poam(run: Verific
     from verifier.pipeline.export import render
 
     document = json.loads(render(run, ExportFormat.OSCAL_CD))
-    _assert_valid(document, ExportFormat.OSCAL_CD)
+    assert_valid_oscal(document, ExportFormat.OSCAL_CD)
     components = document["component-definition"]["components"]
     services = [c["title"] for c in components if c["type"] == "service"]
     assert services == [

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,32 +12,9 @@ import pytest
 import yaml
 
 from tests.support.moto import REPO_ROOT
-from tests.support.tools import required_tool
-from tests.support.workflows import workflow_step
+from tests.support.workflows import PINNED, actionlint, workflow_shellcheck, workflow_step, zizmor
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
-LINT_SCRIPT = REPO_ROOT / "tools" / "actionlint" / "lint.cjs"
-PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
-
-
-@pytest.fixture(scope="module")
-def node() -> str:
-    """Node.js with the pinned actionlint package installed; skips locally when absent, fails in CI."""
-    installed = (LINT_SCRIPT.parent / "node_modules" / "@tktco" / "node-actionlint").is_dir()
-    return required_tool(shutil.which("node") if installed else None, "actionlint", "actionlint")
-
-
-def _actionlint(node: str, *paths: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - fixed argv
-        [node, str(LINT_SCRIPT), *map(str, paths)], capture_output=True, text=True, timeout=120, check=False
-    )
-
-
-def _zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
-    zizmor = Path(sys.executable).with_name("zizmor")
-    return subprocess.run(  # noqa: S603 - fixed argv
-        [str(zizmor), "--offline", *map(str, paths)], capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 def test_there_are_six_workflows() -> None:
@@ -54,7 +29,7 @@ def test_there_are_six_workflows() -> None:
 
 
 def test_the_workflows_pass_actionlint(node: str) -> None:
-    done = _actionlint(node, *WORKFLOWS)
+    done = actionlint(node, *WORKFLOWS)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{len(WORKFLOWS)} workflow file(s) clean" in done.stdout
 
@@ -68,7 +43,7 @@ def test_actionlint_rejects_a_broken_workflow(node: str, tmp_path: Path) -> None
         ),
         encoding="utf-8",
     )
-    done = _actionlint(node, broken)
+    done = actionlint(node, broken)
     assert done.returncode == 1
     assert '"wrte" is invalid for permission of scope "contents"' in done.stdout
     assert 'property "nowhere" is not defined' in done.stdout
@@ -76,11 +51,11 @@ def test_actionlint_rejects_a_broken_workflow(node: str, tmp_path: Path) -> None
 
 def test_actionlint_refuses_an_empty_file_list(node: str) -> None:
     """An unmatched glob must never pass as 'clean'."""
-    assert _actionlint(node).returncode == 2
+    assert actionlint(node).returncode == 2
 
 
 def test_the_workflows_pass_zizmor() -> None:
-    done = _zizmor(*WORKFLOWS)
+    done = zizmor(*WORKFLOWS)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -98,7 +73,7 @@ def test_zizmor_rejects_an_unpinned_action_and_template_injection(tmp_path: Path
         "      - run: echo '${{ github.event.pull_request.title }}'\n",
         encoding="utf-8",
     )
-    done = _zizmor(bad)
+    done = zizmor(bad)
     assert done.returncode != 0
     assert "template-injection" in done.stdout
     assert "unpinned-uses" in done.stdout
@@ -151,27 +126,8 @@ def test_the_nightly_scan_signs_only_with_the_secret_and_keeps_it_private(
         assert "--sign-key" not in argv and not key.exists()
 
 
-SHELLCHECK_TOOL = REPO_ROOT / "tools" / "workflow_shellcheck.py"
-
-
-@pytest.fixture(scope="module")
-def shellcheck() -> str:
-    """ShellCheck on PATH; skips locally when absent, fails in CI (`make lint` installs it)."""
-    return required_tool(shutil.which("shellcheck"), "shellcheck", "shellcheck")
-
-
-def _workflow_shellcheck(*paths: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, str(SHELLCHECK_TOOL), *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_the_workflow_scripts_pass_shellcheck(shellcheck: str) -> None:
-    done = _workflow_shellcheck(*WORKFLOWS)
+    done = workflow_shellcheck(*WORKFLOWS)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{len(WORKFLOWS)} workflow file(s) clean" in done.stdout
 
@@ -180,7 +136,7 @@ def test_shellcheck_findings_point_at_the_workflow_line(shellcheck: str, tmp_pat
     text = (REPO_ROOT / ".github/workflows/poam-verify.yml").read_text(encoding="utf-8")
     broken = tmp_path / "poam-verify.yml"
     broken.write_text(text.replace('"${as_of[@]}"', "${as_of[@]}"), encoding="utf-8")
-    done = _workflow_shellcheck(broken)
+    done = workflow_shellcheck(broken)
     assert done.returncode == 1
     line = next(n for n, row in enumerate(text.splitlines(), start=1) if '"${as_of[@]}"' in row)
     assert f"{broken}:{line}:" in done.stdout
@@ -194,12 +150,12 @@ def test_expressions_are_not_mistaken_for_shell(shellcheck: str, tmp_path: Path)
         '      - run: echo "${{ github.sha }}" > "${{ runner.temp }}/sha"\n',
         encoding="utf-8",
     )
-    done = _workflow_shellcheck(workflow)
+    done = workflow_shellcheck(workflow)
     assert done.returncode == 0, done.stdout
 
 
 def test_workflow_shellcheck_refuses_an_empty_file_list(shellcheck: str) -> None:
-    assert _workflow_shellcheck().returncode == 2
+    assert workflow_shellcheck().returncode == 2
 
 
 def _release() -> dict[str, Any]:

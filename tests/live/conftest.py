@@ -1,29 +1,32 @@
-"""Fixtures for live tests: a moto server for the session and the Prowler CLI (skip only if absent)."""
+"""Fixtures for live tests: the session's moto server, emptied per test, and the Prowler CLI (skip only if absent)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.support.moto import find_moto_server, find_prowler, start_moto_server
+from tests.support.moto import find_prowler, reset_moto_server
+from tests.support.prowler_listing import listing_prowler
 from tests.support.tools import required_tool
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    """The URL of a moto server on 127.0.0.1, shared by the session; stopped at the end.
+@pytest.fixture
+def moto(moto_endpoint: str) -> str:
+    """The session's moto server (``moto_endpoint``), emptied for this test through ``/moto-api/reset``.
 
-    Tests that need a clean account should seed distinct resources or start their own server with
-    ``start_moto_server()``: state persists across tests that share this one.
+    A test that needs two clean accounts uses distinct account ids on it; moto keeps each account apart.
     """
-    if find_moto_server() is None:
-        pytest.skip("moto_server not installed (pip install 'moto[server]', part of the dev extra)")
-    with start_moto_server() as endpoint:
-        yield endpoint
+    reset_moto_server(moto_endpoint)
+    return moto_endpoint
 
 
 @pytest.fixture(scope="session")
 def prowler_bin() -> str:
     """Path of the Prowler CLI; skips the test when Prowler is not installed."""
     return required_tool(find_prowler(), "Prowler", "prowler")
+
+
+@pytest.fixture(scope="session")
+def listing_prowler_bin(prowler_bin: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Prowler that runs ``--version`` and each ``<provider> --list-checks-json`` once for the session and
+    replays the real answer afterwards (``mapping sync``/``check`` ask them in every run)."""
+    return listing_prowler(prowler_bin, tmp_path_factory.mktemp("listing-prowler"))

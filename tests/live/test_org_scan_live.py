@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.moto import REPO_ROOT, aws_client, aws_env, start_moto_server
+from tests.support.moto import REPO_ROOT, aws_client, aws_env
 from tests.support.org_workflow import SHARDS, download, run_step, start_shard, workspace
 from tests.support.organization import ENTRY, create_organization, seed_password_policies, write_org_poam
 
@@ -32,20 +32,19 @@ def _verdicts(verification: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
     return {e["id"]: (e["verdict"], tuple(sorted(e["reasons"]))) for e in entries}
 
 
-def test_organization_scan_serially_and_in_shards(tmp_path: Path, prowler_bin: str) -> None:
+def test_organization_scan_serially_and_in_shards(tmp_path: Path, prowler_bin: str, moto: str) -> None:
     poam = tmp_path / "poam.json"
     write_org_poam(poam, {})
-    with start_moto_server() as endpoint:
-        org = create_organization(endpoint, 2)  # the management account and two members: three accounts
-        seed_password_policies(endpoint, org.accounts[:-1])
-        seed_password_policies(endpoint, org.accounts[-1:], reuse=5)  # one account fails the check
-        env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        serial = _serial_scan_verify(poam, tmp_path / "serial", env)
-        root = workspace(tmp_path / "ws", poam, prowler_bin)
-        shards = [start_shard(k, root, env) for k in range(1, SHARDS + 1)]
-        for shard in shards:
-            _, stderr = shard.communicate(timeout=3600)
-            assert shard.returncode == 0, stderr
+    org = create_organization(moto, 2)  # the management account and two members: three accounts
+    seed_password_policies(moto, org.accounts[:-1])
+    seed_password_policies(moto, org.accounts[-1:], reuse=5)  # one account fails the check
+    env = {**aws_env(moto), "POAM_PROWLER_BIN": prowler_bin}
+    serial = _serial_scan_verify(poam, tmp_path / "serial", env)
+    root = workspace(tmp_path / "ws", poam, prowler_bin)
+    shards = [start_shard(k, root, env) for k in range(1, SHARDS + 1)]
+    for shard in shards:
+        _, stderr = shard.communicate(timeout=3600)
+        assert shard.returncode == 0, stderr
     assert serial.returncode == 0, serial.stderr
     # Every account moto listed was scanned, and each manifest records the listing and how it was made.
     scanned = sorted(p.name for p in (tmp_path / "serial" / "scan").iterdir())
@@ -77,21 +76,18 @@ def test_organization_scan_serially_and_in_shards(tmp_path: Path, prowler_bin: s
 
 
 def test_a_version_2_aws_target_scans_the_active_members_listed_at_run_time(
-    tmp_path: Path, prowler_bin: str
+    tmp_path: Path, prowler_bin: str, moto: str
 ) -> None:
     poam = tmp_path / "poam.json"
-    with start_moto_server() as endpoint:
-        org = create_organization(endpoint, 3)
-        closed, excluded, member = org.members
-        aws_client(endpoint, "organizations").close_account(AccountId=closed)  # no longer ACTIVE
-        # The POA&M lists no account: only the excluded one is named.
-        write_org_poam(poam, {"exclude_accounts": [excluded]}, version=2)
-        # Only the accounts that must be scanned get a password policy: scanning the closed or the excluded
-        # account would find none (a FAIL) and the entry could not be MET.
-        seed_password_policies(endpoint, (org.management, member))
-        scan = _serial_scan_verify(
-            poam, tmp_path / "out", {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        )
+    org = create_organization(moto, 3)
+    closed, excluded, member = org.members
+    aws_client(moto, "organizations").close_account(AccountId=closed)  # no longer ACTIVE
+    # The POA&M lists no account: only the excluded one is named.
+    write_org_poam(poam, {"exclude_accounts": [excluded]}, version=2)
+    # Only the accounts that must be scanned get a password policy: scanning the closed or the excluded
+    # account would find none (a FAIL) and the entry could not be MET.
+    seed_password_policies(moto, (org.management, member))
+    scan = _serial_scan_verify(poam, tmp_path / "out", {**aws_env(moto), "POAM_PROWLER_BIN": prowler_bin})
     assert scan.returncode == 0, scan.stderr
     (target,) = json.loads(poam.read_text(encoding="utf-8"))["scope"]  # version 2: a list of provider targets
     assert target["provider"] == "aws" and "accounts" not in target and target["organization"]

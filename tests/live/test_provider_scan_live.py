@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.support.govcloud import govcloud_entries, govcloud_env, govcloud_poam, seed_govcloud_account
-from tests.support.moto import REPO_ROOT, start_moto_server
+from tests.support.moto import REPO_ROOT
 from verifier.inputs.mapping import load_mapping
 from verifier.inputs.poam import parse_poam
 from verifier.inputs.prowler_install import ProwlerInstall
@@ -61,16 +61,14 @@ def prowler_python(prowler_bin: str) -> str:
     return str(Path(prowler_bin).resolve().parent / "python")
 
 
-@pytest.mark.parametrize("auth", AUTH_CHOICES, ids=["defaults", "service-principal", "identity-and-files"])
-def test_prowler_parses_every_command_line_poam_scan_builds(
-    prowler_bin: str, auth: tuple[str, ...], tmp_path: Path
-) -> None:
+def test_prowler_parses_every_command_line_poam_scan_builds(prowler_bin: str, tmp_path: Path) -> None:
+    """Each authentication choice's command lines, parsed in one start of Prowler's interpreter."""
     poam = parse_poam(MIXED.read_bytes(), "mixed.json").poam
     checks = needed_checks_by_provider(poam, MAPPING, all_practices=False)
-    targets = provider_targets(poam, parse_auth(auth))
     argvs = [
         prowler_argv(ProwlerInstall(Path(prowler_bin)), t, checks[t.provider], (), tmp_path)[1:]
-        for t in targets
+        for auth in AUTH_CHOICES
+        for t in provider_targets(poam, parse_auth(auth))
     ]
     done = subprocess.run(  # noqa: S603 - Prowler's own interpreter, fixed script
         [prowler_python(prowler_bin), "-c", PARSE],
@@ -82,17 +80,20 @@ def test_prowler_parses_every_command_line_poam_scan_builds(
     )
     assert done.returncode == 0, done.stderr
     parsed = json.loads(done.stdout.strip().splitlines()[-1])
-    assert [p.get("exit") for p in parsed] == [None, None, None], done.stderr
-    azure, m365, gcp = parsed
-    assert azure["provider"] == "azure" and azure["azure_region"] == "AzureUSGovernment"
-    assert azure["subscription_id"] == mixed()["scope"][1]["accounts"]
-    assert m365["provider"] == "m365" and m365["region"] == "M365USGovernment"
-    assert gcp["provider"] == "gcp" and gcp["project_id"] == ["cui-enclave-prod"]
-    assert sorted(azure["check"]) == list(checks["azure"])
+    assert len(parsed) == 3 * len(AUTH_CHOICES)
+    for auth, (azure, m365, gcp) in zip(
+        AUTH_CHOICES, (parsed[i : i + 3] for i in range(0, len(parsed), 3)), strict=True
+    ):
+        assert [p.get("exit") for p in (azure, m365, gcp)] == [None, None, None], (auth, done.stderr)
+        assert azure["provider"] == "azure" and azure["azure_region"] == "AzureUSGovernment"
+        assert azure["subscription_id"] == mixed()["scope"][1]["accounts"]
+        assert m365["provider"] == "m365" and m365["region"] == "M365USGovernment"
+        assert gcp["provider"] == "gcp" and gcp["project_id"] == ["cui-enclave-prod"]
+        assert sorted(azure["check"]) == list(checks["azure"])
 
 
 def test_targets_that_cannot_sign_in_fail_alone_and_their_entries_are_not_verified(
-    tmp_path: Path, prowler_bin: str
+    tmp_path: Path, prowler_bin: str, moto: str
 ) -> None:
     doc = govcloud_poam()
     other_targets = mixed()["scope"][1:]  # azure, m365, gcp
@@ -107,10 +108,9 @@ def test_targets_that_cannot_sign_in_fail_alone_and_their_entries_are_not_verifi
     poam.write_text(json.dumps(doc, indent=2), encoding="utf-8")
     command = [sys.executable, "-m", "verifier", "scan", "--poam", str(poam), "--out", str(tmp_path / "out")]
     command += ["--mapping", str(REPO_ROOT / "mappings" / "cmmc-l2-aws.json"), "--verify", "--parallel", "4"]
-    with start_moto_server() as endpoint:
-        seed_govcloud_account(endpoint)
-        env = {**govcloud_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800, check=False)  # noqa: S603
+    seed_govcloud_account(moto)
+    env = {**govcloud_env(moto), "POAM_PROWLER_BIN": prowler_bin}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800, check=False)  # noqa: S603
     assert done.returncode == 0, done.stderr
     for label in (
         "azure-8c3f1a2b-5d6e-4f70-8a9b-1c2d3e4f5a6b",

@@ -19,7 +19,6 @@ from tests.support.moto import (
     TEST_CREDENTIALS,
     aws_env,
     seed_example_account,
-    start_moto_server,
 )
 from tests.support.workflows import workflow_step
 from verifier.pipeline.bundle import SignatureStatus, verify_bundle
@@ -80,23 +79,22 @@ def _plant_stale_fail(directory: Path) -> None:
     (directory / "prowler-output-earlier.ocsf.json").write_text(json.dumps(findings), encoding="utf-8")
 
 
-def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str) -> None:
+def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str, moto: str) -> None:
     poam = tmp_path / "poam.json"
     _two_account_poam(poam)
     _plant_stale_fail(tmp_path / "out" / "scan" / ACCOUNT_ID)
-    with start_moto_server() as endpoint:
-        seed_example_account(endpoint)  # compliant password policy in the first account
-        _iam_in(endpoint, SECOND_ACCOUNT).update_account_password_policy(MinimumPasswordLength=8)
-        env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        keygen(tmp_path / "ci")
-        ledger = tmp_path / "ledgers" / "nightly.jsonl"
-        done = _scan_verify(
-            poam,
-            tmp_path / "out",
-            env,
-            *("--parallel", "2"),  # both accounts at once; the failing-target test below runs them in turn
-            *("--history", str(ledger), "--sign-key", str(tmp_path / "ci.key")),
-        )
+    seed_example_account(moto)  # compliant password policy in the first account
+    _iam_in(moto, SECOND_ACCOUNT).update_account_password_policy(MinimumPasswordLength=8)
+    env = {**aws_env(moto), "POAM_PROWLER_BIN": prowler_bin}
+    keygen(tmp_path / "ci")
+    ledger = tmp_path / "ledgers" / "nightly.jsonl"
+    done = _scan_verify(
+        poam,
+        tmp_path / "out",
+        env,
+        *("--parallel", "2"),  # both accounts at once; the failing-target test below runs them in turn
+        *("--history", str(ledger), "--sign-key", str(tmp_path / "ci.key")),
+    )
     assert done.returncode == 0, done.stderr
     assert "scanned 2/2 target(s), 6 checks" in done.stderr
     # verify's own options pass through: the ledger goes where asked and the bundle is signed.
@@ -120,7 +118,7 @@ def test_scan_verify_gives_per_account_evidence(tmp_path: Path, prowler_bin: str
     assert not (tmp_path / "out" / "scan" / ACCOUNT_ID / "prowler-output-earlier.ocsf.json").exists()
 
 
-def test_a_failing_target_does_not_lose_the_others(tmp_path: Path, prowler_bin: str) -> None:
+def test_a_failing_target_does_not_lose_the_others(tmp_path: Path, prowler_bin: str, moto: str) -> None:
     poam = tmp_path / "poam.json"
     _two_account_poam(poam)
     credentials = tmp_path / "credentials"
@@ -130,13 +128,10 @@ def test_a_failing_target_does_not_lose_the_others(tmp_path: Path, prowler_bin: 
         f"aws_secret_access_key = {TEST_CREDENTIALS['AWS_SECRET_ACCESS_KEY']}\n",
         encoding="utf-8",
     )
-    with start_moto_server() as endpoint:
-        seed_example_account(endpoint)
-        env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        env |= {"AWS_SHARED_CREDENTIALS_FILE": str(credentials), "AWS_CONFIG_FILE": str(tmp_path / "none")}
-        done = _scan_verify(
-            poam, tmp_path / "out", env, "--profile", "enclave", "--profile", "no-such-profile"
-        )
+    seed_example_account(moto)
+    env = {**aws_env(moto), "POAM_PROWLER_BIN": prowler_bin}
+    env |= {"AWS_SHARED_CREDENTIALS_FILE": str(credentials), "AWS_CONFIG_FILE": str(tmp_path / "none")}
+    done = _scan_verify(poam, tmp_path / "out", env, "--profile", "enclave", "--profile", "no-such-profile")
     assert done.returncode == 0, done.stderr
     assert "scan failed for profile-no-such-profile" in done.stderr
     assert "scanned 1/2 target(s)" in done.stderr
@@ -150,7 +145,9 @@ def test_a_failing_target_does_not_lose_the_others(tmp_path: Path, prowler_bin: 
     assert verdicts["POAM-002"]["checks"]["iam_password_policy_symbol"]["pass"] == 1
 
 
-def test_the_submission_and_nightly_workflow_steps_run_as_written(tmp_path: Path, prowler_bin: str) -> None:
+def test_the_submission_and_nightly_workflow_steps_run_as_written(
+    tmp_path: Path, prowler_bin: str, moto: str
+) -> None:
     """poam-verify.yml's scan step gates on NOT MET; poam-scheduled.yml's compare step sees the change."""
     workspace = tmp_path / "workspace"
     workspace.mkdir()
@@ -161,13 +158,12 @@ def test_the_submission_and_nightly_workflow_steps_run_as_written(tmp_path: Path
     (workspace / ".venv-prowler" / "bin").mkdir(parents=True)
     (workspace / ".venv-prowler" / "bin" / "prowler").symlink_to(prowler_bin)
     outputs = tmp_path / "github-output"
-    with start_moto_server() as endpoint:
-        seed_example_account(endpoint)
-        env = {**aws_env(endpoint), "AS_OF": "", "GITHUB_OUTPUT": str(outputs)}
-        scan = workflow_step("poam-verify.yml", "verify", "Scan and verify (fails on NOT MET)")["run"]
-        done = subprocess.run(  # noqa: S603 - the workflow's own script
-            ["bash", "-e", "-c", scan], cwd=workspace, env=env, capture_output=True, text=True, timeout=900
-        )
+    seed_example_account(moto)
+    env = {**aws_env(moto), "AS_OF": "", "GITHUB_OUTPUT": str(outputs)}
+    scan = workflow_step("poam-verify.yml", "verify", "Scan and verify (fails on NOT MET)")["run"]
+    done = subprocess.run(  # noqa: S603 - the workflow's own script
+        ["bash", "-e", "-c", scan], cwd=workspace, env=env, capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 1, done.stderr  # the seeded account leaves entries NOT MET: the gate holds
     verification = json.loads((workspace / "out" / "verification.json").read_text())
     assert "NOT_MET" in {e["verdict"] for e in verification["entries"]}

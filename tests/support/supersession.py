@@ -38,24 +38,27 @@ def write_poam(path: Path) -> None:
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
 
 
-def scan_before_and_after_deletion(prowler_bin: str, work: Path) -> TwoScans:
-    """Run both scans (a fresh moto server); return where their outputs are."""
+def scan_before_and_after_deletion(prowler_bin: str, work: Path, endpoint: str | None = None) -> TwoScans:
+    """Run both scans against ``endpoint`` (an empty moto server; a fresh one when None); return where
+    their outputs are."""
+    if endpoint is None:
+        with start_moto_server() as fresh:
+            return scan_before_and_after_deletion(prowler_bin, work, fresh)
     poam = work / "poam.json"
     write_poam(poam)
-    with start_moto_server() as endpoint:
-        env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
-        s3 = aws_client(endpoint, "s3")
-        for bucket in (ENCRYPTED_BUCKET, DELETED_BUCKET):
-            s3.create_bucket(Bucket=bucket)
-        s3.put_bucket_encryption(
-            Bucket=ENCRYPTED_BUCKET,
-            ServerSideEncryptionConfiguration={
-                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-            },
-        )
-        _poam_scan(poam, work, "older", env)
-        s3.delete_bucket(Bucket=DELETED_BUCKET)
-        _poam_scan(poam, work, "newer", env)
+    env = {**aws_env(endpoint), "POAM_PROWLER_BIN": prowler_bin}
+    s3 = aws_client(endpoint, "s3")
+    for bucket in (ENCRYPTED_BUCKET, DELETED_BUCKET):
+        s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_encryption(
+        Bucket=ENCRYPTED_BUCKET,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    _poam_scan(poam, work, "older", env)
+    s3.delete_bucket(Bucket=DELETED_BUCKET)
+    _poam_scan(poam, work, "newer", env)
     return TwoScans(poam, work / "older" / "scan" / "default", work / "newer" / "scan" / "default")
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.evaluation import ACCOUNT, AS_OF, MAPPING, SECOND_ACCOUNT, make_entry, make_finding
 from tests.support.poam import poam_copy
-from tests.test_evaluate import ACCOUNT, AS_OF, MAPPING, SECOND_ACCOUNT, make_entry, make_finding
 from verifier.errors import EnvError
 from verifier.evaluate import EvaluationSettings, FindingsIndex, evaluate_entry
 from verifier.inputs.findings import load_findings

@@ -9,7 +9,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_evaluate import (
+from tests.support.evaluation import (
     ACCOUNT,
     AS_OF,
     MAPPING,
