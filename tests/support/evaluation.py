@@ -55,6 +55,9 @@ def make_finding(
         time=time,
         prowler_version="5.46.0",
         source_file="scan.ocsf.json",
+        status_extended="",
+        severity="",
+        provider="aws",
     )
 
 
