@@ -28,7 +28,19 @@ def aws_target(*accounts: str, regions: tuple[str, ...] = ()) -> ScopeTarget:
 
 
 POAM_TARGET = aws_target(ACCOUNT, regions=(REGION,))
-MAPPING = CheckMapping(practices={PRACTICE: {"aws": (KMS, VALIDATION)}})
+# The two CloudTrail checks evidence 3.3.8[a] (access) and [b] (modification); nothing evidences [c]-[f].
+MAPPING = CheckMapping(
+    practices={
+        PRACTICE: {"aws": (KMS, VALIDATION, S3_ENCRYPTION)},
+        "SC.L2-3.13.11": {"aws": (KMS, VALIDATION)},
+    },
+    objectives={
+        PRACTICE: {"3.3.8[a]": {"aws": (KMS, S3_ENCRYPTION)}, "3.3.8[b]": {"aws": (VALIDATION,)}},
+        "SC.L2-3.13.11": {"3.13.11[a]": {"aws": (KMS, VALIDATION)}},
+    },
+)
+# What the assessment found NOT MET in the default entry: the objectives its two checks evidence.
+CHECKED = ("3.3.8[a]", "3.3.8[b]")
 
 
 def make_finding(
@@ -67,6 +79,7 @@ def make_entry(
     scope: Scope | None = None,
     practice_id: str = PRACTICE,
     entry_id: str = "POAM-001",
+    objectives: Sequence[str] | None = CHECKED,
 ) -> Entry:
     return Entry(
         id=entry_id,
@@ -79,4 +92,5 @@ def make_entry(
         verification=Verification(checks=tuple(checks) if checks is not None else None, scope=scope),
         status=EntryStatus.OPEN,
         created=None,
+        objectives=tuple(objectives) if objectives is not None and practice_id == PRACTICE else None,
     )
