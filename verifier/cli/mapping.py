@@ -72,7 +72,8 @@ def mapping_check(
         f"Prowler {report.prowler_version}" if report.prowler_version else "no Prowler (ids not checked)"
     )
     out.print(
-        f"{mapping}: {report.practices_with_checks} practices with AWS checks; checked against {against}"
+        f"{mapping}: {report.practices_with_checks} of {report.practice_count} practices have a check "
+        f"on at least one provider; checked against {against}"
     )
     out.print(_coverage_line(report.providers))
     out.print(f"{len(report.needs_attestation)} practices need attestation (no check): ")

@@ -138,6 +138,7 @@ class CheckReport:
     needs_attestation: tuple[str, ...]
     prowler_version: str | None
     practices_with_checks: int
+    practice_count: int
     providers: tuple[ProviderCoverage, ...] = ()
     objectives: tuple[ObjectiveCoverage, ...] = ()
     objective_count: int = 0
@@ -172,6 +173,7 @@ def check_mapping(options: CheckOptions) -> CheckReport:
         needs_attestation=unmapped,
         prowler_version=version,
         practices_with_checks=len(practices()) - len(unmapped),
+        practice_count=len(practices()),
         providers=tuple(
             ProviderCoverage(
                 provider,
