@@ -80,16 +80,17 @@ lint: setup actionlint shellcheck
 	$(BIN)/python tools/mapping_coverage.py --check docs/mapping-coverage.md
 
 # The packaging tests (wheel in a fresh venv, pre-commit try-repo) install from the package index: make test only.
-# Tests that need no Prowler run on every core (pytest-xdist); a module's live or packaging tests stay on one
-# worker (`loadgroup`), so its module-scoped scan or build runs once.
-XDIST := -n auto --dist loadgroup
+# Tests run on every core (pytest-xdist), a module's tests on one worker (`loadfile`), so a module-scoped scan
+# or build runs once. (`loadgroup` with `xdist_group` marks silently stopped grouping under pytest 9.2.)
+XDIST := -n auto --dist loadfile
+
 unit: setup
 	$(BIN)/pytest $(XDIST) -m "not live and not packaging"
 
 # The live tier runs in two workers, a module per worker at a time (each worker has its own moto server):
 # measured 26 min against 37 min serially on a busy 2-core machine. Coverage is measured in-process, so it is
 # not collected there (the verifier runs in Prowler's and the CLI's subprocesses).
-LIVE := POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/pytest -n 2 --dist loadgroup -m live
+LIVE := POAM_PROWLER_BIN=$(CURDIR)/$(PROWLER_VENV)/bin/prowler $(BIN)/pytest -n 2 --dist loadfile -m live
 live: setup prowler
 	$(LIVE)
 

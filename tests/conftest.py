@@ -14,16 +14,6 @@ from tests.support.workflows import LINT_SCRIPT
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``--dist loadgroup``), a live or packaging module's tests stay on one worker, so
-    the scan or build its module-scoped fixtures make runs once, not once per worker."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("live") or item.get_closest_marker("packaging"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else item.nodeid))
-
-
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT
