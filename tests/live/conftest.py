@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.support.moto import find_prowler, reset_moto_server
@@ -29,4 +31,9 @@ def prowler_bin() -> str:
 def listing_prowler_bin(prowler_bin: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Prowler that runs ``--version`` and each ``<provider> --list-checks-json`` once for the session and
     replays the real answer afterwards (``mapping sync``/``check`` ask them in every run)."""
-    return listing_prowler(prowler_bin, tmp_path_factory.mktemp("listing-prowler"))
+    # The run's base temporary directory is per worker under xdist; its parent is the run's, shared by all.
+    root = tmp_path_factory.getbasetemp()
+    shared = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    directory = shared / "listing-prowler"
+    directory.mkdir(exist_ok=True)
+    return listing_prowler(prowler_bin, directory)

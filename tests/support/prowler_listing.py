@@ -4,15 +4,17 @@ Each of those runs loads every check and compliance framework first (~12 s of CP
 ``mapping check`` ask them again and again with the same answer. ``listing_prowler`` writes a small console
 script, run by Prowler's own interpreter (so ``compliance_dir()`` still finds Prowler's package), that runs the
 real Prowler the first time it is asked one of them, keeps the real output, and replays it afterwards. Any
-other command line, and any failed run, goes straight to the real Prowler.
+other command line, and any failed run, goes straight to the real Prowler. The xdist workers of one run share
+the answers (a lock per answer: the first asker runs Prowler, the others wait and replay).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _SCRIPT = """#!{python}
-import os, subprocess, sys
+import fcntl, os, subprocess, sys
 from pathlib import Path
 
 REAL = {real!r}
@@ -22,14 +24,17 @@ listing = args == ["--version"] or (len(args) == 2 and args[1] == "--list-checks
 if not listing:
     os.execv(REAL, [REAL, *args])
 kept = CACHE / ("_".join(a.strip("-") for a in args) + ".out")
-if kept.is_file():
-    sys.stdout.write(kept.read_text(encoding="utf-8"))
-    sys.exit(0)
-done = subprocess.run([REAL, *args], capture_output=True, text=True, check=False)
-if done.returncode == 0:
-    partial = kept.with_name(kept.name + f".{{os.getpid()}}")
-    partial.write_text(done.stdout, encoding="utf-8")
-    partial.replace(kept)
+# One asker at a time per answer: another worker asking the same question waits for it, then replays it.
+with open(kept.with_name(kept.name + ".lock"), "w") as lock:
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    if kept.is_file():
+        sys.stdout.write(kept.read_text(encoding="utf-8"))
+        sys.exit(0)
+    done = subprocess.run([REAL, *args], capture_output=True, text=True, check=False)
+    if done.returncode == 0:
+        partial = kept.with_name(kept.name + f".{{os.getpid()}}")
+        partial.write_text(done.stdout, encoding="utf-8")
+        partial.replace(kept)
 sys.stdout.write(done.stdout)
 sys.stderr.write(done.stderr)
 sys.exit(done.returncode)
@@ -45,12 +50,16 @@ def prowler_interpreter(prowler_bin: str) -> str:
 
 
 def listing_prowler(prowler_bin: str, directory: Path) -> str:
-    """Write the caching Prowler into ``directory``; return its path."""
+    """Write the caching Prowler into ``directory``; return its path. Callers that share ``directory`` (the
+    xdist workers of one run) share its answers."""
     cache = directory / "answers"
     cache.mkdir(parents=True, exist_ok=True)
     script = directory / "prowler"
     real = str(Path(prowler_bin).resolve())
     text = _SCRIPT.format(python=prowler_interpreter(real), real=real, cache=str(cache))
-    script.write_text(text, encoding="utf-8")
-    script.chmod(0o755)
+    # Written aside and renamed: another worker may be running the script this one replaces.
+    partial = script.with_name(f"prowler.{os.getpid()}")
+    partial.write_text(text, encoding="utf-8")
+    partial.chmod(0o755)
+    partial.replace(script)
     return str(script)

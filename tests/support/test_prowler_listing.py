@@ -70,3 +70,16 @@ def test_the_cached_prowler_runs_with_prowlers_own_interpreter(tmp_path: Path) -
     cached = Path(listing_prowler(str(fake), tmp_path / "cached"))
     # `mapping sync` finds Prowler's compliance files through the interpreter a console script names.
     assert cached.read_text(encoding="utf-8").splitlines()[0] == f"#!{sys.executable}"
+
+
+def test_workers_sharing_a_directory_ask_prowler_once(tmp_path: Path) -> None:
+    fake, log = _fake_prowler(tmp_path)
+    # Each xdist worker writes the script into the run's shared directory, then they ask at the same time.
+    scripts = [listing_prowler(str(fake), tmp_path / "shared") for _ in range(2)]
+    askers = [
+        subprocess.Popen([s, "aws", "--list-checks-json"], stdout=subprocess.PIPE, text=True)  # noqa: S603
+        for s in scripts * 3
+    ]
+    answers = {asker.communicate(timeout=60)[0] for asker in askers}
+    assert answers == {'{"aws": ["s3_bucket_default_encryption"]}\n'}
+    assert _calls(log) == [["aws", "--list-checks-json"]]
