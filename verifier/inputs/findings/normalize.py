@@ -18,7 +18,7 @@ import orjson
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.jsondoc import utf16_hint
-from verifier.model import Status
+from verifier.model import DEFAULT_PROVIDER, Status
 from verifier.providers import identity_expectation, identity_fault
 
 # How much of a file's (decompressed) start the readers may sniff to recognise their format.
@@ -233,6 +233,23 @@ def required_cell(cells: list[str], position: int, column: str, where: str) -> s
 def optional_cell(cells: list[str], position: int | None) -> str:
     """A CSV cell from an optional column: "" when the column is absent."""
     return "" if position is None else unformula(cells[position])
+
+
+def row_identity(
+    cells: list[str], provider: int | None, account: tuple[int, str], region: tuple[int, str], where: str
+) -> tuple[str, str, str]:
+    """A CSV row's (provider, account, region), refused as ``require_identity`` refuses it.
+
+    ``account`` and ``region`` are each a column's position and name. No PROVIDER column (files written
+    before other providers were supported) means AWS; an empty or odd cell in it is refused.
+    """
+    identity = (
+        DEFAULT_PROVIDER if provider is None else unformula(cells[provider]),
+        required_cell(cells, account[0], account[1], where),
+        required_cell(cells, region[0], region[1], where),
+    )
+    require_identity(identity, ("PROVIDER", account[1], region[1]), where)
+    return identity
 
 
 class SemicolonTable:
