@@ -203,6 +203,15 @@ def decode_text(data: bytes, source: str) -> str:
         ) from exc
 
 
+def first_time(record: dict[str, Any], keys: tuple[str, str], where: str) -> datetime:
+    """The finding's time from the first of ``keys`` present (the second is the fallback), as UTC."""
+    for key in keys:
+        value = record.get(key)
+        if value is not None:
+            return utc_time(value, f"{where}: {key}")
+    raise FindingsFormatError(f"{where}: {keys[0]} and {keys[1]} are both missing")
+
+
 def unnamed_json(name: str) -> bool:
     """A ``.json`` name that does not already say which Prowler format it is, so content decides."""
     return name.endswith(".json") and not name.endswith((".ocsf.json", ".asff.json"))
