@@ -129,7 +129,7 @@ def _entry_json(outcome: EntryOutcome) -> dict[str, Any]:
         "verdict": outcome.result.verdict.value,
         "closed": outcome.closed if outcome.is_poam_item else None,
         "evidence": outcome.evidence_path,
-        "objectives": [{"id": o.objective_id, "verdict": o.verdict.value} for o in outcome.objectives],
+        "objectives": [{"id": o.result.objective_id, "verdict": o.verdict.value} for o in outcome.objectives],
     }
 
 
@@ -162,10 +162,10 @@ def _header_lines(facts: CloseoutFacts, hash_value: str) -> list[tuple[str, str]
 def _entry_rows(outcome: EntryOutcome) -> Iterator[tuple[str, str, str]]:
     for objective in outcome.objectives:
         evidence = ", ".join(
-            [*(f"check {c}" for c in objective.checks), *objective.attestations]
+            [*(f"check {c}" for c in objective.result.checks), *objective.result.attestations]
             or ["; ".join(objective.reasons)]
         )
-        yield objective.objective_id, objective.verdict.value, evidence
+        yield objective.result.objective_id, objective.verdict.value, evidence
 
 
 def _entry_title(outcome: EntryOutcome) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from verifier.catalog import Practice, assessment_procedures, practices
-from verifier.model import Basis, Entry, EntryResult, ObjectiveResult, Reason, Verdict
+from verifier.model import Basis, Entry, EntryResult, ObjectiveResult, Verdict
 from verifier.outputs.reasons import render
 
 POAM_KIND = "poam"
@@ -33,15 +33,15 @@ class Determination(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveOutcome:
-    """One 800-171A objective of an entry: its verdict, why, and what judged it."""
+    """One 800-171A objective of an entry: its result (NOT_VERIFIED, on no basis, where the run judged none)
+    and why, in words."""
 
-    objective_id: str
-    text: str
-    verdict: Verdict
-    basis: Basis
+    result: ObjectiveResult
     reasons: tuple[str, ...]
-    checks: tuple[str, ...] = ()
-    attestations: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.result.verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,9 @@ class EntryOutcome:
         grouped: dict[tuple[Verdict, tuple[str, ...]], list[str]] = {}
         for objective in self.objectives:
             if objective.verdict is not Verdict.MET:
-                grouped.setdefault((objective.verdict, objective.reasons), []).append(objective.objective_id)
+                grouped.setdefault((objective.verdict, objective.reasons), []).append(
+                    objective.result.objective_id
+                )
         for (verdict, texts), ids in grouped.items():
             label = "objective" if len(ids) == 1 else "objectives"
             text = "; ".join(texts) or "no reason recorded"
@@ -150,27 +152,15 @@ def entry_objective_ids(entry: Entry) -> tuple[str, ...]:
 
 def _objectives(entry: Entry, result: EntryResult) -> tuple[ObjectiveOutcome, ...]:
     judged = {o.objective_id: o for o in result.objectives}
-    procedure = assessment_procedures().get(entry.practice_id)
-    texts = {o.objective_id: o.text for o in procedure.objectives} if procedure else {}
-    return tuple(_outcome(oid, texts.get(oid, ""), judged.get(oid)) for oid in entry_objective_ids(entry))
+    return tuple(_outcome(oid, judged.get(oid)) for oid in entry_objective_ids(entry))
 
 
-def _outcome(objective_id: str, text: str, judged: ObjectiveResult | None) -> ObjectiveOutcome:
+def _outcome(objective_id: str, judged: ObjectiveResult | None) -> ObjectiveOutcome:
     if judged is None:
-        return ObjectiveOutcome(objective_id, text, Verdict.NOT_VERIFIED, Basis.NONE, (NO_OBJECTIVE_RESULT,))
-    return ObjectiveOutcome(
-        objective_id,
-        text,
-        judged.verdict,
-        judged.basis,
-        _reason_texts(judged.reasons),
-        judged.checks,
-        judged.attestations,
-    )
-
-
-def _reason_texts(reasons: Sequence[Reason]) -> tuple[str, ...]:
-    return tuple(render(r) for r in reasons)
+        return ObjectiveOutcome(
+            ObjectiveResult(objective_id, Verdict.NOT_VERIFIED, Basis.NONE, ()), (NO_OBJECTIVE_RESULT,)
+        )
+    return ObjectiveOutcome(judged, tuple(render(r) for r in judged.reasons))
 
 
 def _requirements(outcomes: Sequence[EntryOutcome]) -> tuple[RequirementRow, ...]:
@@ -199,7 +189,7 @@ def _objective_rows(outcomes: Sequence[EntryOutcome], assessed: str) -> tuple[Ob
     for outcome in outcomes:
         if outcome.is_poam_item:
             for objective in outcome.objectives:
-                judged.setdefault(objective.objective_id, []).append((outcome, objective))
+                judged.setdefault(objective.result.objective_id, []).append((outcome, objective))
     return tuple(
         _objective_row(practice_id, objective.objective_id, objective.text, judged, assessed)
         for practice_id, procedure in assessment_procedures().items()
@@ -220,14 +210,14 @@ def _objective_row(
         return ObjectiveRow(objective_id, practice_id, text, Determination.MET, (), note, "", "")
     met = all(o.verdict is Verdict.MET for _, o in pairs)
     artifacts = tuple(dict.fromkeys(e.evidence_path for e, _ in pairs if e.evidence_path))
-    examine = "; ".join(a for _, o in pairs for a in o.attestations)
+    examine = "; ".join(a for _, o in pairs for a in o.result.attestations)
     test = "; ".join(
-        f"{e.entry.id}: {o.verdict.value} by Prowler check(s) {', '.join(o.checks)}"
+        f"{e.entry.id}: {o.verdict.value} by Prowler check(s) {', '.join(o.result.checks)}"
         for e, o in pairs
-        if o.checks
+        if o.result.checks
     )
     unjudged = "; ".join(
-        f"{e.entry.id}: {o.verdict.value}, {'; '.join(o.reasons)}" for e, o in pairs if not o.checks
+        f"{e.entry.id}: {o.verdict.value}, {'; '.join(o.reasons)}" for e, o in pairs if not o.result.checks
     )
     return ObjectiveRow(
         objective_id,

@@ -89,12 +89,18 @@ def entry_files(run: VerificationRun) -> EntryFiles:
 
 def _unique_name(entry_id: str, taken: set[str]) -> str:
     # Entry ids are user text; file names in the bundle must never escape it, collide or be too long.
-    # Compared without case: POAM-1 and poam-1 are one file on macOS and Windows file systems.
-    stem = safe_stem(entry_id, "entry")
-    name, n = f"{ENTRIES_DIR}{stem}.json", 1
+    return _free_name(ENTRIES_DIR, safe_stem(entry_id, "entry"), ".json", taken)
+
+
+def _free_name(prefix: str, stem: str, suffix: str, taken: set[str]) -> str:
+    """``prefix stem suffix``, numbered ``stem-2``, ``stem-3`` … until no name in ``taken`` has it, then taken.
+
+    Compared without case: POAM-1 and poam-1 are one file on macOS and Windows file systems.
+    """
+    name, n = f"{prefix}{stem}{suffix}", 1
     while name.lower() in taken:
         n += 1
-        name = f"{ENTRIES_DIR}{stem}-{n}.json"
+        name = f"{prefix}{stem}-{n}{suffix}"
     taken.add(name.lower())
     return name
 
@@ -277,12 +283,7 @@ def _element_json(finding: Finding, entries: list[str], excerpt: Excerpt) -> dic
 
 def _unique_excerpt_name(path: str, format_name: str, taken: set[str]) -> str:
     stem = safe_stem(PurePath(path).name.split(".")[0], "findings")
-    name, n = f"{EXCERPTS_DIR}/{stem}.{format_name}.json", 1
-    while name.lower() in taken:
-        n += 1
-        name = f"{EXCERPTS_DIR}/{stem}-{n}.{format_name}.json"
-    taken.add(name.lower())
-    return name
+    return _free_name(f"{EXCERPTS_DIR}/", stem, f".{format_name}.json", taken)
 
 
 def attestation_files(run: VerificationRun) -> dict[str, bytes]:

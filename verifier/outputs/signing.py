@@ -13,8 +13,8 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -27,6 +27,8 @@ from verifier.outputs.run import VerificationRun, timestamp
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://poam-verifier.invalid/closure-evidence/v1"
+
+_Key = TypeVar("_Key", Ed25519PrivateKey, Ed25519PublicKey)
 
 
 class SignatureError(VerifierError):
@@ -53,24 +55,33 @@ def public_pem(public_key: Ed25519PublicKey) -> bytes:
 
 def load_private_key(private_key_pem: bytes) -> Ed25519PrivateKey:
     """Parse an unencrypted PEM Ed25519 private key; anything else is a ``SignatureError``."""
-    try:
-        key = serialization.load_pem_private_key(private_key_pem, password=None)
-    except (ValueError, TypeError) as exc:
-        # The library's message can quote key material context; keep ours generic.
-        raise SignatureError("signing key is not an unencrypted PEM private key") from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise SignatureError("signing key is not an Ed25519 key")
-    return key
+    return _ed25519_key(
+        lambda: serialization.load_pem_private_key(private_key_pem, password=None),
+        Ed25519PrivateKey,  # type: ignore[type-abstract]  # only isinstance is asked of it
+        "signing key",
+        "an unencrypted PEM private key",
+    )
 
 
 def load_public_key(public_key_pem: bytes) -> Ed25519PublicKey:
     """Parse a PEM Ed25519 public key; anything else is a ``SignatureError``."""
+    return _ed25519_key(
+        lambda: serialization.load_pem_public_key(public_key_pem),
+        Ed25519PublicKey,  # type: ignore[type-abstract]  # only isinstance is asked of it
+        "public key",
+        "a PEM public key",
+    )
+
+
+def _ed25519_key(load: Callable[[], object], kind: type[_Key], what: str, pem: str) -> _Key:
+    """The key ``load`` parses if it is a ``kind``; anything else is a ``SignatureError`` naming ``what``."""
     try:
-        key = serialization.load_pem_public_key(public_key_pem)
+        key = load()
     except (ValueError, TypeError) as exc:
-        raise SignatureError("public key is not a PEM public key") from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise SignatureError("public key is not an Ed25519 key")
+        # The library's message can quote key material context; keep ours generic.
+        raise SignatureError(f"{what} is not {pem}") from exc
+    if not isinstance(key, kind):
+        raise SignatureError(f"{what} is not an Ed25519 key")
     return key
 
 

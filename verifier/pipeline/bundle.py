@@ -57,11 +57,9 @@ from verifier.model import (
     AttestationStatus,
     Entry,
     EntryResult,
-    Finding,
     Reason,
     ReasonCode,
     SourceError,
-    Superseded,
     Verdict,
 )
 from verifier.outputs.evidence import superseded_from_json
@@ -78,7 +76,7 @@ from verifier.pipeline.bundle_integrity import (
     read_manifest,
     required_file,
 )
-from verifier.pipeline.bundle_quotes import EntryEvidence, QuoteReport, check_quotes
+from verifier.pipeline.bundle_quotes import EntryRecord, QuoteReport, check_quotes
 from verifier.pipeline.verify import with_listed_accounts
 from verifier.scope import QUALIFIER, poam_entry_scope
 
@@ -169,7 +167,7 @@ def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
     verdicts = tuple((r.entry_id, r.verdict) for r in records)
     if statement is not None:
         check_predicate(statement, verdicts)
-    quotes = check_quotes(files, _entry_evidence(records), manifest)
+    quotes = check_quotes(files, {r.entry_id: r for r in records}, manifest)
     if quotes.problem:
         raise BundleInvalid(quotes.problem)
     # After the quotes: a forged entry verdict is named by the finding that decides it, first.
@@ -177,10 +175,6 @@ def verify_bundle(path: Path, pubkey: Path | None) -> BundleReport:
     if problem:
         raise BundleInvalid(problem)
     return BundleReport(path, len(files), signature, signer, verdicts, notes, as_of, created, quotes)
-
-
-def _entry_evidence(records: Iterable[EntryRecord]) -> dict[str, EntryEvidence]:
-    return {r.entry_id: EntryEvidence(r.name, r.verdict, r.findings, r.source_digests) for r in records}
 
 
 def _dates(manifest: Mapping[str, Any]) -> tuple[str, str]:
@@ -233,26 +227,6 @@ def _limits() -> BundleLimits:
 
 
 # --- re-evaluation -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRecord:
-    """One ``entries/<id>.json`` as recorded: what the verdict was and the findings it rests on."""
-
-    name: str
-    entry_id: str
-    verdict: Verdict
-    reasons: tuple[Reason, ...]
-    checks: tuple[str, ...]
-    scope: Any
-    findings: tuple[Finding, ...]
-    source_digests: tuple[str, ...]
-    """Each finding's ``source_sha256``, in order."""
-    # Older findings set aside: an unproven FAIL (a newer scan that cannot prove it complete is silent on
-    # it) is a gap of the verdict, so it is re-judged too.
-    superseded: tuple[Superseded, ...] = ()
-    # Why verification.json's objective verdicts are not the ones re-derived (empty: they are).
-    objectives_problem: str = ""
 
 
 def reevaluate(files: Mapping[str, bytes]) -> tuple[tuple[EntryRecord, ...], tuple[str, ...]]:

@@ -30,7 +30,7 @@ from verifier.errors import FindingsFormatError, InputError
 from verifier.inputs.bundle_format import EXCERPTS_DIR, EXCERPTS_INDEX, EXCERPTS_PER_ENTRY
 from verifier.inputs.findings import TYPED_FORMATS
 from verifier.inputs.jsondoc import parse_json, sha256_hex
-from verifier.model import Finding, Status, Verdict
+from verifier.model import Finding, Reason, Status, Superseded, Verdict
 
 _OPEN, _SEPARATOR, _CLOSE = b"[\n", b",\n", b"\n]\n"
 """How a run writes a quote file: its elements, in index order, as one JSON array."""
@@ -40,13 +40,26 @@ _COMPARED = tuple(f.name for f in fields(Finding) if f.name != "location")
 
 
 @dataclass(frozen=True, slots=True)
-class EntryEvidence:
-    """What one entry file records: its name, verdict and deciding findings with their sources' digests."""
+class EntryRecord:
+    """One ``entries/<id>.json`` as recorded: what the verdict was and the findings it rests on.
+
+    ``bundle`` reads it and re-evaluates it; the quotes are checked against its findings and their digests.
+    """
 
     name: str
+    entry_id: str
     verdict: Verdict
+    reasons: tuple[Reason, ...]
+    checks: tuple[str, ...]
+    scope: Any
     findings: tuple[Finding, ...]
     source_digests: tuple[str, ...]
+    """Each finding's ``source_sha256``, in order."""
+    # Older findings set aside: an unproven FAIL (a newer scan that cannot prove it complete is silent on
+    # it) is a gap of the verdict, so it is re-judged too.
+    superseded: tuple[Superseded, ...] = ()
+    # Why verification.json's objective verdicts are not the ones re-derived (empty: they are).
+    objectives_problem: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +102,7 @@ class _Mismatch(Exception):
 
 
 def check_quotes(
-    files: Mapping[str, bytes], entries: Mapping[str, EntryEvidence], manifest: Mapping[str, Any]
+    files: Mapping[str, bytes], entries: Mapping[str, EntryRecord], manifest: Mapping[str, Any]
 ) -> QuoteReport:
     """Check every quoted element of the bundle; ``entries`` are the entry files by entry id."""
     try:
@@ -99,7 +112,7 @@ def check_quotes(
 
 
 def _check(
-    files: Mapping[str, bytes], entries: Mapping[str, EntryEvidence], manifest: Mapping[str, Any]
+    files: Mapping[str, bytes], entries: Mapping[str, EntryRecord], manifest: Mapping[str, Any]
 ) -> QuoteReport:
     quote_files = sorted(n for n in files if n.startswith(f"{EXCERPTS_DIR}/") and n != EXCERPTS_INDEX)
     if EXCERPTS_INDEX not in files:
@@ -293,7 +306,7 @@ def _judged(source: _Source, element: _Element, text: bytes) -> Finding:
 # --- the entries they decide ---------------------------------------------------------------------
 
 
-def _by_uid(evidence: EntryEvidence) -> dict[tuple[str, str], list[tuple[Finding, str]]]:
+def _by_uid(evidence: EntryRecord) -> dict[tuple[str, str], list[tuple[Finding, str]]]:
     found: dict[tuple[str, str], list[tuple[Finding, str]]] = defaultdict(list)
     for finding, digest in zip(evidence.findings, evidence.source_digests, strict=True):
         found[(finding.source_file, finding.finding_uid)].append((finding, digest))
@@ -305,7 +318,7 @@ def _check_entry(
     element: _Element,
     quoted: Finding,
     entry_id: str,
-    entries: Mapping[str, EntryEvidence],
+    entries: Mapping[str, EntryRecord],
     by_entry: Mapping[str, Mapping[tuple[str, str], list[tuple[Finding, str]]]],
 ) -> None:
     uid = quoted.finding_uid
@@ -340,7 +353,7 @@ def _check_entry(
 
 
 def _check_all_quoted(
-    entries: Mapping[str, EntryEvidence], sources: Sequence[_Source], not_read: set[str], per_entry: int
+    entries: Mapping[str, EntryRecord], sources: Sequence[_Source], not_read: set[str], per_entry: int
 ) -> None:
     """Every finding a run had to quote is quoted: an element dropped from quote file and index together
     (a FAIL, or the PASS a forged entry file put in its place) leaves its entry file without its quote."""

@@ -1,4 +1,4 @@
-"""Credibility lint: would a C3PAO accept this POA&M? One small rule class per mistake, each with a stable id.
+"""Credibility lint: would a C3PAO accept this POA&M? One small rule per mistake, each with a stable id.
 
 The schema (checked by the loader) only guarantees structure; these rules judge content, after the
 practitioner guide's six questions (what, why, who, when, with what, how verified), its list of common
@@ -41,10 +41,10 @@ real date, but the tool cannot check it, so write it as YYYY-MM-DD.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from functools import partial
 
 from verifier.catalog import assessment_procedures
 from verifier.inputs.mapping import CheckMapping
@@ -67,260 +67,253 @@ MIN_MILESTONES = 3
 MAX_MILESTONES = 5
 
 
-class CredibilityRule(ABC):
-    """Base of the credibility rules: one severity per rule; ``findings`` yields (entry id or None, message)."""
+Judge = Callable[[LintContext], Iterable[tuple[str | None, str]]]
+"""Every problem a rule finds, each as the entry it concerns (None: the POA&M) and its message."""
+EntryJudge = Callable[[Entry, LintContext], Iterable[str]]
+"""Every problem with one entry, as messages."""
 
-    rule_id: str
-    description: str
-    severity: Severity
+
+class CredibilityRule:
+    """One credibility rule: its stable id, description and one severity, and the judge that finds its problems.
+
+    Each rule below is this class with its own settings (``SeveralPractices()`` builds one); the judges differ,
+    the rest is the same.
+    """
+
+    def __init__(self, rule_id: str, description: str, severity: Severity, judge: Judge) -> None:
+        self.rule_id = rule_id
+        self.description = description
+        self.severity = severity
+        self._judge = judge
 
     def check(self, ctx: LintContext) -> Iterator[Problem]:
         """Every problem this rule finds, with the rule's id and severity."""
         for entry_id, message in self.findings(ctx):
             yield Problem(entry_id, self.rule_id, self.severity, message)
 
-    @abstractmethod
     def findings(self, ctx: LintContext) -> Iterable[tuple[str | None, str]]:
         """Each problem as the entry it concerns (None: the POA&M) and its message."""
+        return self._judge(ctx)
 
 
-class _EntryRule(CredibilityRule):
-    """A rule that judges each entry on its own."""
+# Each rule's severity and description, by id; the rules themselves (what each judges) follow.
+_RULE_TABLE: dict[str, tuple[Severity, str]] = {
+    "POAM001": (
+        Severity.ERROR,
+        "practice may not be on a Conditional POA&M (32 CFR § 170.21(a)(2)(ii), (iii))",
+    ),
+    "POAM002": (Severity.ERROR, "score below the Conditional threshold of 88 (32 CFR § 170.21(a)(2)(i))"),
+    "POAM003": (Severity.ERROR, "a POA&M is never permitted for Level 1 (32 CFR § 170.21(a)(1))"),
+    "POAM004": (Severity.ERROR, "one entry covers several practices"),
+    "POAM005": (Severity.WARNING, "two entries for the same practice"),
+    "POAM006": (Severity.WARNING, "finding too vague to act on"),
+    "POAM007": (Severity.ERROR, "root cause missing or an evasion"),
+    "POAM008": (Severity.ERROR, "owner missing, or a team rather than a named person or role"),
+    "POAM009": (Severity.ERROR, f"fewer than {MIN_MILESTONES} or more than {MAX_MILESTONES} milestones"),
+    "POAM010": (Severity.ERROR, "milestone without a due date, or with a period such as 'Q3'"),
+    "POAM011": (Severity.WARNING, "milestone due text is not an ISO date"),
+    "POAM012": (Severity.ERROR, f"milestone due after the {CLOSEOUT_DAYS}-day closeout deadline"),
+    "POAM013": (Severity.WARNING, f"milestone due in the last {C3PAO_BUFFER_DAYS} days before the deadline"),
+    "POAM014": (Severity.WARNING, "milestone past due and not done"),
+    "POAM015": (Severity.WARNING, "milestone status date missing, stale, or in the future"),
+    "POAM016": (Severity.ERROR, "resources missing, zero, or TBD"),
+    "POAM017": (Severity.ERROR, "no automated check and no attestation: nothing can confirm closure"),
+    "POAM018": (
+        Severity.ERROR,
+        "check id unknown to the mapping, to the Prowler release's check list or to the installed Prowler",
+    ),
+    "POAM019": (Severity.WARNING, "check not mapped to the entry's practice"),
+    "POAM020": (Severity.ERROR, "entry created after the assessment date (the POA&M is locked at Day 0)"),
+    "POAM021": (
+        Severity.WARNING,
+        "an operational plan of action (32 CFR 170.4): not a POA&M item, not counted as open at closeout",
+    ),
+    "POAM022": (
+        Severity.WARNING,
+        "no objectives: the entry is judged on every 800-171A objective of its practice",
+    ),
+}
 
-    def findings(self, ctx: LintContext) -> Iterator[tuple[str | None, str]]:
+
+def _rule(rule_id: str, judge: Judge) -> partial[CredibilityRule]:
+    """The rule ``rule_id`` of the table, judging by ``judge``: called, it builds one (``SeveralPractices()``)."""
+    severity, description = _RULE_TABLE[rule_id]
+    return partial(CredibilityRule, rule_id, description, severity, judge)
+
+
+def _each_entry(judge: EntryJudge, *, open_only: bool = False) -> Judge:
+    """A judge of each entry on its own; ``open_only`` for a time-driven rule: closed entries are history."""
+
+    def findings(ctx: LintContext) -> Iterator[tuple[str | None, str]]:
         for entry in ctx.poam.entries:
-            for message in self.entry_messages(entry, ctx):
+            if open_only and entry.status is EntryStatus.CLOSED:
+                continue
+            for message in judge(entry, ctx):
                 yield entry.id, message
 
-    @abstractmethod
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterable[str]:
-        """Every problem with one entry, as messages."""
+    return findings
 
 
-class _OpenEntryRule(_EntryRule):
-    """A time-driven rule: closed entries are history and are skipped."""
-
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterable[str]:
-        if entry.status is EntryStatus.CLOSED:
-            return ()
-        return self.open_entry_messages(entry, ctx)
-
-    @abstractmethod
-    def open_entry_messages(self, entry: Entry, ctx: LintContext) -> Iterable[str]:
-        """Every problem with one entry that is still on the POA&M."""
+def _each_text(problem: Callable[[Entry], str | None]) -> Judge:
+    """A judge of each entry by one heuristic about one of its texts: its message, if any, is the problem."""
+    return _each_entry(lambda entry, _ctx: _present(problem(entry)))
 
 
 # --- § 170.21 eligibility -----------------------------------------------------------------------
 
 
-class _EligibilityRule(CredibilityRule):
+def _eligibility(*paragraphs: Paragraph) -> Judge:
     """Reports ``score``'s blockers for some paragraphs of § 170.21(a) (one source of truth)."""
 
-    severity = Severity.ERROR
-    paragraphs: frozenset[Paragraph]
-
-    def findings(self, ctx: LintContext) -> Iterator[tuple[str | None, str]]:
+    def findings(ctx: LintContext) -> Iterator[tuple[str | None, str]]:
         for blocker in score_poam(ctx.poam).blockers:
-            if blocker.paragraph in self.paragraphs:
+            if blocker.paragraph in paragraphs:
                 yield blocker.entry, f"{blocker.reason} ({blocker.rule})"
 
-
-class IneligiblePractice(_EligibilityRule):
-    rule_id = "POAM001"
-    description = "practice may not be on a Conditional POA&M (32 CFR § 170.21(a)(2)(ii), (iii))"
-    paragraphs = frozenset({Paragraph.POINT_VALUE, Paragraph.NEVER_ELIGIBLE})
+    return findings
 
 
-class ScoreBelowThreshold(_EligibilityRule):
-    rule_id = "POAM002"
-    description = "score below the Conditional threshold of 88 (32 CFR § 170.21(a)(2)(i))"
-    paragraphs = frozenset({Paragraph.SCORE})
-
-
-class LevelOnePoam(_EligibilityRule):
-    rule_id = "POAM003"
-    description = "a POA&M is never permitted for Level 1 (32 CFR § 170.21(a)(1))"
-    paragraphs = frozenset({Paragraph.LEVEL_1})
+IneligiblePractice = _rule("POAM001", _eligibility(Paragraph.POINT_VALUE, Paragraph.NEVER_ELIGIBLE))
+ScoreBelowThreshold = _rule("POAM002", _eligibility(Paragraph.SCORE))
+LevelOnePoam = _rule("POAM003", _eligibility(Paragraph.LEVEL_1))
 
 
 # --- what the gap is ----------------------------------------------------------------------------
 
 
-class SeveralPractices(_EntryRule):
-    rule_id = "POAM004"
-    description = "one entry covers several practices"
-    severity = Severity.ERROR
+def _several_practices(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    others = heuristics.other_practices_named(entry.finding, entry.practice_id)
+    if others:
+        yield (
+            f"finding also names {', '.join(others)}: each practice needs its own entry "
+            "(different owners, timelines and costs)"
+        )
+    phrase = heuristics.blanket_scope(entry.finding)
+    if phrase:
+        yield f"finding covers a group of practices ({phrase!r}): give each practice its own entry"
 
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        others = heuristics.other_practices_named(entry.finding, entry.practice_id)
-        if others:
+
+SeveralPractices = _rule("POAM004", _each_entry(_several_practices))
+
+
+def _duplicate_practice(ctx: LintContext) -> Iterator[tuple[str | None, str]]:
+    first: dict[str, str] = {}
+    for entry in ctx.poam.entries:
+        earlier = first.setdefault(entry.practice_id, entry.id)
+        if earlier != entry.id:
             yield (
-                f"finding also names {', '.join(others)}: each practice needs its own entry "
-                "(different owners, timelines and costs)"
+                entry.id,
+                (
+                    f"{entry.practice_id} is already on entry {earlier}: one practice, one entry "
+                    "(the score deducts it once)"
+                ),
             )
-        phrase = heuristics.blanket_scope(entry.finding)
-        if phrase:
-            yield f"finding covers a group of practices ({phrase!r}): give each practice its own entry"
 
 
-class DuplicatePractice(CredibilityRule):
-    rule_id = "POAM005"
-    description = "two entries for the same practice"
-    severity = Severity.WARNING
-
-    def findings(self, ctx: LintContext) -> Iterator[tuple[str | None, str]]:
-        first: dict[str, str] = {}
-        for entry in ctx.poam.entries:
-            earlier = first.setdefault(entry.practice_id, entry.id)
-            if earlier != entry.id:
-                yield (
-                    entry.id,
-                    (
-                        f"{entry.practice_id} is already on entry {earlier}: one practice, one entry "
-                        "(the score deducts it once)"
-                    ),
-                )
+DuplicatePractice = _rule("POAM005", _duplicate_practice)
 
 
-class VagueFinding(_EntryRule):
-    rule_id = "POAM006"
-    description = "finding too vague to act on"
-    severity = Severity.WARNING
-
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterable[str]:
-        return _present(heuristics.finding_vagueness(entry.finding))
+VagueFinding = _rule("POAM006", _each_text(lambda entry: heuristics.finding_vagueness(entry.finding)))
 
 
 # --- why, who, with what ------------------------------------------------------------------------
 
 
-class RootCause(_EntryRule):
-    rule_id = "POAM007"
-    description = "root cause missing or an evasion"
-    severity = Severity.ERROR
-
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterable[str]:
-        return _present(heuristics.root_cause_problem(entry.root_cause))
+RootCause = _rule("POAM007", _each_text(lambda entry: heuristics.root_cause_problem(entry.root_cause)))
 
 
-class OwnerNamed(_EntryRule):
-    rule_id = "POAM008"
-    description = "owner missing, or a team rather than a named person or role"
-    severity = Severity.ERROR
-
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterable[str]:
-        return _present(heuristics.owner_problem(entry.owner))
+OwnerNamed = _rule("POAM008", _each_text(lambda entry: heuristics.owner_problem(entry.owner)))
 
 
-class ResourcesCommitted(_EntryRule):
-    rule_id = "POAM016"
-    description = "resources missing, zero, or TBD"
-    severity = Severity.ERROR
-
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterable[str]:
-        return _present(heuristics.resources_problem(entry.resources))
+ResourcesCommitted = _rule("POAM016", _each_text(lambda entry: heuristics.resources_problem(entry.resources)))
 
 
 # --- when: milestones ---------------------------------------------------------------------------
 
 
-class MilestoneCount(_EntryRule):
-    rule_id = "POAM009"
-    description = f"fewer than {MIN_MILESTONES} or more than {MAX_MILESTONES} milestones"
-    severity = Severity.ERROR
+def _milestone_count(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    count = len(entry.milestones)
+    if not MIN_MILESTONES <= count <= MAX_MILESTONES:
+        yield (
+            f"{count} milestone(s); a credible plan has {MIN_MILESTONES} to {MAX_MILESTONES} "
+            "dated steps (design, pilot, deploy, verify)"
+        )
 
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        count = len(entry.milestones)
-        if not MIN_MILESTONES <= count <= MAX_MILESTONES:
+
+MilestoneCount = _rule("POAM009", _each_entry(_milestone_count))
+
+
+def _milestone_undated(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    for index, milestone in enumerate(entry.milestones, 1):
+        if not milestone.due_text.strip():
+            yield f"{_label(index, milestone)} has no due date"
+        elif milestone.due is None and heuristics.is_vague_due(milestone.due_text):
+            yield f"{_label(index, milestone)} is due {milestone.due_text!r}, a period, not a date"
+
+
+MilestoneUndated = _rule("POAM010", _each_entry(_milestone_undated))
+
+
+def _milestone_date_not_iso(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    for index, milestone in enumerate(entry.milestones, 1):
+        text = milestone.due_text.strip()
+        if text and milestone.due is None and not heuristics.is_vague_due(text):
             yield (
-                f"{count} milestone(s); a credible plan has {MIN_MILESTONES} to {MAX_MILESTONES} "
-                "dated steps (design, pilot, deploy, verify)"
+                f"{_label(index, milestone)} is due {text!r}, not an ISO date (YYYY-MM-DD): "
+                "it cannot be checked against the closeout deadline"
             )
 
 
-class MilestoneUndated(_EntryRule):
-    rule_id = "POAM010"
-    description = "milestone without a due date, or with a period such as 'Q3'"
-    severity = Severity.ERROR
-
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        for index, milestone in enumerate(entry.milestones, 1):
-            if not milestone.due_text.strip():
-                yield f"{_label(index, milestone)} has no due date"
-            elif milestone.due is None and heuristics.is_vague_due(milestone.due_text):
-                yield f"{_label(index, milestone)} is due {milestone.due_text!r}, a period, not a date"
+MilestoneDateNotIso = _rule("POAM011", _each_entry(_milestone_date_not_iso))
 
 
-class MilestoneDateNotIso(_EntryRule):
-    rule_id = "POAM011"
-    description = "milestone due text is not an ISO date"
-    severity = Severity.WARNING
-
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        for index, milestone in enumerate(entry.milestones, 1):
-            text = milestone.due_text.strip()
-            if text and milestone.due is None and not heuristics.is_vague_due(text):
-                yield (
-                    f"{_label(index, milestone)} is due {text!r}, not an ISO date (YYYY-MM-DD): "
-                    "it cannot be checked against the closeout deadline"
-                )
+def _milestone_after_deadline(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    deadline = closeout_deadline(ctx.poam.assessment)
+    for index, milestone, due in _pending_dated(entry):
+        if due > deadline:
+            yield (
+                f"{_label(index, milestone)} is due {due} ({_day(ctx, due)}), after the "
+                f"{CLOSEOUT_DAYS}-day closeout deadline {deadline}{_basis_note(ctx)}"
+            )
 
 
-class MilestoneAfterDeadline(_OpenEntryRule):
-    rule_id = "POAM012"
-    description = f"milestone due after the {CLOSEOUT_DAYS}-day closeout deadline"
-    severity = Severity.ERROR
-
-    def open_entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        deadline = closeout_deadline(ctx.poam.assessment)
-        for index, milestone, due in _pending_dated(entry):
-            if due > deadline:
-                yield (
-                    f"{_label(index, milestone)} is due {due} ({_day(ctx, due)}), after the "
-                    f"{CLOSEOUT_DAYS}-day closeout deadline {deadline}{_basis_note(ctx)}"
-                )
+MilestoneAfterDeadline = _rule("POAM012", _each_entry(_milestone_after_deadline, open_only=True))
 
 
-class MilestoneInC3paoBuffer(_OpenEntryRule):
-    rule_id = "POAM013"
-    description = f"milestone due in the last {C3PAO_BUFFER_DAYS} days before the deadline"
-    severity = Severity.WARNING
-
-    def open_entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        deadline = closeout_deadline(ctx.poam.assessment)
-        for index, milestone, due in _pending_dated(entry):
-            if 0 <= (deadline - due).days < C3PAO_BUFFER_DAYS:
-                yield (
-                    f"{_label(index, milestone)} is due {due} ({_day(ctx, due)}), in the "
-                    f"last {C3PAO_BUFFER_DAYS} days before the deadline {deadline}{_basis_note(ctx)}: back it "
-                    f"up by {C3PAO_BUFFER_DAYS} days and leave that time to the C3PAO"
-                )
+def _milestone_in_c3pao_buffer(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    deadline = closeout_deadline(ctx.poam.assessment)
+    for index, milestone, due in _pending_dated(entry):
+        if 0 <= (deadline - due).days < C3PAO_BUFFER_DAYS:
+            yield (
+                f"{_label(index, milestone)} is due {due} ({_day(ctx, due)}), in the "
+                f"last {C3PAO_BUFFER_DAYS} days before the deadline {deadline}{_basis_note(ctx)}: back it "
+                f"up by {C3PAO_BUFFER_DAYS} days and leave that time to the C3PAO"
+            )
 
 
-class MilestoneOverdue(_OpenEntryRule):
-    rule_id = "POAM014"
-    description = "milestone past due and not done"
-    severity = Severity.WARNING
-
-    def open_entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        for index, milestone in enumerate(entry.milestones, 1):
-            if is_overdue(milestone, ctx.as_of):
-                yield (
-                    f"{_label(index, milestone)} was due {milestone.due} and is {milestone.status.value}: "
-                    "record the slip, its cause and a new date"
-                )
+MilestoneInC3paoBuffer = _rule("POAM013", _each_entry(_milestone_in_c3pao_buffer, open_only=True))
 
 
-class MilestoneStatusStale(_OpenEntryRule):
-    rule_id = "POAM015"
-    description = "milestone status date missing, stale, or in the future"
-    severity = Severity.WARNING
+def _milestone_overdue(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    for index, milestone in enumerate(entry.milestones, 1):
+        if is_overdue(milestone, ctx.as_of):
+            yield (
+                f"{_label(index, milestone)} was due {milestone.due} and is {milestone.status.value}: "
+                "record the slip, its cause and a new date"
+            )
 
-    def open_entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        for index, milestone in enumerate(entry.milestones, 1):
-            problem = _status_problem(milestone, ctx)
-            if problem:
-                yield f"{_label(index, milestone)} {problem}"
+
+MilestoneOverdue = _rule("POAM014", _each_entry(_milestone_overdue, open_only=True))
+
+
+def _milestone_status_stale(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    for index, milestone in enumerate(entry.milestones, 1):
+        problem = _status_problem(milestone, ctx)
+        if problem:
+            yield f"{_label(index, milestone)} {problem}"
+
+
+MilestoneStatusStale = _rule("POAM015", _each_entry(_milestone_status_stale, open_only=True))
 
 
 def _status_problem(milestone: Milestone, ctx: LintContext) -> str | None:
@@ -337,59 +330,51 @@ def _status_problem(milestone: Milestone, ctx: LintContext) -> str | None:
 # --- how closure is verified --------------------------------------------------------------------
 
 
-class NoVerificationPath(_EntryRule):
-    rule_id = "POAM017"
-    description = "no automated check and no attestation: nothing can confirm closure"
-    severity = Severity.ERROR
-
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        if entry.verification.attestation:
-            return
-        checks = entry.verification.checks
-        # Same resolution as the evaluation: explicit checks, else the mapping's; an empty list overrides.
-        if checks is None and ctx.mapping is None:
-            yield "no verification.checks, and no mapping was given to supply the practice's checks"
-        elif checks is not None and not checks:
-            yield (
-                "verification.checks is empty (an empty list overrides the mapping) and verification.attestation "
-                "is not true: nothing can confirm closure"
-            )
-        elif (
-            checks is None
-            and ctx.mapping is not None
-            and not any(ctx.mapping.checks_for(entry.practice_id, p) for p in ctx.poam.providers)
-        ):
-            yield (
-                f"the mapping has no automated check for {entry.practice_id} and verification.attestation is not "
-                "true: nothing can confirm closure (name a check or record an attestation)"
-            )
+def _no_verification_path(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    if entry.verification.attestation:
+        return
+    checks = entry.verification.checks
+    # Same resolution as the evaluation: explicit checks, else the mapping's; an empty list overrides.
+    if checks is None and ctx.mapping is None:
+        yield "no verification.checks, and no mapping was given to supply the practice's checks"
+    elif checks is not None and not checks:
+        yield (
+            "verification.checks is empty (an empty list overrides the mapping) and verification.attestation "
+            "is not true: nothing can confirm closure"
+        )
+    elif (
+        checks is None
+        and ctx.mapping is not None
+        and not any(ctx.mapping.checks_for(entry.practice_id, p) for p in ctx.poam.providers)
+    ):
+        yield (
+            f"the mapping has no automated check for {entry.practice_id} and verification.attestation is not "
+            "true: nothing can confirm closure (name a check or record an attestation)"
+        )
 
 
-class UnknownCheck(CredibilityRule):
-    rule_id = "POAM018"
-    description = (
-        "check id unknown to the mapping, to the Prowler release's check list or to the installed Prowler"
+NoVerificationPath = _rule("POAM017", _each_entry(_no_verification_path))
+
+
+def _unknown_check(ctx: LintContext) -> Iterator[tuple[str | None, str]]:
+    mapped = {p: ctx.mapping.all_checks(p) for p in ctx.poam.providers} if ctx.mapping is not None else None
+    release = (
+        {(u.entry, u.check_id): u for u in unknown_check_ids(ctx.poam, ctx.release_checks)}
+        if ctx.release_checks is not None
+        else {}
     )
-    severity = Severity.ERROR
+    for entry in ctx.poam.entries:
+        for check in entry.verification.checks or ():
+            unknown = release.get((entry.id, check.rpartition(QUALIFIER)[2]))
+            if unknown is not None:
+                yield entry.id, unknown.message()
+                continue
+            sources = _unknown_to(check, mapped, ctx)
+            if sources:
+                yield entry.id, f"check {check!r} is unknown to {' and '.join(sources)}"
 
-    def findings(self, ctx: LintContext) -> Iterator[tuple[str | None, str]]:
-        mapped = (
-            {p: ctx.mapping.all_checks(p) for p in ctx.poam.providers} if ctx.mapping is not None else None
-        )
-        release = (
-            {(u.entry, u.check_id): u for u in unknown_check_ids(ctx.poam, ctx.release_checks)}
-            if ctx.release_checks is not None
-            else {}
-        )
-        for entry in ctx.poam.entries:
-            for check in entry.verification.checks or ():
-                unknown = release.get((entry.id, check.rpartition(QUALIFIER)[2]))
-                if unknown is not None:
-                    yield entry.id, unknown.message()
-                    continue
-                sources = _unknown_to(check, mapped, ctx)
-                if sources:
-                    yield entry.id, f"check {check!r} is unknown to {' and '.join(sources)}"
+
+UnknownCheck = _rule("POAM018", _unknown_check)
 
 
 def _unknown_to(check: str, mapped: dict[str, frozenset[str]] | None, ctx: LintContext) -> list[str]:
@@ -404,26 +389,24 @@ def _unknown_to(check: str, mapped: dict[str, frozenset[str]] | None, ctx: LintC
     return sources
 
 
-class CheckForAnotherPractice(CredibilityRule):
-    rule_id = "POAM019"
-    description = "check not mapped to the entry's practice"
-    severity = Severity.WARNING
+def _check_for_another_practice(ctx: LintContext) -> Iterator[tuple[str | None, str]]:
+    if ctx.mapping is None:
+        return
+    practices_of = _practices_by_check(ctx.mapping, ctx.poam.providers)
+    for entry in ctx.poam.entries:
+        for check in entry.verification.checks or ():
+            owners = practices_of.get(check.rpartition(QUALIFIER)[2], ())
+            if owners and entry.practice_id not in owners:
+                yield (
+                    entry.id,
+                    (
+                        f"check {check!r} is mapped to {', '.join(owners)}, not to {entry.practice_id}: "
+                        "its PASS may not prove this practice"
+                    ),
+                )
 
-    def findings(self, ctx: LintContext) -> Iterator[tuple[str | None, str]]:
-        if ctx.mapping is None:
-            return
-        practices_of = _practices_by_check(ctx.mapping, ctx.poam.providers)
-        for entry in ctx.poam.entries:
-            for check in entry.verification.checks or ():
-                owners = practices_of.get(check.rpartition(QUALIFIER)[2], ())
-                if owners and entry.practice_id not in owners:
-                    yield (
-                        entry.id,
-                        (
-                            f"check {check!r} is mapped to {', '.join(owners)}, not to {entry.practice_id}: "
-                            "its PASS may not prove this practice"
-                        ),
-                    )
+
+CheckForAnotherPractice = _rule("POAM019", _check_for_another_practice)
 
 
 def _practices_by_check(mapping: CheckMapping, providers: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -438,56 +421,48 @@ def _practices_by_check(mapping: CheckMapping, providers: Iterable[str]) -> dict
 # --- Day 0 lock ---------------------------------------------------------------------------------
 
 
-class AddedAfterAssessment(_EntryRule):
-    rule_id = "POAM020"
-    description = "entry created after the assessment date (the POA&M is locked at Day 0)"
-    severity = Severity.ERROR
+def _added_after_assessment(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    assessed = ctx.poam.assessment.assessment_date
+    if entry.created is not None and entry.created > assessed:
+        yield (
+            f"created {entry.created}, after the assessment on {assessed}: no item may be added to the "
+            "POA&M after the assessment"
+        )
 
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        assessed = ctx.poam.assessment.assessment_date
-        if entry.created is not None and entry.created > assessed:
-            yield (
-                f"created {entry.created}, after the assessment on {assessed}: no item may be added to the "
-                "POA&M after the assessment"
-            )
+
+AddedAfterAssessment = _rule("POAM020", _each_entry(_added_after_assessment))
 
 
 # --- operational plans of action -----------------------------------------------------------------
 
 
-class OperationalPlanOfAction(_EntryRule):
-    rule_id = "POAM021"
-    description = (
-        "an operational plan of action (32 CFR 170.4): not a POA&M item, not counted as open at closeout"
-    )
-    severity = Severity.WARNING
+def _operational_plan_of_action(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    if entry.kind == "operational":
+        yield (
+            "kind is operational: an operational plan of action (a temporary deficiency, 32 CFR 170.4) is not "
+            "a POA&M item; its practice can still be MET, and poam closeout neither counts it as open nor "
+            "waits for it (remove the kind if this is a NOT MET requirement of the assessment)"
+        )
 
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        if entry.kind == "operational":
-            yield (
-                "kind is operational: an operational plan of action (a temporary deficiency, 32 CFR 170.4) is not "
-                "a POA&M item; its practice can still be MET, and poam closeout neither counts it as open nor "
-                "waits for it (remove the kind if this is a NOT MET requirement of the assessment)"
-            )
+
+OperationalPlanOfAction = _rule("POAM021", _each_entry(_operational_plan_of_action))
 
 
 # --- objectives ------------------------------------------------------------------------------------
 
 
-class JudgedOnAllObjectives(_EntryRule):
-    rule_id = "POAM022"
-    description = "no objectives: the entry is judged on every 800-171A objective of its practice"
-    severity = Severity.WARNING
+def _judged_on_all_objectives(entry: Entry, ctx: LintContext) -> Iterator[str]:
+    procedure = assessment_procedures().get(entry.practice_id)
+    if entry.objectives is not None or procedure is None or len(procedure.objectives) < 2:  # noqa: PLR2004
+        return
+    ids = [o.objective_id for o in procedure.objectives]
+    yield (
+        f"judged on all {len(ids)} objectives of {entry.practice_id} ({', '.join(ids)}): list in "
+        "objectives the ones the assessment found NOT MET, or each needs a check or an attestation"
+    )
 
-    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        procedure = assessment_procedures().get(entry.practice_id)
-        if entry.objectives is not None or procedure is None or len(procedure.objectives) < 2:  # noqa: PLR2004
-            return
-        ids = [o.objective_id for o in procedure.objectives]
-        yield (
-            f"judged on all {len(ids)} objectives of {entry.practice_id} ({', '.join(ids)}): list in "
-            "objectives the ones the assessment found NOT MET, or each needs a check or an attestation"
-        )
+
+JudgedOnAllObjectives = _rule("POAM022", _each_entry(_judged_on_all_objectives))
 
 
 # --- helpers and the default rule set -----------------------------------------------------------

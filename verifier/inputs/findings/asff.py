@@ -7,8 +7,7 @@ the reading that can never make a practice look better than it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+from functools import partial
 from typing import Annotated, Any
 
 import msgspec
@@ -16,14 +15,13 @@ import msgspec
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.normalize import (
     dotted,
+    first_time,
     lookup,
     optional_text,
     require_identity,
     required_text,
-    unnamed_json,
-    utc_time,
 )
-from verifier.inputs.findings.typed import TypedFormat, read_json_array, typed_time
+from verifier.inputs.findings.typed import JsonArrayReader, TypedFormat, typed_time
 from verifier.model import DEFAULT_PROVIDER, Finding, FindingRow, Status
 from verifier.providers import identity_fault
 
@@ -38,22 +36,6 @@ _COMPLIANCE_STATUS = {
 
 
 FORMAT = "asff"
-
-
-class AsffReader:
-    """Reads Prowler's ASFF JSON findings."""
-
-    format_name = FORMAT
-
-    def accepts(self, name: str, head: bytes) -> bool:
-        """``*.asff.json``, or any ``*.json`` whose start looks like an ASFF finding."""
-        if name.endswith(".asff.json"):
-            return True
-        return unnamed_json(name) and b'"SchemaVersion"' in head and b'"GeneratorId"' in head
-
-    def read(self, data: bytes, source: str) -> Iterator[Finding]:
-        """Yield one ``Finding`` per array element; any unreadable element stops the read."""
-        return read_json_array(data, source, TYPED)
 
 
 # --- typed decoding: exactly the fields ``_finding`` reads ------------------------------------------------
@@ -139,7 +121,7 @@ def _finding(record: Any, where: str, source: str) -> Finding:
         region=region,
         resource_uid=required_text(record, ("Resources", 0, "Id"), where),
         finding_uid=required_text(record, ("Id",), where),
-        time=_time(record, where),
+        time=first_time(record, ("UpdatedAt", "CreatedAt"), where),
         prowler_version=optional_text(record, ("ProductFields", "ProviderVersion"), where),
         source_file=source,
         status_extended=optional_text(record, ("Description",), where),
@@ -186,14 +168,7 @@ _ACCOUNT = ("AwsAccountId",)
 _RESOURCE_REGION: tuple[str | int, ...] = ("Resources", 0, "Region")
 
 
-def _time(record: dict[str, Any], where: str) -> datetime:
-    for key in ("UpdatedAt", "CreatedAt"):
-        value = record.get(key)
-        if value is not None:
-            return utc_time(value, f"{where}: {key}")
-    raise FindingsFormatError(f"{where}: UpdatedAt and CreatedAt are both missing")
+TYPED: TypedFormat[AsffRecord] = TypedFormat(AsffRecord, convert=from_record, judge=_finding)
 
-
-TYPED: TypedFormat[AsffRecord] = TypedFormat(
-    decode=msgspec.json.Decoder(list[AsffRecord]).decode, convert=from_record, judge=_finding
-)
+AsffReader = partial(JsonArrayReader, FORMAT, ".asff.json", (b'"SchemaVersion"', b'"GeneratorId"'), TYPED)
+"""Reads Prowler's ASFF JSON findings: ``*.asff.json``, or any ``*.json`` whose start looks like one of its findings."""

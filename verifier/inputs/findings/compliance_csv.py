@@ -18,12 +18,11 @@ from verifier.inputs.findings.normalize import (
     optional_cell,
     parse_flag,
     parse_status,
-    require_identity,
     required_cell,
-    unformula,
+    row_identity,
     utc_time,
 )
-from verifier.model import DEFAULT_PROVIDER, Finding, Status
+from verifier.model import Finding, Status
 from verifier.providers import PROVIDERS
 
 KIND = "compliance CSV"
@@ -148,10 +147,14 @@ class _Columns:
 
     def _identity(self, cells: list[str], where: str) -> tuple[str, str, str]:
         # No PROVIDER column means AWS (as in the findings CSV); an empty or odd cell in it is refused.
-        provider = DEFAULT_PROVIDER if self.provider is None else unformula(cells[self.provider])
-        account = required_cell(cells, self.account, self.account_column, where)
-        identity = (provider, account, required_cell(cells, self.region, self.region_column, where))
-        require_identity(identity, ("PROVIDER", self.account_column, self.region_column), where)
+        identity = row_identity(
+            cells,
+            self.provider,
+            (self.account, self.account_column),
+            (self.region, self.region_column),
+            where,
+        )
+        provider = identity[0]
         heads = PROVIDERS[provider].compliance_columns
         if heads != (self.account_column, self.region_column):
             # A file whose columns are another provider's was mixed up, not written by Prowler.

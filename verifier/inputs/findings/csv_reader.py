@@ -14,12 +14,11 @@ from verifier.inputs.findings.normalize import (
     optional_cell,
     parse_flag,
     parse_status,
-    require_identity,
     required_cell,
-    unformula,
+    row_identity,
     utc_time,
 )
-from verifier.model import DEFAULT_PROVIDER, Finding
+from verifier.model import Finding
 
 KIND = "findings CSV"
 REQUIRED_COLUMNS = (
@@ -75,7 +74,9 @@ class _Columns:
     def finding(self, cells: list[str], where: str, source: str) -> Finding:
         check_id = required_cell(cells, self.check_id, "CHECK_ID", where)
         status = parse_status(cells[self.status], f"{where}: STATUS")
-        provider, account, region = self._identity(cells, where)
+        provider, account, region = row_identity(
+            cells, self.provider, (self.account, "ACCOUNT_UID"), (self.region, "REGION"), where
+        )
         return Finding(
             check_id=check_id,
             status=status,
@@ -91,15 +92,3 @@ class _Columns:
             severity=optional_cell(cells, self.severity).lower(),
             provider=provider,
         )
-
-    def _identity(self, cells: list[str], where: str) -> tuple[str, str, str]:
-        # No PROVIDER column (files written before other providers were supported) means AWS; an
-        # empty or odd cell in it is refused.
-        provider = DEFAULT_PROVIDER if self.provider is None else unformula(cells[self.provider])
-        account = required_cell(cells, self.account, "ACCOUNT_UID", where)
-        identity = (provider, account, required_cell(cells, self.region, "REGION", where))
-        require_identity(identity, _IDENTITY_FIELDS, where)
-        return identity
-
-
-_IDENTITY_FIELDS = ("PROVIDER", "ACCOUNT_UID", "REGION")

@@ -18,7 +18,7 @@ import orjson
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.jsondoc import utf16_hint
-from verifier.model import Status
+from verifier.model import DEFAULT_PROVIDER, Status
 from verifier.providers import identity_expectation, identity_fault
 
 # How much of a file's (decompressed) start the readers may sniff to recognise their format.
@@ -203,6 +203,15 @@ def decode_text(data: bytes, source: str) -> str:
         ) from exc
 
 
+def first_time(record: dict[str, Any], keys: tuple[str, str], where: str) -> datetime:
+    """The finding's time from the first of ``keys`` present (the second is the fallback), as UTC."""
+    for key in keys:
+        value = record.get(key)
+        if value is not None:
+            return utc_time(value, f"{where}: {key}")
+    raise FindingsFormatError(f"{where}: {keys[0]} and {keys[1]} are both missing")
+
+
 def unnamed_json(name: str) -> bool:
     """A ``.json`` name that does not already say which Prowler format it is, so content decides."""
     return name.endswith(".json") and not name.endswith((".ocsf.json", ".asff.json"))
@@ -233,6 +242,23 @@ def required_cell(cells: list[str], position: int, column: str, where: str) -> s
 def optional_cell(cells: list[str], position: int | None) -> str:
     """A CSV cell from an optional column: "" when the column is absent."""
     return "" if position is None else unformula(cells[position])
+
+
+def row_identity(
+    cells: list[str], provider: int | None, account: tuple[int, str], region: tuple[int, str], where: str
+) -> tuple[str, str, str]:
+    """A CSV row's (provider, account, region), refused as ``require_identity`` refuses it.
+
+    ``account`` and ``region`` are each a column's position and name. No PROVIDER column (files written
+    before other providers were supported) means AWS; an empty or odd cell in it is refused.
+    """
+    identity = (
+        DEFAULT_PROVIDER if provider is None else unformula(cells[provider]),
+        required_cell(cells, account[0], account[1], where),
+        required_cell(cells, region[0], region[1], where),
+    )
+    require_identity(identity, ("PROVIDER", account[1], region[1]), where)
+    return identity
 
 
 class SemicolonTable:

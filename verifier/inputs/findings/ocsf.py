@@ -6,8 +6,7 @@ The primary format: it carries everything a verdict needs, including the exact s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+from functools import partial
 from sys import intern
 from typing import Annotated, Any, Literal
 
@@ -15,15 +14,14 @@ import msgspec
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.normalize import (
+    first_time,
     lookup,
     optional_text,
     parse_status,
     require_identity,
     required_text,
-    unnamed_json,
-    utc_time,
 )
-from verifier.inputs.findings.typed import TypedFormat, read_json_array, typed_time
+from verifier.inputs.findings.typed import JsonArrayReader, TypedFormat, typed_time
 from verifier.model import DEFAULT_PROVIDER, Finding, FindingRow, Status
 from verifier.providers import identity_fault
 
@@ -38,22 +36,6 @@ _IDENTITY_FIELDS = ("cloud.provider", "cloud.account.uid", "cloud.region")
 
 
 FORMAT = "ocsf"
-
-
-class OcsfReader:
-    """Reads Prowler's OCSF JSON findings."""
-
-    format_name = FORMAT
-
-    def accepts(self, name: str, head: bytes) -> bool:
-        """``*.ocsf.json``, or any ``*.json`` whose start looks like an OCSF finding."""
-        if name.endswith(".ocsf.json"):
-            return True
-        return unnamed_json(name) and b'"event_code"' in head and b'"status_code"' in head
-
-    def read(self, data: bytes, source: str) -> Iterator[Finding]:
-        """Yield one ``Finding`` per array element; any unreadable element stops the read."""
-        return read_json_array(data, source, TYPED)
 
 
 # --- typed decoding: exactly the fields ``_finding`` reads ------------------------------------------------
@@ -158,7 +140,9 @@ def _finding(record: Any, where: str, source: str) -> Finding:
         region=intern(region),
         resource_uid=required_text(record, ("resources", 0, "uid"), where),
         finding_uid=required_text(record, ("finding_info", "uid"), where),
-        time=_time(record, where),
+        # ``time`` (epoch seconds) is exact; ``time_dt`` is the scanner's naive local time, so it is
+        # only the fallback (and, like every naive time, taken as UTC).
+        time=first_time(record, ("time", "time_dt"), where),
         prowler_version=intern(optional_text(record, ("metadata", "product", "version"), where)),
         source_file=source,
         status_extended=intern(optional_text(record, ("status_detail",), where)),
@@ -201,16 +185,7 @@ def _muted(record: dict[str, Any], where: str) -> bool:
     return status == _SUPPRESSED or explicit is True
 
 
-def _time(record: dict[str, Any], where: str) -> datetime:
-    # ``time`` (epoch seconds) is exact; ``time_dt`` is the scanner's naive local time, so it is
-    # only the fallback (and, like every naive time, taken as UTC).
-    for key in ("time", "time_dt"):
-        value = record.get(key)
-        if value is not None:
-            return utc_time(value, f"{where}: {key}")
-    raise FindingsFormatError(f"{where}: time and time_dt are both missing")
+TYPED: TypedFormat[OcsfRecord] = TypedFormat(OcsfRecord, convert=from_record, judge=_finding)
 
-
-TYPED: TypedFormat[OcsfRecord] = TypedFormat(
-    decode=msgspec.json.Decoder(list[OcsfRecord]).decode, convert=from_record, judge=_finding
-)
+OcsfReader = partial(JsonArrayReader, FORMAT, ".ocsf.json", (b'"event_code"', b'"status_code"'), TYPED)
+"""Reads Prowler's OCSF JSON findings: ``*.ocsf.json``, or any ``*.json`` whose start looks like one of its findings."""

@@ -13,27 +13,50 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from types import GenericAlias
 from typing import Any, Generic, TypeVar
 
+import msgspec
 import orjson
 
 from verifier.errors import FindingsFormatError
 from verifier.inputs.findings.elements import Run, element_runs, spans_of
-from verifier.inputs.findings.normalize import STREAM_CHUNK, NotStreamable, json_elements, utc_time
+from verifier.inputs.findings.normalize import (
+    STREAM_CHUNK,
+    NotStreamable,
+    json_elements,
+    unnamed_json,
+    utc_time,
+)
 from verifier.model import Finding, FindingRow, finding_row
 
-Record = TypeVar("Record")
+Record = TypeVar("Record", bound=msgspec.Struct)
 # ``Finding.location``: where a finding's element lies in its (decompressed) source.
 Location = tuple[int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
 class TypedFormat(Generic[Record]):
-    """How one JSON format is decoded: the array decoder, the conversion and the dict-based judge."""
+    """How one JSON format is decoded: the record Struct, the conversion and the dict-based judge.
 
-    decode: Callable[[bytes | memoryview], list[Record]]
+    Every part is named by reference (the decoder is built once per process), so a format, and a reader
+    holding one, passes to a worker process.
+    """
+
+    record: type[Record]
     convert: Callable[[Record, str, Location], FindingRow | None]
     judge: Callable[[Any, str, str], Finding]
+
+    def decode(self, data: bytes | memoryview) -> list[Record]:
+        """The records of a JSON array of them (raises ``msgspec.DecodeError`` / ``ValidationError``)."""
+        decoded: list[Record] = _decoder(self.record).decode(data)
+        return decoded
+
+
+@cache
+def _decoder(record: type[msgspec.Struct]) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(GenericAlias(list, (record,)))
 
 
 def typed_findings(chunks: Iterable[bytes], form: TypedFormat[Any], source: str) -> Iterator[Finding]:
@@ -73,6 +96,28 @@ def read_json_array(data: bytes, source: str, form: TypedFormat[Any]) -> Iterato
         return (
             form.judge(record, f"{source}, element {index}", source) for index, record in enumerate(elements)
         )
+
+
+class JsonArrayReader:
+    """Reads one of Prowler's JSON array formats (OCSF, ASFF) through its ``TypedFormat``."""
+
+    def __init__(
+        self, format_name: str, suffix: str, signature: tuple[bytes, bytes], form: TypedFormat[Any]
+    ) -> None:
+        self.format_name = format_name
+        self._suffix = suffix
+        self._signature = signature
+        self._form = form
+
+    def accepts(self, name: str, head: bytes) -> bool:
+        """A name with the format's suffix, or any other ``*.json`` whose start holds both signature keys."""
+        if name.endswith(self._suffix):
+            return True
+        return unnamed_json(name) and all(key in head for key in self._signature)
+
+    def read(self, data: bytes, source: str) -> Iterator[Finding]:
+        """Yield one ``Finding`` per array element; any unreadable element stops the read."""
+        return read_json_array(data, source, self._form)
 
 
 def typed_time(value: object, fallback: object) -> datetime | None:
