@@ -33,7 +33,9 @@ POAM022  warning no ``objectives``: the entry is judged on all of its practice's
 
 Choices worth knowing: ``closed`` entries are history, so the time-driven rules (POAM012–POAM015) skip
 them and their ``done`` milestones; the eligibility rules (POAM001–POAM003) judge only entries still on
-the POA&M, as ``score`` does. Before certification (no conditional status date) the assessment date is
+the POA&M, as ``score`` does. An operational plan of action (``kind: operational``) is not a POA&M item:
+``score`` leaves it out, so POAM001–POAM002 never judge it, and the 180-day rules POAM012–POAM014 skip it
+(it is not subject to the closeout); POAM021 names it. Before certification (no conditional status date) the assessment date is
 the planning basis for the deadline, and the messages say so. A vague period ("Q3") is an error because
 it cannot be held to the deadline at all; other non-ISO text ("30 Jan 2027") is a warning: it may be a
 real date, but the tool cannot check it, so write it as YYYY-MM-DD.
@@ -108,6 +110,15 @@ class _OpenEntryRule(_EntryRule):
     @abstractmethod
     def open_entry_messages(self, entry: Entry, ctx: LintContext) -> Iterable[str]:
         """Every problem with one entry that is still on the POA&M."""
+
+
+class _PoamItemRule(_OpenEntryRule):
+    """A rule of the 180-day closeout clock: only POA&M items run it, not operational plans of action."""
+
+    def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterable[str]:
+        if not entry.is_poam_item:
+            return ()
+        return super().entry_messages(entry, ctx)
 
 
 # --- § 170.21 eligibility -----------------------------------------------------------------------
@@ -266,7 +277,7 @@ class MilestoneDateNotIso(_EntryRule):
                 )
 
 
-class MilestoneAfterDeadline(_OpenEntryRule):
+class MilestoneAfterDeadline(_PoamItemRule):
     rule_id = "POAM012"
     description = f"milestone due after the {CLOSEOUT_DAYS}-day closeout deadline"
     severity = Severity.ERROR
@@ -281,7 +292,7 @@ class MilestoneAfterDeadline(_OpenEntryRule):
                 )
 
 
-class MilestoneInC3paoBuffer(_OpenEntryRule):
+class MilestoneInC3paoBuffer(_PoamItemRule):
     rule_id = "POAM013"
     description = f"milestone due in the last {C3PAO_BUFFER_DAYS} days before the deadline"
     severity = Severity.WARNING
@@ -297,7 +308,7 @@ class MilestoneInC3paoBuffer(_OpenEntryRule):
                 )
 
 
-class MilestoneOverdue(_OpenEntryRule):
+class MilestoneOverdue(_PoamItemRule):
     rule_id = "POAM014"
     description = "milestone past due and not done"
     severity = Severity.WARNING
@@ -463,11 +474,12 @@ class OperationalPlanOfAction(_EntryRule):
     severity = Severity.WARNING
 
     def entry_messages(self, entry: Entry, ctx: LintContext) -> Iterator[str]:
-        if entry.kind == "operational":
+        if not entry.is_poam_item:
             yield (
                 "kind is operational: an operational plan of action (a temporary deficiency, 32 CFR 170.4) is not "
-                "a POA&M item; its practice can still be MET, and poam closeout neither counts it as open nor "
-                "waits for it (remove the kind if this is a NOT MET requirement of the assessment)"
+                "a POA&M item; its practice can still be MET, so it deducts nothing from the score, is not judged "
+                "for § 170.21 eligibility or against the 180-day deadline, and poam closeout neither counts it as "
+                "open nor waits for it (remove the kind if this is a NOT MET requirement of the assessment)"
             )
 
 
