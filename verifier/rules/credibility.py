@@ -35,8 +35,8 @@ Choices worth knowing: ``closed`` entries are history, so the time-driven rules 
 them and their ``done`` milestones; the eligibility rules (POAM001–POAM003) judge only entries still on
 the POA&M, as ``score`` does. An operational plan of action (``kind: operational``) is not a POA&M item:
 ``score`` leaves it out, so POAM001–POAM002 never judge it, and the 180-day rules POAM012–POAM014 skip it
-(it is not subject to the closeout); POAM021 names it. Before certification (no conditional status date) the assessment date is
-the planning basis for the deadline, and the messages say so. A vague period ("Q3") is an error because
+(it is not subject to the closeout); POAM021 names it. Before certification (no conditional status date)
+the assessment date is the planning basis for the deadline, and the messages say so. A vague period ("Q3") is an error because
 it cannot be held to the deadline at all; other non-ISO text ("30 Jan 2027") is a warning: it may be a
 real date, but the tool cannot check it, so write it as YYYY-MM-DD.
 """
