@@ -202,6 +202,9 @@ class Verification:
     objective_checks: Mapping[str, tuple[str, ...]] | None = None
 
 
+OPERATIONAL_KIND = "operational"  # Entry.kind of an operational plan of action (32 CFR 170.4)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One POA&M item: one practice, one gap."""
@@ -222,6 +225,15 @@ class Entry:
     # "poam" for a POA&M item; "operational" for an operational plan of action (32 CFR 170.4), never
     # counted as open at closeout.
     kind: str = "poam"
+
+    @property
+    def is_poam_item(self) -> bool:
+        """Whether the entry is a POA&M item; an operational plan of action (32 CFR 170.4) is not.
+
+        Only POA&M items deduct from the score, are judged for § 170.21 eligibility and run the 180-day
+        closeout clock; every entry is still verified. Any kind but ``operational`` counts (fail closed).
+        """
+        return self.kind != OPERATIONAL_KIND
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,8 @@ from verifier.errors import GateError
 def score(poam: PoamOption = Path("poam.json"), output: FormatOption = OutputFormat.TABLE) -> None:
     """SPRS-style Level 2 score and Conditional Level 2 eligibility under 32 CFR § 170.21(a)(2).
 
-    Score: 110 minus the points of every entry not closed (IA.L2-3.5.3 / SC.L2-3.13.11 with
-    "partial": true deduct 3). Projected: as if every ready_for_closeout entry were confirmed.
+    Score: 110 minus the points of every POA&M item not closed (IA.L2-3.5.3 / SC.L2-3.13.11 with
+    "partial": true deduct 3; an operational plan of action deducts nothing). Projected: as if every ready_for_closeout entry were confirmed.
     Eligible needs score >= 88, no entry worth more than 1 point (except SC.L2-3.13.11 partial) and
     none of the six practices § 170.21(a)(2)(iii) excludes. Exit 0 whatever the result.
     """

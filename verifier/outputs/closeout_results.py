@@ -18,8 +18,6 @@ from verifier.catalog import Practice, assessment_procedures, practices
 from verifier.model import Basis, Entry, EntryResult, ObjectiveResult, Verdict
 from verifier.outputs.reasons import render
 
-POAM_KIND = "poam"
-OPERATIONAL_KIND = "operational"
 NO_OBJECTIVE_RESULT = "no objective-level result"
 
 
@@ -55,7 +53,7 @@ class EntryOutcome:
 
     @property
     def is_poam_item(self) -> bool:
-        return self.entry.kind != OPERATIONAL_KIND
+        return self.entry.is_poam_item
 
     @property
     def closed(self) -> bool:

@@ -33,8 +33,10 @@ POAM022  warning no ``objectives``: the entry is judged on all of its practice's
 
 Choices worth knowing: ``closed`` entries are history, so the time-driven rules (POAM012–POAM015) skip
 them and their ``done`` milestones; the eligibility rules (POAM001–POAM003) judge only entries still on
-the POA&M, as ``score`` does. Before certification (no conditional status date) the assessment date is
-the planning basis for the deadline, and the messages say so. A vague period ("Q3") is an error because
+the POA&M, as ``score`` does. An operational plan of action (``kind: operational``) is not a POA&M item:
+``score`` leaves it out, so POAM001–POAM002 never judge it, and the 180-day rules POAM012–POAM014 skip it
+(it is not subject to the closeout); POAM021 names it. Before certification (no conditional status date)
+the assessment date is the planning basis for the deadline, and the messages say so. A vague period ("Q3") is an error because
 it cannot be held to the deadline at all; other non-ISO text ("30 Jan 2027") is a warning: it may be a
 real date, but the tool cannot check it, so write it as YYYY-MM-DD.
 """
@@ -141,12 +143,15 @@ def _rule(rule_id: str, judge: Judge) -> partial[CredibilityRule]:
     return partial(CredibilityRule, rule_id, description, severity, judge)
 
 
-def _each_entry(judge: EntryJudge, *, open_only: bool = False) -> Judge:
-    """A judge of each entry on its own; ``open_only`` for a time-driven rule: closed entries are history."""
+def _each_entry(judge: EntryJudge, *, open_only: bool = False, poam_items_only: bool = False) -> Judge:
+    """A judge of each entry on its own; ``open_only`` for a time-driven rule: closed entries are history;
+    ``poam_items_only`` for a rule of the 180-day closeout clock, which operational plans of action are not on."""
 
     def findings(ctx: LintContext) -> Iterator[tuple[str | None, str]]:
         for entry in ctx.poam.entries:
             if open_only and entry.status is EntryStatus.CLOSED:
+                continue
+            if poam_items_only and not entry.is_poam_item:
                 continue
             for message in judge(entry, ctx):
                 yield entry.id, message
@@ -277,7 +282,9 @@ def _milestone_after_deadline(entry: Entry, ctx: LintContext) -> Iterator[str]:
             )
 
 
-MilestoneAfterDeadline = _rule("POAM012", _each_entry(_milestone_after_deadline, open_only=True))
+MilestoneAfterDeadline = _rule(
+    "POAM012", _each_entry(_milestone_after_deadline, open_only=True, poam_items_only=True)
+)
 
 
 def _milestone_in_c3pao_buffer(entry: Entry, ctx: LintContext) -> Iterator[str]:
@@ -291,7 +298,9 @@ def _milestone_in_c3pao_buffer(entry: Entry, ctx: LintContext) -> Iterator[str]:
             )
 
 
-MilestoneInC3paoBuffer = _rule("POAM013", _each_entry(_milestone_in_c3pao_buffer, open_only=True))
+MilestoneInC3paoBuffer = _rule(
+    "POAM013", _each_entry(_milestone_in_c3pao_buffer, open_only=True, poam_items_only=True)
+)
 
 
 def _milestone_overdue(entry: Entry, ctx: LintContext) -> Iterator[str]:
@@ -303,7 +312,7 @@ def _milestone_overdue(entry: Entry, ctx: LintContext) -> Iterator[str]:
             )
 
 
-MilestoneOverdue = _rule("POAM014", _each_entry(_milestone_overdue, open_only=True))
+MilestoneOverdue = _rule("POAM014", _each_entry(_milestone_overdue, open_only=True, poam_items_only=True))
 
 
 def _milestone_status_stale(entry: Entry, ctx: LintContext) -> Iterator[str]:
@@ -437,11 +446,12 @@ AddedAfterAssessment = _rule("POAM020", _each_entry(_added_after_assessment))
 
 
 def _operational_plan_of_action(entry: Entry, ctx: LintContext) -> Iterator[str]:
-    if entry.kind == "operational":
+    if not entry.is_poam_item:
         yield (
             "kind is operational: an operational plan of action (a temporary deficiency, 32 CFR 170.4) is not "
-            "a POA&M item; its practice can still be MET, and poam closeout neither counts it as open nor "
-            "waits for it (remove the kind if this is a NOT MET requirement of the assessment)"
+            "a POA&M item; its practice can still be MET, so it deducts nothing from the score, is not judged "
+            "for § 170.21 eligibility or against the 180-day deadline, and poam closeout neither counts it as "
+            "open nor waits for it (remove the kind if this is a NOT MET requirement of the assessment)"
         )
 
 

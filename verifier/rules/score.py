@@ -8,7 +8,9 @@ employed but not FIPS-validated) deduct 3 when the entry says ``partial: true``;
 practice is ignored. CA.L2-3.12.4 (SSP) has no value: without a current SSP there is no score at all.
 
 Conditional eligibility is 32 CFR § 170.21(a): each unmet condition is a ``Blocker`` naming its paragraph.
-Closed entries are MET and no longer on the POA&M, so they neither deduct nor block.
+Closed entries are MET and no longer on the POA&M, so they neither deduct nor block. Nor does an operational
+plan of action (``kind: operational``, 32 CFR 170.4): it is not a POA&M item and its practice can still be
+MET, so it deducts nothing unless a POA&M item for the same practice does.
 """
 
 from __future__ import annotations
@@ -91,9 +93,12 @@ def deduction(practice_id: str, partial: bool) -> int | None:
 
 
 def sprs_score(entries: Iterable[Entry]) -> int | None:
-    """110 minus each distinct practice's deduction; None if the SSP is among the entries."""
+    """110 minus each distinct practice's deduction; None if the SSP is among the entries.
+
+    Only POA&M items deduct: an operational plan of action among ``entries`` is skipped.
+    """
     partial_by_practice: dict[str, bool] = {}
-    for entry in entries:
+    for entry in (e for e in entries if e.is_poam_item):
         # A practice deducts once, and only at partial value if every one of its entries is partial.
         partial_by_practice[entry.practice_id] = partial_by_practice.get(entry.practice_id, True) and (
             entry.partial
@@ -108,8 +113,8 @@ def sprs_score(entries: Iterable[Entry]) -> int | None:
 
 
 def open_entries(poam: Poam) -> tuple[Entry, ...]:
-    """Entries still on the POA&M: everything not ``closed``."""
-    return tuple(e for e in poam.entries if e.status is not EntryStatus.CLOSED)
+    """Entries still on the POA&M: every POA&M item not ``closed`` (operational plans of action never are)."""
+    return tuple(e for e in poam.entries if e.is_poam_item and e.status is not EntryStatus.CLOSED)
 
 
 def score_poam(poam: Poam) -> ScoreReport:

@@ -4,7 +4,8 @@ Day 0 is the Conditional CMMC Status Date (32 CFR § 170.21(b): closeout "within
 Conditional CMMC Status Date"). Before certification there is no such date yet, so the assessment date is
 the planning basis and ``basis`` says so. The phases and checkpoints are the practitioner guide's
 countdown: owners and resources by Day 30, implementation to Day 120, closure evidence to Day 150, C3PAO
-notification from Day 150, hard deadline at Day 180 with no automatic extension.
+notification from Day 150, hard deadline at Day 180 with no automatic extension. Only POA&M items are on
+that clock: an operational plan of action (``kind: operational``, 32 CFR 170.4) is never at risk here.
 
 A checkpoint has *passed* once its day is over (``as_of`` is later than its date): Day 30's duties may
 still be done on Day 30.
@@ -158,8 +159,8 @@ def timeline(poam: Poam, as_of: date, verdicts: Mapping[str, Verdict] | None = N
 def _entry_risks(
     entry: Entry, as_of: date, marks: tuple[Checkpoint, ...], verdicts: Mapping[str, Verdict] | None
 ) -> AtRisk | None:
-    if entry.status is EntryStatus.CLOSED:
-        return None
+    if entry.status is EntryStatus.CLOSED or not entry.is_poam_item:
+        return None  # history, or an operational plan of action: not on the 180-day clock
     passed = {mark.day for mark in marks if mark.passed}
     reasons = [f"milestone {m.title!r} was due {m.due} and is not done" for m in overdue(entry, as_of)]
     if OWNERS_DAY in passed:
