@@ -22,3 +22,10 @@ def test_created_after_the_assessment_date_is_an_error(offset: int, fires: bool)
 
 def test_no_created_date_passes() -> None:
     assert run(RULE, context(poam(entry(created=None)))) == []
+
+
+def test_an_operational_plan_of_action_may_be_added_after_the_assessment() -> None:
+    # A temporary deficiency (32 CFR 170.4) is found in operation, after Day 0: only the POA&M is locked.
+    created = ASSESSED + timedelta(days=40)
+    assert [p.entry for p in run(RULE, context(poam(entry(created=created))))] == [entry().id]
+    assert run(RULE, context(poam(entry(created=created, kind="operational")))) == []

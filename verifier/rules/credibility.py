@@ -35,7 +35,8 @@ Choices worth knowing: ``closed`` entries are history, so the time-driven rules 
 them and their ``done`` milestones; the eligibility rules (POAM001–POAM003) judge only entries still on
 the POA&M, as ``score`` does. An operational plan of action (``kind: operational``) is not a POA&M item:
 ``score`` leaves it out, so POAM001–POAM002 never judge it, and the 180-day rules POAM012–POAM014 skip it
-(it is not subject to the closeout); POAM021 names it. Before certification (no conditional status date)
+(it is not subject to the closeout), nor does POAM020 (a temporary deficiency may be found at any
+time); POAM021 names it. Before certification (no conditional status date)
 the assessment date is the planning basis for the deadline, and the messages say so. A vague period ("Q3") is an error because
 it cannot be held to the deadline at all; other non-ISO text ("30 Jan 2027") is a warning: it may be a
 real date, but the tool cannot check it, so write it as YYYY-MM-DD.
@@ -439,7 +440,8 @@ def _added_after_assessment(entry: Entry, ctx: LintContext) -> Iterator[str]:
         )
 
 
-AddedAfterAssessment = _rule("POAM020", _each_entry(_added_after_assessment))
+# The lock is the POA&M's: an operational plan of action records a temporary deficiency found at any time.
+AddedAfterAssessment = _rule("POAM020", _each_entry(_added_after_assessment, poam_items_only=True))
 
 
 # --- operational plans of action -----------------------------------------------------------------
@@ -450,7 +452,7 @@ def _operational_plan_of_action(entry: Entry, ctx: LintContext) -> Iterator[str]
         yield (
             "kind is operational: an operational plan of action (a temporary deficiency, 32 CFR 170.4) is not "
             "a POA&M item; its practice can still be MET, so it deducts nothing from the score, is not judged "
-            "for § 170.21 eligibility or against the 180-day deadline, and poam closeout neither counts it as "
+            "for § 170.21 eligibility or against the 180-day deadline, may be added after the assessment, and poam closeout neither counts it as "
             "open nor waits for it (remove the kind if this is a NOT MET requirement of the assessment)"
         )
 
