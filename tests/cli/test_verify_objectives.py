@@ -102,3 +102,15 @@ def test_attest_with_objective_and_method(workdir: Path, capsys: pytest.CaptureF
     code, _ = run_cli(capsys, "attest", "POAM-008", *arguments, "--objective", "3.3.8[c]")
     assert code == ExitCode.INVALID_INPUT
     assert len(json.loads((workdir / "poam-attestations.json").read_text())) == 1
+
+
+def test_scan_refuses_a_check_that_evidences_none_of_the_objectives_before_prowler_runs(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same refusal as verify's, before an hour of scanning: no Prowler is looked for, nothing is written.
+    _edit_first_entry(workdir, verification={"checks": ["cloudwatch_log_group_kms_encryption_enabled"]})
+    absent = str(workdir / "no-prowler-here")
+    code, _, err = run_cli_streams(capsys, "scan", "--out", "out", "--prowler-bin", absent)
+    assert code == ExitCode.INVALID_INPUT
+    assert "check cloudwatch_log_group_kms_encryption_enabled evidences none of the entry's objectives" in err
+    assert not (workdir / "out").exists()

@@ -26,7 +26,7 @@ from verifier.inputs.findings.manifest import MANIFEST_NAME, OrganizationListing
 from verifier.inputs.known_checks import default_known_checks
 from verifier.inputs.mapping import CheckMapping, load_mapping
 from verifier.inputs.organizations import list_organization
-from verifier.inputs.poam import load_poam
+from verifier.inputs.poam import load_poam, require_checks_evidence_objectives
 from verifier.inputs.prowler_install import ProwlerInstall, find_prowler, redact_secrets
 from verifier.model import EntryStatus, Poam, ScopeTarget
 from verifier.outputs.serialize import dumps
@@ -202,6 +202,8 @@ def run_scan(
     mapping = load_mapping(options.mapping)
     if not options.allow_unknown_checks:  # before Prowler runs: it would fail on the id minutes later
         refuse_unknown_checks(loaded.poam, default_known_checks(), options.poam)
+    # verify would refuse the POA&M after the scan; say it before Prowler runs.
+    require_checks_evidence_objectives(loaded.poam, mapping, options.poam)
     auth = parse_auth(options.auth)
     by_provider = needed_checks_by_provider(loaded.poam, mapping, options.all_practices)
     checks = tuple(sorted({c for provider_checks in by_provider.values() for c in provider_checks}))
