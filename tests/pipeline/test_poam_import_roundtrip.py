@@ -30,8 +30,10 @@ HEADER = HeaderOptions(
 # What each format carries of an entry; the rest (checks, attestation flags, result) is not in the export.
 # The export has FedRAMP's column names, so --format auto reads its workbook as the FedRAMP layout.
 SPREADSHEET_FIELDS = ("id", "practice_id", "finding", "root_cause", "owner", "resources", "status", "created")
-# The workbook's Objectives sheet also gives back the objectives each entry is judged on.
+# The workbook's Objectives sheet and the CSV's Objectives column
+# also give back the objectives each entry is judged on.
 XLSX_FIELDS = (*SPREADSHEET_FIELDS, "objectives")
+CSV_FIELDS = (*SPREADSHEET_FIELDS, "objectives")
 OSCAL_FIELDS = ("id", "practice_id", "finding", "root_cause", "owner", "status")
 
 
@@ -72,7 +74,7 @@ def _milestones(entry: dict[str, Any], with_status_date: bool) -> list[dict[str,
     ("export_format", "name", "source_format", "fields", "status_dates"),
     [
         (ExportFormat.XLSX, "poam.xlsx", ImportFormat.FEDRAMP, XLSX_FIELDS, False),
-        (ExportFormat.CSV, "poam.csv", ImportFormat.CSV, SPREADSHEET_FIELDS, False),
+        (ExportFormat.CSV, "poam.csv", ImportFormat.CSV, CSV_FIELDS, False),
         (ExportFormat.OSCAL, "poam.oscal.json", ImportFormat.OSCAL, OSCAL_FIELDS, True),
     ],
     ids=["xlsx", "csv", "oscal"],
