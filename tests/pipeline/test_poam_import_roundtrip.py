@@ -30,11 +30,11 @@ HEADER = HeaderOptions(
 # What each format carries of an entry; the rest (checks, attestation flags, result) is not in the export.
 # The export has FedRAMP's column names, so --format auto reads its workbook as the FedRAMP layout.
 SPREADSHEET_FIELDS = ("id", "practice_id", "finding", "root_cause", "owner", "resources", "status", "created")
-# The workbook's Objectives sheet and the CSV's Objectives column
+# The workbook's Objectives sheet, the CSV's Objectives column and the OSCAL items' objective-id properties
 # also give back the objectives each entry is judged on.
 XLSX_FIELDS = (*SPREADSHEET_FIELDS, "objectives")
 CSV_FIELDS = (*SPREADSHEET_FIELDS, "objectives")
-OSCAL_FIELDS = ("id", "practice_id", "finding", "root_cause", "owner", "status")
+OSCAL_FIELDS = ("id", "practice_id", "objectives", "finding", "root_cause", "owner", "status")
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +149,52 @@ def test_an_entry_whose_milestones_carry_no_status_date_comes_back_without_one(
     assert imported[dated["id"]]["milestones"][0]["status_date"] == max(
         m["status_date"] for m in dated["milestones"]
     )
+
+
+@pytest.mark.parametrize(
+    ("export_format", "name"), [(ExportFormat.CSV, "poam.csv"), (ExportFormat.OSCAL, "poam.oscal.json")]
+)
+def test_an_entry_naming_no_objectives_comes_back_judged_on_all_and_the_others_keep_theirs(
+    tmp_path: Path, export_format: ExportFormat, name: str
+) -> None:
+    # No objectives = all of the practice's: the export writes none, and the import must not invent a list
+    # (nor drop another entry's list, which would judge it on all of them: a different verdict).
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    del document["entries"][0]["objectives"]
+    document["entries"][1]["objectives"] = ["3.5.7[a]", "3.5.7[c]"]
+    assert document["entries"][1]["practice_id"] == "IA.L2-3.5.7"
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / name
+    options = ExportOptions(
+        export_format, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
+    )
+    run_export(options, clock=lambda: CLOCK)
+    out = tmp_path / "imported.json"
+    run_import(ImportOptions(source=target, out=out, header=HEADER, as_of=AS_OF))
+    imported = json.loads(out.read_text(encoding="utf-8"))["entries"]
+    assert "objectives" not in imported[0]
+    assert [e.get("objectives") for e in imported] == [e.get("objectives") for e in document["entries"]]
+    assert load_poam(out).poam.entries[0].objectives is None
+
+
+def test_oscal_objective_id_props_of_another_tool_import_and_unknown_ids_are_left_out(tmp_path: Path) -> None:
+    item = {
+        "uuid": "9e1f",
+        "title": "Unencrypted bucket",
+        "description": "cui-exports has no default encryption",
+        "props": [
+            {"name": "POAM-ID", "value": "V-43"},
+            {"name": "Objective-ID", "ns": "https://example.org/ns", "value": "3.13.16[a]"},
+            {"name": "objective-id", "value": "3.13.16[z]"},  # not an 800-171A objective
+        ],
+        "related-risks": [{"risk-uuid": RISK_UUID}],
+    }
+    risk = _risk([{"name": "impacted-control-id", "value": "sp800-171r2-3.13.16"}])
+    out = tmp_path / "p.json"
+    run_import(ImportOptions(source=_oscal(tmp_path, item, risk), out=out, header=HEADER, as_of=AS_OF))
+    (entry,) = json.loads(out.read_text(encoding="utf-8"))["entries"]
+    assert (entry["practice_id"], entry["objectives"]) == ("SC.L2-3.13.16", ["3.13.16[a]"])
 
 
 def _oscal(tmp_path: Path, item: dict[str, Any], risk: dict[str, Any]) -> Path:
