@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from jsonschema.protocols import Validator
 
 from tests.support.golden import GOLDEN_TOOL_VERSION
 from tests.support.oscal_schema import SCHEMAS, OscalValidator, oscal_validator
+from tests.support.tools import required_tool
 from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.choices import ExportFormat
 from verifier.errors import InputError
@@ -172,6 +174,25 @@ def test_an_entry_naming_no_objectives_has_no_objective_props(tmp_path: Path) ->
     items = edited["plan-of-action-and-milestones"]["poam-items"]
     assert _props(items[0], "objective-id") == []
     assert _props(items[1], "objective-id") == document["entries"][1]["objectives"]
+
+
+def test_the_poam_with_objectives_loads_in_trestle(
+    run: VerificationRun, poam_doc: dict[str, Any], tmp_path: Path
+) -> None:
+    try:
+        module = importlib.import_module("trestle.oscal.poam")
+    except ImportError:
+        module = None
+    required_tool(None if module is None else "trestle", "compliance-trestle", "setup")
+    path = tmp_path / "poam.oscal.json"
+    path.write_bytes(oscal.render_poam(run))
+    loaded = module.PlanOfActionAndMilestones.oscal_read(path)  # type: ignore[union-attr]
+    read = [
+        [p.value for p in item.props or () if p.name == "objective-id" and str(p.ns) == oscal.NS]
+        for item in loaded.poam_items
+    ]
+    assert read == [list(e.objectives or ()) for e in run.poam.poam.entries]
+    assert any(read)
 
 
 def test_risk_has_deadline_statement_and_milestone_tasks(

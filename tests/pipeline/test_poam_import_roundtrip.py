@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.cli import run_cli
+from verifier.catalog import assessment_procedures
 from verifier.choices import ExportFormat
 from verifier.inputs.poam import load_poam
 from verifier.inputs.poam_import.rows import ImportFormat
@@ -20,6 +22,18 @@ from verifier.pipeline.verify import VerifyOptions, run_verify
 REPO = Path(__file__).resolve().parents[2]
 SCAN = REPO / "examples" / "prowler-output"
 AS_OF = date.fromisoformat((SCAN / "recorded-on.txt").read_text(encoding="utf-8").strip())
+HEADER_ARGS = (
+    "--organization",
+    "Ridgeline Avionics, Inc.",
+    "--system",
+    "Program Delta CUI Enclave (AWS)",
+    "--assessment-date",
+    "2026-09-14",
+    "--account",
+    "123456789012",
+    "--as-of",
+    AS_OF.isoformat(),
+)
 CLOCK = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HEADER = HeaderOptions(
     organization="Ridgeline Avionics, Inc.",
@@ -176,6 +190,61 @@ def test_an_entry_naming_no_objectives_comes_back_judged_on_all_and_the_others_k
     assert "objectives" not in imported[0]
     assert [e.get("objectives") for e in imported] == [e.get("objectives") for e in document["entries"]]
     assert load_poam(out).poam.entries[0].objectives is None
+
+
+@pytest.fixture
+def csv_one_entry_on_all(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """The example exported as CSV, its first entry naming no objectives (so judged on all)."""
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    del document["entries"][0]["objectives"]
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / "poam.csv"
+    options = ExportOptions(
+        ExportFormat.CSV, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
+    )
+    run_export(options, clock=lambda: CLOCK)
+    return target, document
+
+
+def _all_of(practice_id: str) -> int:
+    return len(assessment_procedures()[practice_id].objectives)
+
+
+def test_the_import_report_says_per_entry_how_many_objectives_it_is_judged_on(
+    tmp_path: Path, csv_one_entry_on_all: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, document = csv_one_entry_on_all
+    code, stdout = run_cli(
+        capsys, "import", str(source), "--out", str(tmp_path / "p.json"), *HEADER_ARGS, "--report", "json"
+    )
+    assert code == 0
+    reported = {e["id"]: e["objectives"] for e in json.loads(stdout)["entries"]}
+    first, *others = document["entries"]
+    assert any(_all_of(e["practice_id"]) > len(e["objectives"]) for e in others)
+    whole = _all_of(first["practice_id"])
+    assert reported[first["id"]] == {"judged": whole, "of": whole, "named": None}
+    for entry in others:
+        of = _all_of(entry["practice_id"])
+        expected = {"judged": len(entry["objectives"]), "of": of, "named": entry["objectives"]}
+        assert reported[entry["id"]] == expected
+
+
+def test_the_import_table_report_says_all_n_or_names_the_objectives(
+    tmp_path: Path, csv_one_entry_on_all: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, document = csv_one_entry_on_all
+    code, stdout = run_cli(capsys, "import", str(source), "--out", str(tmp_path / "p.json"), *HEADER_ARGS)
+    assert code == 0
+    # The table's rows by (entry, practice): other tables (lint) also start rows with an entry id.
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in stdout.splitlines() if "│" in line]
+    rows = {(row[0], row[1]): row[2] for row in cells if len(row) == 3}
+    first, *others = document["entries"]
+    assert rows[(first["id"], first["practice_id"])] == f"all {_all_of(first['practice_id'])}"
+    for entry in others:
+        named = ", ".join(entry["objectives"])
+        expected = f"{len(entry['objectives'])} of {_all_of(entry['practice_id'])}: {named}"
+        assert rows[(entry["id"], entry["practice_id"])] == expected
 
 
 def test_oscal_objective_id_props_of_another_tool_import_and_unknown_ids_are_left_out(tmp_path: Path) -> None:
