@@ -3,8 +3,8 @@
 FedRAMP puts ``POAM-ID`` on the item and ``impacted-control-id`` on the risk, compliance-trestle and this
 tool put them elsewhere: a property is looked for on the item first, then on its risks, by name
 (case-insensitive, any namespace). This tool's export names the 800-171A objectives found NOT MET in
-``objective-id`` properties (none: all of the practice's). A risk's remediation tasks are the milestones, its deadline the
-scheduled completion, its statement the root cause.
+``objective-id`` properties (none: all of the practice's). A risk's remediation tasks are the milestones,
+its deadline the scheduled completion, its statement the root cause.
 """
 
 from __future__ import annotations
