@@ -185,8 +185,9 @@ def test_formula_like_objective_text_is_a_quoted_string_cell(hostile: Verificati
     assert cell.value == f"{FORMULA}\n{SCRIPT}"
 
 
-def test_the_csv_has_no_objectives(plain: VerificationRun, judged: VerificationRun) -> None:
-    # One table of entries: only the entry file's digest changes (the file now lists its objectives).
+def test_the_csv_has_no_objective_results(plain: VerificationRun, judged: VerificationRun) -> None:
+    # One table of entries: only the entry file's digest changes (the file now lists its objectives). Its
+    # Objectives column is what the POA&M names, not what was judged, so it is the same in both.
     digest = spreadsheet.COLUMNS.index("Evidence SHA-256")
 
     def rows(run: VerificationRun) -> list[list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from jsonschema.protocols import Validator
 
 from tests.support.golden import GOLDEN_TOOL_VERSION
 from tests.support.oscal_schema import SCHEMAS, OscalValidator, oscal_validator
+from tests.support.tools import required_tool
 from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.choices import ExportFormat
 from verifier.errors import InputError
@@ -138,6 +140,59 @@ def test_poam_item_carries_verdict_and_practice(poam_doc: dict[str, Any]) -> Non
     assert _prop(items["POAM-001"], "practice-id") == "AU.L2-3.3.8"
     assert _prop(items["POAM-001"], "nist-id") == "3.3.8"
     assert _prop(items["POAM-002"], "status-after") == "ready_for_closeout"
+
+
+def _props(node: dict[str, Any], name: str) -> list[str]:
+    return [p["value"] for p in node.get("props", ()) if p["name"] == name and p["ns"] == oscal.NS]
+
+
+def test_poam_item_names_the_objectives_its_entry_is_judged_on_as_the_assessment_results_do(
+    run: VerificationRun, poam_doc: dict[str, Any], ar_doc: dict[str, Any]
+) -> None:
+    items = {_prop(i, "entry-id"): i for i in poam_doc["plan-of-action-and-milestones"]["poam-items"]}
+    named = {e.id: list(e.objectives) for e in run.poam.poam.entries if e.objectives is not None}
+    assert named and any(len(objectives) > 1 for objectives in named.values())
+    assert {entry_id: _props(items[entry_id], "objective-id") for entry_id in named} == named
+    # The same values as the assessment results' per-objective findings of the entry (objective-id prop,
+    # target sp800-171r2-3.3.8_obj.a).
+    findings = ar_doc["assessment-results"]["results"][0]["findings"]
+    for entry_id, objectives in named.items():
+        judged = [f for f in findings if _prop(f, "entry-id") == entry_id and _props(f, "objective-id")]
+        assert [_prop(f, "objective-id") for f in judged] == objectives
+        assert [f["target"]["target-id"] for f in judged] == [
+            oscal.objective_target_id(o) for o in objectives
+        ]
+
+
+def test_an_entry_naming_no_objectives_has_no_objective_props(tmp_path: Path) -> None:
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    del document["entries"][0]["objectives"]
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    edited = json.loads(oscal.render_poam(build_run(_verify_options(poam=poam), lambda: FIXED_CLOCK, None)))
+    _assert_valid(edited, ExportFormat.OSCAL)
+    items = edited["plan-of-action-and-milestones"]["poam-items"]
+    assert _props(items[0], "objective-id") == []
+    assert _props(items[1], "objective-id") == document["entries"][1]["objectives"]
+
+
+def test_the_poam_with_objectives_loads_in_trestle(
+    run: VerificationRun, poam_doc: dict[str, Any], tmp_path: Path
+) -> None:
+    try:
+        module = importlib.import_module("trestle.oscal.poam")
+    except ImportError:
+        module = None
+    required_tool(None if module is None else "trestle", "compliance-trestle", "setup")
+    path = tmp_path / "poam.oscal.json"
+    path.write_bytes(oscal.render_poam(run))
+    loaded = module.PlanOfActionAndMilestones.oscal_read(path)  # type: ignore[union-attr]
+    read = [
+        [p.value for p in item.props or () if p.name == "objective-id" and str(p.ns) == oscal.NS]
+        for item in loaded.poam_items
+    ]
+    assert read == [list(e.objectives or ()) for e in run.poam.poam.entries]
+    assert any(read)
 
 
 def test_risk_has_deadline_statement_and_milestone_tasks(

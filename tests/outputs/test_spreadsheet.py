@@ -50,6 +50,8 @@ HEADER = [
     "Evidence File",
     "Evidence SHA-256",
 ]
+# The CSV's one more column: the objectives each entry names as NOT MET (XLSX has its Objectives sheet).
+CSV_HEADER = [*HEADER, "Objectives"]
 
 
 def _verify_options(tmp_path: Path, poam: Path = REPO / "poam.json") -> VerifyOptions:
@@ -141,7 +143,8 @@ def test_xlsx_header_is_bold_frozen_and_cells_wrap(run: VerificationRun) -> None
 def test_csv_has_every_entry_and_the_same_rows_as_the_xlsx(closed_run: VerificationRun) -> None:
     rows = _csv_rows(render(closed_run, ExportFormat.CSV))
     sheets = _workbook_rows(render(closed_run, ExportFormat.XLSX))
-    assert rows[0] == HEADER
+    assert rows[0] == CSV_HEADER
+    rows = [row[: len(HEADER)] for row in rows]
     assert [row[0] for row in rows[1:]] == [entry.id for entry in closed_run.poam.poam.entries]
     # The entry sheets only: the Objectives sheet's rows are one per objective, not per entry.
     from_workbook = {row[0]: row for name in ("Open", "Closed") for row in sheets[name][1:]}
@@ -152,10 +155,24 @@ def test_csv_has_every_entry_and_the_same_rows_as_the_xlsx(closed_run: Verificat
     assert injected[3] == "'" + from_workbook["POAM-004"][3]
 
 
+def test_csv_objectives_column_names_each_entrys_own_objectives_and_is_empty_for_all(tmp_path: Path) -> None:
+    # POAM-004 names no objectives (judged on all of its practice's): its cell is empty, not the full list.
+    edited = _edited_poam(tmp_path, lambda document: _entry(document, "POAM-004").pop("objectives"))
+    edited_run = build_run(_verify_options(tmp_path, edited), lambda: FIXED_CLOCK, None)
+    rows = _csv_rows(render(edited_run, ExportFormat.CSV))
+    column = rows[0].index("Objectives")
+    written = {row[0]: row[column] for row in rows[1:]}
+    named = {e.id: "; ".join(e.objectives) for e in edited_run.poam.poam.entries if e.objectives is not None}
+    assert named and all(written[entry_id] == text for entry_id, text in named.items())
+    assert any(";" in text for text in named.values())  # several objectives in one cell
+    assert written["POAM-004"] == ""
+    assert set(written) == {e.id for e in edited_run.poam.poam.entries}
+
+
 def test_csv_is_rfc4180_with_every_field_quoted(run: VerificationRun) -> None:
     text = render(run, ExportFormat.CSV).decode("utf-8-sig")
     assert text.endswith("\r\n")
-    assert text.split("\r\n", 1)[0] == ",".join(f'"{h}"' for h in HEADER)
+    assert text.split("\r\n", 1)[0] == ",".join(f'"{h}"' for h in CSV_HEADER)
 
 
 def test_csv_quotes_a_semicolon_so_semicolon_locales_keep_it_in_one_cell(tmp_path: Path) -> None:
@@ -164,14 +181,14 @@ def test_csv_quotes_a_semicolon_so_semicolon_locales_keep_it_in_one_cell(tmp_pat
     text = render(build_run(_verify_options(tmp_path, edited), lambda: FIXED_CLOCK, None), ExportFormat.CSV)
     line = next(row for row in text.decode("utf-8-sig").split("\r\n") if row.startswith('"POAM-004"'))
     assert '"a;=1+1"' in line
-    assert line.count('"') == 2 * len(HEADER)  # every field quoted, no stray quote
+    assert line.count('"') == 2 * len(CSV_HEADER)  # every field quoted, no stray quote
 
 
 def test_poam_004_values(tmp_path: Path) -> None:
     """Same run as ``verify``: the evidence digest is the one verify writes into the POA&M and bundle."""
     outcome = run_verify(_verify_options(tmp_path), lambda: FIXED_CLOCK)
     rows = {
-        row[0]: dict(zip(HEADER, row, strict=True))
+        row[0]: dict(zip(CSV_HEADER, row, strict=True))
         for row in _csv_rows(render(outcome.run, ExportFormat.CSV))[1:]
     }
     row = rows["POAM-004"]
@@ -196,6 +213,7 @@ def test_poam_004_values(tmp_path: Path) -> None:
         "1. Inventory customer-managed keys and their owners — 2026-10-16 (done)"
     )
     assert row["Verified At"] == "2026-11-25T12:00:00Z"
+    assert row["Objectives"] == "; ".join(_entry(written, "POAM-004")["objectives"])
 
 
 def test_milestone_changes_list_missed_and_overdue(tmp_path: Path) -> None:
@@ -274,7 +292,7 @@ def test_xlsx_properties_carry_the_run_time(run: VerificationRun) -> None:
 def test_an_empty_poam_exports_headers_only(tmp_path: Path) -> None:
     empty = _edited_poam(tmp_path, lambda document: document.update(entries=[]))
     empty_run = build_run(_verify_options(tmp_path, empty), lambda: FIXED_CLOCK, None)
-    assert _csv_rows(render(empty_run, ExportFormat.CSV)) == [HEADER]
+    assert _csv_rows(render(empty_run, ExportFormat.CSV)) == [CSV_HEADER]
     assert _workbook_rows(render(empty_run, ExportFormat.XLSX)) == {"Open": [HEADER], "Closed": [HEADER]}
 
 

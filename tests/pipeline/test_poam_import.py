@@ -261,6 +261,10 @@ def test_cli_exit_3_names_the_rows_to_fix_and_writes_nothing(
     ]
     assert report["split"] == [{"sheet": "Open POA&M Items", "row": 10, "into": ["POAM-2.1", "POAM-2.2"]}]
     assert [s["row"] for s in report["skipped"]] == [6, 7, 8]
+    # An unresolved practice has no objectives to be judged on; the others name none, so all of theirs.
+    judged = {e["id"]: e["objectives"] for e in report["entries"]}
+    assert judged.pop("POAM-3") is None
+    assert judged and all(j["named"] is None and j["judged"] == j["of"] > 0 for j in judged.values())
 
 
 def test_cli_report_lists_people_work_and_the_lint_result(

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.cli import run_cli
+from verifier.catalog import assessment_procedures
 from verifier.choices import ExportFormat
 from verifier.inputs.poam import load_poam
 from verifier.inputs.poam_import.rows import ImportFormat
@@ -20,6 +22,18 @@ from verifier.pipeline.verify import VerifyOptions, run_verify
 REPO = Path(__file__).resolve().parents[2]
 SCAN = REPO / "examples" / "prowler-output"
 AS_OF = date.fromisoformat((SCAN / "recorded-on.txt").read_text(encoding="utf-8").strip())
+HEADER_ARGS = (
+    "--organization",
+    "Ridgeline Avionics, Inc.",
+    "--system",
+    "Program Delta CUI Enclave (AWS)",
+    "--assessment-date",
+    "2026-09-14",
+    "--account",
+    "123456789012",
+    "--as-of",
+    AS_OF.isoformat(),
+)
 CLOCK = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 HEADER = HeaderOptions(
     organization="Ridgeline Avionics, Inc.",
@@ -30,9 +44,11 @@ HEADER = HeaderOptions(
 # What each format carries of an entry; the rest (checks, attestation flags, result) is not in the export.
 # The export has FedRAMP's column names, so --format auto reads its workbook as the FedRAMP layout.
 SPREADSHEET_FIELDS = ("id", "practice_id", "finding", "root_cause", "owner", "resources", "status", "created")
-# The workbook's Objectives sheet also gives back the objectives each entry is judged on.
+# The workbook's Objectives sheet, the CSV's Objectives column and the OSCAL items' objective-id properties
+# also give back the objectives each entry is judged on.
 XLSX_FIELDS = (*SPREADSHEET_FIELDS, "objectives")
-OSCAL_FIELDS = ("id", "practice_id", "finding", "root_cause", "owner", "status")
+CSV_FIELDS = (*SPREADSHEET_FIELDS, "objectives")
+OSCAL_FIELDS = ("id", "practice_id", "objectives", "finding", "root_cause", "owner", "status")
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +88,7 @@ def _milestones(entry: dict[str, Any], with_status_date: bool) -> list[dict[str,
     ("export_format", "name", "source_format", "fields", "status_dates"),
     [
         (ExportFormat.XLSX, "poam.xlsx", ImportFormat.FEDRAMP, XLSX_FIELDS, False),
-        (ExportFormat.CSV, "poam.csv", ImportFormat.CSV, SPREADSHEET_FIELDS, False),
+        (ExportFormat.CSV, "poam.csv", ImportFormat.CSV, CSV_FIELDS, False),
         (ExportFormat.OSCAL, "poam.oscal.json", ImportFormat.OSCAL, OSCAL_FIELDS, True),
     ],
     ids=["xlsx", "csv", "oscal"],
@@ -147,6 +163,107 @@ def test_an_entry_whose_milestones_carry_no_status_date_comes_back_without_one(
     assert imported[dated["id"]]["milestones"][0]["status_date"] == max(
         m["status_date"] for m in dated["milestones"]
     )
+
+
+@pytest.mark.parametrize(
+    ("export_format", "name"), [(ExportFormat.CSV, "poam.csv"), (ExportFormat.OSCAL, "poam.oscal.json")]
+)
+def test_an_entry_naming_no_objectives_comes_back_judged_on_all_and_the_others_keep_theirs(
+    tmp_path: Path, export_format: ExportFormat, name: str
+) -> None:
+    # No objectives = all of the practice's: the export writes none, and the import must not invent a list
+    # (nor drop another entry's list, which would judge it on all of them: a different verdict).
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    del document["entries"][0]["objectives"]
+    document["entries"][1]["objectives"] = ["3.5.7[a]", "3.5.7[c]"]
+    assert document["entries"][1]["practice_id"] == "IA.L2-3.5.7"
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / name
+    options = ExportOptions(
+        export_format, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
+    )
+    run_export(options, clock=lambda: CLOCK)
+    out = tmp_path / "imported.json"
+    run_import(ImportOptions(source=target, out=out, header=HEADER, as_of=AS_OF))
+    imported = json.loads(out.read_text(encoding="utf-8"))["entries"]
+    assert "objectives" not in imported[0]
+    assert [e.get("objectives") for e in imported] == [e.get("objectives") for e in document["entries"]]
+    assert load_poam(out).poam.entries[0].objectives is None
+
+
+@pytest.fixture
+def csv_one_entry_on_all(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """The example exported as CSV, its first entry naming no objectives (so judged on all)."""
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    del document["entries"][0]["objectives"]
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / "poam.csv"
+    options = ExportOptions(
+        ExportFormat.CSV, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
+    )
+    run_export(options, clock=lambda: CLOCK)
+    return target, document
+
+
+def _all_of(practice_id: str) -> int:
+    return len(assessment_procedures()[practice_id].objectives)
+
+
+def test_the_import_report_says_per_entry_how_many_objectives_it_is_judged_on(
+    tmp_path: Path, csv_one_entry_on_all: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, document = csv_one_entry_on_all
+    code, stdout = run_cli(
+        capsys, "import", str(source), "--out", str(tmp_path / "p.json"), *HEADER_ARGS, "--report", "json"
+    )
+    assert code == 0
+    reported = {e["id"]: e["objectives"] for e in json.loads(stdout)["entries"]}
+    first, *others = document["entries"]
+    assert any(_all_of(e["practice_id"]) > len(e["objectives"]) for e in others)
+    whole = _all_of(first["practice_id"])
+    assert reported[first["id"]] == {"judged": whole, "of": whole, "named": None}
+    for entry in others:
+        of = _all_of(entry["practice_id"])
+        expected = {"judged": len(entry["objectives"]), "of": of, "named": entry["objectives"]}
+        assert reported[entry["id"]] == expected
+
+
+def test_the_import_table_report_says_all_n_or_names_the_objectives(
+    tmp_path: Path, csv_one_entry_on_all: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, document = csv_one_entry_on_all
+    code, stdout = run_cli(capsys, "import", str(source), "--out", str(tmp_path / "p.json"), *HEADER_ARGS)
+    assert code == 0
+    # The table's rows by (entry, practice): other tables (lint) also start rows with an entry id.
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in stdout.splitlines() if "│" in line]
+    rows = {(row[0], row[1]): row[2] for row in cells if len(row) == 3}
+    first, *others = document["entries"]
+    assert rows[(first["id"], first["practice_id"])] == f"all {_all_of(first['practice_id'])}"
+    for entry in others:
+        named = ", ".join(entry["objectives"])
+        expected = f"{len(entry['objectives'])} of {_all_of(entry['practice_id'])}: {named}"
+        assert rows[(entry["id"], entry["practice_id"])] == expected
+
+
+def test_oscal_objective_id_props_of_another_tool_import_and_unknown_ids_are_left_out(tmp_path: Path) -> None:
+    item = {
+        "uuid": "9e1f",
+        "title": "Unencrypted bucket",
+        "description": "cui-exports has no default encryption",
+        "props": [
+            {"name": "POAM-ID", "value": "V-43"},
+            {"name": "Objective-ID", "ns": "https://example.org/ns", "value": "3.13.16[a]"},
+            {"name": "objective-id", "value": "3.13.16[z]"},  # not an 800-171A objective
+        ],
+        "related-risks": [{"risk-uuid": RISK_UUID}],
+    }
+    risk = _risk([{"name": "impacted-control-id", "value": "sp800-171r2-3.13.16"}])
+    out = tmp_path / "p.json"
+    run_import(ImportOptions(source=_oscal(tmp_path, item, risk), out=out, header=HEADER, as_of=AS_OF))
+    (entry,) = json.loads(out.read_text(encoding="utf-8"))["entries"]
+    assert (entry["practice_id"], entry["objectives"]) == ("SC.L2-3.13.16", ["3.13.16[a]"])
 
 
 def _oscal(tmp_path: Path, item: dict[str, Any], risk: dict[str, Any]) -> Path:

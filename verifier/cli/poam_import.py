@@ -146,6 +146,8 @@ def print_report_json(document: dict[str, Any]) -> None:
 
 def print_report(report: ImportReport) -> None:
     """The import report as tables: what was read, skipped, split, left unresolved, and the lint result."""
+    from verifier.pipeline.poam_import import judged_on
+
     read = f"{report.source} ({report.source_format.value}): {report.rows_read} row(s) read"
     if report.written is None:
         out.print(f"{read}; nothing written (would write {report.would_write} entr(y/ies))")
@@ -171,6 +173,15 @@ def print_report(report: ImportReport) -> None:
         "Statuses read from free text",
         ("Entry", "Original", "Status"),
         [(e.id, e.free_text_status, e.document["status"]) for e in report.entries if e.free_text_status],
+    )
+    _table(
+        "Objectives judged on (the 800-171A objectives named as NOT MET, else all)",
+        ("Entry", "Practice", "Objectives"),
+        [
+            (e.id, e.document["practice_id"], str(j))
+            for e in report.entries
+            if (j := judged_on(e)) is not None
+        ],
     )
     _table("Renamed duplicate ids", ("Rename",), [(r,) for r in report.renamed])
     _table(

@@ -11,7 +11,9 @@ cannot start with a digit, so a requirement ``3.13.16`` is the control ``sp800-1
 number in a ``label`` property. An 800-171A assessment objective ``3.3.8[a]`` is
 ``sp800-171r2-3.3.8_obj.a``, as NIST's 800-53 catalog names ``AC-02a.``'s objective ``ac-2_obj.a``; the
 assessment results define each such objective, with its 800-171A text and label, in
-``local-definitions``, and give it one finding per entry judged on it.
+``local-definitions``, and give it one finding per entry judged on it. A POA&M item whose entry names the
+objectives found NOT MET carries one ``objective-id`` property per objective, valued ``3.3.8[a]`` as those
+findings' are (none: the entry is judged on all of its practice's objectives).
 """
 
 from __future__ import annotations
@@ -364,6 +366,7 @@ def _poam_item(ids: _Ids, entry: Entry, result: EntryResult) -> JsonObject:
         "props": [
             prop("entry-id", entry.id),
             *_practice_props(result),
+            *_open_objective_props(entry),
             prop("verdict", result.verdict.value),
             prop("status-before", entry.status.value),
             prop("status-after", status.value),
@@ -375,6 +378,13 @@ def _poam_item(ids: _Ids, entry: Entry, result: EntryResult) -> JsonObject:
     item["related-risks"] = [{"risk-uuid": ids.risk(entry.id)}]
     item["remarks"] = _reasons(result)
     return item
+
+
+def _open_objective_props(entry: Entry) -> list[JsonObject]:
+    """One ``objective-id`` property per 800-171A objective the entry names as NOT MET at the assessment
+    (valued ``3.3.8[a]``, as the assessment results' objective findings are); none when it names none,
+    that is when it is judged on all of its practice's objectives."""
+    return [prop("objective-id", objective_id) for objective_id in entry.objectives or ()]
 
 
 def render_poam(run: VerificationRun) -> bytes:

@@ -4,7 +4,9 @@ One row per entry with the template's columns (POA&M ID, Controls, Weakness Name
 verifier's own (verdict, when, and the evidence file with its SHA-256, the same digest ``verify`` writes).
 ``xlsx`` splits the rows into an "Open" sheet (open and ready for closeout) and a "Closed" sheet, and adds an
 "Objectives" sheet (entry × 800-171A objective: verdict, basis, checks, attestations, reasons) where entries
-were judged per objective; ``csv`` holds every entry row and no objectives (it is one table). The status is the one after this run's transition (``next_status``).
+were judged per objective; ``csv`` holds every entry row (it is one table) with one more column, "Objectives":
+the 800-171A objectives the entry names as NOT MET (``3.3.8[a]; 3.3.8[b]``, empty: all of its practice's),
+which ``poam import`` reads back. The status is the one after this run's transition (``next_status``).
 
 Cell text is user input (findings, root causes, milestone titles): text that a spreadsheet would read as
 a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is neutralised — a leading
@@ -62,6 +64,10 @@ COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
     ("Evidence SHA-256", 66),
 )
 COLUMNS: tuple[str, ...] = tuple(header for header, _ in COLUMN_WIDTHS)
+# CSV only (XLSX has its Objectives sheet): the objectives an entry is judged on, "; "-separated, empty = all.
+OBJECTIVES_COLUMN = "Objectives"
+OBJECTIVES_SEPARATOR = "; "
+CSV_COLUMNS: tuple[str, ...] = (*COLUMNS, OBJECTIVES_COLUMN)
 OPEN_SHEET = "Open"
 CLOSED_SHEET = "Closed"
 # The entry × objective matrix, one row per 800-171A objective an entry is judged on (XLSX only).
@@ -89,6 +95,7 @@ class PoamRow:
 
     status: EntryStatus
     cells: tuple[str, ...]
+    objectives: tuple[str, ...] = ()  # the entry's own list (NOT MET at the assessment); empty: all
 
 
 def is_formula_like(text: str) -> bool:
@@ -150,7 +157,7 @@ def _row(run: VerificationRun, entry: Entry, result: EntryResult, ref: EvidenceR
         ref.path,
         ref.sha256,
     )
-    return PoamRow(status=status, cells=cells)
+    return PoamRow(status=status, cells=cells, objectives=entry.objectives or ())
 
 
 def _detector_source(run: VerificationRun, result: EntryResult) -> str:
@@ -254,8 +261,11 @@ def render_csv(run: VerificationRun) -> bytes:
     # Every field is quoted: Excel in a locale whose list separator is ";" splits an unquoted
     # "a;=1+1" into two cells and evaluates the second, past the apostrophe that guards the first.
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(COLUMNS)
-    writer.writerows([csv_safe(cell) for cell in row.cells] for row in rows(run))
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(
+        [csv_safe(cell) for cell in (*row.cells, OBJECTIVES_SEPARATOR.join(row.objectives))]
+        for row in rows(run)
+    )
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from verifier.catalog import practices
+from verifier.catalog import assessment_procedures, practices
 from verifier.errors import InputError, UsageError
 from verifier.inputs.jsondoc import parse_json, read_bytes, validate
 from verifier.inputs.mapping import CheckMapping, load_mapping
@@ -118,6 +118,33 @@ class ImportReport:
     @property
     def entries_written(self) -> int:
         return 0 if self.blocked else self.would_write
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedOn:
+    """The 800-171A objectives an imported entry is judged on: those it names (found NOT MET), else all
+    ``of`` its practice's (``named`` is None)."""
+
+    named: tuple[str, ...] | None
+    of: int
+
+    @property
+    def count(self) -> int:
+        return self.of if self.named is None else len(self.named)
+
+    def __str__(self) -> str:
+        if self.named is None:
+            return f"all {self.of}"
+        return f"{len(self.named)} of {self.of}: {', '.join(self.named)}"
+
+
+def judged_on(entry: ImportedEntry) -> JudgedOn | None:
+    """What ``entry`` will be judged on; None when its practice is unresolved (no practice, no objectives)."""
+    procedure = assessment_procedures().get(entry.document["practice_id"])
+    if entry.unresolved or procedure is None:
+        return None
+    named = entry.document.get("objectives")
+    return JudgedOn(tuple(named) if named else None, len(procedure.objectives))
 
 
 def run_import(options: ImportOptions) -> ImportReport:
@@ -311,7 +338,13 @@ def report_json(report: ImportReport) -> dict[str, Any]:
         "written": str(report.written) if report.written else None,
         "sheets_not_read": [{"sheet": s.sheet, "reason": s.reason} for s in report.sheets_not_read],
         "entries": [
-            {"id": e.id, "practice_id": e.document["practice_id"], "sheet": e.sheet, "row": e.row}
+            {
+                "id": e.id,
+                "practice_id": e.document["practice_id"],
+                "sheet": e.sheet,
+                "row": e.row,
+                "objectives": _judged_on_json(judged_on(e)),
+            }
             for e in report.entries
         ],
         "skipped": [{"sheet": s.sheet, "row": s.row, "reason": s.reason} for s in report.skipped],
@@ -339,6 +372,14 @@ def report_json(report: ImportReport) -> dict[str, Any]:
         "merge": _merge_json(report.merge),
         "lint": [problem_json(p) for p in report.lint],
     }
+
+
+def _judged_on_json(judged: JudgedOn | None) -> dict[str, Any] | None:
+    """``{"judged": 2, "of": 6, "named": ["3.3.8[a]", "3.3.8[b]"]}``; ``named`` null: judged on all."""
+    if judged is None:
+        return None
+    named = list(judged.named) if judged.named is not None else None
+    return {"judged": judged.count, "of": judged.of, "named": named}
 
 
 def _merge_json(merge: MergeOutcome | None) -> dict[str, Any] | None:

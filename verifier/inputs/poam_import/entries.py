@@ -61,7 +61,12 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
         base["import"]["original_status"] = free_text
     ids = practice_ids(row.cells.get(Field.PRACTICE_ID))
     listed = source.objectives.get(as_text(row.cells.get(Field.ID)), ())
-    named = objective_ids(row.cells.get(Field.PRACTICE_ID), row.cells.get(Field.FINDING), *listed)
+    named = objective_ids(
+        row.cells.get(Field.OBJECTIVES),
+        row.cells.get(Field.PRACTICE_ID),
+        row.cells.get(Field.FINDING),
+        *listed,
+    )
     if not ids.found:
         base["practice_id"] = as_text(row.cells.get(Field.PRACTICE_ID)) or UNRESOLVED
         base["import"]["unresolved_practice"] = ids.problem

@@ -2,8 +2,9 @@
 
 FedRAMP puts ``POAM-ID`` on the item and ``impacted-control-id`` on the risk, compliance-trestle and this
 tool put them elsewhere: a property is looked for on the item first, then on its risks, by name
-(case-insensitive, any namespace). A risk's remediation tasks are the milestones, its deadline the
-scheduled completion, its statement the root cause.
+(case-insensitive, any namespace). This tool's export names the 800-171A objectives found NOT MET in
+``objective-id`` properties (none: all of the practice's). A risk's remediation tasks are the milestones,
+its deadline the scheduled completion, its statement the root cause.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ SHEET = "poam-items"
 _ID_PROPS = ("poam-id", "entry-id")
 _PRACTICE_PROPS = ("impacted-control-id", "practice-id")
 _STATUS_PROPS = ("entry-status",)
+# This tool's export names each 800-171A objective found NOT MET (3.3.8[a]); none named: all of them.
+_OBJECTIVE_PROPS = ("objective-id",)
 _NOT_ISO_DUE = "Due (not an ISO date): "
 
 JsonObject = Mapping[str, Any]
@@ -101,6 +104,8 @@ def _row(
     practices = _props(both, _PRACTICE_PROPS)
     if practices:
         cells[Field.PRACTICE_ID] = "; ".join(practices)
+    if objectives := _props(both, _OBJECTIVE_PROPS):
+        cells[Field.OBJECTIVES] = "; ".join(objectives)
     finding = _first(both, "description") or _first(both, "title")
     if finding:
         cells[Field.FINDING] = finding

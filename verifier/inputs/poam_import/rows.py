@@ -41,6 +41,8 @@ class Field(enum.StrEnum):
     CREATED = "created"
     CHECKS = "checks"
     COMMENTS = "comments"
+    # The 800-171A objectives found NOT MET (``3.3.8[a]; 3.3.8[b]``); empty: all of the practice's.
+    OBJECTIVES = "objectives"
 
 
 class PoamImportError(InputError):
