@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.support.tools import required_tool
 from tests.support.workflows import LINT_SCRIPT
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis keeps its example database and constants cache in ./.hypothesis, and the tests run with the
+# repository as the working directory: keep them in the system's temporary directory instead (both are
+# keyed by content, so runs and xdist workers may share them, as they shared ./.hypothesis).
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "poam-tests-hypothesis")
 
 
 @pytest.fixture(scope="session", autouse=True)
