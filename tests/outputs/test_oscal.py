@@ -1,4 +1,4 @@
-"""OSCAL exports of the built-in example, validated against NIST's JSON schemas (``tests/support/oscal_schema``)."""
+"""OSCAL exports of the built-in example, validated against NIST's JSON schemas (``tests/support/oscal``)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema.protocols import Validator
 
 from tests.support.golden import GOLDEN_TOOL_VERSION
-from tests.support.oscal_schema import SCHEMAS, OscalValidator, oscal_validator
+from tests.support.oscal import SCHEMA_FILES, SCHEMAS, OscalValidator, assert_valid_oscal, oscal_validator
 from tests.support.tools import required_tool
 from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.choices import ExportFormat
@@ -33,21 +32,6 @@ FIXED_CLOCK = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 GOLDEN = REPO / "tests" / "golden"
 # The JSON formats; the spreadsheet formats are tested in test_spreadsheet.py.
 OSCAL_FORMATS = [ExportFormat.OSCAL, ExportFormat.OSCAL_AR, ExportFormat.OSCAL_CD]
-SCHEMA_FILES = {
-    ExportFormat.OSCAL: "oscal_poam_schema_1.2.1.json",
-    ExportFormat.OSCAL_AR: "oscal_assessment-results_schema_1.2.3.json",
-    ExportFormat.OSCAL_CD: "oscal_component-definition_schema_1.2.3.json",
-}
-
-
-def _validator(export_format: ExportFormat) -> Validator:
-    return oscal_validator(SCHEMA_FILES[export_format])
-
-
-def _assert_valid(document: Any, export_format: ExportFormat) -> None:
-    errors = sorted(_validator(export_format).iter_errors(document), key=lambda e: list(e.absolute_path))
-    messages = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]]
-    assert not errors, "\n".join(messages)
 
 
 def _verify_options(**overrides: Any) -> VerifyOptions:
@@ -115,14 +99,14 @@ def test_validator_rejects_a_broken_document(run: VerificationRun, export_format
     document = json.loads(render(run, export_format))
     body = next(iter(document.values()))
     body["uuid"] = "not-a-uuid"
-    assert not _validator(export_format).is_valid(document)
+    assert not oscal_validator(export_format).is_valid(document)
 
 
 # --- plan-of-action-and-milestones ------------------------------------------------------------------
 
 
 def test_poam_is_valid_against_nist_schema(poam_doc: dict[str, Any]) -> None:
-    _assert_valid(poam_doc, ExportFormat.OSCAL)
+    assert_valid_oscal(poam_doc, ExportFormat.OSCAL)
 
 
 def test_every_entry_is_a_poam_item_with_its_risk(run: VerificationRun, poam_doc: dict[str, Any]) -> None:
@@ -170,7 +154,7 @@ def test_an_entry_naming_no_objectives_has_no_objective_props(tmp_path: Path) ->
     poam = tmp_path / "poam.json"
     poam.write_text(json.dumps(document), encoding="utf-8")
     edited = json.loads(oscal.render_poam(build_run(_verify_options(poam=poam), lambda: FIXED_CLOCK, None)))
-    _assert_valid(edited, ExportFormat.OSCAL)
+    assert_valid_oscal(edited, ExportFormat.OSCAL)
     items = edited["plan-of-action-and-milestones"]["poam-items"]
     assert _props(items[0], "objective-id") == []
     assert _props(items[1], "objective-id") == document["entries"][1]["objectives"]
@@ -231,7 +215,7 @@ def test_risk_status_is_closed_only_when_the_entry_is(status: str, expected: str
 
 
 def test_assessment_results_is_valid_against_nist_schema(ar_doc: dict[str, Any]) -> None:
-    _assert_valid(ar_doc, ExportFormat.OSCAL_AR)
+    assert_valid_oscal(ar_doc, ExportFormat.OSCAL_AR)
 
 
 def _entry_findings(ar_doc: dict[str, Any]) -> dict[str, Any]:
@@ -325,7 +309,7 @@ def _trestle(node: dict[str, Any], name: str) -> list[tuple[str, str]]:
 
 
 def test_component_definition_is_valid_against_nist_schema(cd_doc: dict[str, Any]) -> None:
-    _assert_valid({"component-definition": cd_doc}, ExportFormat.OSCAL_CD)
+    assert_valid_oscal({"component-definition": cd_doc}, ExportFormat.OSCAL_CD)
 
 
 def test_every_mapped_practice_is_a_requirement_with_its_checks_as_rules(
@@ -442,7 +426,7 @@ def test_run_export_writes_one_valid_file(tmp_path: Path, export_format: ExportF
     written = run_export(options, lambda: FIXED_CLOCK)
     assert written == options.out
     assert [p.name for p in written.parent.iterdir()] == ["oscal.json"]
-    _assert_valid(json.loads(written.read_text(encoding="utf-8")), export_format)
+    assert_valid_oscal(json.loads(written.read_text(encoding="utf-8")), export_format)
 
 
 def _evidence_refs(run: VerificationRun) -> dict[str, Any]:
@@ -471,4 +455,4 @@ def test_cli_export_writes_a_valid_document(
     with pytest.raises(SystemExit) as exited:
         main()
     assert exited.value.code == 0
-    _assert_valid(json.loads(target.read_text(encoding="utf-8")), export_format)
+    assert_valid_oscal(json.loads(target.read_text(encoding="utf-8")), export_format)

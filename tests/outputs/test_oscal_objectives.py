@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.support.objectives import ATTESTATION, with_objectives, without_objectives
-from tests.support.oscal_schema import ASSESSMENT_RESULTS_SCHEMA, schema_errors
+from tests.support.oscal import ASSESSMENT_RESULTS_SCHEMA, schema_errors
 from tests.support.tools import required_tool
 from verifier.catalog import objectives_by_id
 from verifier.outputs import oscal

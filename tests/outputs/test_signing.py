@@ -40,6 +40,7 @@ def _verify_example(out: Path) -> VerifyOutcome:
         findings=(REPO / "examples" / "prowler-output",),
         out=out,
         as_of=date(2026, 11, 25),
+        history=out.with_name(f"{out.name}-history.jsonl"),  # not beside the repository's POA&M
     )
     return run_verify(options, clock=lambda: FIXED_CLOCK)
 

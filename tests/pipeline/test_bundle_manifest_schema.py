@@ -34,6 +34,7 @@ def example_bundle(tmp_path_factory: pytest.TempPathFactory) -> Files:
         findings=(REPO / "examples" / "prowler-output",),
         out=out,
         as_of=date(2026, 11, 25),
+        history=out.with_name(f"{out.name}-history.jsonl"),  # not beside the repository's POA&M
     )
     run_verify(options, clock=lambda: datetime(2026, 11, 25, 12, tzinfo=UTC))
     return read_bundle(out / "evidence")
@@ -78,6 +79,7 @@ def test_a_manifest_with_archives_and_skipped_entries_matches_the_schema_and_ver
         findings=(scan,),
         out=tmp_path / "out",
         as_of=date(2026, 11, 25),
+        history=tmp_path / "poam-history.jsonl",  # not beside the repository's POA&M
     )
     run_verify(options, clock=lambda: datetime(2026, 11, 25, 12, tzinfo=UTC))
     manifest = json.loads((tmp_path / "out" / "evidence" / MANIFEST_FILE).read_bytes())

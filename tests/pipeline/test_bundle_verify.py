@@ -45,6 +45,7 @@ def _verify_example(out: Path, poam: Path = REPO / "poam.json") -> tuple[Files, 
         findings=(REPO / "examples" / "prowler-output",),
         out=out,
         as_of=date(2026, 11, 25),
+        history=out.with_name(f"{out.name}-history.jsonl"),  # not beside the repository's POA&M
     )
     outcome = run_verify(options, clock=lambda: FIXED_CLOCK)
     return read_bundle(out / "evidence"), closure_predicate(outcome.run)
@@ -871,6 +872,7 @@ def _verify_scan(tmp_path: Path, findings: Path) -> Path:
         findings=(findings,),
         out=tmp_path / "out",
         as_of=date(2026, 11, 25),
+        history=tmp_path / "poam-history.jsonl",  # not beside the repository's POA&M
     )
     run_verify(options, clock=lambda: FIXED_CLOCK)
     return tmp_path / "out" / "evidence.zip"

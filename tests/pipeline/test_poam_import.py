@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_streams
 from tests.support.templates import (
     EMASS,
     FEDRAMP,
@@ -250,6 +250,8 @@ def test_cli_exit_3_names_the_rows_to_fix_and_writes_nothing(
     assert code == 3 and not (tmp_path / "p.json").exists()
     report = json.loads(stdout)
     assert report["written"] is None and report["entries_written"] == 0
+    assert (report["entries_written"], report["would_write"], report["written"]) == (0, 6, None)
+    assert report["merge"] is None
     assert report["unresolved"] == [
         {
             "id": "POAM-3",
@@ -265,6 +267,22 @@ def test_cli_exit_3_names_the_rows_to_fix_and_writes_nothing(
     judged = {e["id"]: e["objectives"] for e in report["entries"]}
     assert judged.pop("POAM-3") is None
     assert judged and all(j["named"] is None and j["judged"] == j["of"] > 0 for j in judged.values())
+
+
+def test_a_blocked_import_says_what_it_would_write_and_exits_3(
+    fedramp_filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One row names only AC-3 (NIST SP 800-53). The same import with --report json is
+    # test_cli_exit_3_names_the_rows_to_fix_and_writes_nothing (would_write 6, no merge).
+    out = tmp_path / "p.json"
+    code, stdout, stderr = run_cli_streams(
+        capsys, "import", str(fedramp_filled), "--out", str(out), *HEADER_ARGS
+    )
+    assert code == 3 and not out.exists()
+    first = " ".join(stdout.split())
+    assert "nothing written (would write 6 entr(y/ies))" in first
+    assert "imported" not in first and "merge:" not in first
+    assert "would write 6" in stderr
 
 
 def test_cli_report_lists_people_work_and_the_lint_result(

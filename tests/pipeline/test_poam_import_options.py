@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.support.cli import run_cli, run_cli_streams
-from tests.support.templates import FEDRAMP_V3, fedramp_v3, filled_fedramp
+from tests.support.templates import FEDRAMP_V3, fedramp_v3
 from verifier.pipeline.poam_import import HeaderOptions, ImportOptions, run_import
 
 REPO = Path(__file__).resolve().parents[2]
@@ -129,24 +129,6 @@ def test_header_options_with_merge_are_refused_as_the_poam_keeps_its_own(
 # --- the report counts what was written ----------------------------------------------------------
 
 
-def test_a_blocked_import_says_what_it_would_write_and_exits_3(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    source = filled_fedramp(tmp_path)  # one row names only AC-3 (NIST SP 800-53)
-    out = tmp_path / "p.json"
-    code, stdout, stderr = run_cli_streams(capsys, "import", str(source), "--out", str(out), *NEW_POAM)
-    assert code == 3 and not out.exists()
-    first = " ".join(stdout.split())
-    assert "nothing written (would write 6 entr(y/ies))" in first
-    assert "imported" not in first and "merge:" not in first
-    assert "would write 6" in stderr
-    code, stdout = run_cli(capsys, "import", str(source), "--out", str(out), *NEW_POAM, "--report", "json")
-    report = json.loads(stdout)
-    assert code == 3
-    assert (report["entries_written"], report["would_write"], report["written"]) == (0, 6, None)
-    assert report["merge"] is None
-
-
 def test_a_plain_import_reports_entries_written_and_no_merge(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -207,21 +189,16 @@ def test_a_blocked_merge_reports_what_it_would_have_done(
 def test_the_v3_templates_pl2_findings_sheet_is_reported_not_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    header = HeaderOptions(
-        organization="R", system="D", assessment_date=date(2026, 9, 14), accounts=("1" * 12,)
-    )
-    report = run_import(ImportOptions(source=FEDRAMP_V3, out=tmp_path / "p.json", header=header, as_of=AS_OF))
-    not_read = {s.sheet: s.reason for s in report.sheets_not_read}
-    assert list(not_read) == ["Instructions", "PL-2 Findings", "Record of Changes"]
-    assert not_read["PL-2 Findings"].startswith("not read: no POA&M header found")
-    assert not_read["Instructions"].startswith("not read: the template's own instructions or examples")
+    # The JSON report is the import's report as written (the same sheets, in order, with their reasons):
+    # reading the template once more through run_import would assert nothing it does not.
     code, stdout = run_cli(
         capsys, "import", str(FEDRAMP_V3), "--out", str(tmp_path / "q.json"), *NEW_POAM, "--report", "json"
     )
     assert code == 0
-    assert {"sheet": "PL-2 Findings", "reason": not_read["PL-2 Findings"]} in json.loads(stdout)[
-        "sheets_not_read"
-    ]
+    not_read = {s["sheet"]: s["reason"] for s in json.loads(stdout)["sheets_not_read"]}
+    assert list(not_read) == ["Instructions", "PL-2 Findings", "Record of Changes"]
+    assert not_read["PL-2 Findings"].startswith("not read: no POA&M header found")
+    assert not_read["Instructions"].startswith("not read: the template's own instructions or examples")
     code, stdout = run_cli(capsys, "import", str(FEDRAMP_V3), "--out", str(tmp_path / "r.json"), *NEW_POAM)
     assert code == 0 and "PL-2 Findings" in stdout and "Sheets not read" in stdout
 

@@ -24,6 +24,7 @@ SCHEMA_FILES = {
     ExportFormat.OSCAL_AR: "oscal_assessment-results_schema_1.2.3.json",
     ExportFormat.OSCAL_CD: "oscal_component-definition_schema_1.2.3.json",
 }
+ASSESSMENT_RESULTS_SCHEMA = SCHEMA_FILES[ExportFormat.OSCAL_AR]
 
 
 def _regex_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
@@ -36,14 +37,24 @@ OscalValidator = validators.extend(Draft7Validator, {"pattern": _regex_pattern})
 
 
 @cache
+def schema_validator(schema_file: str) -> Validator:
+    """A validator of NIST's OSCAL JSON schema ``schema_file`` (built once per process)."""
+    schema = json.loads((SCHEMAS / schema_file).read_text(encoding="utf-8"))
+    return OscalValidator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
 def oscal_validator(export_format: ExportFormat) -> Validator:
     """The validator of ``export_format``'s NIST schema (built once per process)."""
-    schema = json.loads((SCHEMAS / SCHEMA_FILES[export_format]).read_text(encoding="utf-8"))
-    return OscalValidator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+    return schema_validator(SCHEMA_FILES[export_format])
+
+
+def schema_errors(document: Any, schema_file: str) -> list[str]:
+    """The first ten errors of ``document`` against the schema, each with its path (empty: valid)."""
+    errors = sorted(schema_validator(schema_file).iter_errors(document), key=lambda e: list(e.absolute_path))
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]]
 
 
 def assert_valid_oscal(document: Any, export_format: ExportFormat) -> None:
     """Fail with the first ten schema errors of ``document``, each at its JSON path."""
-    errors = sorted(oscal_validator(export_format).iter_errors(document), key=lambda e: list(e.absolute_path))
-    messages = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]]
-    assert not errors, "\n".join(messages)
+    messages = schema_errors(document, SCHEMA_FILES[export_format])
+    assert not messages, "\n".join(messages)
