@@ -469,6 +469,7 @@ def test_an_unknown_kind_is_a_row_problem_and_nothing_is_written(
     if allow:
         assert "operationl" in stderr  # the written POA&M would not be valid: refused
         return
+    assert "an unknown Kind never is" in stderr
     report = json.loads(stdout)
     assert report["entries_written"] == 0
     third = json.loads(with_operational.read_text(encoding="utf-8"))["entries"][2]["id"]

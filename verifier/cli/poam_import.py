@@ -132,8 +132,8 @@ def import_command(
     if result.blocked:
         raise InputError(
             f"{len(result.unresolved)} row(s) name no CMMC Level 2 practice or an unknown Kind (listed "
-            "above): fix them in the "
-            f"source, or write anyway with --allow-unresolved; nothing written (would write "
+            "above): fix them in the source, or write rows naming no practice anyway with "
+            f"--allow-unresolved (an unknown Kind never is); nothing written (would write "
             f"{result.would_write} entr(y/ies))"
         )
     err.print(f"wrote {result.written}")
