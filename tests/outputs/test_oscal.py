@@ -179,6 +179,42 @@ def test_the_poam_with_objectives_loads_in_trestle(
     assert any(read)
 
 
+@pytest.fixture(scope="module")
+def operational_poam(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The example POA&M's OSCAL export with its second entry an operational plan of action."""
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    document["entries"][1]["kind"] = "operational"
+    poam = tmp_path_factory.mktemp("operational") / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    with contextlib.chdir(REPO):
+        return oscal.render_poam(build_run(_verify_options(poam=poam), lambda: FIXED_CLOCK, None))
+
+
+def test_only_an_operational_plan_of_action_carries_an_entry_kind(operational_poam: bytes) -> None:
+    edited = json.loads(operational_poam)
+    _assert_valid(edited, ExportFormat.OSCAL)
+    items = edited["plan-of-action-and-milestones"]["poam-items"]
+    assert [_props(item, "entry-kind") for item in items[:3]] == [[], ["operational"], []]
+    assert sum(bool(_props(item, "entry-kind")) for item in items) == 1
+
+
+def test_the_poam_with_an_operational_plan_loads_in_trestle(operational_poam: bytes, tmp_path: Path) -> None:
+    try:
+        module = importlib.import_module("trestle.oscal.poam")
+    except ImportError:
+        module = None
+    required_tool(None if module is None else "trestle", "compliance-trestle", "setup")
+    path = tmp_path / "poam.oscal.json"
+    path.write_bytes(operational_poam)
+    loaded = module.PlanOfActionAndMilestones.oscal_read(path)  # type: ignore[union-attr]
+    kinds = [
+        [p.value for p in item.props or () if p.name == "entry-kind" and str(p.ns) == oscal.NS]
+        for item in loaded.poam_items
+    ]
+    assert kinds[:2] == [[], ["operational"]]
+    assert sum(map(len, kinds)) == 1
+
+
 def test_risk_has_deadline_statement_and_milestone_tasks(
     run: VerificationRun, poam_doc: dict[str, Any]
 ) -> None:

@@ -49,6 +49,7 @@ HEADER = [
     "Verified At",
     "Evidence File",
     "Evidence SHA-256",
+    "Kind",
 ]
 # The CSV's one more column: the objectives each entry names as NOT MET (XLSX has its Objectives sheet).
 CSV_HEADER = [*HEADER, "Objectives"]
@@ -167,6 +168,21 @@ def test_csv_objectives_column_names_each_entrys_own_objectives_and_is_empty_for
     assert any(";" in text for text in named.values())  # several objectives in one cell
     assert written["POAM-004"] == ""
     assert set(written) == {e.id for e in edited_run.poam.poam.entries}
+
+
+def test_kind_column_marks_only_an_operational_plan_of_action_in_csv_and_xlsx(tmp_path: Path) -> None:
+    edited = _edited_poam(tmp_path, lambda document: _entry(document, "POAM-004").update(kind="operational"))
+    edited_run = build_run(_verify_options(tmp_path, edited), lambda: FIXED_CLOCK, None)
+    rows = _csv_rows(render(edited_run, ExportFormat.CSV))
+    column = rows[0].index("Kind")
+    assert {row[0]: row[column] for row in rows[1:] if row[column]} == {"POAM-004": "operational"}
+    assert len(rows) - 1 == len(edited_run.poam.poam.entries)
+    # The workbook's entry sheets: the same column, after the template's columns.
+    sheets = _workbook_rows(render(edited_run, ExportFormat.XLSX))
+    kinds = {row[0]: row[-1] for name in ("Open", "Closed") for row in sheets[name][1:]}
+    assert sheets["Open"][0][-1] == "Kind"
+    assert {entry_id: kind for entry_id, kind in kinds.items() if kind} == {"POAM-004": "operational"}
+    assert set(kinds) == {e.id for e in edited_run.poam.poam.entries}
 
 
 def test_csv_is_rfc4180_with_every_field_quoted(run: VerificationRun) -> None:

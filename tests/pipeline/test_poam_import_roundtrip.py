@@ -3,6 +3,8 @@ from other tools (FedRAMP and compliance-trestle put the POA&M id and control in
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_streams
 from verifier.catalog import assessment_procedures
 from verifier.choices import ExportFormat
 from verifier.inputs.poam import load_poam
@@ -366,3 +368,132 @@ def test_trestle_style_oscal_props_on_the_risk_and_an_800_53_control_is_unresolv
     assert report.blocked and not out.exists()
     (unresolved,) = report.unresolved
     assert unresolved.id == "T-1" and "NIST SP 800-53 controls (ac-3)" in unresolved.unresolved
+
+
+# --- entry kinds: an operational plan of action (32 CFR 170.4) stays one ------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_operational(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example POA&M with its second entry an operational plan of action, the others POA&M items."""
+    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
+    document["entries"][1]["kind"] = "operational"
+    poam = tmp_path_factory.mktemp("operational") / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    return poam
+
+
+def _export_of(poam: Path, export_format: ExportFormat, target: Path) -> Path:
+    options = ExportOptions(
+        export_format, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
+    )
+    run_export(options, clock=lambda: CLOCK)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("export_format", "name"),
+    [
+        (ExportFormat.XLSX, "poam.xlsx"),
+        (ExportFormat.CSV, "poam.csv"),
+        (ExportFormat.OSCAL, "poam.oscal.json"),
+    ],
+    ids=["xlsx", "csv", "oscal"],
+)
+def test_an_operational_plan_of_action_comes_back_operational_and_a_poam_item_a_poam_item(
+    tmp_path: Path, with_operational: Path, export_format: ExportFormat, name: str
+) -> None:
+    exported = _export_of(with_operational, export_format, tmp_path / name)
+    out = tmp_path / "imported.json"
+    report = run_import(ImportOptions(source=exported, out=out, header=HEADER, as_of=AS_OF))
+    assert not report.unresolved
+    original = load_poam(with_operational).poam.entries
+    again = load_poam(out).poam.entries
+    assert [(e.id, e.is_poam_item) for e in again] == [(e.id, e.is_poam_item) for e in original]
+    assert [e.id for e in again if not e.is_poam_item] == [original[1].id]
+    # A POA&M item is written without a kind (the default), as the source POA&M has it.
+    written = json.loads(out.read_text(encoding="utf-8"))["entries"]
+    assert [e.get("kind") for e in written] == [None, "operational", *[None] * (len(written) - 2)]
+
+
+def _csv_with_kind(source: Path, target: Path, header: str, kinds: dict[int, str]) -> Path:
+    """The exported CSV with its Kind column renamed ``header`` and data row n's cell set to ``kinds[n]``."""
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"), newline="")))
+    column = rows[0].index("Kind")
+    rows[0][column] = header
+    for number, kind in kinds.items():
+        rows[number][column] = kind
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "columns"),
+    [
+        ("Entry Kind", "Operational plan of action", ()),
+        ("Item kind", "OPERATIONAL", ()),
+        ("Plan Type", "operational", ("--columns", "Plan Type=kind")),
+    ],
+)
+def test_a_kind_column_a_person_names_is_read_and_a_poam_item_stays_one(
+    tmp_path: Path,
+    with_operational: Path,
+    capsys: pytest.CaptureFixture[str],
+    header: str,
+    cell: str,
+    columns: tuple[str, ...],
+) -> None:
+    exported = _export_of(with_operational, ExportFormat.CSV, tmp_path / "poam.csv")
+    source = _csv_with_kind(exported, tmp_path / "edited.csv", header, {1: "POA&M item", 2: "", 3: cell})
+    out = tmp_path / "imported.json"
+    code, _ = run_cli(capsys, "import", str(source), *columns, "--out", str(out), *HEADER_ARGS)
+    assert code == 0
+    assert [e.is_poam_item for e in load_poam(out).poam.entries][:3] == [True, True, False]
+
+
+@pytest.mark.parametrize("allow", [(), ("--allow-unresolved",)], ids=["plain", "allow-unresolved"])
+def test_an_unknown_kind_is_a_row_problem_and_nothing_is_written(
+    tmp_path: Path, with_operational: Path, capsys: pytest.CaptureFixture[str], allow: tuple[str, ...]
+) -> None:
+    # Neither a POA&M item (it would deduct and may block the closeout) nor operational (it would hide a gap).
+    exported = _export_of(with_operational, ExportFormat.CSV, tmp_path / "poam.csv")
+    source = _csv_with_kind(exported, tmp_path / "edited.csv", "Kind", {3: "operationl"})
+    out = tmp_path / "imported.json"
+    code, stdout, stderr = run_cli_streams(
+        capsys, "import", str(source), *allow, "--out", str(out), *HEADER_ARGS, "--report", "json"
+    )
+    assert code == 3
+    assert not out.exists()
+    if allow:
+        assert "operationl" in stderr  # the written POA&M would not be valid: refused
+        return
+    assert "an unknown Kind never is" in stderr
+    report = json.loads(stdout)
+    assert report["entries_written"] == 0
+    third = json.loads(with_operational.read_text(encoding="utf-8"))["entries"][2]["id"]
+    assert [(u["id"], u["row"]) for u in report["unresolved"]] == [(third, 4)]  # data row 3: line 4
+    assert "'operationl' is not an entry kind" in report["unresolved"][0]["reason"]
+
+
+def test_an_unknown_oscal_entry_kind_is_a_row_problem(tmp_path: Path) -> None:
+    item = {
+        "uuid": "9e1f",
+        "title": "Unencrypted bucket",
+        "props": [{"name": "entry-id", "value": "A-1"}, {"name": "Entry-Kind", "value": "inherited"}],
+        "related-risks": [{"risk-uuid": RISK_UUID}],
+    }
+    risk = _risk([{"name": "impacted-control-id", "value": "sp800-171r2-3.13.16"}])
+    out = tmp_path / "p.json"
+    report = run_import(
+        ImportOptions(source=_oscal(tmp_path, item, risk), out=out, header=HEADER, as_of=AS_OF)
+    )
+    assert [(e.id, e.unresolved) for e in report.unresolved] == [
+        (
+            "A-1",
+            "Kind 'inherited' is not an entry kind (operational for an operational plan of action, "
+            "empty for a POA&M item)",
+        )
+    ]
+    assert report.blocked and not out.exists()

@@ -131,8 +131,9 @@ def import_command(
         print_report(result)
     if result.blocked:
         raise InputError(
-            f"{len(result.unresolved)} row(s) name no CMMC Level 2 practice (listed above): fix them in the "
-            f"source, or write anyway with --allow-unresolved; nothing written (would write "
+            f"{len(result.unresolved)} row(s) name no CMMC Level 2 practice or an unknown Kind (listed "
+            "above): fix them in the source, or write rows naming no practice anyway with "
+            f"--allow-unresolved (an unknown Kind never is); nothing written (would write "
             f"{result.would_write} entr(y/ies))"
         )
     err.print(f"wrote {result.written}")
@@ -156,7 +157,7 @@ def print_report(report: ImportReport) -> None:
     _table("Sheets not read", ("Sheet", "Why"), [(s.sheet, s.reason) for s in report.sheets_not_read])
     _table("Skipped rows", ("Sheet", "Row", "Why"), [(s.sheet, str(s.row), s.reason) for s in report.skipped])
     _table(
-        "Unresolved practices (fix these rows)",
+        "Unresolved practices or kinds (fix these rows)",
         ("Sheet", "Row", "Entry", "Why"),
         [(e.sheet, str(e.row), e.id, e.unresolved) for e in report.unresolved],
     )

@@ -13,7 +13,8 @@ number in a ``label`` property. An 800-171A assessment objective ``3.3.8[a]`` is
 assessment results define each such objective, with its 800-171A text and label, in
 ``local-definitions``, and give it one finding per entry judged on it. A POA&M item whose entry names the
 objectives found NOT MET carries one ``objective-id`` property per objective, valued ``3.3.8[a]`` as those
-findings' are (none: the entry is judged on all of its practice's objectives).
+findings' are (none: the entry is judged on all of its practice's objectives). An operational plan of
+action (32 CFR 170.4: no POA&M item) carries ``entry-kind`` ``operational``; a POA&M item carries none.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, assert_never
 from verifier.catalog import assessment_procedures, practices
 from verifier.errors import InputError
 from verifier.model import (
+    OPERATIONAL_KIND,
     CheckTally,
     Entry,
     EntryResult,
@@ -367,6 +369,7 @@ def _poam_item(ids: _Ids, entry: Entry, result: EntryResult) -> JsonObject:
             prop("entry-id", entry.id),
             *_practice_props(result),
             *_open_objective_props(entry),
+            *_kind_props(entry),
             prop("verdict", result.verdict.value),
             prop("status-before", entry.status.value),
             prop("status-after", status.value),
@@ -385,6 +388,12 @@ def _open_objective_props(entry: Entry) -> list[JsonObject]:
     (valued ``3.3.8[a]``, as the assessment results' objective findings are); none when it names none,
     that is when it is judged on all of its practice's objectives."""
     return [prop("objective-id", objective_id) for objective_id in entry.objectives or ()]
+
+
+def _kind_props(entry: Entry) -> list[JsonObject]:
+    """``entry-kind`` ``operational`` for an operational plan of action (32 CFR 170.4), which deducts nothing
+    and never blocks the closeout; none for a POA&M item, so a reader that knows no kinds sees POA&M items."""
+    return [] if entry.is_poam_item else [prop("entry-kind", OPERATIONAL_KIND)]
 
 
 def render_poam(run: VerificationRun) -> bytes:

@@ -1,7 +1,8 @@
 """Spreadsheet exports of one run: the POA&M as assessors and eMASS/FedRAMP templates lay it out.
 
 One row per entry with the template's columns (POA&M ID, Controls, Weakness Name ... Comments), then the
-verifier's own (verdict, when, and the evidence file with its SHA-256, the same digest ``verify`` writes).
+verifier's own (verdict, when, the evidence file with its SHA-256, the same digest ``verify`` writes, and
+Kind: ``operational`` for an operational plan of action (32 CFR 170.4), empty for a POA&M item).
 ``xlsx`` splits the rows into an "Open" sheet (open and ready for closeout) and a "Closed" sheet, and adds an
 "Objectives" sheet (entry × 800-171A objective: verdict, basis, checks, attestations, reasons) where entries
 were judged per objective; ``csv`` holds every entry row (it is one table) with one more column, "Objectives":
@@ -31,7 +32,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from verifier.catalog import practices
-from verifier.model import Entry, EntryResult, EntryStatus, Milestone, MilestoneStatus, Resources, next_status
+from verifier.model import (
+    OPERATIONAL_KIND,
+    Entry,
+    EntryResult,
+    EntryStatus,
+    Milestone,
+    MilestoneStatus,
+    Resources,
+    next_status,
+)
 from verifier.outputs import evidence
 from verifier.outputs.objectives import objective_text
 from verifier.outputs.poam_json import EvidenceRef
@@ -40,6 +50,9 @@ from verifier.outputs.run import VerificationRun, timestamp
 from verifier.rules.timeline import is_overdue
 from verifier.scope import poam_entry_scope
 
+# The last verifier column: "operational" for an operational plan of action (32 CFR 170.4), empty for a POA&M
+# item, so ``poam import`` of the export keeps an operational plan out of the score and the closeout.
+KIND_COLUMN = "Kind"
 # (header, XLSX column width in characters), in the order the templates use, then the verifier's columns.
 COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
     ("POA&M ID", 12),
@@ -62,6 +75,7 @@ COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
     ("Verified At", 22),
     ("Evidence File", 32),
     ("Evidence SHA-256", 66),
+    (KIND_COLUMN, 12),
 )
 COLUMNS: tuple[str, ...] = tuple(header for header, _ in COLUMN_WIDTHS)
 # CSV only (XLSX has its Objectives sheet): the objectives an entry is judged on, "; "-separated, empty = all.
@@ -156,6 +170,7 @@ def _row(run: VerificationRun, entry: Entry, result: EntryResult, ref: EvidenceR
         timestamp(run.context.verified_at),
         ref.path,
         ref.sha256,
+        "" if entry.is_poam_item else OPERATIONAL_KIND,
     )
     return PoamRow(status=status, cells=cells, objectives=entry.objectives or ())
 

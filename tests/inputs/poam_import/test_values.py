@@ -10,7 +10,13 @@ import pytest
 from verifier.inputs.poam_import.entries import row_entries
 from verifier.inputs.poam_import.milestones import milestones, split_items
 from verifier.inputs.poam_import.rows import Field, ImportFormat, SourceDocument, SourceRow
-from verifier.inputs.poam_import.values import entry_status, objective_ids, parse_date, practice_ids
+from verifier.inputs.poam_import.values import (
+    entry_kind,
+    entry_status,
+    objective_ids,
+    parse_date,
+    practice_ids,
+)
 
 
 @pytest.mark.parametrize(
@@ -170,3 +176,43 @@ def test_an_imported_entry_lists_the_objectives_of_its_practice_the_source_names
     ]
     (whole,) = row_entries(source, _row("AU.L2-3.3.8", "logs can be altered"))
     assert "objectives" not in whole.document
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [
+        (None, "poam"),
+        ("", "poam"),
+        ("  ", "poam"),
+        ("POA&M item", "poam"),
+        ("poam", "poam"),
+        ("operational", "operational"),
+        (" Operational  Plan of Action ", "operational"),
+        ("OPERATIONAL_PLAN", "operational"),
+    ],
+)
+def test_entry_kind_reads_a_poam_item_or_an_operational_plan(cell: str | None, kind: str) -> None:
+    assert entry_kind(cell).kind == kind
+    assert entry_kind(cell).problem == ""
+
+
+@pytest.mark.parametrize("cell", ["operationl", "risk accepted", "operational; poam", "0", 7])
+def test_entry_kind_names_no_kind_for_anything_else(cell: str | int) -> None:
+    mapped = entry_kind(cell)
+    assert mapped.kind is None
+    assert repr(str(cell).strip()) in mapped.problem and "not an entry kind" in mapped.problem
+
+
+def _kind_row(kind: str) -> SourceRow:
+    cells = {Field.ID: "A-1", Field.PRACTICE_ID: "3.1.1; 3.1.2", Field.FINDING: "gap", Field.KIND: kind}
+    return SourceRow("", 2, cells, {})
+
+
+def test_an_unknown_kind_leaves_each_split_entry_unresolved_with_the_value_as_written() -> None:
+    source = SourceDocument(Path("x.csv"), ImportFormat.CSV, ())
+    split = row_entries(source, _kind_row("inherited"))
+    assert [e.document["kind"] for e in split] == ["inherited", "inherited"]
+    assert all("'inherited' is not an entry kind" in e.unresolved for e in split)
+    operational = row_entries(source, _kind_row("operational"))
+    assert [(e.document["kind"], e.unresolved) for e in operational] == [("operational", "")] * 2
+    assert all("kind" not in e.document for e in row_entries(source, _kind_row("POA&M item")))

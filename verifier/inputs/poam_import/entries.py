@@ -17,7 +17,14 @@ from verifier.catalog import objectives_by_id
 from verifier.inputs.poam_import.milestones import milestones
 from verifier.inputs.poam_import.rows import Cell, Field, SourceDocument, SourceRow
 from verifier.inputs.poam_import.table import as_text
-from verifier.inputs.poam_import.values import entry_status, objective_ids, parse_date, practice_ids
+from verifier.inputs.poam_import.values import (
+    entry_kind,
+    entry_status,
+    objective_ids,
+    parse_date,
+    practice_ids,
+)
+from verifier.model import OPERATIONAL_KIND
 
 UNRESOLVED = "UNRESOLVED"
 _CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -67,15 +74,17 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
         row.cells.get(Field.FINDING),
         *listed,
     )
+    kind = _kind(base, row.cells.get(Field.KIND))
     if not ids.found:
         base["practice_id"] = as_text(row.cells.get(Field.PRACTICE_ID)) or UNRESOLVED
         base["import"]["unresolved_practice"] = ids.problem
-        return [ImportedEntry(_ordered(base), row.sheet, row.row, ids.problem, (), free_text, notes)]
+        problem = "; ".join(p for p in (ids.problem, kind) if p)
+        return [ImportedEntry(_ordered(base), row.sheet, row.row, problem, (), free_text, notes)]
     if len(ids.found) == 1:
         base["practice_id"] = ids.found[0]
         return [
             ImportedEntry(
-                _ordered(_with_objectives(base, named)), row.sheet, row.row, "", (), free_text, notes
+                _ordered(_with_objectives(base, named)), row.sheet, row.row, kind, (), free_text, notes
             )
         ]
     split_ids = tuple(f"{base['id']}.{n}" for n in range(1, len(ids.found) + 1))
@@ -94,13 +103,25 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
             ),
             row.sheet,
             row.row,
-            "",
+            kind,
             split_ids,
             free_text,
             notes,
         )
         for new_id, practice in zip(split_ids, ids.found, strict=True)
     ]
+
+
+def _kind(entry: JsonObject, cell: Cell) -> str:
+    """Sets ``kind`` on an operational plan of action (a POA&M item has none: the default) and returns "";
+    a cell naming no kind is kept as written, which no POA&M loader accepts, and its problem returned: the
+    row is reported and nothing is written, as for an unresolved practice."""
+    mapped = entry_kind(cell)
+    if mapped.kind == OPERATIONAL_KIND:
+        entry["kind"] = OPERATIONAL_KIND
+    elif mapped.kind is None:
+        entry["kind"] = as_text(cell)
+    return mapped.problem
 
 
 def _with_objectives(entry: JsonObject, named: tuple[str, ...]) -> JsonObject:
@@ -121,6 +142,7 @@ _ORDER = (
     "resources",
     "verification",
     "status",
+    "kind",
     "created",
     "comments",
     "import",

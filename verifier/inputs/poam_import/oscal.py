@@ -3,8 +3,9 @@
 FedRAMP puts ``POAM-ID`` on the item and ``impacted-control-id`` on the risk, compliance-trestle and this
 tool put them elsewhere: a property is looked for on the item first, then on its risks, by name
 (case-insensitive, any namespace). This tool's export names the 800-171A objectives found NOT MET in
-``objective-id`` properties (none: all of the practice's). A risk's remediation tasks are the milestones,
-its deadline the scheduled completion, its statement the root cause.
+``objective-id`` properties (none: all of the practice's) and an operational plan of action in
+``entry-kind`` (none: a POA&M item). A risk's remediation tasks are the milestones, its deadline the
+scheduled completion, its statement the root cause.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ _PRACTICE_PROPS = ("impacted-control-id", "practice-id")
 _STATUS_PROPS = ("entry-status",)
 # This tool's export names each 800-171A objective found NOT MET (3.3.8[a]); none named: all of them.
 _OBJECTIVE_PROPS = ("objective-id",)
+# This tool's export marks an operational plan of action (32 CFR 170.4) ``operational``; none: a POA&M item.
+_KIND_PROPS = ("entry-kind",)
 _NOT_ISO_DUE = "Due (not an ISO date): "
 
 JsonObject = Mapping[str, Any]
@@ -106,6 +109,8 @@ def _row(
         cells[Field.PRACTICE_ID] = "; ".join(practices)
     if objectives := _props(both, _OBJECTIVE_PROPS):
         cells[Field.OBJECTIVES] = "; ".join(objectives)
+    if kinds := _props(both, _KIND_PROPS):
+        cells[Field.KIND] = "; ".join(kinds)  # two different kinds name none: reported, never one of them
     finding = _first(both, "description") or _first(both, "title")
     if finding:
         cells[Field.FINDING] = finding

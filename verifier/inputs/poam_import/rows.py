@@ -43,6 +43,8 @@ class Field(enum.StrEnum):
     COMMENTS = "comments"
     # The 800-171A objectives found NOT MET (``3.3.8[a]; 3.3.8[b]``); empty: all of the practice's.
     OBJECTIVES = "objectives"
+    # "operational" for an operational plan of action (32 CFR 170.4); empty: a POA&M item.
+    KIND = "kind"
 
 
 class PoamImportError(InputError):

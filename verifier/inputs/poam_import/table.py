@@ -74,6 +74,7 @@ SYNONYMS: Mapping[Field, tuple[str, ...]] = {
     Field.COMMENTS: ("comments", "remarks", "notes"),
     # Never "objective": that is a column of this tool's Objectives sheet (one objective per row).
     Field.OBJECTIVES: ("objectives", "assessment objectives", "objectives not met"),
+    Field.KIND: ("kind", "entry kind", "item kind", "poa&m kind"),
 }
 _BY_HEADER = {header: f for f, headers in SYNONYMS.items() for header in headers}
 _KEY_FIELDS = frozenset({Field.ID, Field.PRACTICE_ID, Field.FINDING})

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from verifier.catalog import by_nist_id, objectives_by_id, practices
 from verifier.inputs.poam_import.rows import Cell
 from verifier.inputs.poam_import.table import as_text
+from verifier.model import OPERATIONAL_KIND
 
 _EPOCH_1900 = date(1899, 12, 30)  # Excel's serial 1 is 1900-01-01, counting its fictional 1900-02-29
 _EPOCH_1904 = date(1904, 1, 1)
@@ -168,3 +169,33 @@ def milestone_status(text: str) -> str | None:
     if word in {"completed", "complete", "closed"}:
         return "done"
     return None
+
+
+# --- entry kinds -----------------------------------------------------------------------------------
+
+_POAM_ITEM_WORDS = frozenset({"", "poam", "poa&m", "poam item", "poa&m item"})
+_OPERATIONAL_WORDS = frozenset({OPERATIONAL_KIND, "operational plan", "operational plan of action"})
+
+
+@dataclass(frozen=True, slots=True)
+class MappedKind:
+    """An entry kind: ``poam`` or ``operational``; or, for a cell naming neither, why not (``kind`` None)."""
+
+    kind: str | None
+    problem: str = ""
+
+
+def entry_kind(cell: Cell) -> MappedKind:
+    """This tool's Kind cell: empty (or "POA&M item") a POA&M item, "operational" an operational plan of
+    action (32 CFR 170.4). Anything else is a problem, never either kind: an operational plan read as a
+    POA&M item deducts and may block the closeout, a POA&M item read as operational hides an open gap."""
+    text = " ".join(as_text(cell).casefold().replace("_", " ").split())
+    if text in _POAM_ITEM_WORDS:
+        return MappedKind("poam")
+    if text in _OPERATIONAL_WORDS:
+        return MappedKind(OPERATIONAL_KIND)
+    return MappedKind(
+        None,
+        f"Kind {as_text(cell)!r} is not an entry kind (operational for an operational plan of action, "
+        "empty for a POA&M item)",
+    )
