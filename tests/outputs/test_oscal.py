@@ -192,7 +192,7 @@ def operational_poam(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 def test_only_an_operational_plan_of_action_carries_an_entry_kind(operational_poam: bytes) -> None:
     edited = json.loads(operational_poam)
-    _assert_valid(edited, ExportFormat.OSCAL)
+    assert_valid_oscal(edited, ExportFormat.OSCAL)
     items = edited["plan-of-action-and-milestones"]["poam-items"]
     assert [_props(item, "entry-kind") for item in items[:3]] == [[], ["operational"], []]
     assert sum(bool(_props(item, "entry-kind")) for item in items) == 1
