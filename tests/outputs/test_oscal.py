@@ -160,21 +160,26 @@ def test_an_entry_naming_no_objectives_has_no_objective_props(tmp_path: Path) ->
     assert _props(items[1], "objective-id") == document["entries"][1]["objectives"]
 
 
-def test_the_poam_with_objectives_loads_in_trestle(
-    run: VerificationRun, poam_doc: dict[str, Any], tmp_path: Path
-) -> None:
+def _trestle_props(document: bytes, tmp_path: Path, name: str) -> list[list[str]]:
+    """The POA&M export loaded by compliance-trestle: each poam-item's values of this project's prop ``name``."""
     try:
         module = importlib.import_module("trestle.oscal.poam")
     except ImportError:
         module = None
     required_tool(None if module is None else "trestle", "compliance-trestle", "setup")
     path = tmp_path / "poam.oscal.json"
-    path.write_bytes(oscal.render_poam(run))
+    path.write_bytes(document)
     loaded = module.PlanOfActionAndMilestones.oscal_read(path)  # type: ignore[union-attr]
-    read = [
-        [p.value for p in item.props or () if p.name == "objective-id" and str(p.ns) == oscal.NS]
+    return [
+        [p.value for p in item.props or () if p.name == name and str(p.ns) == oscal.NS]
         for item in loaded.poam_items
     ]
+
+
+def test_the_poam_with_objectives_loads_in_trestle(
+    run: VerificationRun, poam_doc: dict[str, Any], tmp_path: Path
+) -> None:
+    read = _trestle_props(oscal.render_poam(run), tmp_path, "objective-id")
     assert read == [list(e.objectives or ()) for e in run.poam.poam.entries]
     assert any(read)
 
@@ -199,18 +204,7 @@ def test_only_an_operational_plan_of_action_carries_an_entry_kind(operational_po
 
 
 def test_the_poam_with_an_operational_plan_loads_in_trestle(operational_poam: bytes, tmp_path: Path) -> None:
-    try:
-        module = importlib.import_module("trestle.oscal.poam")
-    except ImportError:
-        module = None
-    required_tool(None if module is None else "trestle", "compliance-trestle", "setup")
-    path = tmp_path / "poam.oscal.json"
-    path.write_bytes(operational_poam)
-    loaded = module.PlanOfActionAndMilestones.oscal_read(path)  # type: ignore[union-attr]
-    kinds = [
-        [p.value for p in item.props or () if p.name == "entry-kind" and str(p.ns) == oscal.NS]
-        for item in loaded.poam_items
-    ]
+    kinds = _trestle_props(operational_poam, tmp_path, "entry-kind")
     assert kinds[:2] == [[], ["operational"]]
     assert sum(map(len, kinds)) == 1
 

@@ -73,12 +73,28 @@ def verified(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def _export(tmp_path: Path, export_format: ExportFormat, name: str) -> Path:
-    target = tmp_path / name
+    return _export_of(REPO / "poam.json", export_format, tmp_path / name)
+
+
+def _export_of(poam: Path, export_format: ExportFormat, target: Path) -> Path:
     options = ExportOptions(
-        export_format, REPO / "poam.json", REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
+        export_format, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
     )
     run_export(options, clock=lambda: CLOCK)
     return target
+
+
+def _round_trip(tmp_path: Path, document: dict[str, Any], export_format: ExportFormat, name: str) -> Path:
+    """``document`` written, exported as ``export_format`` and imported again: the imported POA&M's path."""
+    poam = tmp_path / "poam.json"
+    poam.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "imported.json"
+    run_import(
+        ImportOptions(
+            source=_export_of(poam, export_format, tmp_path / name), out=out, header=HEADER, as_of=AS_OF
+        )
+    )
+    return out
 
 
 def _milestones(entry: dict[str, Any], with_status_date: bool) -> list[dict[str, Any]]:
@@ -123,15 +139,7 @@ def test_csv_with_semicolons_and_formulas_imports_back_as_written(tmp_path: Path
     document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
     hostile = {"finding": "a;=1+1; b", "root_cause": "=1+1;@SUM(A1)"}
     document["entries"][0].update(hostile)
-    poam = tmp_path / "poam.json"
-    poam.write_text(json.dumps(document), encoding="utf-8")
-    target = tmp_path / "poam.csv"
-    options = ExportOptions(
-        ExportFormat.CSV, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
-    )
-    run_export(options, clock=lambda: CLOCK)
-    out = tmp_path / "imported.json"
-    run_import(ImportOptions(source=target, out=out, header=HEADER, as_of=AS_OF))
+    out = _round_trip(tmp_path, document, ExportFormat.CSV, "poam.csv")
     imported = json.loads(out.read_text(encoding="utf-8"))["entries"][0]
     assert {k: imported[k] for k in hostile} == hostile
 
@@ -148,15 +156,7 @@ def test_an_entry_whose_milestones_carry_no_status_date_comes_back_without_one(
     undated = document["entries"][0]
     for milestone in undated["milestones"]:
         milestone.pop("status_date", None)
-    poam = tmp_path / "poam.json"
-    poam.write_text(json.dumps(document), encoding="utf-8")
-    target = tmp_path / name
-    options = ExportOptions(
-        export_format, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
-    )
-    run_export(options, clock=lambda: CLOCK)
-    out = tmp_path / "imported.json"
-    run_import(ImportOptions(source=target, out=out, header=HEADER, as_of=AS_OF))
+    out = _round_trip(tmp_path, document, export_format, name)
     imported = {e["id"]: e for e in json.loads(out.read_text(encoding="utf-8"))["entries"]}
     assert [m.get("status_date") for m in imported[undated["id"]]["milestones"]] == [None] * len(
         undated["milestones"]
@@ -179,15 +179,7 @@ def test_an_entry_naming_no_objectives_comes_back_judged_on_all_and_the_others_k
     del document["entries"][0]["objectives"]
     document["entries"][1]["objectives"] = ["3.5.7[a]", "3.5.7[c]"]
     assert document["entries"][1]["practice_id"] == "IA.L2-3.5.7"
-    poam = tmp_path / "poam.json"
-    poam.write_text(json.dumps(document), encoding="utf-8")
-    target = tmp_path / name
-    options = ExportOptions(
-        export_format, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
-    )
-    run_export(options, clock=lambda: CLOCK)
-    out = tmp_path / "imported.json"
-    run_import(ImportOptions(source=target, out=out, header=HEADER, as_of=AS_OF))
+    out = _round_trip(tmp_path, document, export_format, name)
     imported = json.loads(out.read_text(encoding="utf-8"))["entries"]
     assert "objectives" not in imported[0]
     assert [e.get("objectives") for e in imported] == [e.get("objectives") for e in document["entries"]]
@@ -201,12 +193,7 @@ def csv_one_entry_on_all(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     del document["entries"][0]["objectives"]
     poam = tmp_path / "poam.json"
     poam.write_text(json.dumps(document), encoding="utf-8")
-    target = tmp_path / "poam.csv"
-    options = ExportOptions(
-        ExportFormat.CSV, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
-    )
-    run_export(options, clock=lambda: CLOCK)
-    return target, document
+    return _export_of(poam, ExportFormat.CSV, tmp_path / "poam.csv"), document
 
 
 def _all_of(practice_id: str) -> int:
@@ -381,14 +368,6 @@ def with_operational(tmp_path_factory: pytest.TempPathFactory) -> Path:
     poam = tmp_path_factory.mktemp("operational") / "poam.json"
     poam.write_text(json.dumps(document), encoding="utf-8")
     return poam
-
-
-def _export_of(poam: Path, export_format: ExportFormat, target: Path) -> Path:
-    options = ExportOptions(
-        export_format, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
-    )
-    run_export(options, clock=lambda: CLOCK)
-    return target
 
 
 @pytest.mark.parametrize(
