@@ -33,6 +33,10 @@ class CheckMapping:
     # Schema 3: per practice, which checks evidence which 800-171A objective, and why (per provider, check).
     objectives: Mapping[str, ObjectiveChecks] = field(default_factory=dict)
     why: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    # Every check id per provider, computed once: verify asks it for each entry and check.
+    _all_checks: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def checks_for(self, practice_id: str, provider: str) -> tuple[str, ...]:
         """The mapped checks of one practice (empty: needs attestation)."""
@@ -63,7 +67,13 @@ class CheckMapping:
         return sum(bool(self.objective_checks(oid, provider)) for oid in objectives_by_id())
 
     def all_checks(self, provider: str) -> frozenset[str]:
-        return frozenset(c for by_provider in self.practices.values() for c in by_provider.get(provider, ()))
+        known = self._all_checks.get(provider)
+        if known is None:
+            known = frozenset(
+                c for by_provider in self.practices.values() for c in by_provider.get(provider, ())
+            )
+            self._all_checks[provider] = known
+        return known
 
     def unmapped_practices(self, provider: str) -> tuple[str, ...]:
         """Catalog practices with no check for ``provider``: only an attestation can close them."""
