@@ -476,3 +476,26 @@ def test_an_unknown_oscal_entry_kind_is_a_row_problem(tmp_path: Path) -> None:
         )
     ]
     assert report.blocked and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("update", "kind_column", "kind_after"),
+    [
+        (True, "Kind", None),  # the source says POA&M item: an operational kind kept would hide an open item
+        (False, "Kind", "operational"),  # without --update an existing entry keeps its fields
+        (True, "Remarks", "operational"),  # no Kind column: the source says nothing about the kind
+    ],
+    ids=["update", "no-update", "no-kind-column"],
+)
+def test_a_merge_update_from_a_source_naming_a_poam_item_clears_the_operational_kind(
+    tmp_path: Path, with_operational: Path, update: bool, kind_column: str, kind_after: str | None
+) -> None:
+    operational_id = json.loads(with_operational.read_text(encoding="utf-8"))["entries"][1]["id"]
+    exported = _export_of(REPO / "poam.json", ExportFormat.CSV, tmp_path / "plain.csv")  # every entry an item
+    source = _csv_with_kind(exported, tmp_path / "source.csv", kind_column, {})
+    merged = tmp_path / "merged.json"
+    merged.write_bytes(with_operational.read_bytes())
+    options = ImportOptions(source=source, out=merged, merge=merged, update=update, as_of=AS_OF)
+    run_import(options)
+    entries = {e["id"]: e for e in json.loads(merged.read_text(encoding="utf-8"))["entries"]}
+    assert entries[operational_id].get("kind") == kind_after

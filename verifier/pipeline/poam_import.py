@@ -249,14 +249,20 @@ def _document(
     new = [e.document for e in imported]
     if options.merge is None:
         return poam_document(_header(options.header, source), new), None
-    return merge_entries(_existing(options.merge), new, options.update)
+    return merge_entries(_existing(options.merge), new, options.update, _poam_items(imported))
 
 
 def _would_merge(options: ImportOptions, imported: Sequence[ImportedEntry]) -> MergeOutcome | None:
     """What --merge would do, for a report of an import that writes nothing."""
     if options.merge is None:
         return None
-    return merge_entries(_existing(options.merge), [e.document for e in imported], options.update)[1]
+    new = [e.document for e in imported]
+    return merge_entries(_existing(options.merge), new, options.update, _poam_items(imported))[1]
+
+
+def _poam_items(imported: Sequence[ImportedEntry]) -> frozenset[str]:
+    """The ids whose source row says, in a Kind column, that the entry is a POA&M item."""
+    return frozenset(e.id for e in imported if e.says_poam_item)
 
 
 def _existing(path: Path) -> dict[str, Any]:
@@ -266,10 +272,15 @@ def _existing(path: Path) -> dict[str, Any]:
 
 
 def merge_entries(
-    existing: dict[str, Any], new: Sequence[dict[str, Any]], update: bool
+    existing: dict[str, Any],
+    new: Sequence[dict[str, Any]],
+    update: bool,
+    poam_items: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], MergeOutcome]:
     """New ids are appended; an existing id keeps its fields unless ``update`` (then imported fields win,
-    and what the import does not carry — results, history — stays)."""
+    and what the import does not carry — results, history — stays). A POA&M item writes no ``kind``, so an
+    entry of ``poam_items`` (its source row says so in a Kind column) loses an existing operational kind:
+    kept, it would hide an open item from the score and the closeout."""
     by_id = {e["id"]: e for e in existing["entries"]}
     added: list[str] = []
     kept: list[str] = []
@@ -281,6 +292,8 @@ def merge_entries(
             added.append(entry["id"])
         elif update:
             current.update(entry)
+            if entry["id"] in poam_items:
+                current.pop("kind", None)
             updated.append(entry["id"])
         else:
             kept.append(entry["id"])

@@ -48,6 +48,9 @@ class ImportedEntry:
     split_into: tuple[str, ...] = ()
     free_text_status: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # The source has a Kind column and this row's says "POA&M item": a merge --update clears an existing
+    # entry's operational kind (an empty cell is dropped before the row is built, so only the column says it).
+    says_poam_item: bool = False
 
     @property
     def id(self) -> str:
@@ -75,6 +78,7 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
         *listed,
     )
     kind = _kind(base, row.cells.get(Field.KIND))
+    says_item = Field.KIND in row.columns and entry_kind(row.cells.get(Field.KIND)).kind == "poam"
     if not ids.found:
         base["practice_id"] = as_text(row.cells.get(Field.PRACTICE_ID)) or UNRESOLVED
         base["import"]["unresolved_practice"] = ids.problem
@@ -84,7 +88,14 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
         base["practice_id"] = ids.found[0]
         return [
             ImportedEntry(
-                _ordered(_with_objectives(base, named)), row.sheet, row.row, kind, (), free_text, notes
+                _ordered(_with_objectives(base, named)),
+                row.sheet,
+                row.row,
+                kind,
+                (),
+                free_text,
+                notes,
+                says_item,
             )
         ]
     split_ids = tuple(f"{base['id']}.{n}" for n in range(1, len(ids.found) + 1))
@@ -107,6 +118,7 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
             split_ids,
             free_text,
             notes,
+            says_item,
         )
         for new_id, practice in zip(split_ids, ids.found, strict=True)
     ]

@@ -70,7 +70,8 @@ class SourceRow:
     """One item of the source, with the cells that have a home in the schema and those that have none.
 
     ``milestones`` are extra milestone cells from continuation rows (eMASS puts one milestone per row
-    under its item); ``default_status`` is what the sheet itself says (FedRAMP's Closed sheet).
+    under its item); ``default_status`` is what the sheet itself says (FedRAMP's Closed sheet); ``columns``
+    the fields the sheet has a column for, empty cells included (``cells`` holds only the filled ones).
     """
 
     sheet: str
@@ -79,6 +80,7 @@ class SourceRow:
     source_columns: Mapping[str, Cell]
     milestones: tuple[Cell, ...] = ()
     default_status: str | None = None
+    columns: frozenset[Field] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -272,7 +272,11 @@ def cut_rows(
             items[-1].milestones.append(fields[Field.MILESTONES])
         else:
             skipped.append(SkippedRow(sheet, number, "no id, practice or finding"))
-    rows = [SourceRow(sheet, p.row, p.cells, p.source, tuple(p.milestones), default_status) for p in items]
+    columns = frozenset(header.fields)
+    rows = [
+        SourceRow(sheet, p.row, p.cells, p.source, tuple(p.milestones), default_status, columns)
+        for p in items
+    ]
     return rows, skipped
 
 
