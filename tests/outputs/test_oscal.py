@@ -15,6 +15,7 @@ import pytest
 
 from tests.support.golden import GOLDEN_TOOL_VERSION
 from tests.support.oscal import SCHEMA_FILES, SCHEMAS, OscalValidator, assert_valid_oscal, oscal_validator
+from tests.support.poam import poam_with_operational
 from tests.support.tools import required_tool
 from verifier.catalog import SCAN_CANNOT_PROVE
 from verifier.choices import ExportFormat
@@ -187,10 +188,7 @@ def test_the_poam_with_objectives_loads_in_trestle(
 @pytest.fixture(scope="module")
 def operational_poam(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The example POA&M's OSCAL export with its second entry an operational plan of action."""
-    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
-    document["entries"][1]["kind"] = "operational"
-    poam = tmp_path_factory.mktemp("operational") / "poam.json"
-    poam.write_text(json.dumps(document), encoding="utf-8")
+    poam = poam_with_operational(tmp_path_factory.mktemp("operational"))
     with contextlib.chdir(REPO):
         return oscal.render_poam(build_run(_verify_options(poam=poam), lambda: FIXED_CLOCK, None))
 

@@ -50,9 +50,8 @@ HEADER = [
     "Evidence File",
     "Evidence SHA-256",
     "Kind",
+    "Objectives",
 ]
-# The CSV's one more column: the objectives each entry names as NOT MET (XLSX has its Objectives sheet).
-CSV_HEADER = [*HEADER, "Objectives"]
 
 
 def _verify_options(tmp_path: Path, poam: Path = REPO / "poam.json") -> VerifyOptions:
@@ -110,6 +109,15 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
+def _table_rows(data: bytes, export_format: ExportFormat) -> list[list[str]]:
+    """The CSV's rows, or the workbook's Open then Closed rows under one header."""
+    if export_format is ExportFormat.CSV:
+        return _csv_rows(data)
+    sheets = _workbook_rows(data)
+    assert sheets["Open"][0] == sheets["Closed"][0]
+    return [*sheets["Open"], *sheets["Closed"][1:]]
+
+
 # --- columns and rows -------------------------------------------------------------------------------
 
 
@@ -144,8 +152,7 @@ def test_xlsx_header_is_bold_frozen_and_cells_wrap(run: VerificationRun) -> None
 def test_csv_has_every_entry_and_the_same_rows_as_the_xlsx(closed_run: VerificationRun) -> None:
     rows = _csv_rows(render(closed_run, ExportFormat.CSV))
     sheets = _workbook_rows(render(closed_run, ExportFormat.XLSX))
-    assert rows[0] == CSV_HEADER
-    rows = [row[: len(HEADER)] for row in rows]
+    assert rows[0] == HEADER
     assert [row[0] for row in rows[1:]] == [entry.id for entry in closed_run.poam.poam.entries]
     # The entry sheets only: the Objectives sheet's rows are one per objective, not per entry.
     from_workbook = {row[0]: row for name in ("Open", "Closed") for row in sheets[name][1:]}
@@ -156,11 +163,15 @@ def test_csv_has_every_entry_and_the_same_rows_as_the_xlsx(closed_run: Verificat
     assert injected[3] == "'" + from_workbook["POAM-004"][3]
 
 
-def test_csv_objectives_column_names_each_entrys_own_objectives_and_is_empty_for_all(tmp_path: Path) -> None:
-    # POAM-004 names no objectives (judged on all of its practice's): its cell is empty, not the full list.
+@pytest.mark.parametrize("export_format", [ExportFormat.CSV, ExportFormat.XLSX], ids=["csv", "xlsx"])
+def test_objectives_column_names_each_entrys_own_objectives_and_is_empty_for_all(
+    tmp_path: Path, export_format: ExportFormat
+) -> None:
+    # POAM-004 names no objectives (judged on all of its practice's): its cell is empty, not the full list
+    # (the XLSX Objectives sheet lists all of them, so only this column tells the two apart).
     edited = _edited_poam(tmp_path, lambda document: _entry(document, "POAM-004").pop("objectives"))
     edited_run = build_run(_verify_options(tmp_path, edited), lambda: FIXED_CLOCK, None)
-    rows = _csv_rows(render(edited_run, ExportFormat.CSV))
+    rows = _table_rows(render(edited_run, export_format), export_format)
     column = rows[0].index("Objectives")
     written = {row[0]: row[column] for row in rows[1:]}
     named = {e.id: "; ".join(e.objectives) for e in edited_run.poam.poam.entries if e.objectives is not None}
@@ -179,8 +190,9 @@ def test_kind_column_marks_only_an_operational_plan_of_action_in_csv_and_xlsx(tm
     assert len(rows) - 1 == len(edited_run.poam.poam.entries)
     # The workbook's entry sheets: the same column, after the template's columns.
     sheets = _workbook_rows(render(edited_run, ExportFormat.XLSX))
-    kinds = {row[0]: row[-1] for name in ("Open", "Closed") for row in sheets[name][1:]}
-    assert sheets["Open"][0][-1] == "Kind"
+    column = sheets["Open"][0].index("Kind")
+    kinds = {row[0]: row[column] for name in ("Open", "Closed") for row in sheets[name][1:]}
+    assert sheets["Open"][0][-2:] == ["Kind", "Objectives"]
     assert {entry_id: kind for entry_id, kind in kinds.items() if kind} == {"POAM-004": "operational"}
     assert set(kinds) == {e.id for e in edited_run.poam.poam.entries}
 
@@ -188,7 +200,7 @@ def test_kind_column_marks_only_an_operational_plan_of_action_in_csv_and_xlsx(tm
 def test_csv_is_rfc4180_with_every_field_quoted(run: VerificationRun) -> None:
     text = render(run, ExportFormat.CSV).decode("utf-8-sig")
     assert text.endswith("\r\n")
-    assert text.split("\r\n", 1)[0] == ",".join(f'"{h}"' for h in CSV_HEADER)
+    assert text.split("\r\n", 1)[0] == ",".join(f'"{h}"' for h in HEADER)
 
 
 def test_csv_quotes_a_semicolon_so_semicolon_locales_keep_it_in_one_cell(tmp_path: Path) -> None:
@@ -197,14 +209,14 @@ def test_csv_quotes_a_semicolon_so_semicolon_locales_keep_it_in_one_cell(tmp_pat
     text = render(build_run(_verify_options(tmp_path, edited), lambda: FIXED_CLOCK, None), ExportFormat.CSV)
     line = next(row for row in text.decode("utf-8-sig").split("\r\n") if row.startswith('"POAM-004"'))
     assert '"a;=1+1"' in line
-    assert line.count('"') == 2 * len(CSV_HEADER)  # every field quoted, no stray quote
+    assert line.count('"') == 2 * len(HEADER)  # every field quoted, no stray quote
 
 
 def test_poam_004_values(tmp_path: Path) -> None:
     """Same run as ``verify``: the evidence digest is the one verify writes into the POA&M and bundle."""
     outcome = run_verify(_verify_options(tmp_path), lambda: FIXED_CLOCK)
     rows = {
-        row[0]: dict(zip(CSV_HEADER, row, strict=True))
+        row[0]: dict(zip(HEADER, row, strict=True))
         for row in _csv_rows(render(outcome.run, ExportFormat.CSV))[1:]
     }
     row = rows["POAM-004"]
@@ -308,7 +320,7 @@ def test_xlsx_properties_carry_the_run_time(run: VerificationRun) -> None:
 def test_an_empty_poam_exports_headers_only(tmp_path: Path) -> None:
     empty = _edited_poam(tmp_path, lambda document: document.update(entries=[]))
     empty_run = build_run(_verify_options(tmp_path, empty), lambda: FIXED_CLOCK, None)
-    assert _csv_rows(render(empty_run, ExportFormat.CSV)) == [CSV_HEADER]
+    assert _csv_rows(render(empty_run, ExportFormat.CSV)) == [HEADER]
     assert _workbook_rows(render(empty_run, ExportFormat.XLSX)) == {"Open": [HEADER], "Closed": [HEADER]}
 
 

@@ -10,9 +10,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from tests.support.cli import run_cli, run_cli_streams
+from tests.support.poam import poam_with_operational
 from verifier.catalog import assessment_procedures
 from verifier.choices import ExportFormat
 from verifier.inputs.poam import load_poam
@@ -72,11 +74,22 @@ def verified(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
-def _export(tmp_path: Path, export_format: ExportFormat, name: str) -> Path:
-    return _export_of(REPO / "poam.json", export_format, tmp_path / name)
+# The file each export format is written to (its name is how the import recognises it).
+EXPORT_NAMES = {
+    ExportFormat.XLSX: "poam.xlsx",
+    ExportFormat.CSV: "poam.csv",
+    ExportFormat.OSCAL: "poam.oscal.json",
+}
+EVERY_EXPORT = pytest.mark.parametrize("export_format", list(EXPORT_NAMES), ids=lambda f: f.value)
 
 
-def _export_of(poam: Path, export_format: ExportFormat, target: Path) -> Path:
+def _export(tmp_path: Path, export_format: ExportFormat) -> Path:
+    return _export_of(REPO / "poam.json", export_format, tmp_path)
+
+
+def _export_of(poam: Path, export_format: ExportFormat, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / EXPORT_NAMES[export_format]
     options = ExportOptions(
         export_format, poam, REPO / "mappings" / "cmmc-l2-aws.json", (SCAN,), target, AS_OF, 7
     )
@@ -84,15 +97,13 @@ def _export_of(poam: Path, export_format: ExportFormat, target: Path) -> Path:
     return target
 
 
-def _round_trip(tmp_path: Path, document: dict[str, Any], export_format: ExportFormat, name: str) -> Path:
+def _round_trip(tmp_path: Path, document: dict[str, Any], export_format: ExportFormat) -> Path:
     """``document`` written, exported as ``export_format`` and imported again: the imported POA&M's path."""
     poam = tmp_path / "poam.json"
     poam.write_text(json.dumps(document), encoding="utf-8")
     out = tmp_path / "imported.json"
     run_import(
-        ImportOptions(
-            source=_export_of(poam, export_format, tmp_path / name), out=out, header=HEADER, as_of=AS_OF
-        )
+        ImportOptions(source=_export_of(poam, export_format, tmp_path), out=out, header=HEADER, as_of=AS_OF)
     )
     return out
 
@@ -103,11 +114,11 @@ def _milestones(entry: dict[str, Any], with_status_date: bool) -> list[dict[str,
 
 
 @pytest.mark.parametrize(
-    ("export_format", "name", "source_format", "fields", "status_dates"),
+    ("export_format", "source_format", "fields", "status_dates"),
     [
-        (ExportFormat.XLSX, "poam.xlsx", ImportFormat.FEDRAMP, XLSX_FIELDS, False),
-        (ExportFormat.CSV, "poam.csv", ImportFormat.CSV, CSV_FIELDS, False),
-        (ExportFormat.OSCAL, "poam.oscal.json", ImportFormat.OSCAL, OSCAL_FIELDS, True),
+        (ExportFormat.XLSX, ImportFormat.FEDRAMP, XLSX_FIELDS, False),
+        (ExportFormat.CSV, ImportFormat.CSV, CSV_FIELDS, False),
+        (ExportFormat.OSCAL, ImportFormat.OSCAL, OSCAL_FIELDS, True),
     ],
     ids=["xlsx", "csv", "oscal"],
 )
@@ -115,12 +126,11 @@ def test_export_then_import_gives_back_the_same_entries(
     tmp_path: Path,
     verified: dict[str, Any],
     export_format: ExportFormat,
-    name: str,
     source_format: ImportFormat,
     fields: tuple[str, ...],
     status_dates: bool,
 ) -> None:
-    exported = _export(tmp_path, export_format, name)
+    exported = _export(tmp_path, export_format)
     out = tmp_path / "imported.json"
     report = run_import(ImportOptions(source=exported, out=out, header=HEADER, as_of=AS_OF))
     assert report.source_format is source_format
@@ -139,16 +149,14 @@ def test_csv_with_semicolons_and_formulas_imports_back_as_written(tmp_path: Path
     document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
     hostile = {"finding": "a;=1+1; b", "root_cause": "=1+1;@SUM(A1)"}
     document["entries"][0].update(hostile)
-    out = _round_trip(tmp_path, document, ExportFormat.CSV, "poam.csv")
+    out = _round_trip(tmp_path, document, ExportFormat.CSV)
     imported = json.loads(out.read_text(encoding="utf-8"))["entries"][0]
     assert {k: imported[k] for k in hostile} == hostile
 
 
-@pytest.mark.parametrize(
-    ("export_format", "name"), [(ExportFormat.XLSX, "poam.xlsx"), (ExportFormat.CSV, "poam.csv")]
-)
+@pytest.mark.parametrize("export_format", [ExportFormat.XLSX, ExportFormat.CSV], ids=lambda f: f.value)
 def test_an_entry_whose_milestones_carry_no_status_date_comes_back_without_one(
-    tmp_path: Path, export_format: ExportFormat, name: str
+    tmp_path: Path, export_format: ExportFormat
 ) -> None:
     # The export once wrote the run's date as Status Date when no milestone had one, and the import
     # stamped that invented date on every milestone of the entry.
@@ -156,7 +164,7 @@ def test_an_entry_whose_milestones_carry_no_status_date_comes_back_without_one(
     undated = document["entries"][0]
     for milestone in undated["milestones"]:
         milestone.pop("status_date", None)
-    out = _round_trip(tmp_path, document, export_format, name)
+    out = _round_trip(tmp_path, document, export_format)
     imported = {e["id"]: e for e in json.loads(out.read_text(encoding="utf-8"))["entries"]}
     assert [m.get("status_date") for m in imported[undated["id"]]["milestones"]] == [None] * len(
         undated["milestones"]
@@ -167,11 +175,9 @@ def test_an_entry_whose_milestones_carry_no_status_date_comes_back_without_one(
     )
 
 
-@pytest.mark.parametrize(
-    ("export_format", "name"), [(ExportFormat.CSV, "poam.csv"), (ExportFormat.OSCAL, "poam.oscal.json")]
-)
+@EVERY_EXPORT
 def test_an_entry_naming_no_objectives_comes_back_judged_on_all_and_the_others_keep_theirs(
-    tmp_path: Path, export_format: ExportFormat, name: str
+    tmp_path: Path, export_format: ExportFormat
 ) -> None:
     # No objectives = all of the practice's: the export writes none, and the import must not invent a list
     # (nor drop another entry's list, which would judge it on all of them: a different verdict).
@@ -179,11 +185,35 @@ def test_an_entry_naming_no_objectives_comes_back_judged_on_all_and_the_others_k
     del document["entries"][0]["objectives"]
     document["entries"][1]["objectives"] = ["3.5.7[a]", "3.5.7[c]"]
     assert document["entries"][1]["practice_id"] == "IA.L2-3.5.7"
-    out = _round_trip(tmp_path, document, export_format, name)
+    out = _round_trip(tmp_path, document, export_format)
     imported = json.loads(out.read_text(encoding="utf-8"))["entries"]
     assert "objectives" not in imported[0]
     assert [e.get("objectives") for e in imported] == [e.get("objectives") for e in document["entries"]]
     assert load_poam(out).poam.entries[0].objectives is None
+
+
+def test_a_workbook_without_the_objectives_column_takes_each_entrys_objectives_from_its_objectives_sheet(
+    tmp_path: Path,
+) -> None:
+    # A workbook exported before its entry sheets had an Objectives column: the Objectives sheet (one row per
+    # objective judged) is then the only list there is, and each entry comes back judged on the ones it names.
+    exported = _export(tmp_path, ExportFormat.XLSX)
+    workbook = openpyxl.load_workbook(exported)
+    for sheet in (workbook["Open"], workbook["Closed"]):
+        header = [cell.value for cell in sheet[1]]
+        sheet.delete_cols(header.index("Objectives") + 1)
+    older = tmp_path / "older.xlsx"
+    workbook.save(older)
+    out = tmp_path / "imported.json"
+    report = run_import(ImportOptions(source=older, out=out, header=HEADER, as_of=AS_OF))
+    assert not report.unresolved
+    original = load_poam(REPO / "poam.json").poam.entries
+    imported = {e.id: e.objectives for e in load_poam(out).poam.entries}
+    assert any(e.objectives for e in original)
+    for entry in original:
+        # An entry that named none comes back naming every objective of its practice: the same judgment.
+        whole = tuple(o.objective_id for o in assessment_procedures()[entry.practice_id].objectives)
+        assert imported[entry.id] == (entry.objectives or whole), entry.id
 
 
 @pytest.fixture
@@ -193,7 +223,7 @@ def csv_one_entry_on_all(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     del document["entries"][0]["objectives"]
     poam = tmp_path / "poam.json"
     poam.write_text(json.dumps(document), encoding="utf-8")
-    return _export_of(poam, ExportFormat.CSV, tmp_path / "poam.csv"), document
+    return _export_of(poam, ExportFormat.CSV, tmp_path), document
 
 
 def _all_of(practice_id: str) -> int:
@@ -363,26 +393,14 @@ def test_trestle_style_oscal_props_on_the_risk_and_an_800_53_control_is_unresolv
 @pytest.fixture(scope="module")
 def with_operational(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example POA&M with its second entry an operational plan of action, the others POA&M items."""
-    document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
-    document["entries"][1]["kind"] = "operational"
-    poam = tmp_path_factory.mktemp("operational") / "poam.json"
-    poam.write_text(json.dumps(document), encoding="utf-8")
-    return poam
+    return poam_with_operational(tmp_path_factory.mktemp("operational"))
 
 
-@pytest.mark.parametrize(
-    ("export_format", "name"),
-    [
-        (ExportFormat.XLSX, "poam.xlsx"),
-        (ExportFormat.CSV, "poam.csv"),
-        (ExportFormat.OSCAL, "poam.oscal.json"),
-    ],
-    ids=["xlsx", "csv", "oscal"],
-)
+@EVERY_EXPORT
 def test_an_operational_plan_of_action_comes_back_operational_and_a_poam_item_a_poam_item(
-    tmp_path: Path, with_operational: Path, export_format: ExportFormat, name: str
+    tmp_path: Path, with_operational: Path, export_format: ExportFormat
 ) -> None:
-    exported = _export_of(with_operational, export_format, tmp_path / name)
+    exported = _export_of(with_operational, export_format, tmp_path)
     out = tmp_path / "imported.json"
     report = run_import(ImportOptions(source=exported, out=out, header=HEADER, as_of=AS_OF))
     assert not report.unresolved
@@ -424,7 +442,7 @@ def test_a_kind_column_a_person_names_is_read_and_a_poam_item_stays_one(
     cell: str,
     columns: tuple[str, ...],
 ) -> None:
-    exported = _export_of(with_operational, ExportFormat.CSV, tmp_path / "poam.csv")
+    exported = _export_of(with_operational, ExportFormat.CSV, tmp_path)
     source = _csv_with_kind(exported, tmp_path / "edited.csv", header, {1: "POA&M item", 2: "", 3: cell})
     out = tmp_path / "imported.json"
     code, _ = run_cli(capsys, "import", str(source), *columns, "--out", str(out), *HEADER_ARGS)
@@ -437,7 +455,7 @@ def test_an_unknown_kind_is_a_row_problem_and_nothing_is_written(
     tmp_path: Path, with_operational: Path, capsys: pytest.CaptureFixture[str], allow: tuple[str, ...]
 ) -> None:
     # Neither a POA&M item (it would deduct and may block the closeout) nor operational (it would hide a gap).
-    exported = _export_of(with_operational, ExportFormat.CSV, tmp_path / "poam.csv")
+    exported = _export_of(with_operational, ExportFormat.CSV, tmp_path)
     source = _csv_with_kind(exported, tmp_path / "edited.csv", "Kind", {3: "operationl"})
     out = tmp_path / "imported.json"
     code, stdout, stderr = run_cli_streams(
@@ -491,7 +509,7 @@ def test_a_merge_update_from_a_source_naming_a_poam_item_clears_the_operational_
     tmp_path: Path, with_operational: Path, update: bool, kind_column: str, kind_after: str | None
 ) -> None:
     operational_id = json.loads(with_operational.read_text(encoding="utf-8"))["entries"][1]["id"]
-    exported = _export_of(REPO / "poam.json", ExportFormat.CSV, tmp_path / "plain.csv")  # every entry an item
+    exported = _export_of(REPO / "poam.json", ExportFormat.CSV, tmp_path / "plain")  # every entry an item
     source = _csv_with_kind(exported, tmp_path / "source.csv", kind_column, {})
     merged = tmp_path / "merged.json"
     merged.write_bytes(with_operational.read_bytes())

@@ -53,6 +53,11 @@ from verifier.scope import poam_entry_scope
 # The last verifier column: "operational" for an operational plan of action (32 CFR 170.4), empty for a POA&M
 # item, so ``poam import`` of the export keeps an operational plan out of the score and the closeout.
 KIND_COLUMN = "Kind"
+# The entry's own objectives (the ones found NOT MET), "; "-separated; empty: judged on all of its practice's.
+# ``poam import`` reads it back as written (the XLSX Objectives sheet lists every objective judged, all of them
+# for an entry that names none, so it cannot say which entries named none).
+OBJECTIVES_COLUMN = "Objectives"
+OBJECTIVES_SEPARATOR = "; "
 # (header, XLSX column width in characters), in the order the templates use, then the verifier's columns.
 COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
     ("POA&M ID", 12),
@@ -76,12 +81,9 @@ COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
     ("Evidence File", 32),
     ("Evidence SHA-256", 66),
     (KIND_COLUMN, 12),
+    (OBJECTIVES_COLUMN, 40),
 )
 COLUMNS: tuple[str, ...] = tuple(header for header, _ in COLUMN_WIDTHS)
-# CSV only (XLSX has its Objectives sheet): the objectives an entry is judged on, "; "-separated, empty = all.
-OBJECTIVES_COLUMN = "Objectives"
-OBJECTIVES_SEPARATOR = "; "
-CSV_COLUMNS: tuple[str, ...] = (*COLUMNS, OBJECTIVES_COLUMN)
 OPEN_SHEET = "Open"
 CLOSED_SHEET = "Closed"
 # The entry × objective matrix, one row per 800-171A objective an entry is judged on (XLSX only).
@@ -109,7 +111,6 @@ class PoamRow:
 
     status: EntryStatus
     cells: tuple[str, ...]
-    objectives: tuple[str, ...] = ()  # the entry's own list (NOT MET at the assessment); empty: all
 
 
 def is_formula_like(text: str) -> bool:
@@ -171,8 +172,9 @@ def _row(run: VerificationRun, entry: Entry, result: EntryResult, ref: EvidenceR
         ref.path,
         ref.sha256,
         "" if entry.is_poam_item else OPERATIONAL_KIND,
+        OBJECTIVES_SEPARATOR.join(entry.objectives or ()),
     )
-    return PoamRow(status=status, cells=cells, objectives=entry.objectives or ())
+    return PoamRow(status=status, cells=cells)
 
 
 def _detector_source(run: VerificationRun, result: EntryResult) -> str:
@@ -276,11 +278,8 @@ def render_csv(run: VerificationRun) -> bytes:
     # Every field is quoted: Excel in a locale whose list separator is ";" splits an unquoted
     # "a;=1+1" into two cells and evaluates the second, past the apostrophe that guards the first.
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(
-        [csv_safe(cell) for cell in (*row.cells, OBJECTIVES_SEPARATOR.join(row.objectives))]
-        for row in rows(run)
-    )
+    writer.writerow(COLUMNS)
+    writer.writerows([csv_safe(cell) for cell in row.cells] for row in rows(run))
     return buffer.getvalue().encode("utf-8-sig")
 
 

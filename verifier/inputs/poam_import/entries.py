@@ -18,6 +18,7 @@ from verifier.inputs.poam_import.milestones import milestones
 from verifier.inputs.poam_import.rows import Cell, Field, SourceDocument, SourceRow
 from verifier.inputs.poam_import.table import as_text
 from verifier.inputs.poam_import.values import (
+    MappedKind,
     entry_kind,
     entry_status,
     objective_ids,
@@ -70,15 +71,15 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
     if free_text:
         base["import"]["original_status"] = free_text
     ids = practice_ids(row.cells.get(Field.PRACTICE_ID))
-    listed = source.objectives.get(as_text(row.cells.get(Field.ID)), ())
     named = objective_ids(
         row.cells.get(Field.OBJECTIVES),
         row.cells.get(Field.PRACTICE_ID),
         row.cells.get(Field.FINDING),
-        *listed,
+        *_objectives_sheet_rows(source, row),
     )
-    kind = _kind(base, row.cells.get(Field.KIND))
-    says_item = Field.KIND in row.columns and entry_kind(row.cells.get(Field.KIND)).kind == "poam"
+    mapped = entry_kind(row.cells.get(Field.KIND))
+    kind = _kind(base, mapped, row.cells.get(Field.KIND))
+    says_item = Field.KIND in row.columns and mapped.kind == "poam"
     if not ids.found:
         base["practice_id"] = as_text(row.cells.get(Field.PRACTICE_ID)) or UNRESOLVED
         base["import"]["unresolved_practice"] = ids.problem
@@ -124,11 +125,19 @@ def row_entries(source: SourceDocument, row: SourceRow) -> list[ImportedEntry]:
     ]
 
 
-def _kind(entry: JsonObject, cell: Cell) -> str:
+def _objectives_sheet_rows(source: SourceDocument, row: SourceRow) -> tuple[str, ...]:
+    """The objectives an Objectives sheet lists for the row's entry, unless the row has an Objectives column:
+    that column is then the entry's own list (empty: judged on all), where the sheet lists every objective
+    the entry is judged on (all of them for an entry that names none)."""
+    if Field.OBJECTIVES in row.columns:
+        return ()
+    return source.objectives.get(as_text(row.cells.get(Field.ID)), ())
+
+
+def _kind(entry: JsonObject, mapped: MappedKind, cell: Cell) -> str:
     """Sets ``kind`` on an operational plan of action (a POA&M item has none: the default) and returns "";
     a cell naming no kind is kept as written, which no POA&M loader accepts, and its problem returned: the
     row is reported and nothing is written, as for an unresolved practice."""
-    mapped = entry_kind(cell)
     if mapped.kind == OPERATIONAL_KIND:
         entry["kind"] = OPERATIONAL_KIND
     elif mapped.kind is None:
