@@ -203,17 +203,23 @@ SeveralPractices = _rule("POAM004", _each_entry(_several_practices))
 
 
 def _duplicate_practice(ctx: LintContext) -> Iterator[tuple[str | None, str]]:
-    first: dict[str, str] = {}
+    first: dict[str, Entry] = {}
     for entry in ctx.poam.entries:
-        earlier = first.setdefault(entry.practice_id, entry.id)
-        if earlier != entry.id:
-            yield (
-                entry.id,
-                (
-                    f"{entry.practice_id} is already on entry {earlier}: one practice, one entry "
-                    "(the score deducts it once)"
-                ),
-            )
+        earlier = first.setdefault(entry.practice_id, entry)
+        if earlier is not entry:
+            yield entry.id, _duplicate_reason(entry, earlier)
+
+
+def _duplicate_reason(entry: Entry, earlier: Entry) -> str:
+    if entry.is_poam_item == earlier.is_poam_item:
+        deducted = " (the score deducts it once)" if entry.is_poam_item else ""
+        return f"{entry.practice_id} is already on entry {earlier.id}: one practice, one entry{deducted}"
+    item, operational = (entry, earlier) if entry.is_poam_item else (earlier, entry)
+    return (
+        f"{entry.practice_id} is a POA&M item on entry {item.id} and an operational plan of action on entry "
+        f"{operational.id}: a practice NOT MET at the assessment is a POA&M item, an operational plan is for a "
+        "practice that was MET and is temporarily deficient (32 CFR 170.4); keep the one that applies"
+    )
 
 
 DuplicatePractice = _rule("POAM005", _duplicate_practice)
