@@ -67,9 +67,42 @@ def test_a_columns_header_on_a_csv_matches_whatever_its_case_and_spacing(
     )
     assert code == 0 and out.exists()
     code, _, stderr = run_cli_streams(
-        capsys, "import", str(_csv(tmp_path)), "--columns", "Reference=id", "--out", str(tmp_path / "q.json")
+        capsys,
+        "import",
+        str(_csv(tmp_path)),
+        "--columns",
+        "Reference=id",
+        "--out",
+        str(tmp_path / "q.json"),
+        *NEW_POAM,
     )
     assert code == 2 and "row 1: Ref, Requirement, Gap, Owner" in stderr
+
+
+@pytest.mark.parametrize(
+    ("left_out", "named"),
+    [
+        (("--assessment-date",), "--assessment-date"),
+        (("--account",), "--account"),
+        (("--assessment-date", "--account"), "--assessment-date, --account"),
+    ],
+    ids=["assessment-date", "account", "both"],
+)
+def test_a_new_poam_without_the_flags_no_source_gives_is_refused_before_the_source_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], left_out: tuple[str, ...], named: str
+) -> None:
+    # The source is not a workbook at all: had it been read first, its error would be the one reported.
+    source = tmp_path / "poam.xlsx"
+    source.write_bytes(b"PK\x03\x04 not really a workbook")
+    flags = list(NEW_POAM)
+    for flag in left_out:
+        del flags[flags.index(flag) : flags.index(flag) + 2]
+    out = tmp_path / "p.json"
+    code, _, stderr = run_cli_streams(capsys, "import", str(source), "--out", str(out), *flags)
+    assert code == 2
+    assert f"a new POA&M needs {named} (no source says them" in " ".join(stderr.split())
+    assert "workbook" not in stderr and not out.exists()
+    assert source.read_bytes() == b"PK\x03\x04 not really a workbook"
 
 
 def test_one_column_named_twice_in_columns_is_refused(

@@ -184,7 +184,19 @@ def _target(options: ImportOptions) -> Path:
             f"{', '.join(given)}: with --merge the POA&M keeps its own header; these apply to a new "
             "POA&M only (leave them out, or write a new one with --out)"
         )
+    if options.merge is None and (missing := _flags_no_source_gives(options.header)):
+        # Refused before the source is read (a large workbook takes a while): no source says these.
+        raise UsageError(
+            f"a new POA&M needs {', '.join(missing)} (no source says them; --organization and --system too "
+            "unless the source names them); or add to one with --merge"
+        )
     return target
+
+
+def _flags_no_source_gives(header: HeaderOptions) -> list[str]:
+    """The header options a new POA&M needs that no source can give, left out of the command line."""
+    values = (("--assessment-date", header.assessment_date), ("--account", header.accounts))
+    return [flag for flag, value in values if not value]
 
 
 def _header_flags(header: HeaderOptions) -> list[str]:
