@@ -74,8 +74,11 @@ class LazyConsole:
         return getattr(self.console, name)
 
 
-out = LazyConsole(soft_wrap=True)
-err = LazyConsole(stderr=True)
+# Text is printed as written, never as rich markup or emoji codes: what the commands print is full of user data
+# (organisation names, entry ids, owners, reasons quoting them) and of objective ids such as "3.3.8[a]", which
+# markup would swallow as a style tag, and a stray "[/b]" would make rich raise. Styling is given as ``Text``.
+out = LazyConsole(soft_wrap=True, markup=False, emoji=False)
+err = LazyConsole(stderr=True, markup=False, emoji=False)
 STATE = {"debug": False}
 
 

@@ -41,6 +41,9 @@ def history_command(
     Lines cut from the end leave a valid chain; `--bundle out/evidence.zip` (a signed one, ideally) also
     checks that run's lines are still right after the head it recorded.
     """
+    from rich.text import Text
+
+    from verifier.cli.render import flagged
     from verifier.pipeline.history import HistoryOptions, check_bundle_recorded, run_history, verify_ledger
     from verifier.rules.streak import history_json, streak_text
 
@@ -59,9 +62,11 @@ def history_command(
         return
     for report in reports:
         verdicts = " → ".join(f"{d.isoformat()} {v.value}" for d, v in report.timeline)
-        out.print(f"[bold]{report.entry}[/] {streak_text(report)}")
+        out.print(Text.assemble((report.entry, "bold"), " ", streak_text(report)))
         out.print(f"  {verdicts}")
         for gap in report.gaps:
-            out.print(f"  [yellow]gap[/] {gap.start.isoformat()} → {gap.end.isoformat()} ({gap.days} days)")
+            out.print(
+                flagged("gap", "yellow", f"{gap.start.isoformat()} → {gap.end.isoformat()} ({gap.days} days)")
+            )
         for day in report.regressions:
-            out.print(f"  [red]regression[/] MET → NOT_MET on {day.isoformat()}")
+            out.print(flagged("regression", "red", f"MET → NOT_MET on {day.isoformat()}"))

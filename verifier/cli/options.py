@@ -211,7 +211,7 @@ def progress_bar() -> Iterator[ProgressCallback]:
         TextColumn("reading findings"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a file name is text, "[1]" and all
         TimeElapsedColumn(),
         console=err.console,
         transient=True,

@@ -25,12 +25,12 @@ TABLE_ROWS = 60
 def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
     from verifier.outputs.reasons import rendered  # here: `poam lint` imports this module, not outputs
 
-    table = Table(title=f"{run.poam.poam.organization} — as of {run.context.as_of.isoformat()}")
+    table = Table(title=Text(f"{run.poam.poam.organization} — as of {run.context.as_of.isoformat()}"))
     for column in ("Entry", "Practice", "Verdict", "Why"):
         table.add_column(column, overflow="fold")
     shown = run.results if all_rows else run.results[:TABLE_ROWS]
     for result in shown:
-        verdict = f"[{STYLE[result.verdict]}]{result.verdict.value}[/]"
+        verdict = Text(result.verdict.value, style=STYLE[result.verdict])
         # User data as Text, never markup: "[a]" in an objective id or a crafted entry id would be read as a tag.
         table.add_row(
             Text(result.entry_id), Text(result.practice_id), verdict, Text("\n".join(rendered(result)))
@@ -49,26 +49,32 @@ def print_results(run: VerificationRun, *, all_rows: bool = False) -> None:
 def print_score(report: ScoreReport) -> None:
     shown = "no score" if report.score is None else f"{report.score}/{report.max_score}"
     projected = "n/a" if report.projected_score is None else str(report.projected_score)
-    verdict = "[green]yes[/]" if report.conditional_eligible else "[red]no[/]"
+    verdict = Text("yes", style="green") if report.conditional_eligible else Text("no", style="red")
     out.print(
-        f"SPRS score {shown} (projected {projected}, threshold {report.threshold}); Conditional Level 2 eligible: {verdict}"
+        Text.assemble(
+            f"SPRS score {shown} (projected {projected}, threshold {report.threshold}); "
+            "Conditional Level 2 eligible: ",
+            verdict,
+        )
     )
     if report.explanation:
         out.print(report.explanation)
     for blocker in report.blockers:
-        out.print(f"  [red]blocker[/] {blocker.entry or 'POA&M'}: {blocker.reason} ({blocker.rule})")
+        out.print(flagged("blocker", "red", f"{blocker.entry or 'POA&M'}: {blocker.reason} ({blocker.rule})"))
 
 
 def print_problems(problems: list[Problem]) -> None:
     if not problems:
-        out.print("[green]no problems[/]")
+        out.print(Text("no problems", style="green"))
         return
     table = Table()
     for column in ("Entry", "Rule", "Severity", "Message"):
         table.add_column(column, overflow="fold")
     for p in problems:
         style = "red" if p.severity is Severity.ERROR else "yellow"
-        table.add_row(Text(p.entry or "POA&M"), p.rule_id, f"[{style}]{p.severity.value}[/]", Text(p.message))
+        table.add_row(
+            Text(p.entry or "POA&M"), Text(p.rule_id), Text(p.severity.value, style=style), Text(p.message)
+        )
     out.print(table)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     out.print(f"{errors} error(s), {len(problems) - errors} warning(s)")
@@ -84,4 +90,9 @@ def print_timeline(report: Timeline, heading: bool) -> None:
             mark = "passed" if c.passed else "ahead"
             out.print(f"  Day {c.day:>3} {c.date.isoformat()} {c.name} ({mark})")
     for risk in report.at_risk:
-        out.print(f"  [yellow]at risk[/] {risk.entry} {risk.practice_id}: {'; '.join(risk.reasons)}")
+        out.print(flagged("at risk", "yellow", f"{risk.entry} {risk.practice_id}: {'; '.join(risk.reasons)}"))
+
+
+def flagged(label: str, style: str, text: str) -> Text:
+    """``  label text`` with only the label styled: ``text`` (user data) is printed as written."""
+    return Text.assemble("  ", (label, style), " ", text)

@@ -173,6 +173,8 @@ def scan_command(
     stop the others; its entries come out NOT_VERIFIED. Missing Prowler: exit 4. With --verify, the options from --as-of on
     are verify's own (see `poam verify --help`).
     """
+    from rich.text import Text
+
     from verifier.pipeline.scan import ScanOptions, parse_shard, run_scan
 
     mapping = mapping_path(mapping)
@@ -193,7 +195,10 @@ def scan_command(
     report = run_scan(options, progress=lambda message: err.print(message, highlight=False))
     failed = [r for r in report.results if r.error]
     for result in failed:
-        err.print(f"[red]scan failed[/] for {result.target.label}: {result.error}", highlight=False)
+        err.print(
+            Text.assemble(("scan failed", "red"), f" for {result.target.label}: {result.error}"),
+            highlight=False,
+        )
     err.print(
         f"scanned {len(report.results) - len(failed)}/{len(report.results)} target(s), "
         f"{len(report.checks)} checks, in {report.seconds:.0f}s"
