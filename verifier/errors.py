@@ -17,6 +17,8 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     INVALID_INPUT = 3
     ENVIRONMENT = 4
+    # An unexpected exception: a bug. Never 1, which a pipeline reads as "a gate was hit, outputs written".
+    INTERNAL = 5
 
 
 class VerifierError(Exception):

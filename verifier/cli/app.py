@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from verifier import __version__
-from verifier.errors import VerifierError
+from verifier.errors import ExitCode, VerifierError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -102,7 +102,7 @@ def main() -> None:
     """Console-script entry point: run the app, map errors to one line and an exit code.
 
     Typer's standalone mode already turns usage errors into exit 2 and ``typer.Exit`` into its code;
-    only our own errors are caught here, once.
+    our own errors are caught here, once, and anything else is a bug: exit 5 with its traceback.
     """
     try:
         app()
@@ -114,3 +114,22 @@ def main() -> None:
         # The message as text, never markup: "3.3.8[c]" or a path with brackets must print as written.
         err.print(Text.assemble(("error:", "bold red"), " ", exc.message), highlight=False, soft_wrap=True)
         sys.exit(int(exc.exit_code))
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug must not exit 1 (a gate hit)
+        _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> None:
+    """An exception no layer expected: its traceback (for the bug report), one line saying so, exit 5."""
+    from rich.text import Text
+
+    traceback.print_exc()
+    err.print(
+        Text.assemble(
+            ("internal error:", "bold red"),
+            f" {type(exc).__name__}: {exc} — a bug in poam-verifier, not a verdict; what it wrote may be "
+            "incomplete. Please report it with the traceback above.",
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
+    sys.exit(int(ExitCode.INTERNAL))

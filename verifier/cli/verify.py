@@ -62,7 +62,7 @@ def verify(
 
     Writes OUT/poam.json (updated), OUT/verification.json, OUT/summary.md, OUT/evidence/ and
     OUT/evidence.zip. Exit codes: 0 ok, 1 a --fail-on gate was hit, 2 usage, 3 invalid input
-    (nothing written), 4 environment or I/O error.
+    (nothing written), 4 environment or I/O error, 5 internal error (a bug).
     """
     options = verify_options(
         poam=poam,
