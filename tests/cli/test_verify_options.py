@@ -127,3 +127,30 @@ def test_closeout_takes_verify_run_options_except_the_ones_it_fixes(
     for fixed in (["--in-place"], ["--max-gap", "9"], ["--fail-on", "not-met"], ["--history", "h.jsonl"]):
         code, _, stderr = run_cli_streams(capsys, *arguments, *fixed)
         assert code == 2 and "No such option" in stderr, fixed
+
+
+@pytest.mark.parametrize("out", [".", "./", "link"], ids=["dot", "dot-slash", "folder-with-a-link-to-it"])
+def test_an_out_folder_whose_poam_json_is_the_input_is_refused_unless_in_place(
+    out: str,
+    tmp_path: Path,
+    repo_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `--out .` beside poam.json would write the updated POA&M over the hand-kept one without --in-place.
+    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
+    (tmp_path / "link").mkdir()
+    (tmp_path / "link" / "poam.json").symlink_to(tmp_path / "poam.json")
+    monkeypatch.chdir(tmp_path)
+    before = (tmp_path / "poam.json").read_bytes()
+    findings = str(repo_root / "examples" / "prowler-output")
+    args = ("verify", "--findings", findings, "--as-of", "2026-11-25", "--out", out)
+
+    code, _, stderr = run_cli_streams(capsys, *args)
+    assert code == 2
+    assert f"--out {Path(out)} would write the updated POA&M over the input poam.json: pass --in-place" in stderr
+    assert (tmp_path / "poam.json").read_bytes() == before
+    assert not list(tmp_path.glob("**/verification.json")) and not (tmp_path / "poam-history.jsonl").exists()
+
+    code, _, _ = run_cli_streams(capsys, *args, "--in-place")
+    assert code == 0 and (tmp_path / "poam.json").read_bytes() != before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -123,6 +124,7 @@ def run_verify(
     """
     if options.max_scan_age_days < 0:
         raise UsageError("--max-scan-age must be zero or more days")
+    _refuse_writing_over_the_input(options)
     # Read the key first: a bad key must fail before anything is written.
     key_pem = read_private_key(options.sign_key) if options.sign_key else None
     if not options.in_place:
@@ -143,6 +145,22 @@ def run_verify(
             staged, written = _commit(plan, run, options)
         publish(staged)
     return VerifyOutcome(run=run, written=written, gates_hit=gates_hit(run, options.fail_on))
+
+
+def _refuse_writing_over_the_input(options: VerifyOptions) -> None:
+    """``OUT/poam.json`` must not be the input POA&M (``--out .`` beside it): only ``--in-place`` rewrites it."""
+    if options.in_place or is_s3_url(options.out):
+        return
+    target = options.out / "poam.json"
+    try:
+        same = target.exists() and os.path.samefile(target, options.poam)
+    except OSError:  # the input cannot be looked at: reading it reports that
+        return
+    if same:
+        raise UsageError(
+            f"--out {options.out} would write the updated POA&M over the input {options.poam}: pass --in-place "
+            "to update it there, or name another --out"
+        )
 
 
 def output_domain(folder: Path) -> Domain:
