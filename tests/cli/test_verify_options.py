@@ -148,9 +148,36 @@ def test_an_out_folder_whose_poam_json_is_the_input_is_refused_unless_in_place(
 
     code, _, stderr = run_cli_streams(capsys, *args)
     assert code == 2
-    assert f"--out {Path(out)} would write the updated POA&M over the input poam.json: pass --in-place" in stderr
+    assert (
+        f"--out {Path(out)} would write the updated POA&M over the input poam.json: pass --in-place" in stderr
+    )
     assert (tmp_path / "poam.json").read_bytes() == before
     assert not list(tmp_path.glob("**/verification.json")) and not (tmp_path / "poam-history.jsonl").exists()
 
     code, _, _ = run_cli_streams(capsys, *args, "--in-place")
     assert code == 0 and (tmp_path / "poam.json").read_bytes() != before
+
+
+@pytest.mark.parametrize("input_file", ["poam", "mapping", "findings"])
+def test_export_refuses_an_out_that_is_one_of_its_inputs(
+    input_file: str,
+    tmp_path: Path,
+    repo_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `poam export --format csv --out poam.json` replaced the POA&M with the CSV of itself.
+    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
+    shutil.copytree(repo_root / "mappings", tmp_path / "mappings")
+    shutil.copytree(repo_root / "examples" / "prowler-output", tmp_path / "scans")
+    monkeypatch.chdir(tmp_path)
+    findings = "scans/prowler-output-123456789012-example.ocsf.json"
+    out = {"poam": "poam.json", "mapping": "mappings/cmmc-l2-aws.json", "findings": findings}[input_file]
+    before = (tmp_path / out).read_bytes()
+
+    code, _, stderr = run_cli_streams(
+        capsys, "export", "--format", "csv", "--findings", findings, "--as-of", "2026-11-25", "--out", out
+    )
+    assert code == 2
+    assert f"--out {out} is an input of the export" in stderr
+    assert (tmp_path / out).read_bytes() == before

@@ -5,6 +5,7 @@ Nothing but the chosen file is written: the evidence bundle an export points at 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -64,10 +65,25 @@ def run_export(
     """Verify the POA&M in memory and write it in the chosen format to ``options.out``; return that path."""
     if options.max_scan_age_days < 0:
         raise UsageError("--max-scan-age must be zero or more days")
-    run = build_run(_verify_options(options), clock, progress)
+    verify_options = _verify_options(options)
+    _refuse_writing_over_an_input(options.out, verify_options)
+    run = build_run(verify_options, clock, progress)
     data = render(run, options.format)
     write_atomic(options.out, data)
     return options.out
+
+
+def _refuse_writing_over_an_input(out: Path, options: VerifyOptions) -> None:
+    """``--out`` must not be a file the export reads (``--out poam.json`` replaced the POA&M with a CSV)."""
+    inputs = [options.poam, options.mapping, options.attestations_path]
+    inputs += [f for f in options.findings if isinstance(f, Path)]
+    for path in inputs:
+        try:
+            same = out.exists() and path.exists() and os.path.samefile(out, path)
+        except OSError:  # cannot be looked at: reading or writing it reports that
+            continue
+        if same:
+            raise UsageError(f"--out {out} is an input of the export ({path}): name another file")
 
 
 def _verify_options(options: ExportOptions) -> VerifyOptions:
