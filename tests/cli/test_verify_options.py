@@ -181,3 +181,33 @@ def test_export_refuses_an_out_that_is_one_of_its_inputs(
     assert code == 2
     assert f"--out {out} is an input of the export" in stderr
     assert (tmp_path / out).read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("history", "in_place"),
+    [
+        ("out/verification.json", False),
+        ("out/summary.md", False),
+        ("out/poam.json", False),
+        ("poam.json", True),
+    ],
+    ids=["verification-json", "summary", "updated-poam", "in-place-poam"],
+)
+def test_a_history_ledger_that_is_a_file_the_run_writes_is_refused(
+    history: str,
+    in_place: bool,
+    tmp_path: Path,
+    repo_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # As out/verification.json the ledger's lines replaced the verdicts (and the Action then read no summary).
+    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
+    monkeypatch.chdir(tmp_path)
+    before = (tmp_path / "poam.json").read_bytes()
+    findings = str(repo_root / "examples" / "prowler-output")
+    args = ["verify", "--findings", findings, "--as-of", "2026-11-25", "--out", "out", "--history", history]
+    code, _, stderr = run_cli_streams(capsys, *args, *(["--in-place"] if in_place else []))
+    assert code == 2
+    assert f"--history {history}: this run writes its {Path(history).name} there" in stderr
+    assert (tmp_path / "poam.json").read_bytes() == before and not (tmp_path / "out").exists()

@@ -125,6 +125,7 @@ def run_verify(
     if options.max_scan_age_days < 0:
         raise UsageError("--max-scan-age must be zero or more days")
     _refuse_writing_over_the_input(options)
+    _refuse_a_ledger_among_the_outputs(options)
     # Read the key first: a bad key must fail before anything is written.
     key_pem = read_private_key(options.sign_key) if options.sign_key else None
     if not options.in_place:
@@ -160,6 +161,18 @@ def _refuse_writing_over_the_input(options: VerifyOptions) -> None:
         raise UsageError(
             f"--out {options.out} would write the updated POA&M over the input {options.poam}: pass --in-place "
             "to update it there, or name another --out"
+        )
+
+
+def _refuse_a_ledger_among_the_outputs(options: VerifyOptions) -> None:
+    """``--history`` must be a file of its own: as ``OUT/verification.json`` the ledger replaced the verdicts."""
+    written = [_poam_target(options)]
+    if not is_s3_url(options.out):
+        written += [options.out / name for name in OUTPUT_FILES]
+    ledger = options.history_path.resolve()
+    if clash := next((path for path in written if path.resolve() == ledger), None):
+        raise UsageError(
+            f"--history {options.history_path}: this run writes its {clash.name} there; name a ledger file of its own"
         )
 
 
