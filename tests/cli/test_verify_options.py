@@ -179,7 +179,7 @@ def test_export_refuses_an_out_that_is_one_of_its_inputs(
         capsys, "export", "--format", "csv", "--findings", findings, "--as-of", "2026-11-25", "--out", out
     )
     assert code == 2
-    assert f"--out {out} is an input of the export" in stderr
+    assert f"--out {out} is an input of this command" in stderr
     assert (tmp_path / out).read_bytes() == before
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from verifier.choices import IacFailOn
-from verifier.errors import EnvError, FindingsFormatError, InputError
+from verifier.errors import EnvError, FindingsFormatError, InputError, UsageError
 from verifier.inputs.findings.iac import load_iac_mapping, read_iac_findings
 from verifier.pipeline.iac import IacOptions, find_trivy, run_iac
 from verifier.rules.iac import CodeVerdict
@@ -262,3 +262,23 @@ def test_a_malformed_iac_mapping_is_refused_by_name(tmp_path: Path, change: Any,
     path.write_text(json.dumps(document))
     with pytest.raises(InputError, match=re.escape(message)):
         load_iac_mapping(path)
+
+
+@pytest.mark.parametrize("place", ["sarif", "out"])
+def test_a_sarif_or_out_file_that_is_an_input_is_refused_before_anything_is_written(
+    tmp_path: Path, poam_file: Path, place: str
+) -> None:
+    # `--sarif poam.json` replaced the POA&M with SARIF; OUT/verification.json could be the head findings.
+    before = poam_file.read_bytes()
+    if place == "sarif":
+        options, named = _options(tmp_path, poam_file, sarif=poam_file), f"--sarif {poam_file}"
+    else:
+        findings = tmp_path / "head" / "verification.json"
+        findings.parent.mkdir()
+        findings.write_bytes((RECORDED / "head.ocsf.json").read_bytes())
+        options = _options(tmp_path, poam_file, findings=findings, out=findings.parent)
+        named, before = f"--out {findings}", findings.read_bytes()
+    with pytest.raises(UsageError, match=re.escape(f"{named} is an input of this command")):
+        run_iac(options)
+    assert (poam_file if place == "sarif" else findings).read_bytes() == before
+    assert not (tmp_path / "out").exists()

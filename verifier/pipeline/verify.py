@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -60,6 +59,7 @@ from verifier.outputs.transaction import (
 )
 from verifier.outputs.writer import OutputPlan, exclusive_lock, final_path
 from verifier.pipeline.keys import read_private_key
+from verifier.pipeline.places import same_file
 from verifier.rules.check_ids import refuse_unknown_checks
 from verifier.rules.run_review import review_run
 from verifier.rules.streak import Observation, histories
@@ -152,12 +152,7 @@ def _refuse_writing_over_the_input(options: VerifyOptions) -> None:
     """``OUT/poam.json`` must not be the input POA&M (``--out .`` beside it): only ``--in-place`` rewrites it."""
     if options.in_place or is_s3_url(options.out):
         return
-    target = options.out / "poam.json"
-    try:
-        same = target.exists() and os.path.samefile(target, options.poam)
-    except OSError:  # the input cannot be looked at: reading it reports that
-        return
-    if same:
+    if same_file(options.out / "poam.json", options.poam):
         raise UsageError(
             f"--out {options.out} would write the updated POA&M over the input {options.poam}: pass --in-place "
             "to update it there, or name another --out"
