@@ -21,6 +21,7 @@ def test_exit_code_values_are_the_documented_contract() -> None:
         "USAGE": 2,
         "INVALID_INPUT": 3,
         "ENVIRONMENT": 4,
+        "INTERNAL": 5,  # an unexpected exception: a bug, never 1 (tests/cli/test_internal_error.py)
     }
 
 
