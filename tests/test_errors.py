@@ -22,6 +22,7 @@ def test_exit_code_values_are_the_documented_contract() -> None:
         "INVALID_INPUT": 3,
         "ENVIRONMENT": 4,
         "INTERNAL": 5,  # an unexpected exception: a bug, never 1 (tests/cli/test_internal_error.py)
+        "INTERRUPTED": 130,  # SIGINT: Ctrl-C or a cancelled CI job, never 1
     }
 
 

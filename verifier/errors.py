@@ -19,6 +19,8 @@ class ExitCode(enum.IntEnum):
     ENVIRONMENT = 4
     # An unexpected exception: a bug. Never 1, which a pipeline reads as "a gate was hit, outputs written".
     INTERNAL = 5
+    # Ctrl-C, or a CI runner cancelling the job (GitHub Actions sends SIGINT first): 128 + SIGINT, as shells do.
+    INTERRUPTED = 130
 
 
 class VerifierError(Exception):

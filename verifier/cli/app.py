@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -102,10 +106,15 @@ def main() -> None:
     """Console-script entry point: run the app, map errors to one line and an exit code.
 
     Typer's standalone mode already turns usage errors into exit 2 and ``typer.Exit`` into its code;
-    our own errors are caught here, once, and anything else is a bug: exit 5 with its traceback.
+    our own errors are caught here, once, and anything else is a bug: exit 5 with its traceback. An interrupt
+    exits 130, not click's "Aborted!" with 1 (the code of a gate hit, whose outputs a pipeline then reports).
     """
     try:
-        app()
+        with _sigint_interrupts():
+            app()
+    except Interrupted:
+        err.print("interrupted", highlight=False)
+        sys.exit(int(ExitCode.INTERRUPTED))
     except VerifierError as exc:
         if STATE["debug"]:
             traceback.print_exc()
@@ -116,6 +125,32 @@ def main() -> None:
         sys.exit(int(exc.exit_code))
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug must not exit 1 (a gate hit)
         _internal_error(exc)
+
+
+class Interrupted(BaseException):
+    """SIGINT, raised in place of ``KeyboardInterrupt``, which click turns into "Aborted!" and exit 1.
+
+    A ``BaseException`` like ``KeyboardInterrupt``: no ``except Exception`` on the way out swallows it, and
+    every ``except BaseException`` clean-up (staged files, journals, locks) still runs.
+    """
+
+
+@contextlib.contextmanager
+def _sigint_interrupts() -> Iterator[None]:
+    """SIGINT raises ``Interrupted`` while the command runs; the previous handler is back afterwards (an
+    in-process caller, a test runner, keeps its own). Only the main thread can set a handler."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _raise_interrupted)
+    try:
+        yield
+    finally:  # None: a handler not set from Python, which cannot be put back; Python's own then
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+
+
+def _raise_interrupted(_signum: int, _frame: object) -> None:
+    raise Interrupted
 
 
 def _internal_error(exc: Exception) -> None:
