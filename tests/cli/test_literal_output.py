@@ -24,7 +24,6 @@ OWNER = "Lee [/i] Park"
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     document = json.loads((REPO / "poam.json").read_text(encoding="utf-8"))
     document["organization"] = ORGANIZATION
-    document["entries"][0]["owner"]["name"] = OWNER
     (tmp_path / "poam.json").write_text(json.dumps(document), encoding="utf-8")
     shutil.copytree(REPO / "mappings", tmp_path / "mappings")
     (tmp_path / "roster.txt").write_text("audit log access review\n", encoding="utf-8")

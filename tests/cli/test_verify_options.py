@@ -14,14 +14,20 @@ from verifier.pipeline.closeout import CloseoutOptions
 from verifier.pipeline.verify import VerifyOptions
 
 
+@pytest.fixture
+def beside_poam(tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The working directory: a folder holding a copy of the example POA&M as poam.json."""
+    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
 def test_verify_without_findings_is_a_usage_error_even_beside_the_example_and_prowler_output(
-    tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, repo_root: Path, beside_poam: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Both folders the old fallback picked are here: neither may be read unless named.
-    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
     shutil.copytree(repo_root / "examples" / "prowler-output", tmp_path / "examples" / "prowler-output")
     shutil.copytree(repo_root / "examples" / "prowler-output", tmp_path / "output")
-    monkeypatch.chdir(tmp_path)
 
     for command in (["verify"], ["export", "--format", "csv", "--out", "poam.csv"]):
         code, _, stderr = run_cli_streams(capsys, *command, "--as-of", "2026-11-25")
@@ -37,12 +43,10 @@ def test_an_empty_findings_value_is_a_usage_error_not_the_working_directory(
     given: str,
     tmp_path: Path,
     repo_root: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    beside_poam: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
     shutil.copytree(repo_root / "examples" / "prowler-output", tmp_path / "examples" / "prowler-output")
-    monkeypatch.chdir(tmp_path)
 
     code, _, stderr = run_cli_streams(capsys, "verify", "--findings", given, "--as-of", "2026-11-25")
 
@@ -134,14 +138,12 @@ def test_an_out_folder_whose_poam_json_is_the_input_is_refused_unless_in_place(
     out: str,
     tmp_path: Path,
     repo_root: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    beside_poam: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # `--out .` beside poam.json would write the updated POA&M over the hand-kept one without --in-place.
-    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
     (tmp_path / "link").mkdir()
     (tmp_path / "link" / "poam.json").symlink_to(tmp_path / "poam.json")
-    monkeypatch.chdir(tmp_path)
     before = (tmp_path / "poam.json").read_bytes()
     findings = str(repo_root / "examples" / "prowler-output")
     args = ("verify", "--findings", findings, "--as-of", "2026-11-25", "--out", out)
@@ -163,14 +165,12 @@ def test_export_refuses_an_out_that_is_one_of_its_inputs(
     input_file: str,
     tmp_path: Path,
     repo_root: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    beside_poam: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # `poam export --format csv --out poam.json` replaced the POA&M with the CSV of itself.
-    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
     shutil.copytree(repo_root / "mappings", tmp_path / "mappings")
     shutil.copytree(repo_root / "examples" / "prowler-output", tmp_path / "scans")
-    monkeypatch.chdir(tmp_path)
     findings = "scans/prowler-output-123456789012-example.ocsf.json"
     out = {"poam": "poam.json", "mapping": "mappings/cmmc-l2-aws.json", "findings": findings}[input_file]
     before = (tmp_path / out).read_bytes()
@@ -198,12 +198,10 @@ def test_a_history_ledger_that_is_a_file_the_run_writes_is_refused(
     in_place: bool,
     tmp_path: Path,
     repo_root: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    beside_poam: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # As out/verification.json the ledger's lines replaced the verdicts (and the Action then read no summary).
-    shutil.copy(repo_root / "poam.json", tmp_path / "poam.json")
-    monkeypatch.chdir(tmp_path)
     before = (tmp_path / "poam.json").read_bytes()
     findings = str(repo_root / "examples" / "prowler-output")
     args = ["verify", "--findings", findings, "--as-of", "2026-11-25", "--out", "out", "--history", history]

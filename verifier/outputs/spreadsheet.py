@@ -50,7 +50,7 @@ from verifier.outputs.run import VerificationRun, timestamp
 from verifier.rules.timeline import is_overdue
 from verifier.scope import poam_entry_scope
 
-# The last verifier column: "operational" for an operational plan of action (32 CFR 170.4), empty for a POA&M
+# A verifier column: "operational" for an operational plan of action (32 CFR 170.4), empty for a POA&M
 # item, so ``poam import`` of the export keeps an operational plan out of the score and the closeout.
 KIND_COLUMN = "Kind"
 # The entry's own objectives (the ones found NOT MET), "; "-separated; empty: judged on all of its practice's.
